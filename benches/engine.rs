@@ -1,0 +1,2 @@
+//! Criterion benchmarks. PLACEHOLDER.
+fn main() {}

@@ -1,0 +1,1 @@
+//! The funnel chart. PLACEHOLDER: being written.

@@ -1,0 +1,1 @@
+//! The built-in demo event log. PLACEHOLDER: being written.

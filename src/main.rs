@@ -1,0 +1,2 @@
+//! The `tidemark` command line. PLACEHOLDER: being written.
+fn main() {}

@@ -1,0 +1,300 @@
+//! The analysis specs: the input side of the JSON contract (`../shared/ANALYSES.md`).
+//!
+//! A spec is parsed in two steps: the `analysis` field picks the kind, then the rest
+//! is read strictly (an unknown field is an error naming the field), so a typo never
+//! silently falls back to a default.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Deserializer};
+
+use crate::error::{Error, Result};
+
+/// Any analysis spec.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Spec {
+    /// A conversion funnel.
+    Funnel(FunnelSpec),
+}
+
+/// The analysis names the contract defines, and whether this build computes them.
+pub const ANALYSES: [(&str, bool); 6] = [
+    ("funnel", true),
+    ("retention", false),
+    ("repurchase", false),
+    ("rfm", false),
+    ("lifecycle", false),
+    ("clv", false),
+];
+
+impl Spec {
+    /// Parses a spec from JSON text.
+    pub fn from_json(text: &str) -> Result<Spec> {
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| Error::spec(format!("not valid JSON: {e}")))?;
+        Spec::from_value(value)
+    }
+
+    /// Parses a spec from a JSON value (the JS API passes objects).
+    pub fn from_value(mut value: serde_json::Value) -> Result<Spec> {
+        let obj = value.as_object_mut().ok_or_else(|| {
+            Error::spec("a spec is a JSON object like {\"analysis\":\"funnel\", …}")
+        })?;
+        let kind = match obj.remove("analysis") {
+            Some(serde_json::Value::String(s)) => s,
+            Some(other) => {
+                return Err(Error::spec(format!(
+                    "\"analysis\" must be a string, not {other}"
+                )));
+            }
+            None => return Err(Error::spec("missing field \"analysis\" (e.g. \"funnel\")")),
+        };
+        match kind.as_str() {
+            "funnel" => {
+                let spec: FunnelSpec = serde_json::from_value(value)
+                    .map_err(|e| Error::spec(format!("funnel: {e}")))?;
+                spec.validate()?;
+                Ok(Spec::Funnel(spec))
+            }
+            other => match ANALYSES.iter().find(|(n, _)| *n == other) {
+                Some(_) => Err(Error::spec(format!(
+                    "the \"{other}\" analysis is not available in this version yet"
+                ))),
+                None => Err(Error::spec(format!(
+                    "unknown analysis \"{other}\" (known: {})",
+                    ANALYSES.map(|(n, _)| n).join(", ")
+                ))),
+            },
+        }
+    }
+}
+
+/// A length of time: seconds, or text with one unit (`s`, `m`, `h`, `d`, `w`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Duration {
+    /// Whole milliseconds.
+    pub millis: i64,
+}
+
+impl Duration {
+    /// A duration of `s` seconds.
+    pub fn seconds(s: i64) -> Self {
+        Self {
+            millis: s.saturating_mul(1000),
+        }
+    }
+
+    /// Parses `"7d"`, `"90m"`, `"1.5h"`, `"3600"`, `"2 w"`: a non-negative number and
+    /// at most one unit; no unit means seconds. There are no months (they vary).
+    pub fn parse(text: &str) -> std::result::Result<Duration, String> {
+        let t = text.trim();
+        let split = t.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(t.len());
+        let (num, unit) = t.split_at(split);
+        let num = num.trim();
+        let unit_ms: f64 = match unit.trim() {
+            "" | "s" => 1e3,
+            "m" => 60e3,
+            "h" => 3_600e3,
+            "d" => 86_400e3,
+            "w" => 604_800e3,
+            other => {
+                return Err(format!(
+                    "\"{text}\" is not a duration: unknown unit \"{other}\" (use s, m, h, d or w, e.g. \"7d\")"
+                ));
+            }
+        };
+        let n: f64 = num.parse().map_err(|_| {
+            format!("\"{text}\" is not a duration (write a number and a unit, e.g. \"7d\")")
+        })?;
+        Duration::from_units(n, unit_ms).ok_or_else(|| {
+            format!("\"{text}\" is not a duration: it must be a finite number of at least 0")
+        })
+    }
+
+    fn from_units(n: f64, unit_ms: f64) -> Option<Duration> {
+        let ms = (n * unit_ms).round();
+        (n.is_finite() && n >= 0.0 && ms <= 1e17).then_some(Duration { millis: ms as i64 })
+    }
+}
+
+impl fmt::Display for Duration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = self.millis as f64 / 1e3;
+        for (unit, size) in [
+            ("w", 604_800.0),
+            ("d", 86_400.0),
+            ("h", 3_600.0),
+            ("m", 60.0),
+        ] {
+            if s >= size && (s / size).fract() == 0.0 {
+                return write!(f, "{}{unit}", s / size);
+            }
+        }
+        write!(f, "{s}s")
+    }
+}
+
+impl<'de> Deserialize<'de> for Duration {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Seconds(f64),
+            Text(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Seconds(n) => Duration::from_units(n, 1e3).ok_or_else(|| {
+                serde::de::Error::custom(format!("{n} is not a duration: it must be at least 0"))
+            }),
+            Raw::Text(t) => Duration::parse(&t).map_err(serde::de::Error::custom),
+        }
+    }
+}
+
+/// How steps must follow each other in a funnel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FunnelMode {
+    /// In order; other events may come between.
+    #[default]
+    Ordered,
+    /// In order, with no other event of the user between.
+    Strict,
+    /// Any order, all within one window.
+    Unordered,
+}
+
+impl FunnelMode {
+    /// The lowercase name.
+    pub fn name(self) -> &'static str {
+        match self {
+            FunnelMode::Ordered => "ordered",
+            FunnelMode::Strict => "strict",
+            FunnelMode::Unordered => "unordered",
+        }
+    }
+}
+
+/// A value a property filter accepts: text, a number, or a list of either (any of).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum FilterValue {
+    /// Equal to this text.
+    Text(String),
+    /// Equal to this number (compared as a number when the cell parses as one).
+    Number(f64),
+    /// Equal to any of these.
+    AnyOf(Vec<FilterValue>),
+}
+
+impl FilterValue {
+    /// True when the raw cell text `cell` matches.
+    pub fn matches(&self, cell: &str) -> bool {
+        match self {
+            FilterValue::Text(t) => t == cell,
+            FilterValue::Number(n) => cell.trim().parse::<f64>().is_ok_and(|c| c == *n),
+            FilterValue::AnyOf(list) => list.iter().any(|v| v.matches(cell)),
+        }
+    }
+}
+
+/// One funnel step: an event name, optionally with property filters (all must hold).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepSpec {
+    /// The event name.
+    pub event: String,
+    /// Property filters: column name → accepted value(s).
+    #[serde(default, rename = "where")]
+    pub filter: Option<BTreeMap<String, FilterValue>>,
+}
+
+fn default_window() -> Duration {
+    Duration::seconds(7 * 86_400)
+}
+
+fn default_breakdown_limit() -> usize {
+    10
+}
+
+/// A funnel: steps, window, mode, optional breakdown and date range of step 1.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FunnelSpec {
+    /// 2 to 10 steps.
+    pub steps: Vec<StepSpec>,
+    /// Conversion window from step 1 to the last step (inclusive); default 7 days.
+    #[serde(default = "default_window")]
+    pub window: Duration,
+    /// Ordered (default), strict or unordered.
+    #[serde(default)]
+    pub mode: FunnelMode,
+    /// A property column to split users by (its value on the chain's first event).
+    #[serde(default)]
+    pub breakdown: Option<String>,
+    /// How many breakdown values are listed before the rest become "other" (default 10).
+    #[serde(default = "default_breakdown_limit")]
+    pub breakdown_limit: usize,
+    /// Earliest time of step 1 (ISO 8601 date or time; in the table's zone without offset).
+    #[serde(default)]
+    pub from: Option<String>,
+    /// Latest time of step 1 (a plain date includes that whole day).
+    #[serde(default)]
+    pub to: Option<String>,
+}
+
+impl FunnelSpec {
+    /// The most steps a funnel may have.
+    pub const MAX_STEPS: usize = 10;
+
+    fn validate(&self) -> Result<()> {
+        let n = self.steps.len();
+        if !(2..=Self::MAX_STEPS).contains(&n) {
+            return Err(Error::spec(format!(
+                "funnel: a funnel has 2 to {} steps, this one has {n}",
+                Self::MAX_STEPS
+            )));
+        }
+        if self.breakdown_limit == 0 {
+            return Err(Error::spec("funnel: breakdown_limit must be at least 1"));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_parse_every_unit() {
+        assert_eq!(Duration::parse("7d").unwrap().millis, 7 * 86_400_000);
+        assert_eq!(Duration::parse("90m").unwrap().millis, 90 * 60_000);
+        assert_eq!(Duration::parse("2 w").unwrap().millis, 14 * 86_400_000);
+        assert_eq!(Duration::parse("1.5h").unwrap().millis, 5_400_000);
+        assert_eq!(Duration::parse("30s").unwrap().millis, 30_000);
+        assert_eq!(Duration::parse("3600").unwrap().millis, 3_600_000);
+    }
+
+    #[test]
+    fn durations_errored() {
+        assert!(
+            Duration::parse("7 months")
+                .unwrap_err()
+                .contains("unknown unit \"months\"")
+        );
+        assert!(Duration::parse("-1d").unwrap_err().contains("at least 0"));
+        assert!(Duration::parse("d").unwrap_err().contains("not a duration"));
+        assert!(Duration::parse("1M").unwrap_err().contains("unknown unit"));
+    }
+
+    #[test]
+    fn unknown_field_is_named() {
+        let e = Spec::from_json(
+            r#"{"analysis":"funnel","steps":[{"event":"a"},{"event":"b"}],"windw":"7d"}"#,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("unknown field `windw`"), "{e}");
+    }
+}

@@ -1,0 +1,113 @@
+//! The event table: one row per event, in input order, plus the per-user order.
+//!
+//! Users and event names are dictionary-encoded (`u32` keys), times are `i64`
+//! milliseconds since the Unix epoch (UTC), revenue is `f64` (NaN = none), and every
+//! other column stays an Arrow dictionary array of the raw cell text. The per-user
+//! order (rows sorted by `(user, time, row)`) is built once, here, and shared by all
+//! analyses: it is what "before" and "after" mean everywhere.
+//!
+//! Invariant: the table never changes after [`TableBuilder::build`].
+
+mod builder;
+mod dict;
+mod meta;
+mod order;
+mod property;
+
+pub use builder::TableBuilder;
+pub use dict::Dict;
+pub use meta::{ColumnInfo, ColumnType, DateOrder, Role, SkipTally, TableMeta};
+pub use order::UserOrder;
+pub use property::PropertyColumn;
+
+/// The loaded events and everything the analyses read.
+#[derive(Debug)]
+pub struct EventTable {
+    pub(crate) meta: TableMeta,
+    pub(crate) users: Dict,
+    pub(crate) user: Vec<u32>,
+    pub(crate) time: Vec<i64>,
+    pub(crate) events: Dict,
+    pub(crate) event: Vec<u32>,
+    pub(crate) revenue: Option<Vec<f64>>,
+    pub(crate) properties: Vec<PropertyColumn>,
+    pub(crate) order: UserOrder,
+}
+
+impl EventTable {
+    /// How the table was read: file, encoding, columns and roles, skipped rows.
+    pub fn meta(&self) -> &TableMeta {
+        &self.meta
+    }
+    /// Number of events (rows loaded).
+    pub fn len(&self) -> usize {
+        self.time.len()
+    }
+    /// True when no event was loaded.
+    pub fn is_empty(&self) -> bool {
+        self.time.is_empty()
+    }
+    /// Number of distinct users.
+    pub fn user_count(&self) -> usize {
+        self.users.len()
+    }
+    /// The user id text of a user key.
+    pub fn user_id(&self, user: u32) -> &str {
+        self.users.get(user)
+    }
+    /// The user key of a row.
+    pub fn user(&self, row: u32) -> u32 {
+        self.user[row as usize]
+    }
+    /// Event time of a row, in milliseconds since the epoch (UTC).
+    pub fn time(&self, row: u32) -> i64 {
+        self.time[row as usize]
+    }
+    /// Event-name key of a row.
+    pub fn event(&self, row: u32) -> u32 {
+        self.event[row as usize]
+    }
+    /// The event names, indexed by key.
+    pub fn event_names(&self) -> &Dict {
+        &self.events
+    }
+    /// The key of an event name, if any row has it.
+    pub fn event_key(&self, name: &str) -> Option<u32> {
+        self.events.key(name)
+    }
+    /// Number of rows of each event key.
+    pub fn event_counts(&self) -> Vec<u64> {
+        let mut counts = vec![0u64; self.events.len()];
+        for &e in &self.event {
+            counts[e as usize] += 1;
+        }
+        counts
+    }
+    /// Revenue of a row, when the table has a revenue column and the cell held a number.
+    pub fn revenue(&self, row: u32) -> Option<f64> {
+        let v = *self.revenue.as_ref()?.get(row as usize)?;
+        (!v.is_nan()).then_some(v)
+    }
+    /// True when a revenue column was mapped.
+    pub fn has_revenue(&self) -> bool {
+        self.revenue.is_some()
+    }
+    /// The property columns (every column that is not user, time, event or revenue).
+    pub fn properties(&self) -> &[PropertyColumn] {
+        &self.properties
+    }
+    /// A property column by its header name.
+    pub fn property(&self, name: &str) -> Option<&PropertyColumn> {
+        self.properties.iter().find(|p| p.name() == name)
+    }
+    /// The per-user order: for each user key, its rows sorted by `(time, row)`.
+    pub fn order(&self) -> &UserOrder {
+        &self.order
+    }
+    /// Earliest and latest event time (ms), `None` when empty.
+    pub fn time_range(&self) -> Option<(i64, i64)> {
+        let min = self.time.iter().copied().min()?;
+        let max = self.time.iter().copied().max()?;
+        Some((min, max))
+    }
+}
