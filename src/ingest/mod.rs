@@ -1,5 +1,7 @@
 //! CSV bytes → [`EventTable`]. PLACEHOLDER: being written.
 
+pub mod timestamp;
+
 use crate::error::{Error, ErrorKind, Result};
 use crate::progress::Progress;
 use crate::table::{DateOrder, EventTable};
