@@ -1,30 +1,701 @@
-//! Timestamp parsing. PLACEHOLDER for the full parser: only `parse_bound` for now.
+//! Timestamp parsing: every form ANALYSES.md lists, by structure, one value at a time.
+//!
+//! Forms: ISO 8601 (`2024-03-01`, `2024-03-01T09:30`, `…:45`, `….123`, `Z` or an offset,
+//! a space instead of `T`), `YYYY/MM/DD` and `YYYY.MM.DD` (optionally with a time),
+//! `DD/MM/YYYY` or `MM/DD/YYYY` (also with `-` or `.`; the order is decided from the
+//! data by [`decide_date_order`]), times with `AM`/`PM`, compact `YYYYMMDD`, and Unix
+//! seconds or milliseconds (all digits; 13 or more digits, or a value that would be
+//! past the year 5000 in seconds, is milliseconds). A value without an offset is read
+//! in the given time zone. Parsing is hand-written because it runs once per row: the
+//! common ISO shape is parsed with no allocation.
 
-use chrono::{NaiveDate, NaiveDateTime, TimeZone};
+use chrono::{NaiveDate, NaiveDateTime, Offset, TimeZone};
 use chrono_tz::Tz;
 
-/// Parses a spec's time bound (`from`/`to`): an ISO 8601 date or date-time, with or
-/// without offset (without: read in `tz`). A plain date as an `end` bound means the
-/// end of that day (its last millisecond); as a start bound, its first.
-pub fn parse_bound(text: &str, tz: Tz, end: bool) -> Result<i64, String> {
-    let t = text.trim();
-    if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(t) {
-        return Ok(dt.timestamp_millis());
+use crate::table::DateOrder;
+
+/// A timestamp split into its calendar fields, before the zone is applied.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Fields {
+    year: i32,
+    month: u32,
+    day: u32,
+    hour: u32,
+    minute: u32,
+    second: u32,
+    millis: u32,
+    /// Explicit offset from UTC in seconds, when the text had one.
+    offset: Option<i32>,
+}
+
+/// What a value looked like, for describing a column's format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Shape {
+    /// `YYYY-MM-DD…` or `YYYY/MM/DD…`.
+    YearFirst,
+    /// `NN/NN/YYYY…`: day and month order matters.
+    DayMonth,
+    /// `YYYYMMDD`.
+    Compact,
+    /// Unix seconds.
+    UnixSeconds,
+    /// Unix milliseconds.
+    UnixMillis,
+}
+
+impl Shape {
+    /// A short description for the summary.
+    pub fn describe(self, order: DateOrder) -> &'static str {
+        match self {
+            Shape::YearFirst => "ISO 8601 (YYYY-MM-DD, optional time and offset)",
+            Shape::DayMonth => match order {
+                DateOrder::DayFirst => "DD/MM/YYYY (optional time)",
+                _ => "MM/DD/YYYY (optional time)",
+            },
+            Shape::Compact => "YYYYMMDD",
+            Shape::UnixSeconds => "Unix seconds",
+            Shape::UnixMillis => "Unix milliseconds",
+        }
     }
-    let local = if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
-        let day = d.and_hms_opt(0, 0, 0).ok_or("bad date")?;
-        if end {
-            day + chrono::Duration::days(1) - chrono::Duration::milliseconds(1)
-        } else {
-            day
+}
+
+/// Parses timestamps of a column, given the zone and the decided day/month order.
+#[derive(Debug, Clone)]
+pub struct TimeParser {
+    tz: Tz,
+    order: DateOrder,
+    /// Cache for zone offsets: local time floored to 15 minutes → offset seconds.
+    cache: Option<(i64, i32)>,
+}
+
+impl TimeParser {
+    /// A parser for `tz` with the (already decided) date order.
+    pub fn new(tz: Tz, order: DateOrder) -> Self {
+        Self {
+            tz,
+            order,
+            cache: None,
+        }
+    }
+
+    /// Epoch milliseconds (UTC) of `text`, or `None` when it is not a timestamp
+    /// (or names a local time that does not exist in the zone).
+    pub fn parse(&mut self, text: &str) -> Option<i64> {
+        let (fields, _) = split(text.trim().as_bytes(), self.order)?;
+        let local = local_millis(&fields)?;
+        match fields.offset {
+            Some(off) => Some(local - off as i64 * 1000),
+            None if self.tz == Tz::UTC => Some(local),
+            None => self.from_zone(local),
+        }
+    }
+
+    fn from_zone(&mut self, local: i64) -> Option<i64> {
+        const QUARTER: i64 = 15 * 60 * 1000;
+        let key = local.div_euclid(QUARTER);
+        if let Some((k, off)) = self.cache
+            && k == key
+        {
+            return Some(local - off as i64 * 1000);
+        }
+        let naive = chrono::DateTime::from_timestamp_millis(local)?.naive_utc();
+        // A time that falls in a DST gap does not exist: it is read with the offset in
+        // force just before the gap (02:30 in New York on the spring-forward day is
+        // 07:30 UTC, shown as 03:30 EDT), as JavaScript's Date does.
+        let off = match self.tz.from_local_datetime(&naive).earliest() {
+            Some(dt) => dt.offset().fix().local_minus_utc(),
+            None => {
+                let before = naive - chrono::Duration::hours(3);
+                let dt = self.tz.from_local_datetime(&before).earliest()?;
+                return Some(local - dt.offset().fix().local_minus_utc() as i64 * 1000);
+            }
+        };
+        self.cache = Some((key, off));
+        Some(local - off as i64 * 1000)
+    }
+}
+
+/// The shape of a value, if it parses as a timestamp at all (with either date order).
+pub fn shape_of(text: &str) -> Option<Shape> {
+    split(text.trim().as_bytes(), DateOrder::MonthFirst)
+        .or_else(|| split(text.trim().as_bytes(), DateOrder::DayFirst))
+        .map(|(_, s)| s)
+}
+
+/// For `NN/NN/YYYY` values, what the two leading fields say about their order:
+/// `Some(DayFirst)` when the first is above 12, `Some(MonthFirst)` when the second
+/// is, `None` when both read either way (or the value is not of that shape).
+pub fn order_hint(text: &str) -> Option<DateOrder> {
+    let b = text.trim().as_bytes();
+    let (a, rest) = digits(b, 1, 2)?;
+    let sep = *rest.first()?;
+    if !matches!(sep, b'/' | b'-' | b'.') {
+        return None;
+    }
+    let (c, rest) = digits(&rest[1..], 1, 2)?;
+    if rest.first() != Some(&sep) {
+        return None;
+    }
+    match (a > 12, c > 12) {
+        (true, false) => Some(DateOrder::DayFirst),
+        (false, true) => Some(DateOrder::MonthFirst),
+        _ => None,
+    }
+}
+
+/// Decides the day/month order from sample values (with their line numbers): the
+/// first value that only reads one way decides, and the reason says which line.
+/// With no deciding value, dot-separated dates are read day first (the European
+/// habit) and others month first, and the reason says it was assumed.
+pub fn decide_date_order<'a>(values: impl Iterator<Item = (u64, &'a str)>) -> (DateOrder, String) {
+    let mut dots = false;
+    let mut any = false;
+    for (line, v) in values {
+        if let Some(order) = order_hint(v) {
+            let what = match order {
+                DateOrder::DayFirst => "day first (DD/MM/YYYY)",
+                _ => "month first (MM/DD/YYYY)",
+            };
+            return (
+                order,
+                format!(
+                    "{what}: line {line} has \"{}\", which reads only that way",
+                    v.trim()
+                ),
+            );
+        }
+        if shape_of(v) == Some(Shape::DayMonth) {
+            any = true;
+            dots |= v.trim().as_bytes().get(2) == Some(&b'.')
+                || v.trim().as_bytes().get(1) == Some(&b'.');
+        }
+    }
+    match (any, dots) {
+        (true, true) => (
+            DateOrder::DayFirst,
+            "assumed day first (DD.MM.YYYY): every date reads both ways; change it if wrong".into(),
+        ),
+        (true, false) => (
+            DateOrder::MonthFirst,
+            "assumed month first (MM/DD/YYYY): every date reads both ways; change it if wrong"
+                .into(),
+        ),
+        _ => (DateOrder::MonthFirst, "no ambiguous dates".into()),
+    }
+}
+
+/// Parses a spec's time bound (`from`/`to`): any timestamp form above, read in `tz`
+/// without an offset. A plain date as an `end` bound means the end of that day (its
+/// last millisecond); as a start bound, its first.
+pub fn parse_bound(text: &str, tz: Tz, end: bool) -> Result<i64, String> {
+    let bad = || {
+        format!("\"{text}\" is not a date or time (write e.g. 2024-03-01 or 2024-03-01T09:00:00Z)")
+    };
+    let (fields, _) = split(text.trim().as_bytes(), DateOrder::MonthFirst).ok_or_else(bad)?;
+    let start = TimeParser::new(tz, DateOrder::MonthFirst)
+        .parse(text)
+        .ok_or_else(bad)?;
+    let date_only = !text.trim().contains([':', 'T']) && fields.offset.is_none();
+    if end && date_only {
+        let next = NaiveDate::from_ymd_opt(fields.year, fields.month, fields.day)
+            .and_then(|d| d.succ_opt())
+            .ok_or_else(bad)?;
+        let next = next.format("%Y-%m-%d").to_string();
+        let next_start = TimeParser::new(tz, DateOrder::MonthFirst)
+            .parse(&next)
+            .ok_or_else(bad)?;
+        return Ok(next_start - 1);
+    }
+    Ok(start)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+pub fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
+    let y = y as i64 - if m <= 2 { 1 } else { 0 };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m as i64 + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn days_in_month(y: i32, m: u32) -> u32 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        _ => 28,
+    }
+}
+
+fn local_millis(f: &Fields) -> Option<i64> {
+    if !(1..=12).contains(&f.month) || f.day == 0 || f.day > days_in_month(f.year, f.month) {
+        return None;
+    }
+    if f.hour > 23 || f.minute > 59 || f.second > 60 {
+        return None;
+    }
+    let secs = days_from_civil(f.year, f.month, f.day) * 86_400
+        + f.hour as i64 * 3600
+        + f.minute as i64 * 60
+        + f.second.min(59) as i64;
+    Some(secs * 1000 + f.millis as i64)
+}
+
+/// Reads `min..=max` ASCII digits at the start of `b`: the value and the rest.
+fn digits(b: &[u8], min: usize, max: usize) -> Option<(u32, &[u8])> {
+    let n = b
+        .iter()
+        .take(max)
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    if n < min {
+        return None;
+    }
+    let v = b[..n]
+        .iter()
+        .fold(0u32, |acc, c| acc * 10 + (c - b'0') as u32);
+    Some((v, &b[n..]))
+}
+
+fn split(b: &[u8], order: DateOrder) -> Option<(Fields, Shape)> {
+    if b.is_empty() {
+        return None;
+    }
+    if b.iter().all(u8::is_ascii_digit) || is_decimal(b) {
+        return split_numeric(b);
+    }
+    let (first, rest) = digits(b, 1, 4)?;
+    let first_len = b.len() - rest.len();
+    let sep = *rest.first()?;
+    if !matches!(sep, b'-' | b'/' | b'.') {
+        return None;
+    }
+    let (second, rest) = digits(&rest[1..], 1, 2)?;
+    if rest.first() != Some(&sep) {
+        return None;
+    }
+    let before_third = &rest[1..];
+    let (third, rest) = digits(before_third, 1, 4)?;
+    let third_len = before_third.len() - rest.len();
+    let (year, month, day, shape) = if first_len == 4 {
+        if third_len > 2 {
+            return None;
+        }
+        (first as i32, second, third, Shape::YearFirst)
+    } else if third_len == 4 && first_len <= 2 {
+        match order {
+            DateOrder::DayFirst => (third as i32, second, first, Shape::DayMonth),
+            _ => (third as i32, first, second, Shape::DayMonth),
         }
     } else {
-        NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S")
-            .or_else(|_| NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S"))
-            .map_err(|_| format!("\"{text}\" is not a date or time (write e.g. 2024-03-01 or 2024-03-01T09:00:00Z)"))?
+        return None;
     };
-    tz.from_local_datetime(&local)
-        .earliest()
-        .map(|d| d.timestamp_millis())
-        .ok_or_else(|| format!("\"{text}\" does not exist in time zone {}", tz.name()))
+    let mut f = Fields {
+        year,
+        month,
+        day,
+        hour: 0,
+        minute: 0,
+        second: 0,
+        millis: 0,
+        offset: None,
+    };
+    let rest = time_of_day(rest, &mut f)?;
+    if !rest.is_empty() {
+        return None;
+    }
+    Some((f, shape))
+}
+
+fn is_decimal(b: &[u8]) -> bool {
+    let mut parts = b.splitn(2, |&c| c == b'.');
+    let int = parts.next().unwrap_or_default();
+    let frac = parts.next().unwrap_or_default();
+    !int.is_empty()
+        && !frac.is_empty()
+        && int.iter().all(u8::is_ascii_digit)
+        && frac.iter().all(u8::is_ascii_digit)
+        && int.len() >= 9
+}
+
+fn split_numeric(b: &[u8]) -> Option<(Fields, Shape)> {
+    let text = std::str::from_utf8(b).ok()?;
+    if b.len() == 8 && !text.contains('.') {
+        let (y, rest) = digits(b, 4, 4)?;
+        let (m, rest) = digits(rest, 2, 2)?;
+        let (d, _) = digits(rest, 2, 2)?;
+        if (1800..=2200).contains(&y) {
+            let f = Fields {
+                year: y as i32,
+                month: m,
+                day: d,
+                hour: 0,
+                minute: 0,
+                second: 0,
+                millis: 0,
+                offset: None,
+            };
+            local_millis(&f)?;
+            return Some((f, Shape::Compact));
+        }
+        return None;
+    }
+    let int_len = text.find('.').unwrap_or(text.len());
+    if !(9..=16).contains(&int_len) {
+        return None;
+    }
+    let v: f64 = text.parse().ok()?;
+    // 13+ integer digits, or seconds beyond the year 5000: milliseconds.
+    let (ms, shape) = if int_len >= 13 || v > 95_617_584_000.0 {
+        (v, Shape::UnixMillis)
+    } else {
+        (v * 1000.0, Shape::UnixSeconds)
+    };
+    let ms = ms.round() as i64;
+    let dt = chrono::DateTime::from_timestamp_millis(ms)?.naive_utc();
+    Some((fields_of(dt, Some(0)), shape))
+}
+
+fn fields_of(dt: NaiveDateTime, offset: Option<i32>) -> Fields {
+    use chrono::{Datelike, Timelike};
+    Fields {
+        year: dt.year(),
+        month: dt.month(),
+        day: dt.day(),
+        hour: dt.hour(),
+        minute: dt.minute(),
+        second: dt.second(),
+        millis: dt.and_utc().timestamp_subsec_millis(),
+        offset,
+    }
+}
+
+/// Parses an optional `[T ]HH:MM[:SS[.fff]][ AM|PM][Z|±HH[:MM]| UTC]` into `f`.
+fn time_of_day<'a>(b: &'a [u8], f: &mut Fields) -> Option<&'a [u8]> {
+    let Some((&first, after)) = b.split_first() else {
+        return Some(b);
+    };
+    if first != b'T' && first != b' ' {
+        return offset(b, f);
+    }
+    let after = trim_start(after);
+    let (h, rest) = digits(after, 1, 2)?;
+    if rest.first() != Some(&b':') {
+        return None;
+    }
+    let (m, mut rest) = digits(&rest[1..], 2, 2)?;
+    f.hour = h;
+    f.minute = m;
+    if rest.first() == Some(&b':') {
+        let (s, r) = digits(&rest[1..], 2, 2)?;
+        f.second = s;
+        rest = r;
+        if matches!(rest.first(), Some(b'.') | Some(b',')) {
+            let frac = &rest[1..];
+            let n = frac.iter().take_while(|c| c.is_ascii_digit()).count();
+            if n == 0 {
+                return None;
+            }
+            let mut ms = 0u32;
+            for i in 0..3 {
+                ms = ms * 10
+                    + frac
+                        .get(i)
+                        .filter(|_| i < n)
+                        .map_or(0, |c| (c - b'0') as u32);
+            }
+            f.millis = ms;
+            rest = &frac[n..];
+        }
+    }
+    let trimmed = trim_start(rest);
+    if trimmed.len() >= 2 {
+        let ampm = [
+            trimmed[0].to_ascii_uppercase(),
+            trimmed[1].to_ascii_uppercase(),
+        ];
+        if ampm == *b"AM" || ampm == *b"PM" {
+            if f.hour == 0 || f.hour > 12 {
+                return None;
+            }
+            f.hour = (f.hour % 12) + if ampm == *b"PM" { 12 } else { 0 };
+            rest = &trimmed[2..];
+        }
+    }
+    offset(rest, f)
+}
+
+fn trim_start(b: &[u8]) -> &[u8] {
+    let n = b.iter().take_while(|c| **c == b' ').count();
+    &b[n..]
+}
+
+fn offset<'a>(b: &'a [u8], f: &mut Fields) -> Option<&'a [u8]> {
+    let b = trim_start(b);
+    match b.first() {
+        None => Some(b),
+        Some(b'Z') | Some(b'z') => {
+            f.offset = Some(0);
+            Some(&b[1..])
+        }
+        Some(b'U') if b.starts_with(b"UTC") || b.starts_with(b"GMT") => {
+            f.offset = Some(0);
+            offset_digits(&b[3..], f)
+        }
+        Some(b'G') if b.starts_with(b"GMT") => {
+            f.offset = Some(0);
+            offset_digits(&b[3..], f)
+        }
+        Some(b'+') | Some(b'-') => offset_digits(b, f),
+        _ => None,
+    }
+}
+
+fn offset_digits<'a>(b: &'a [u8], f: &mut Fields) -> Option<&'a [u8]> {
+    let Some((&sign, rest)) = b.split_first() else {
+        return Some(b);
+    };
+    let sign = match sign {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let (h, mut rest) = digits(rest, 2, 2)?;
+    let mut m = 0;
+    if rest.first() == Some(&b':') {
+        let (mm, r) = digits(&rest[1..], 2, 2)?;
+        m = mm;
+        rest = r;
+    } else if let Some((mm, r)) = digits(rest, 2, 2) {
+        m = mm;
+        rest = r;
+    }
+    if h > 14 || m > 59 {
+        return None;
+    }
+    f.offset = Some(sign * (h as i32 * 3600 + m as i32 * 60));
+    Some(rest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc(text: &str) -> Option<String> {
+        TimeParser::new(Tz::UTC, DateOrder::MonthFirst)
+            .parse(text)
+            .map(crate::report::iso_utc)
+    }
+
+    #[test]
+    fn iso_forms() {
+        assert_eq!(utc("2024-03-01").as_deref(), Some("2024-03-01T00:00:00Z"));
+        assert_eq!(
+            utc("2024-03-01T09:30").as_deref(),
+            Some("2024-03-01T09:30:00Z")
+        );
+        assert_eq!(
+            utc("2024-03-01 09:30:15").as_deref(),
+            Some("2024-03-01T09:30:15Z")
+        );
+        assert_eq!(
+            utc("2024-03-01T09:30:15.250Z").as_deref(),
+            Some("2024-03-01T09:30:15.250Z")
+        );
+        assert_eq!(
+            utc("2024-03-01T09:30:15.123456Z").as_deref(),
+            Some("2024-03-01T09:30:15.123Z")
+        );
+        assert_eq!(
+            utc("2024-03-01T09:30:15+08:00").as_deref(),
+            Some("2024-03-01T01:30:15Z")
+        );
+        assert_eq!(
+            utc("2024-03-01T09:30:15-0500").as_deref(),
+            Some("2024-03-01T14:30:15Z")
+        );
+        assert_eq!(
+            utc("2024-03-01 09:30:15 UTC").as_deref(),
+            Some("2024-03-01T09:30:15Z")
+        );
+        assert_eq!(
+            utc("2024/03/01 09:30").as_deref(),
+            Some("2024-03-01T09:30:00Z")
+        );
+        assert_eq!(utc("2024.03.01").as_deref(), Some("2024-03-01T00:00:00Z"));
+    }
+
+    #[test]
+    fn day_month_forms_follow_the_order() {
+        let mut dmy = TimeParser::new(Tz::UTC, DateOrder::DayFirst);
+        let mut mdy = TimeParser::new(Tz::UTC, DateOrder::MonthFirst);
+        assert_eq!(
+            dmy.parse("03/04/2024")
+                .map(crate::report::iso_utc)
+                .as_deref(),
+            Some("2024-04-03T00:00:00Z")
+        );
+        assert_eq!(
+            mdy.parse("03/04/2024")
+                .map(crate::report::iso_utc)
+                .as_deref(),
+            Some("2024-03-04T00:00:00Z")
+        );
+        assert_eq!(
+            mdy.parse("3/4/2024 1:05 PM")
+                .map(crate::report::iso_utc)
+                .as_deref(),
+            Some("2024-03-04T13:05:00Z")
+        );
+        assert_eq!(
+            mdy.parse("3/4/2024 12:05 AM")
+                .map(crate::report::iso_utc)
+                .as_deref(),
+            Some("2024-03-04T00:05:00Z")
+        );
+        assert_eq!(mdy.parse("25/04/2024"), None);
+        assert_eq!(
+            dmy.parse("25.04.2024 10:00")
+                .map(crate::report::iso_utc)
+                .as_deref(),
+            Some("2024-04-25T10:00:00Z")
+        );
+    }
+
+    #[test]
+    fn compact_and_unix() {
+        assert_eq!(utc("19970101").as_deref(), Some("1997-01-01T00:00:00Z"));
+        assert_eq!(utc("1700000000").as_deref(), Some("2023-11-14T22:13:20Z"));
+        assert_eq!(
+            utc("1700000000123").as_deref(),
+            Some("2023-11-14T22:13:20.123Z")
+        );
+        assert_eq!(
+            utc("1700000000.5").as_deref(),
+            Some("2023-11-14T22:13:20.500Z")
+        );
+        assert_eq!(utc("19971332"), None);
+        assert_eq!(utc("12345"), None);
+    }
+
+    #[test]
+    fn rejects_non_timestamps() {
+        for bad in [
+            "",
+            "abc",
+            "2024-13-01",
+            "2024-02-30",
+            "2024-03-01T25:00",
+            "2024-03-01 garbage",
+            "1/2/3",
+            "12.50",
+        ] {
+            assert_eq!(utc(bad), None, "{bad}");
+        }
+        assert_eq!(utc("2024-02-29").as_deref(), Some("2024-02-29T00:00:00Z"));
+        assert_eq!(
+            utc("1969-07-20T20:17:00Z").as_deref(),
+            Some("1969-07-20T20:17:00Z")
+        );
+        assert_eq!(utc("2150-01-01").as_deref(), Some("2150-01-01T00:00:00Z"));
+    }
+
+    #[test]
+    fn zones_apply_without_offset_only() {
+        let tz: Tz = "Asia/Shanghai".parse().unwrap();
+        let mut p = TimeParser::new(tz, DateOrder::MonthFirst);
+        assert_eq!(
+            p.parse("2024-03-01 08:00")
+                .map(crate::report::iso_utc)
+                .as_deref(),
+            Some("2024-03-01T00:00:00Z")
+        );
+        assert_eq!(
+            p.parse("2024-03-01T08:00Z")
+                .map(crate::report::iso_utc)
+                .as_deref(),
+            Some("2024-03-01T08:00:00Z")
+        );
+        let ny: Tz = "America/New_York".parse().unwrap();
+        let mut p = TimeParser::new(ny, DateOrder::MonthFirst);
+        assert_eq!(
+            p.parse("2024-07-01 12:00")
+                .map(crate::report::iso_utc)
+                .as_deref(),
+            Some("2024-07-01T16:00:00Z")
+        );
+        assert_eq!(
+            p.parse("2024-01-01 12:00")
+                .map(crate::report::iso_utc)
+                .as_deref(),
+            Some("2024-01-01T17:00:00Z")
+        );
+        // 02:30 does not exist on 2024-03-10 in New York: read as 03:30 EDT.
+        assert_eq!(
+            p.parse("2024-03-10 02:30")
+                .map(crate::report::iso_utc)
+                .as_deref(),
+            Some("2024-03-10T07:30:00Z")
+        );
+    }
+
+    #[test]
+    fn date_order_is_decided_from_the_data() {
+        let (o, why) = decide_date_order([(2, "03/04/2024"), (3, "25/04/2024")].into_iter());
+        assert_eq!(o, DateOrder::DayFirst);
+        assert!(why.contains("line 3"), "{why}");
+        let (o, _) = decide_date_order([(2, "03/04/2024"), (3, "04/25/2024")].into_iter());
+        assert_eq!(o, DateOrder::MonthFirst);
+        let (o, why) = decide_date_order([(2, "03/04/2024")].into_iter());
+        assert_eq!(o, DateOrder::MonthFirst);
+        assert!(why.contains("assumed"), "{why}");
+        let (o, _) = decide_date_order([(2, "03.04.2024")].into_iter());
+        assert_eq!(o, DateOrder::DayFirst);
+    }
+
+    #[test]
+    fn bounds() {
+        assert_eq!(
+            parse_bound("2024-03-01", Tz::UTC, false)
+                .map(crate::report::iso_utc)
+                .as_deref(),
+            Ok("2024-03-01T00:00:00Z")
+        );
+        assert_eq!(
+            parse_bound("2024-03-01", Tz::UTC, true)
+                .map(crate::report::iso_utc)
+                .as_deref(),
+            Ok("2024-03-01T23:59:59.999Z")
+        );
+        assert_eq!(
+            parse_bound("2024-03-01T10:00:00Z", Tz::UTC, true)
+                .map(crate::report::iso_utc)
+                .as_deref(),
+            Ok("2024-03-01T10:00:00Z")
+        );
+        assert!(
+            parse_bound("yesterday", Tz::UTC, true)
+                .unwrap_err()
+                .contains("not a date")
+        );
+    }
+
+    #[test]
+    fn days_from_civil_matches_chrono() {
+        for (y, m, d) in [
+            (1970, 1, 1),
+            (2000, 2, 29),
+            (1969, 12, 31),
+            (2100, 3, 1),
+            (1600, 1, 1),
+        ] {
+            let c = NaiveDate::from_ymd_opt(y, m, d)
+                .unwrap()
+                .signed_duration_since(NaiveDate::from_ymd_opt(1970, 1, 1).unwrap())
+                .num_days();
+            assert_eq!(days_from_civil(y, m, d), c);
+        }
+    }
 }
