@@ -1,5 +1,7 @@
 //! CSV bytes → [`EventTable`]. PLACEHOLDER: being written.
 
+pub mod dialect;
+pub mod encoding;
 pub mod timestamp;
 
 use crate::error::{Error, ErrorKind, Result};

@@ -1,0 +1,305 @@
+//! The CSV dialect: the delimiter, and where each record starts and ends.
+//!
+//! [`RecordSplitter`] walks the text once with the same quoting rules as `csv-core`
+//! (which `arrow-csv` uses): a quote opens a quoted field only at the start of a
+//! field, `""` inside quotes is a quote, `\r`, `\n` and `\r\n` end a record, and empty
+//! lines are not records. It tracks *physical* line numbers (a quoted newline counts),
+//! which `arrow-csv` does not, and the field count of every record, so ragged rows are
+//! reported by line and never reach the parser.
+
+/// The delimiters that are tried, in order of preference on a tie.
+pub const CANDIDATES: [u8; 4] = [b',', b';', b'\t', b'|'];
+
+/// One complete record in the text buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Record {
+    /// Offset of its first byte.
+    pub start: usize,
+    /// Offset just past its terminator (or the end of the text).
+    pub end: usize,
+    /// Physical line (1-based) where it starts.
+    pub line: u64,
+    /// Number of fields.
+    pub fields: usize,
+    /// True when the record had no terminator (the end of the file).
+    pub unterminated: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    FieldStart,
+    Unquoted,
+    Quoted,
+    QuoteInQuoted,
+}
+
+/// Splits text into records, across chunk boundaries.
+#[derive(Debug, Clone)]
+pub struct RecordSplitter {
+    delimiter: u8,
+    state: State,
+    fields: usize,
+    content: bool,
+    /// Physical line of the next byte.
+    line: u64,
+    last_cr: bool,
+    rec_start: usize,
+    rec_line: u64,
+    quote_line: u64,
+    cursor: usize,
+}
+
+impl RecordSplitter {
+    /// A splitter for `delimiter`, starting at line 1.
+    pub fn new(delimiter: u8) -> Self {
+        Self {
+            delimiter,
+            state: State::FieldStart,
+            fields: 0,
+            content: false,
+            line: 1,
+            last_cr: false,
+            rec_start: 0,
+            rec_line: 1,
+            quote_line: 1,
+            cursor: 0,
+        }
+    }
+
+    /// Scans the bytes of `buf` not yet seen, pushing every record completed.
+    /// Returns the offset where the incomplete record begins (all before it may be
+    /// dropped from the buffer, followed by [`RecordSplitter::shift`]).
+    pub fn scan(&mut self, buf: &[u8], out: &mut Vec<Record>) -> usize {
+        let d = self.delimiter;
+        let mut i = self.cursor;
+        while i < buf.len() {
+            let b = buf[i];
+            match b {
+                b'\r' => {
+                    self.line += 1;
+                    self.last_cr = true;
+                }
+                b'\n' => {
+                    if !self.last_cr {
+                        self.line += 1;
+                    }
+                    self.last_cr = false;
+                }
+                _ => self.last_cr = false,
+            }
+            match self.state {
+                State::Quoted => {
+                    if b == b'"' {
+                        self.state = State::QuoteInQuoted;
+                    } else {
+                        // Fast path: skip to the next quote.
+                        if let Some(q) = buf[i + 1..]
+                            .iter()
+                            .position(|&c| c == b'"' || c == b'\n' || c == b'\r')
+                        {
+                            let skipped = &buf[i + 1..i + 1 + q];
+                            if !skipped.is_empty() {
+                                self.last_cr = false;
+                            }
+                            i += q + 1;
+                            continue;
+                        }
+                        if i + 1 < buf.len() {
+                            self.last_cr = false;
+                        }
+                        i = buf.len();
+                        continue;
+                    }
+                }
+                State::QuoteInQuoted if b == b'"' => self.state = State::Quoted,
+                _ if b == d => {
+                    self.fields += 1;
+                    self.content = true;
+                    self.state = State::FieldStart;
+                }
+                _ if b == b'\n' || b == b'\r' => {
+                    if self.content {
+                        out.push(Record {
+                            start: self.rec_start,
+                            end: i + 1,
+                            line: self.rec_line,
+                            fields: self.fields + 1,
+                            unterminated: false,
+                        });
+                    }
+                    self.fields = 0;
+                    self.content = false;
+                    self.state = State::FieldStart;
+                    self.rec_start = i + 1;
+                    self.rec_line = self.line;
+                }
+                State::FieldStart if b == b'"' => {
+                    self.state = State::Quoted;
+                    self.content = true;
+                    self.quote_line = self.line;
+                }
+                _ => {
+                    self.state = State::Unquoted;
+                    self.content = true;
+                }
+            }
+            i += 1;
+        }
+        self.cursor = buf.len();
+        self.rec_start
+    }
+
+    /// The caller removed the first `n` bytes of the buffer.
+    pub fn shift(&mut self, n: usize) {
+        self.rec_start -= n;
+        self.cursor -= n;
+    }
+
+    /// At the end of the text: the last record if it had no terminator, or the line
+    /// of a quote that was never closed.
+    pub fn finish(&mut self, buf: &[u8]) -> Result<Option<Record>, u64> {
+        if self.state == State::Quoted {
+            return Err(self.quote_line);
+        }
+        if !self.content {
+            return Ok(None);
+        }
+        let rec = Record {
+            start: self.rec_start,
+            end: buf.len(),
+            line: self.rec_line,
+            fields: self.fields + 1,
+            unterminated: true,
+        };
+        self.content = false;
+        self.rec_start = buf.len();
+        Ok(Some(rec))
+    }
+}
+
+/// Chooses the delimiter from the start of the text: the candidate that splits the
+/// first records into the same number of fields most consistently, preferring more
+/// fields. Returns the delimiter and why it was chosen.
+pub fn sniff_delimiter(sample: &[u8]) -> (u8, String) {
+    let mut best: Option<(u8, f64, usize)> = None;
+    for &d in &CANDIDATES {
+        let mut s = RecordSplitter::new(d);
+        let mut recs = Vec::new();
+        s.scan(sample, &mut recs);
+        recs.truncate(200);
+        let Some(first) = recs.first() else { continue };
+        let h = first.fields;
+        if h < 2 {
+            continue;
+        }
+        let same = recs.iter().filter(|r| r.fields == h).count() as f64 / recs.len() as f64;
+        let better = match best {
+            None => true,
+            Some((_, bs, bh)) => {
+                (same >= 0.9 && bs < 0.9)
+                    || ((same >= 0.9) == (bs >= 0.9) && (h > bh || (h == bh && same > bs)))
+            }
+        };
+        if better {
+            best = Some((d, same, h));
+        }
+    }
+    match best {
+        Some((d, _, h)) => (
+            d,
+            format!("splits the header into {h} columns consistently"),
+        ),
+        None => (b',', "only one column found with any delimiter".into()),
+    }
+}
+
+/// A printable name of a delimiter.
+pub fn delimiter_name(d: u8) -> String {
+    match d {
+        b'\t' => "tab".into(),
+        b' ' => "space".into(),
+        other => (other as char).to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split_all(text: &str, d: u8) -> Vec<Record> {
+        let mut s = RecordSplitter::new(d);
+        let mut out = Vec::new();
+        s.scan(text.as_bytes(), &mut out);
+        if let Ok(Some(r)) = s.finish(text.as_bytes()) {
+            out.push(r);
+        }
+        out
+    }
+
+    #[test]
+    fn lines_fields_quotes_and_terminators() {
+        let t = "a,b,c\r\n1,\"x\ny\",3\n\n4,\"q\"\"\",6\r7,8,9";
+        let r = split_all(t, b',');
+        let lines: Vec<_> = r.iter().map(|r| (r.line, r.fields)).collect();
+        assert_eq!(lines, vec![(1, 3), (2, 3), (5, 3), (6, 3)]);
+        assert!(r[3].unterminated);
+        assert_eq!(&t[r[1].start..r[1].end], "1,\"x\ny\",3\n");
+    }
+
+    #[test]
+    fn chunked_scan_equals_whole_scan() {
+        let t = "u,t\r\n\"a\r\nb\",2\n3,\"4\"\"x\"\r\n5,6\n";
+        let whole = split_all(t, b',');
+        for cut in 1..t.len() {
+            let mut s = RecordSplitter::new(b',');
+            let mut out = Vec::new();
+            let mut buf: Vec<u8> = t.as_bytes()[..cut].to_vec();
+            let keep = s.scan(&buf, &mut out);
+            let mut got: Vec<(u64, usize, String)> = out
+                .iter()
+                .map(|r| {
+                    (
+                        r.line,
+                        r.fields,
+                        String::from_utf8_lossy(&buf[r.start..r.end]).into(),
+                    )
+                })
+                .collect();
+            buf.drain(..keep);
+            s.shift(keep);
+            buf.extend_from_slice(&t.as_bytes()[cut..]);
+            out.clear();
+            s.scan(&buf, &mut out);
+            got.extend(out.iter().map(|r| {
+                (
+                    r.line,
+                    r.fields,
+                    String::from_utf8_lossy(&buf[r.start..r.end]).into(),
+                )
+            }));
+            let want: Vec<(u64, usize, String)> = whole
+                .iter()
+                .map(|r| (r.line, r.fields, t[r.start..r.end].to_string()))
+                .collect();
+            assert_eq!(got, want, "cut at {cut}");
+        }
+    }
+
+    #[test]
+    fn unterminated_quote_names_its_line() {
+        let t = "a,b\n1,2\n3,\"oops\n4,5\n";
+        let mut s = RecordSplitter::new(b',');
+        let mut out = Vec::new();
+        s.scan(t.as_bytes(), &mut out);
+        assert_eq!(s.finish(t.as_bytes()), Err(3));
+    }
+
+    #[test]
+    fn sniffs_each_delimiter() {
+        assert_eq!(sniff_delimiter(b"a,b,c\n1,2,3\n").0, b',');
+        assert_eq!(sniff_delimiter(b"a;b;c\n1,5;2;3\n").0, b';');
+        assert_eq!(sniff_delimiter(b"a\tb\n1\t2\n").0, b'\t');
+        assert_eq!(sniff_delimiter(b"a|b|c\n1|2|3\n").0, b'|');
+        assert_eq!(sniff_delimiter(b"name,\"x;y\"\n1,2\n").0, b',');
+    }
+}

@@ -1,0 +1,287 @@
+//! Text encoding: recognise binary files, detect the encoding of text (BOM, valid
+//! UTF-8, else `chardetng`'s guess: GBK/GB18030 from Chinese Excel, Windows-1252 from
+//! old Western tools…), and decode chunk by chunk into UTF-8 with `encoding_rs`.
+
+use encoding_rs::{Decoder, Encoding, UTF_8, UTF_16BE, UTF_16LE};
+
+/// The encoding chosen for a file and why.
+#[derive(Debug, Clone)]
+pub struct Detected {
+    /// The encoding.
+    pub encoding: &'static Encoding,
+    /// Why it was chosen, for the summary.
+    pub reason: String,
+    /// Bytes of byte order mark to skip at the start.
+    pub bom_len: usize,
+}
+
+/// If the sample starts like a well-known binary format, its name.
+pub fn binary_kind(sample: &[u8]) -> Option<&'static str> {
+    const MAGIC: [(&[u8], &str); 10] = [
+        (b"\x89PNG", "a PNG image"),
+        (
+            b"PK\x03\x04",
+            "a ZIP archive, or an Excel .xlsx workbook (save it as CSV first)",
+        ),
+        (
+            b"\xD0\xCF\x11\xE0",
+            "an old Excel .xls workbook (save it as CSV first)",
+        ),
+        (b"%PDF", "a PDF document"),
+        (b"\x1F\x8B", "a gzip archive (unpack it first)"),
+        (b"\xFF\xD8\xFF", "a JPEG image"),
+        (b"GIF8", "a GIF image"),
+        (b"PAR1", "a Parquet file"),
+        (b"SQLite format 3\0", "an SQLite database"),
+        (b"\x7FELF", "a program"),
+    ];
+    if let Some((_, name)) = MAGIC.iter().find(|(m, _)| sample.starts_with(m)) {
+        return Some(name);
+    }
+    // NUL bytes never occur in 8-bit or UTF-8 text (UTF-16 has a BOM and is handled
+    // before this check).
+    sample
+        .contains(&0)
+        .then_some("binary data (it contains NUL bytes)")
+}
+
+/// Chooses the encoding from the file's first bytes, or from the user's label.
+pub fn detect(
+    sample: &[u8],
+    forced: Option<&str>,
+    is_whole_file: bool,
+) -> Result<Detected, String> {
+    let bom = Encoding::for_bom(sample);
+    if let Some(label) = forced.filter(|l| !l.trim().is_empty() && l.trim() != "auto") {
+        let encoding = Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
+            format!("unknown text encoding \"{label}\" (try utf-8, gbk, gb18030, big5, shift_jis, windows-1252)")
+        })?;
+        let bom_len = bom.filter(|(e, _)| *e == encoding).map_or(0, |(_, n)| n);
+        return Ok(Detected {
+            encoding,
+            reason: "set by you".into(),
+            bom_len,
+        });
+    }
+    if let Some((encoding, bom_len)) = bom {
+        return Ok(Detected {
+            encoding,
+            reason: "byte order mark".into(),
+            bom_len,
+        });
+    }
+    if let Some(kind) = binary_kind(sample) {
+        return Err(format!(
+            "this is not a CSV text file (it looks like {kind})"
+        ));
+    }
+    let utf8_ok = match std::str::from_utf8(sample) {
+        Ok(_) => true,
+        // An incomplete character cut by the end of the sample is still valid UTF-8.
+        Err(e) => e.error_len().is_none() && !is_whole_file,
+    };
+    if utf8_ok {
+        let reason = if sample.is_ascii() {
+            "plain ASCII text"
+        } else {
+            "valid UTF-8"
+        };
+        return Ok(Detected {
+            encoding: UTF_8,
+            reason: reason.into(),
+            bom_len: 0,
+        });
+    }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(sample, is_whole_file);
+    let encoding = detector.guess(None, chardetng::Utf8Detection::Allow);
+    Ok(Detected {
+        encoding,
+        reason: format!("not UTF-8; the bytes look like {}", encoding.name()),
+        bom_len: 0,
+    })
+}
+
+/// Decodes a stream of chunks into UTF-8 text.
+///
+/// UTF-8 input is validated and copied (keeping a character cut by a chunk boundary
+/// for the next chunk); other encodings go through `encoding_rs`. Malformed bytes
+/// become U+FFFD and are counted in `malformed`.
+pub struct TextDecoder {
+    decoder: Option<Decoder>,
+    carry: Vec<u8>,
+    /// Malformed sequences replaced by U+FFFD.
+    pub malformed: u64,
+}
+
+impl TextDecoder {
+    /// A decoder for the detected encoding (the BOM must already be skipped).
+    pub fn new(encoding: &'static Encoding) -> Self {
+        let decoder = (encoding != UTF_8).then(|| encoding.new_decoder_without_bom_handling());
+        Self {
+            decoder,
+            carry: Vec::new(),
+            malformed: 0,
+        }
+    }
+
+    /// Appends the UTF-8 text of `chunk` to `out`. With `last`, flushes a trailing
+    /// incomplete sequence (as a replacement character).
+    pub fn decode(&mut self, chunk: &[u8], out: &mut Vec<u8>, last: bool) {
+        match self.decoder.as_mut() {
+            None => self.decode_utf8(chunk, out, last),
+            Some(decoder) => {
+                let mut text = String::new();
+                let mut src = chunk;
+                loop {
+                    let need = decoder
+                        .max_utf8_buffer_length(src.len())
+                        .unwrap_or(src.len() * 3 + 16);
+                    text.reserve(need);
+                    let (result, read, replaced) = decoder.decode_to_string(src, &mut text, last);
+                    if replaced {
+                        self.malformed += 1;
+                    }
+                    src = &src[read..];
+                    if result == encoding_rs::CoderResult::InputEmpty {
+                        break;
+                    }
+                }
+                out.extend_from_slice(text.as_bytes());
+            }
+        }
+    }
+
+    fn decode_utf8(&mut self, chunk: &[u8], out: &mut Vec<u8>, last: bool) {
+        let joined;
+        let bytes: &[u8] = if self.carry.is_empty() {
+            chunk
+        } else {
+            let mut j = std::mem::take(&mut self.carry);
+            j.extend_from_slice(chunk);
+            joined = j;
+            &joined
+        };
+        let mut rest = bytes;
+        loop {
+            match std::str::from_utf8(rest) {
+                Ok(_) => {
+                    out.extend_from_slice(rest);
+                    return;
+                }
+                Err(e) => {
+                    let good = e.valid_up_to();
+                    out.extend_from_slice(&rest[..good]);
+                    match e.error_len() {
+                        Some(bad) => {
+                            self.malformed += 1;
+                            out.extend_from_slice("\u{FFFD}".as_bytes());
+                            rest = &rest[good + bad..];
+                        }
+                        None if last => {
+                            self.malformed += 1;
+                            out.extend_from_slice("\u{FFFD}".as_bytes());
+                            return;
+                        }
+                        None => {
+                            self.carry = rest[good..].to_vec();
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// True for UTF-16 encodings (their NUL bytes are not binary).
+pub fn is_utf16(encoding: &'static Encoding) -> bool {
+    encoding == UTF_16LE || encoding == UTF_16BE
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_bom_utf8_and_legacy() {
+        assert_eq!(detect(b"\xEF\xBB\xBFa,b\n", None, true).unwrap().bom_len, 3);
+        assert_eq!(
+            detect(b"\xFF\xFEa\0", None, true).unwrap().encoding,
+            UTF_16LE
+        );
+        assert_eq!(
+            detect("用户,时间\n".as_bytes(), None, true)
+                .unwrap()
+                .encoding,
+            UTF_8
+        );
+        let (gbk, _, _) = encoding_rs::GBK
+            .encode("用户,时间,事件\n张三,2024-01-01,购买\n李四,2024-01-02,浏览商品\n");
+        let d = detect(&gbk, None, true).unwrap();
+        assert!(
+            d.encoding == encoding_rs::GBK || d.encoding == encoding_rs::GB18030,
+            "{}",
+            d.encoding.name()
+        );
+        let (w, _, _) =
+            encoding_rs::WINDOWS_1252.encode("name,city\nJosé,Málaga\nFrançois,Besançon\n");
+        assert_eq!(
+            detect(&w, None, true).unwrap().encoding,
+            encoding_rs::WINDOWS_1252
+        );
+    }
+
+    #[test]
+    fn detects_binary() {
+        assert!(
+            detect(b"\x89PNG\r\n\x1a\n", None, true)
+                .unwrap_err()
+                .contains("PNG")
+        );
+        assert!(
+            detect(b"PK\x03\x04xx", None, true)
+                .unwrap_err()
+                .contains("xlsx")
+        );
+        assert!(
+            detect(b"a,b\n\0\0\0", None, true)
+                .unwrap_err()
+                .contains("NUL")
+        );
+    }
+
+    #[test]
+    fn forced_label() {
+        assert_eq!(
+            detect(b"abc", Some("gbk"), true).unwrap().encoding,
+            encoding_rs::GBK
+        );
+        assert!(
+            detect(b"abc", Some("klingon"), true)
+                .unwrap_err()
+                .contains("unknown text encoding")
+        );
+    }
+
+    #[test]
+    fn decodes_split_characters_across_chunks() {
+        let (gbk, _, _) = encoding_rs::GBK.encode("购买");
+        let mut d = TextDecoder::new(encoding_rs::GBK);
+        let mut out = Vec::new();
+        d.decode(&gbk[..1], &mut out, false);
+        d.decode(&gbk[1..], &mut out, true);
+        assert_eq!(String::from_utf8(out).unwrap(), "购买");
+        let s = "é,ü".as_bytes();
+        let mut d = TextDecoder::new(UTF_8);
+        let mut out = Vec::new();
+        d.decode(&s[..1], &mut out, false);
+        d.decode(b"", &mut out, false);
+        d.decode(&s[1..], &mut out, true);
+        assert_eq!(String::from_utf8(out).unwrap(), "é,ü");
+        let mut out = Vec::new();
+        d.decode(b"a\xFFb\xC3", &mut out, true);
+        assert_eq!(String::from_utf8(out).unwrap(), "a\u{FFFD}b\u{FFFD}");
+        assert_eq!(d.malformed, 2);
+    }
+}
