@@ -198,3 +198,18 @@ pub struct FunnelBucket {
     /// The steps, as for all users.
     pub steps: Vec<FunnelStep>,
 }
+
+/// One CSV cell as exports write it: quoted when needed, and a leading `=`, `+`, `-`
+/// or `@` neutralised with `'` so a spreadsheet never runs it as a formula.
+pub fn csv_cell(text: &str) -> String {
+    let guarded = if text.starts_with(['=', '+', '-', '@']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    };
+    if guarded.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", guarded.replace('"', "\"\""))
+    } else {
+        guarded
+    }
+}

@@ -1,13 +1,50 @@
-//! CSV bytes → [`EventTable`]. PLACEHOLDER: being written.
+//! CSV bytes → [`EventTable`], streaming: push chunks as they arrive, then finish.
+//!
+//! ```text
+//! bytes ─► encoding (detect, decode to UTF-8) ─► dialect (records, physical lines)
+//!       ─► arrow-csv Decoder (fields → text columns) ─► convert (roles, times,
+//!          revenue; skips counted by reason) ─► TableBuilder ─► EventTable
+//! ```
+//!
+//! The first [`sniff::SNIFF_BYTES`] decide the plan (encoding, delimiter, header,
+//! roles, date order); after that each chunk is decoded, split into whole records
+//! (a ragged record is skipped and counted, never fed to the parser) and parsed in
+//! batches. Memory holds the table being built plus one chunk, never the whole file.
 
+pub mod convert;
 pub mod dialect;
 pub mod encoding;
+pub mod number;
+pub mod roles;
+pub mod skipped;
+pub mod sniff;
 pub mod timestamp;
+
+use std::collections::{BTreeMap, VecDeque};
+
+use arrow_csv::ReaderBuilder;
+use arrow_csv::reader::Decoder;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::progress::Progress;
-use crate::table::{DateOrder, EventTable};
-use std::collections::BTreeMap;
+use crate::table::{DateOrder, EventTable, TableMeta};
+use convert::Converter;
+use dialect::{Record, RecordSplitter};
+use encoding::TextDecoder;
+use skipped::SkipReason;
+use sniff::{Plan, SNIFF_BYTES};
+
+/// Rows per Arrow batch.
+const BATCH_ROWS: usize = 8192;
+
+/// The largest input accepted, in bytes. In wasm32 the whole engine has 4 GiB of
+/// memory; the table takes roughly a third of the CSV's size, and the browser
+/// needs room for the file's chunks and the page.
+pub const MAX_INPUT_BYTES: u64 = if cfg!(target_pointer_width = "32") {
+    3_000_000_000
+} else {
+    1 << 40
+};
 
 /// Loading options: role overrides, time zone, date order, encoding, delimiter.
 #[derive(Debug, Clone, Default)]
@@ -98,51 +135,333 @@ impl LoadOptions {
     }
 }
 
-/// A streaming loader: push chunks, then finish.
+/// A streaming loader: [`Loader::push`] chunks in order, then [`Loader::finish`].
 pub struct Loader {
     file: String,
+    options: LoadOptions,
+    bytes_in: u64,
+    state: State,
+}
+
+enum State {
+    /// Collecting the first bytes to decide the plan.
+    Sniffing(Vec<u8>),
+    /// Following the plan.
+    Loading(Box<Active>),
+}
+
+/// The state of a load under way.
+struct Active {
+    plan: Plan,
+    text: TextDecoder,
+    /// Decoded text not yet parsed: at most one incomplete record between pushes.
+    buf: Vec<u8>,
+    splitter: RecordSplitter,
+    records: Vec<Record>,
+    header_pending: bool,
+    decoder: Decoder,
+    /// Physical lines of the records fed to the decoder and not yet converted.
+    lines: VecDeque<u64>,
+    line_scratch: Vec<u64>,
+    converter: Converter,
+    rows_read: u64,
 }
 
 impl Loader {
-    /// A loader for a file of this name.
-    pub fn new(file: &str, _options: LoadOptions) -> Result<Loader> {
+    /// A loader for an input called `file` (a path or a dropped file's name).
+    pub fn new(file: &str, options: LoadOptions) -> Result<Loader> {
         Ok(Loader {
             file: file.to_string(),
+            options,
+            bytes_in: 0,
+            state: State::Sniffing(Vec::new()),
         })
     }
-    /// Feeds the next chunk of bytes.
-    pub fn push(&mut self, _chunk: &[u8]) -> Result<()> {
+
+    /// Declares the input's total size when known: refuses, before reading, an input
+    /// too large to hold here.
+    pub fn expect_bytes(&self, total: u64) -> Result<()> {
+        if total > MAX_INPUT_BYTES {
+            return Err(Error::at(
+                ErrorKind::TooLarge {
+                    bytes: total,
+                    limit: MAX_INPUT_BYTES,
+                },
+                &self.file,
+                None,
+            ));
+        }
         Ok(())
     }
+
+    /// Feeds the next chunk of bytes.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<()> {
+        self.bytes_in += chunk.len() as u64;
+        if self.bytes_in > MAX_INPUT_BYTES {
+            return Err(Error::at(
+                ErrorKind::TooLarge {
+                    bytes: self.bytes_in,
+                    limit: MAX_INPUT_BYTES,
+                },
+                &self.file,
+                None,
+            ));
+        }
+        match &mut self.state {
+            State::Sniffing(raw) => {
+                raw.extend_from_slice(chunk);
+                if raw.len() >= SNIFF_BYTES {
+                    let raw = std::mem::take(raw);
+                    let mut active = self.start(&raw, false)?;
+                    active.feed_text(&self.file, false)?;
+                    self.state = State::Loading(active);
+                }
+                Ok(())
+            }
+            State::Loading(active) => {
+                let Active { text, buf, .. } = active.as_mut();
+                text.decode(chunk, buf, false);
+                active.feed_text(&self.file, false)
+            }
+        }
+    }
+
     /// Bytes pushed so far.
     pub fn bytes_read(&self) -> u64 {
-        0
+        self.bytes_in
     }
-    /// Data rows parsed so far.
+
+    /// Data rows parsed so far (loaded and skipped).
     pub fn rows_read(&self) -> u64 {
-        0
+        match &self.state {
+            State::Sniffing(_) => 0,
+            State::Loading(a) => a.rows_read,
+        }
     }
-    /// Finishes the load.
+
+    /// Finishes the load: the last record, the last batch, the table.
     pub fn finish(self) -> Result<EventTable> {
-        Err(Error::at(ErrorKind::EmptyFile, &self.file, None))
+        let file = self.file.clone();
+        let mut active = match self.state {
+            State::Sniffing(raw) => {
+                if raw.is_empty() {
+                    return Err(Error::at(ErrorKind::EmptyFile, &file, None));
+                }
+                let loader = Loader {
+                    file: file.clone(),
+                    options: self.options.clone(),
+                    bytes_in: 0,
+                    state: State::Sniffing(Vec::new()),
+                };
+                loader.start(&raw, true)?
+            }
+            State::Loading(mut active) => {
+                let Active { text, buf, .. } = active.as_mut();
+                text.decode(&[], buf, true);
+                active
+            }
+        };
+        active.feed_text(&file, true)?;
+        active.into_table(&file)
+    }
+
+    fn start(&self, raw: &[u8], whole: bool) -> Result<Box<Active>> {
+        let plan = sniff::plan(&self.file, raw, whole, &self.options)?;
+        let decoder = ReaderBuilder::new(plan.schema.clone())
+            .with_header(false)
+            .with_delimiter(plan.delimiter)
+            .with_batch_size(BATCH_ROWS)
+            .build_decoder();
+        let mut text = TextDecoder::new(plan.encoding.encoding);
+        let mut buf = Vec::with_capacity(raw.len() + 1024);
+        text.decode(
+            &raw[plan.encoding.bom_len.min(raw.len())..],
+            &mut buf,
+            whole,
+        );
+        Ok(Box::new(Active {
+            splitter: RecordSplitter::new(plan.delimiter),
+            header_pending: plan.has_header,
+            converter: Converter::new(&plan),
+            plan,
+            text,
+            buf,
+            records: Vec::new(),
+            decoder,
+            lines: VecDeque::new(),
+            line_scratch: Vec::new(),
+            rows_read: 0,
+        }))
     }
 }
 
-/// Loads a whole buffer, reporting progress between chunks.
+impl Active {
+    /// Parses every whole record in `buf` (with `last`, the final one too).
+    fn feed_text(&mut self, file: &str, last: bool) -> Result<()> {
+        self.records.clear();
+        let keep_from = self.splitter.scan(&self.buf, &mut self.records);
+        let mut tail = None;
+        if last {
+            match self.splitter.finish(&self.buf) {
+                Ok(r) => tail = r,
+                Err(line) => return Err(Error::at(ErrorKind::UnterminatedQuote, file, Some(line))),
+            }
+        }
+        let expected = self.plan.columns.len();
+        let records = std::mem::take(&mut self.records);
+        // Runs of consecutive good records are fed to the parser in one call.
+        let mut run: Option<(usize, usize)> = None;
+        for rec in records.iter().chain(tail.iter()) {
+            if self.header_pending {
+                self.header_pending = false;
+                continue;
+            }
+            self.rows_read += 1;
+            if rec.fields != expected {
+                if let Some((a, b)) = run.take() {
+                    self.parse(a, b, file)?;
+                }
+                let why = format!("{} fields, expected {expected}", rec.fields);
+                self.converter
+                    .skipped
+                    .add(SkipReason::WrongFieldCount, rec.line, &why);
+                continue;
+            }
+            self.lines.push_back(rec.line);
+            if rec.unterminated {
+                if let Some((a, b)) = run.take() {
+                    self.parse(a, b, file)?;
+                }
+                self.buf.push(b'\n');
+                self.parse(rec.start, self.buf.len(), file)?;
+                continue;
+            }
+            run = match run {
+                Some((a, b)) if b == rec.start => Some((a, rec.end)),
+                Some((a, b)) => {
+                    self.parse(a, b, file)?;
+                    Some((rec.start, rec.end))
+                }
+                None => Some((rec.start, rec.end)),
+            };
+        }
+        if let Some((a, b)) = run {
+            self.parse(a, b, file)?;
+        }
+        self.records = records;
+        if last {
+            self.buf.clear();
+            return self.flush(file);
+        }
+        self.buf.drain(..keep_from);
+        self.splitter.shift(keep_from);
+        Ok(())
+    }
+
+    /// Feeds `buf[a..b]` (whole records) to the Arrow decoder, converting full batches.
+    fn parse(&mut self, a: usize, b: usize, file: &str) -> Result<()> {
+        let mut pos = a;
+        while pos < b {
+            let used = self
+                .decoder
+                .decode(&self.buf[pos..b])
+                .map_err(|e| self.csv_error(file, e))?;
+            pos += used;
+            if self.decoder.capacity() == 0 {
+                self.flush(file)?;
+            } else if used == 0 {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Converts the decoder's buffered rows.
+    fn flush(&mut self, file: &str) -> Result<()> {
+        let Some(batch) = self.decoder.flush().map_err(|e| self.csv_error(file, e))? else {
+            return Ok(());
+        };
+        let n = batch.num_rows().min(self.lines.len());
+        self.line_scratch.clear();
+        self.line_scratch.extend(self.lines.drain(..n));
+        self.converter.convert(&batch, &self.line_scratch);
+        Ok(())
+    }
+
+    fn csv_error(&self, file: &str, e: arrow_schema::ArrowError) -> Error {
+        Error::at(
+            ErrorKind::Csv(format!("the CSV parser stopped: {e}")),
+            file,
+            self.lines.front().copied(),
+        )
+    }
+
+    fn into_table(self, file: &str) -> Result<EventTable> {
+        let Active {
+            plan,
+            converter,
+            rows_read,
+            text,
+            ..
+        } = self;
+        let loaded = converter.builder.len() as u64;
+        if rows_read == 0 {
+            return Err(Error::at(ErrorKind::NoRows, file, None));
+        }
+        if loaded == 0 {
+            return Err(Error::at(
+                ErrorKind::NoUsableRows(converter.skipped.describe()),
+                file,
+                None,
+            ));
+        }
+        let mut encoding_reason = plan.encoding.reason.clone();
+        if text.malformed > 0 {
+            encoding_reason.push_str(&format!(
+                "; {} malformed byte sequence(s) were replaced by \u{FFFD} (choose another encoding if text looks wrong)",
+                text.malformed
+            ));
+        }
+        let meta = TableMeta {
+            file: file.to_string(),
+            encoding: plan.encoding.encoding.name().to_string(),
+            encoding_reason,
+            delimiter: plan.delimiter,
+            date_order: plan.date_order.0,
+            date_order_reason: plan.date_order.1.clone(),
+            time_format: plan.time_format.clone(),
+            time_zone: plan.tz,
+            rows_read,
+            order_file: !plan
+                .columns
+                .iter()
+                .any(|c| c.role == crate::table::Role::Event),
+            skipped: converter.skipped.tallies(),
+            columns: plan.columns.clone(),
+        };
+        debug_assert_eq!(rows_read, loaded + converter.skipped.total());
+        Ok(converter.builder.build(meta))
+    }
+}
+
+/// Loads a whole buffer, reporting progress (bytes) between chunks and stopping
+/// when cancelled.
 pub fn load(
     file: &str,
     bytes: &[u8],
     options: LoadOptions,
     progress: &mut dyn Progress,
 ) -> Result<EventTable> {
+    const CHUNK: usize = 1 << 20;
     let mut loader = Loader::new(file, options)?;
+    loader.expect_bytes(bytes.len() as u64)?;
     let total = bytes.len() as u64;
-    for (i, chunk) in bytes.chunks(1 << 20).enumerate() {
+    for chunk in bytes.chunks(CHUNK) {
         if progress.cancelled() {
             return Err(Error::new(ErrorKind::Cancelled));
         }
         loader.push(chunk)?;
-        progress.report(((i + 1) * (1 << 20)).min(bytes.len()) as u64, total);
+        progress.report(loader.bytes_read(), total);
     }
     loader.finish()
 }

@@ -86,11 +86,11 @@ impl TimeParser {
         match fields.offset {
             Some(off) => Some(local - off as i64 * 1000),
             None if self.tz == Tz::UTC => Some(local),
-            None => self.from_zone(local),
+            None => self.in_zone(local),
         }
     }
 
-    fn from_zone(&mut self, local: i64) -> Option<i64> {
+    fn in_zone(&mut self, local: i64) -> Option<i64> {
         const QUARTER: i64 = 15 * 60 * 1000;
         let key = local.div_euclid(QUARTER);
         if let Some((k, off)) = self.cache

@@ -1,0 +1,242 @@
+//! The CLI's argument parsing and commands (native only). Thin: every command is a
+//! few calls into the library.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use tidemark::error::{Error, ErrorKind};
+use tidemark::ingest::{LoadOptions, load};
+use tidemark::progress::Silent;
+use tidemark::report::{Report, Summary};
+use tidemark::spec::Spec;
+use tidemark::table::{DateOrder, EventTable};
+
+/// Customer analytics over an event or order CSV.
+#[derive(Parser)]
+#[command(name = "tidemark", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print what was loaded: rows, users, columns and roles, events, skipped rows.
+    Inspect {
+        /// The CSV file.
+        data: PathBuf,
+        #[command(flatten)]
+        load: LoadFlags,
+    },
+    /// Run an analysis spec (JSON, see ANALYSES.md) and print the result JSON.
+    Run {
+        /// The CSV file.
+        data: PathBuf,
+        /// The spec: a JSON file, or `-` for standard input.
+        #[arg(long)]
+        spec: String,
+        /// Also draw the chart as SVG into this file.
+        #[arg(long)]
+        svg: Option<PathBuf>,
+        #[command(flatten)]
+        load: LoadFlags,
+    },
+    /// Print, as CSV, the users who reached funnel step K but not step K+1.
+    Dropoff {
+        /// The CSV file.
+        data: PathBuf,
+        /// A funnel spec file.
+        #[arg(long)]
+        spec: String,
+        /// The step (1-based).
+        #[arg(long)]
+        step: usize,
+        #[command(flatten)]
+        load: LoadFlags,
+    },
+    /// Print the built-in demo event log as CSV.
+    Demo,
+}
+
+#[derive(Args)]
+struct LoadFlags {
+    /// Role overrides: `user=COL,time=COL,event=COL,revenue=COL,order=COL,item=COL`;
+    /// `event=` (empty) means "no event column".
+    #[arg(long)]
+    roles: Option<String>,
+    /// IANA time zone for timestamps without an offset (default UTC).
+    #[arg(long)]
+    tz: Option<String>,
+    /// Day/month order of ambiguous dates.
+    #[arg(long, default_value = "auto", value_parser = ["auto", "dmy", "mdy"])]
+    date_order: String,
+    /// Text encoding label (e.g. gbk, windows-1252); detected when omitted.
+    #[arg(long)]
+    encoding: Option<String>,
+    /// Field delimiter (one character, or `tab`); detected when omitted.
+    #[arg(long)]
+    delimiter: Option<String>,
+}
+
+impl LoadFlags {
+    fn options(&self) -> Result<LoadOptions, Error> {
+        let bad = |why: String| Error::new(ErrorKind::BadOption(why));
+        let mut roles = BTreeMap::new();
+        for pair in self
+            .roles
+            .iter()
+            .flat_map(|r| r.split(','))
+            .filter(|p| !p.trim().is_empty())
+        {
+            let (role, col) = pair
+                .split_once('=')
+                .ok_or_else(|| bad(format!("--roles: \"{pair}\" is not ROLE=COLUMN")))?;
+            let col = col.trim();
+            roles.insert(
+                role.trim().to_string(),
+                (!col.is_empty()).then(|| col.to_string()),
+            );
+        }
+        let delimiter = match self.delimiter.as_deref() {
+            None => None,
+            Some("tab") | Some("\\t") => Some(b'\t'),
+            Some(d) if d.len() == 1 => Some(d.as_bytes()[0]),
+            Some(d) => {
+                return Err(bad(format!(
+                    "--delimiter \"{d}\" must be one character or `tab`"
+                )));
+            }
+        };
+        Ok(LoadOptions {
+            roles,
+            time_zone: self.tz.clone(),
+            date_order: match self.date_order.as_str() {
+                "dmy" => DateOrder::DayFirst,
+                "mdy" => DateOrder::MonthFirst,
+                _ => DateOrder::Auto,
+            },
+            encoding: self.encoding.clone(),
+            delimiter,
+        })
+    }
+}
+
+/// Runs the CLI; the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match execute(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn execute(command: Command) -> Result<(), Error> {
+    match command {
+        Command::Inspect { data, load } => {
+            let table = read_table(&data, &load)?;
+            print_json(&Summary::of(&table))
+        }
+        Command::Run {
+            data,
+            spec,
+            svg,
+            load,
+        } => {
+            let spec = read_spec(&spec)?;
+            let table = read_table(&data, &load)?;
+            let report = tidemark::analysis::run(&table, &spec)?;
+            if let Some(path) = svg {
+                write_svg(&report, &path)?;
+            }
+            print_json(&report)
+        }
+        Command::Dropoff {
+            data,
+            spec,
+            step,
+            load,
+        } => {
+            let Spec::Funnel(funnel) = read_spec(&spec)?;
+            let table = read_table(&data, &load)?;
+            let users = tidemark::analysis::funnel::dropoff_users(&table, &funnel, step)?;
+            let mut out = std::io::stdout().lock();
+            let mut text = String::from("user\n");
+            for u in users {
+                text.push_str(&tidemark::report::csv_cell(&u));
+                text.push('\n');
+            }
+            out.write_all(text.as_bytes()).map_err(io_error)
+        }
+        Command::Demo => std::io::stdout()
+            .lock()
+            .write_all(tidemark::demo::demo_csv().as_bytes())
+            .map_err(io_error),
+    }
+}
+
+fn read_table(path: &PathBuf, flags: &LoadFlags) -> Result<EventTable, Error> {
+    let options = flags.options()?;
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| {
+        Error::at(
+            ErrorKind::Io(format!("cannot read the file: {e}")),
+            &name,
+            None,
+        )
+    })?;
+    load(&name, &bytes, options, &mut Silent)
+}
+
+fn read_spec(arg: &str) -> Result<Spec, Error> {
+    let text = if arg == "-" {
+        std::io::read_to_string(std::io::stdin()).map_err(io_error)?
+    } else {
+        std::fs::read_to_string(arg).map_err(|e| {
+            Error::at(
+                ErrorKind::Io(format!("cannot read the spec: {e}")),
+                arg,
+                None,
+            )
+        })?
+    };
+    Spec::from_json(&text).map_err(|e| match e.location {
+        None => Error {
+            location: Some(tidemark::error::Location {
+                file: arg.to_string(),
+                line: None,
+            }),
+            ..e
+        },
+        Some(_) => e,
+    })
+}
+
+fn write_svg(report: &Report, path: &PathBuf) -> Result<(), Error> {
+    let Report::Funnel(f) = report;
+    let svg = tidemark::chart::funnel::funnel_svg(f, 900, 480)
+        .map_err(|e| Error::new(ErrorKind::Io(format!("cannot draw the chart: {e}"))))?;
+    std::fs::write(path, svg).map_err(|e| {
+        Error::at(
+            ErrorKind::Io(format!("cannot write: {e}")),
+            &path.display().to_string(),
+            None,
+        )
+    })
+}
+
+fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Error> {
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| Error::new(ErrorKind::Io(e.to_string())))?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}").map_err(io_error)
+}
+
+fn io_error(e: std::io::Error) -> Error {
+    Error::new(ErrorKind::Io(e.to_string()))
+}

@@ -1,0 +1,108 @@
+//! Skipped rows, counted by reason with the first line numbers: nothing vanishes.
+
+use crate::table::SkipTally;
+
+/// Why a row was not loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkipReason {
+    /// The user cell is empty.
+    MissingUser,
+    /// The time cell is empty.
+    MissingTime,
+    /// The time cell holds no readable timestamp.
+    UnreadableTime,
+    /// The event cell is empty.
+    MissingEvent,
+    /// The revenue cell holds text that is not a finite number.
+    BadRevenue,
+    /// The row has more or fewer fields than the header.
+    WrongFieldCount,
+}
+
+impl SkipReason {
+    /// The reason as a person reads it.
+    pub fn text(self) -> &'static str {
+        match self {
+            SkipReason::MissingUser => "missing user id",
+            SkipReason::MissingTime => "missing time",
+            SkipReason::UnreadableTime => "time not readable",
+            SkipReason::MissingEvent => "missing event name",
+            SkipReason::BadRevenue => "revenue is not a number",
+            SkipReason::WrongFieldCount => "wrong number of fields",
+        }
+    }
+}
+
+/// Counts per reason, in first-seen order.
+#[derive(Debug, Clone, Default)]
+pub struct Skipped {
+    tallies: Vec<(SkipReason, SkipTally)>,
+    /// First example per reason, for the message when everything was skipped.
+    examples: Vec<(SkipReason, String)>,
+}
+
+impl Skipped {
+    /// Records one skipped row on `line`, with an example of the bad value.
+    pub fn add(&mut self, reason: SkipReason, line: u64, example: &str) {
+        match self.tallies.iter_mut().find(|(r, _)| *r == reason) {
+            Some((_, t)) => {
+                t.count += 1;
+                if t.lines.len() < SkipTally::MAX_LINES {
+                    t.lines.push(line);
+                }
+            }
+            None => {
+                self.tallies.push((
+                    reason,
+                    SkipTally {
+                        reason: reason.text().into(),
+                        count: 1,
+                        lines: vec![line],
+                    },
+                ));
+                self.examples
+                    .push((reason, example.chars().take(60).collect()));
+            }
+        }
+    }
+
+    /// Total rows skipped.
+    pub fn total(&self) -> u64 {
+        self.tallies.iter().map(|(_, t)| t.count).sum()
+    }
+
+    /// The tallies, for the table's metadata, ordered by their first line.
+    pub fn tallies(&self) -> Vec<SkipTally> {
+        let mut out: Vec<SkipTally> = self.tallies.iter().map(|(_, t)| t.clone()).collect();
+        out.sort_by_key(|t| t.lines.first().copied());
+        out
+    }
+
+    /// One sentence listing every reason with its count and first line.
+    pub fn describe(&self) -> String {
+        let mut rows: Vec<(&SkipTally, &String)> = self
+            .tallies
+            .iter()
+            .zip(&self.examples)
+            .map(|((_, t), (_, ex))| (t, ex))
+            .collect();
+        rows.sort_by_key(|(t, _)| t.lines.first().copied());
+        rows.into_iter()
+            .map(|(t, ex)| {
+                let first = t.lines.first().copied().unwrap_or(0);
+                if ex.is_empty() {
+                    format!(
+                        "{} row(s) with {} (first on line {first})",
+                        t.count, t.reason
+                    )
+                } else {
+                    format!(
+                        "{} row(s) with {} (first on line {first}: \"{ex}\")",
+                        t.count, t.reason
+                    )
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}

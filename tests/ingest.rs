@@ -1,0 +1,454 @@
+//! Ingestion through the public API: every error and skip reason with its message,
+//! every timestamp form, encodings, delimiters, chunking, and real data (CDNOW).
+
+use tidemark::error::ErrorKind;
+use tidemark::ingest::{LoadOptions, Loader, load};
+use tidemark::progress::Silent;
+use tidemark::report::Summary;
+use tidemark::table::{DateOrder, EventTable, Role};
+
+fn load_str(text: &str) -> Result<EventTable, tidemark::Error> {
+    load(
+        "t.csv",
+        text.as_bytes(),
+        LoadOptions::default(),
+        &mut Silent,
+    )
+}
+
+fn load_bytes_with(bytes: &[u8], options: LoadOptions) -> Result<EventTable, tidemark::Error> {
+    load("t.csv", bytes, options, &mut Silent)
+}
+
+fn err(text: &str) -> String {
+    match load_str(text) {
+        Ok(_) => panic!("expected an error for {text:?}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn times(t: &EventTable) -> Vec<String> {
+    (0..t.len() as u32)
+        .map(|r| tidemark::report::iso_utc(t.time(r)))
+        .collect()
+}
+
+fn skipped(t: &EventTable) -> Vec<(String, u64, Vec<u64>)> {
+    t.meta()
+        .skipped
+        .iter()
+        .map(|s| (s.reason.clone(), s.count, s.lines.clone()))
+        .collect()
+}
+
+fn assert_rows_add_up(t: &EventTable) {
+    let s = Summary::of(t);
+    let skipped: u64 = s.skipped.iter().map(|k| k.count).sum();
+    assert_eq!(s.rows_read, s.rows + skipped, "rows_read = rows + skipped");
+}
+
+// ---- errors: one per reason, asserting the message ----
+
+#[test]
+fn empty_file_errored() {
+    assert_eq!(err(""), "t.csv: the file is empty");
+    assert_eq!(err("\n\n  \n"), "t.csv: the file is empty");
+}
+
+#[test]
+fn header_only_errored() {
+    assert_eq!(
+        err("user,time,event\n"),
+        "t.csv: the file has a header but no data rows"
+    );
+}
+
+#[test]
+fn binary_file_errored() {
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+    let e = load_bytes_with(png, LoadOptions::default()).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "t.csv: this is not a CSV text file (it looks like a PNG image)"
+    );
+    let xlsx = b"PK\x03\x04\x14\0\x06\0";
+    let e = load_bytes_with(xlsx, LoadOptions::default()).unwrap_err();
+    assert!(e.to_string().contains("Excel .xlsx workbook"), "{e}");
+}
+
+#[test]
+fn missing_user_column_errored() {
+    let e = err("when,what\n2024-01-01,a\n");
+    assert_eq!(
+        e,
+        "t.csv: no user column found (columns: when, what); choose one with the user role"
+    );
+}
+
+#[test]
+fn missing_time_column_errored() {
+    let e = err("user_id,event\nu1,a\n");
+    assert_eq!(
+        e,
+        "t.csv: no time column found (columns: user_id, event); choose one with the time role"
+    );
+}
+
+#[test]
+fn unknown_role_column_errored() {
+    let mut o = LoadOptions::default();
+    o.roles.insert("user".into(), Some("nope".into()));
+    let e = load_bytes_with(b"user_id,time\nu,2024-01-01\n", o).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "the user role names column \"nope\", which is not in the file (columns: user_id, time)"
+    );
+}
+
+#[test]
+fn unterminated_quote_errored() {
+    let e = err("user_id,time,event\nu1,2024-01-01,a\nu2,2024-01-02,\"open\nu3,2024-01-03,c\n");
+    assert_eq!(e, "t.csv:3: a quoted field starts here and is never closed");
+}
+
+#[test]
+fn mostly_ragged_rows_errored() {
+    let e = err("user_id,time,event\nu1,2024-01-01\nu2,2024-01-02\nu3,2024-01-03\nu4,2024-01-04\n");
+    assert_eq!(e, "t.csv:2: row has 2 fields, the header has 3");
+}
+
+#[test]
+fn every_row_skipped_errored() {
+    let e = err("user_id,time\n,2024-01-01\nu2,notatime\n");
+    assert_eq!(
+        e,
+        "t.csv: no row could be used: 1 row(s) with missing user id (first on line 2); \
+         1 row(s) with time not readable (first on line 3: \"notatime\")"
+    );
+}
+
+#[test]
+fn bad_time_zone_errored() {
+    let o = LoadOptions {
+        time_zone: Some("Mars/Olympus".into()),
+        ..Default::default()
+    };
+    let e = load_bytes_with(b"user_id,time\nu,2024-01-01\n", o).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("unknown time zone \"Mars/Olympus\""),
+        "{e}"
+    );
+}
+
+#[test]
+fn too_large_errored() {
+    let loader = Loader::new("huge.csv", LoadOptions::default()).unwrap();
+    match loader.expect_bytes(u64::MAX) {
+        Ok(()) => assert_eq!(
+            tidemark::ingest::MAX_INPUT_BYTES,
+            u64::MAX,
+            "natively there is no limit"
+        ),
+        Err(e) => assert!(matches!(e.kind, ErrorKind::TooLarge { .. })),
+    }
+}
+
+// ---- skips: one per reason, counted with lines ----
+
+#[test]
+fn skip_reasons_are_counted_with_lines() {
+    let text = "user_id,time,event,revenue\n\
+                u1,2024-01-01,view,\n\
+                ,2024-01-01,view,\n\
+                u2,,view,\n\
+                u3,31/31/2024,view,\n\
+                u4,2024-01-02,,\n\
+                u5,2024-01-02,buy,abc\n\
+                u6,2024-01-02,buy\n\
+                u7,2024-01-03,buy,9.5\n";
+    let t = load_str(text).unwrap();
+    assert_eq!(t.len(), 2);
+    assert_eq!(
+        skipped(&t),
+        vec![
+            ("missing user id".into(), 1, vec![3]),
+            ("missing time".into(), 1, vec![4]),
+            ("time not readable".into(), 1, vec![5]),
+            ("missing event name".into(), 1, vec![6]),
+            ("revenue is not a number".into(), 1, vec![7]),
+            ("wrong number of fields".into(), 1, vec![8]),
+        ]
+    );
+    assert_rows_add_up(&t);
+}
+
+#[test]
+fn line_numbers_count_quoted_newlines_and_blank_lines() {
+    let text = "user_id,time,note\r\nu1,2024-01-01,\"two\r\nlines\"\r\n\r\n,2024-01-02,x\r\n";
+    let t = load_str(text).unwrap();
+    assert_eq!(skipped(&t), vec![("missing user id".into(), 1, vec![5])]);
+    assert_eq!(t.property("note").unwrap().value(0), Some("two\r\nlines"));
+}
+
+// ---- timestamps ----
+
+#[test]
+fn every_timestamp_form() {
+    let cases = [
+        ("2024-03-01T09:30:15Z", "2024-03-01T09:30:15Z"),
+        ("2024-03-01T09:30:15.5+01:00", "2024-03-01T08:30:15.500Z"),
+        ("2024-03-01 09:30", "2024-03-01T09:30:00Z"),
+        ("2024-03-01", "2024-03-01T00:00:00Z"),
+        ("2024/03/01 09:30:15", "2024-03-01T09:30:15Z"),
+        ("20240301", "2024-03-01T00:00:00Z"),
+        ("1709285415", "2024-03-01T09:30:15Z"),
+        ("1709285415000", "2024-03-01T09:30:15Z"),
+    ];
+    for (input, want) in cases {
+        let t = load_str(&format!("user_id,time\nu,{input}\n")).unwrap();
+        assert_eq!(times(&t), vec![want.to_string()], "{input}");
+    }
+}
+
+#[test]
+fn day_month_order_decided_from_data_and_overridable() {
+    let t = load_str("user_id,time\nu,03/04/2024\nu,25/04/2024\n").unwrap();
+    assert_eq!(t.meta().date_order, DateOrder::DayFirst);
+    assert!(
+        t.meta().date_order_reason.contains("line 3"),
+        "{}",
+        t.meta().date_order_reason
+    );
+    assert_eq!(times(&t)[0], "2024-04-03T00:00:00Z");
+    let t = load_str("user_id,time\nu,03/04/2024\nu,04/25/2024\n").unwrap();
+    assert_eq!(t.meta().date_order, DateOrder::MonthFirst);
+    assert_eq!(times(&t)[0], "2024-03-04T00:00:00Z");
+    let o = LoadOptions {
+        date_order: DateOrder::DayFirst,
+        ..Default::default()
+    };
+    let t = load_bytes_with(b"user_id,time\nu,03/04/2024\n", o).unwrap();
+    assert_eq!(times(&t)[0], "2024-04-03T00:00:00Z");
+    assert_eq!(t.meta().date_order_reason, "set by you");
+}
+
+#[test]
+fn time_zone_applies_to_local_times() {
+    let o = LoadOptions {
+        time_zone: Some("Asia/Shanghai".into()),
+        ..Default::default()
+    };
+    let t = load_bytes_with(
+        b"user_id,time\nu,2024-03-01 08:00\nu,2024-03-01T08:00Z\n",
+        o,
+    )
+    .unwrap();
+    assert_eq!(
+        times(&t),
+        vec!["2024-03-01T00:00:00Z", "2024-03-01T08:00:00Z"]
+    );
+    assert_eq!(Summary::of(&t).time_zone, "Asia/Shanghai");
+}
+
+// ---- encodings ----
+
+#[test]
+fn gbk_is_detected_and_decoded() {
+    let text = "用户ID,时间,事件,金额\n张三,2024-01-01 10:00,浏览商品,\n李四,2024-01-02 11:00,支付,99.5\n王五,2024-01-03 12:00,加入购物车,\n";
+    let (gbk, _, _) = encoding_rs::GBK.encode(text);
+    let t = load_bytes_with(&gbk, LoadOptions::default()).unwrap();
+    assert!(
+        t.meta().encoding == "GBK" || t.meta().encoding == "gb18030",
+        "{}",
+        t.meta().encoding
+    );
+    assert_eq!(t.user_id(0), "张三");
+    assert!(t.event_key("支付").is_some());
+    assert_eq!(t.meta().column_for(Role::Revenue).unwrap().name, "金额");
+}
+
+#[test]
+fn windows_1252_is_detected_and_can_be_overridden() {
+    let text = "user_id,time,city\nJosé,2024-01-01,Málaga\nFrançois,2024-01-02,Besançon\nRenée,2024-01-03,Zürich\n";
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(text);
+    let t = load_bytes_with(&bytes, LoadOptions::default()).unwrap();
+    assert_eq!(t.meta().encoding, "windows-1252");
+    assert_eq!(t.user_id(0), "José");
+    let o = LoadOptions {
+        encoding: Some("utf-8".into()),
+        ..Default::default()
+    };
+    let t = load_bytes_with(&bytes, o).unwrap();
+    assert_eq!(t.meta().encoding, "UTF-8");
+    assert!(
+        t.meta().encoding_reason.contains("malformed"),
+        "{}",
+        t.meta().encoding_reason
+    );
+}
+
+#[test]
+fn utf8_bom_and_utf16_bom() {
+    let t = load_bytes_with(
+        b"\xEF\xBB\xBFuser_id,time\nu,2024-01-01\n",
+        LoadOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(t.meta().columns[0].name, "user_id");
+    assert_eq!(t.meta().encoding_reason, "byte order mark");
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in "user_id,time\r\nü,2024-01-01\r\n".encode_utf16() {
+        utf16.extend_from_slice(&u.to_le_bytes());
+    }
+    let t = load_bytes_with(&utf16, LoadOptions::default()).unwrap();
+    assert_eq!(t.meta().encoding, "UTF-16LE");
+    assert_eq!(t.user_id(0), "ü");
+}
+
+// ---- delimiters, quoting, headers ----
+
+#[test]
+fn every_delimiter() {
+    for d in [",", ";", "\t", "|"] {
+        let text = format!("user_id{d}time{d}event\nu1{d}2024-01-01{d}a\nu2{d}2024-01-02{d}b\n");
+        let t = load_str(&text).unwrap();
+        assert_eq!(t.meta().delimiter, d.as_bytes()[0], "{d:?}");
+        assert_eq!(t.len(), 2);
+    }
+}
+
+#[test]
+fn quoted_fields_with_delimiters_and_quotes() {
+    let t = load_str("user_id,time,event,note\n\"u,1\",2024-01-01,\"say \"\"hi\"\"\",\"a;b\"\n")
+        .unwrap();
+    assert_eq!(t.user_id(0), "u,1");
+    assert_eq!(t.event_names().get(0), "say \"hi\"");
+    assert_eq!(t.property("note").unwrap().value(0), Some("a;b"));
+}
+
+#[test]
+fn file_without_header_gets_column_names() {
+    let t = load_str("u1,2024-01-01,view\nu2,2024-01-02,buy\n").unwrap_err();
+    // Without a header nothing names the user: the message lists the generated names.
+    assert!(
+        t.to_string().contains("column 1, column 2, column 3"),
+        "{t}"
+    );
+    let mut o = LoadOptions::default();
+    o.roles.insert("user".into(), Some("column 1".into()));
+    o.roles.insert("event".into(), Some("column 3".into()));
+    let t = load_bytes_with(b"u1,2024-01-01,view\nu2,2024-01-02,buy\n", o).unwrap();
+    assert_eq!(t.len(), 2);
+    assert_eq!(t.meta().column_for(Role::Time).unwrap().name, "column 2");
+}
+
+#[test]
+fn no_trailing_newline_and_crlf() {
+    let t = load_str("user_id,time\r\nu1,2024-01-01\r\nu2,2024-01-02").unwrap();
+    assert_eq!(t.len(), 2);
+    assert_eq!(t.user_id(1), "u2");
+}
+
+// ---- streaming ----
+
+#[test]
+fn chunked_load_equals_whole_load() {
+    let mut text = String::from("user_id,time,event,revenue,note\n");
+    for i in 0..3000 {
+        let note = if i % 7 == 0 {
+            "\"multi\nline, quoted\""
+        } else {
+            "plain"
+        };
+        let user = if i % 113 == 0 {
+            String::new()
+        } else {
+            format!("u{}", i % 97)
+        };
+        text.push_str(&format!(
+            "{user},2024-01-{:02}T10:{:02}:00Z,ev{},{}.5,{note}\n",
+            1 + i % 28,
+            i % 60,
+            i % 5,
+            i
+        ));
+    }
+    let whole = load_str(&text).unwrap();
+    for chunk in [1usize, 7, 1000, 65_536, 300_000] {
+        let mut loader = Loader::new("t.csv", LoadOptions::default()).unwrap();
+        for c in text.as_bytes().chunks(chunk) {
+            loader.push(c).unwrap();
+        }
+        let t = loader.finish().unwrap();
+        assert_eq!(Summary::of(&t), Summary::of(&whole), "chunk {chunk}");
+        assert_eq!(times(&t), times(&whole));
+        assert_eq!(skipped(&t), skipped(&whole));
+    }
+    assert_rows_add_up(&whole);
+    assert_eq!(skipped(&whole)[0].1, 27);
+}
+
+#[test]
+fn cancelled_load_stops() {
+    struct CancelNow;
+    impl tidemark::progress::Progress for CancelNow {
+        fn report(&mut self, _: u64, _: u64) {}
+        fn cancelled(&self) -> bool {
+            true
+        }
+    }
+    let e = load(
+        "t.csv",
+        b"user_id,time\nu,2024-01-01\n",
+        LoadOptions::default(),
+        &mut CancelNow,
+    )
+    .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Cancelled);
+}
+
+// ---- real data ----
+
+#[test]
+fn cdnow_sample_loads_as_an_order_file() {
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/cdnow_sample.csv"
+    ))
+    .unwrap();
+    let t = load(
+        "cdnow_sample.csv",
+        &bytes,
+        LoadOptions::default(),
+        &mut Silent,
+    )
+    .unwrap();
+    let s = Summary::of(&t);
+    assert_eq!((s.rows_read, s.rows, s.users), (6919, 6919, 2357));
+    assert!(s.order_file);
+    let roles: Vec<(&str, &str)> = s
+        .columns
+        .iter()
+        .map(|c| (c.name.as_str(), c.role.as_str()))
+        .collect();
+    assert_eq!(
+        roles,
+        vec![
+            ("customer_id", "user"),
+            ("date", "time"),
+            ("cds", "property"),
+            ("amount", "revenue")
+        ]
+    );
+    assert_eq!(s.events.len(), 1);
+    assert_eq!(
+        (s.events[0].name.as_str(), s.events[0].count),
+        ("purchase", 6919)
+    );
+    assert_eq!(s.first_time.as_deref(), Some("1997-01-01T00:00:00Z"));
+    assert_eq!(s.last_time.as_deref(), Some("1998-06-30T00:00:00Z"));
+    assert_eq!(s.time_format, "YYYYMMDD");
+    let total: f64 = (0..t.len() as u32).filter_map(|r| t.revenue(r)).sum();
+    assert!((total - 244_091.94).abs() < 0.01, "{total}");
+}
