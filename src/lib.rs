@@ -22,6 +22,8 @@
 //!
 //! Nothing outside `src/web/` names a wasm crate; the CLI lives in `src/main.rs`.
 
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod analysis;
 pub mod chart;
 pub mod demo;

@@ -1,0 +1,151 @@
+//! The process boundary: the real `tidemark` binary, its JSON on stdout, and its
+//! `file:line: reason` errors on stderr with a non-zero exit.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn tidemark(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tidemark"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn tidemark_stdin(args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tidemark"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write");
+    child.wait_with_output().expect("wait")
+}
+
+fn data(name: &str) -> String {
+    format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn temp_file(name: &str, content: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tidemark-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, content).expect("write temp file");
+    path
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("stdout is JSON")
+}
+
+fn stderr(out: &Output) -> String {
+    assert!(
+        !out.status.success(),
+        "expected failure, got: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8_lossy(&out.stderr).trim().to_string()
+}
+
+#[test]
+fn inspect_cdnow() {
+    let v = json(&tidemark(&["inspect", &data("cdnow_sample.csv")]));
+    assert_eq!(v["rows_read"], 6919);
+    assert_eq!(v["rows"], 6919);
+    assert_eq!(v["users"], 2357);
+    assert_eq!(v["columns"][0]["role"], "user");
+    assert_eq!(v["columns"][1]["role"], "time");
+    assert_eq!(v["columns"][3]["role"], "revenue");
+    assert_eq!(v["events"][0]["name"], "purchase");
+    assert_eq!(v["first_time"], "1997-01-01T00:00:00Z");
+}
+
+#[test]
+fn inspect_with_roles_and_tz_flags() {
+    let f = temp_file(
+        "roles.csv",
+        b"a,b,c\nx,2024-01-01 08:00,buy\ny,2024-01-02 09:00,view\n",
+    );
+    let path = f.to_str().expect("utf-8 path");
+    let v = json(&tidemark(&[
+        "inspect",
+        path,
+        "--roles",
+        "user=a,time=b,event=c",
+        "--tz",
+        "Asia/Shanghai",
+    ]));
+    assert_eq!(v["users"], 2);
+    assert_eq!(v["time_zone"], "Asia/Shanghai");
+    assert_eq!(v["first_time"], "2024-01-01T00:00:00Z");
+    assert_eq!(v["columns"][0]["reason"], "set by you");
+}
+
+#[test]
+fn inspect_missing_file_errored() {
+    let e = stderr(&tidemark(&["inspect", "/nonexistent/x.csv"]));
+    assert!(
+        e.starts_with("/nonexistent/x.csv: cannot read the file:"),
+        "{e}"
+    );
+}
+
+#[test]
+fn inspect_unterminated_quote_errored() {
+    let f = temp_file("quote.csv", b"user_id,time\nu,2024-01-01\nu,\"2024\n");
+    let e = stderr(&tidemark(&["inspect", f.to_str().expect("path")]));
+    assert!(
+        e.ends_with("quote.csv:3: a quoted field starts here and is never closed"),
+        "{e}"
+    );
+}
+
+#[test]
+fn inspect_bad_roles_flag_errored() {
+    let e = stderr(&tidemark(&[
+        "inspect",
+        &data("cdnow_sample.csv"),
+        "--roles",
+        "user",
+    ]));
+    assert_eq!(e, "--roles: \"user\" is not ROLE=COLUMN");
+    let e = stderr(&tidemark(&[
+        "inspect",
+        &data("cdnow_sample.csv"),
+        "--roles",
+        "user=nope",
+    ]));
+    assert!(
+        e.contains("names column \"nope\", which is not in the file"),
+        "{e}"
+    );
+}
+
+#[test]
+fn run_bad_spec_errored() {
+    let e = stderr(&tidemark_stdin(
+        &["run", &data("cdnow_sample.csv"), "--spec", "-"],
+        "{\"analysis\":\"nope\"}",
+    ));
+    assert!(
+        e.starts_with("-: bad spec: unknown analysis \"nope\""),
+        "{e}"
+    );
+    let e = stderr(&tidemark_stdin(
+        &["run", &data("cdnow_sample.csv"), "--spec", "-"],
+        "not json",
+    ));
+    assert!(e.contains("bad spec: not valid JSON"), "{e}");
+}
