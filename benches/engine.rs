@@ -18,27 +18,47 @@ const FUNNEL: &str = r#"{"analysis":"funnel","steps":[{"event":"page_view"},{"ev
 
 fn files() -> Vec<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench");
-    ["events_100k.csv", "events_1m.csv"].iter().map(|f| dir.join(f)).filter(|p| p.exists()).collect()
+    ["events_100k.csv", "events_1m.csv"]
+        .iter()
+        .map(|f| dir.join(f))
+        .filter(|p| p.exists())
+        .collect()
 }
 
 fn benches(c: &mut Criterion) {
     let spec = Spec::from_json(FUNNEL).expect("the funnel spec parses");
     let paths = files();
-    assert!(!paths.is_empty(), "run scripts/bench: it generates target/bench/events_*.csv");
+    assert!(
+        !paths.is_empty(),
+        "run scripts/bench: it generates target/bench/events_*.csv"
+    );
     for path in paths {
-        let name = path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+        let name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_default();
         let bytes = std::fs::read(&path).expect("bench file readable");
         let mut g = c.benchmark_group("load");
         g.sample_size(10);
         g.throughput(Throughput::Bytes(bytes.len() as u64));
         g.bench_function(&name, |b| {
-            b.iter(|| load(&name, black_box(&bytes), LoadOptions::default(), &mut Silent).expect("loads"))
+            b.iter(|| {
+                load(
+                    &name,
+                    black_box(&bytes),
+                    LoadOptions::default(),
+                    &mut Silent,
+                )
+                .expect("loads")
+            })
         });
         g.finish();
         let table = load(&name, &bytes, LoadOptions::default(), &mut Silent).expect("loads");
         let mut g = c.benchmark_group("funnel");
         g.sample_size(10);
-        g.bench_function(&name, |b| b.iter(|| tidemark::analysis::run(black_box(&table), &spec).expect("runs")));
+        g.bench_function(&name, |b| {
+            b.iter(|| tidemark::analysis::run(black_box(&table), &spec).expect("runs"))
+        });
         g.finish();
     }
 }

@@ -212,7 +212,7 @@ impl Loader {
                 raw.extend_from_slice(chunk);
                 if raw.len() >= SNIFF_BYTES {
                     let raw = std::mem::take(raw);
-                    let mut active = self.start(&raw, false)?;
+                    let mut active = start(&self.file, &self.options, &raw, false)?;
                     active.feed_text(&self.file, false)?;
                     self.state = State::Loading(active);
                 }
@@ -247,13 +247,7 @@ impl Loader {
                 if raw.is_empty() {
                     return Err(Error::at(ErrorKind::EmptyFile, &file, None));
                 }
-                let loader = Loader {
-                    file: file.clone(),
-                    options: self.options.clone(),
-                    bytes_in: 0,
-                    state: State::Sniffing(Vec::new()),
-                };
-                loader.start(&raw, true)?
+                start(&file, &self.options, &raw, true)?
             }
             State::Loading(mut active) => {
                 let Active { text, buf, .. } = active.as_mut();
@@ -264,35 +258,36 @@ impl Loader {
         active.feed_text(&file, true)?;
         active.into_table(&file)
     }
+}
 
-    fn start(&self, raw: &[u8], whole: bool) -> Result<Box<Active>> {
-        let plan = sniff::plan(&self.file, raw, whole, &self.options)?;
-        let decoder = ReaderBuilder::new(plan.schema.clone())
-            .with_header(false)
-            .with_delimiter(plan.delimiter)
-            .with_batch_size(BATCH_ROWS)
-            .build_decoder();
-        let mut text = TextDecoder::new(plan.encoding.encoding);
-        let mut buf = Vec::with_capacity(raw.len() + 1024);
-        text.decode(
-            &raw[plan.encoding.bom_len.min(raw.len())..],
-            &mut buf,
-            whole,
-        );
-        Ok(Box::new(Active {
-            splitter: RecordSplitter::new(plan.delimiter),
-            header_pending: plan.has_header,
-            converter: Converter::new(&plan),
-            plan,
-            text,
-            buf,
-            records: Vec::new(),
-            decoder,
-            lines: VecDeque::new(),
-            line_scratch: Vec::new(),
-            rows_read: 0,
-        }))
-    }
+/// Decides the plan from the first bytes and sets up the streaming state.
+fn start(file: &str, options: &LoadOptions, raw: &[u8], whole: bool) -> Result<Box<Active>> {
+    let plan = sniff::plan(file, raw, whole, options)?;
+    let decoder = ReaderBuilder::new(plan.schema.clone())
+        .with_header(false)
+        .with_delimiter(plan.delimiter)
+        .with_batch_size(BATCH_ROWS)
+        .build_decoder();
+    let mut text = TextDecoder::new(plan.encoding.encoding);
+    let mut buf = Vec::with_capacity(raw.len() + 1024);
+    text.decode(
+        &raw[plan.encoding.bom_len.min(raw.len())..],
+        &mut buf,
+        whole,
+    );
+    Ok(Box::new(Active {
+        splitter: RecordSplitter::new(plan.delimiter),
+        header_pending: plan.has_header,
+        converter: Converter::new(&plan),
+        plan,
+        text,
+        buf,
+        records: Vec::new(),
+        decoder,
+        lines: VecDeque::new(),
+        line_scratch: Vec::new(),
+        rows_read: 0,
+    }))
 }
 
 impl Active {
