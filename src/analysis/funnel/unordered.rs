@@ -75,9 +75,12 @@ pub(super) fn walk(events: &[Event], n: usize, window_ms: i64, s: &mut Scratch) 
     }
     let (level, a) = best?;
 
-    // Greedy chain in the best window. Once an event of some mask fails to grow
-    // the matching, any later event of the same mask fails too until the matching
-    // grows again: remember failed masks to skip the augmenting search.
+    // Greedy chain in the best window. An event that fails to grow the matching
+    // lies in the span of the events chosen so far; any later event with the same
+    // mask (the same neighbours) lies in that span too, and the span only grows as
+    // events are added. So a failed mask fails for good: remember it and skip the
+    // augmenting search for it (tested against brute force in
+    // tests/funnel_reference.rs).
     let anchor_time = events[s.hits[a]].time;
     let mut matching = Matching::default();
     let mut failed: Vec<u16> = Vec::new();
@@ -91,7 +94,6 @@ pub(super) fn walk(events: &[Event], n: usize, window_ms: i64, s: &mut Scratch) 
             continue;
         }
         if matching.add(e.mask) {
-            failed.clear();
             match chain.as_mut() {
                 Some(c) => c.push(i),
                 None => chain = Some(Chain::start(i)),
