@@ -197,7 +197,6 @@ impl<'t> Plan<'t> {
     fn paths(&self, table: &EventTable) -> Vec<Path> {
         let n = self.labels.len();
         let mut log: Vec<Event> = Vec::new();
-        let mut ordered_scratch = ordered::Scratch::default();
         let mut unordered_scratch = unordered::Scratch::default();
         let mut out = Vec::new();
         for (user, rows) in table.order().iter() {
@@ -212,7 +211,7 @@ impl<'t> Plan<'t> {
                 }
             }));
             let chain = match self.mode {
-                FunnelMode::Ordered => ordered::walk(&log, n, self.window_ms, &mut ordered_scratch),
+                FunnelMode::Ordered => ordered::walk(&log, n, self.window_ms),
                 FunnelMode::Strict => strict::walk(&log, n, self.window_ms),
                 FunnelMode::Unordered => {
                     unordered::walk(&log, n, self.window_ms, &mut unordered_scratch)

@@ -6,63 +6,54 @@
 //! `k`-th event is no later in the order — hence no later in time — than the
 //! `k`-th event of any other chain from `e1`, so it fits the window whenever any
 //! chain does. The level reached from `e1` is therefore how far the greedy chain
-//! gets within the window, and the user's level is the best over all `e1`.
+//! gets within the window (a prefix: times only grow along it), and the user's
+//! level is the best over all `e1`. The earliest `e1` reaching that level, with
+//! its greedy completion, is exactly the contract's timing chain.
 //!
-//! To make each greedy step O(1), a backward pass fills `next[k][i]`: the first
-//! position after `i` that matches step `k`. Each candidate `e1` then costs at most
-//! `n` lookups: O(events × steps) per user, never quadratic. Scanning candidates
-//! in order and keeping the first that reaches the best level gives the contract's
-//! timing chain (earliest-starting, completed greedily) for free. Because `next`
-//! points strictly after a position, one event never fills two steps.
+//! Greedy chains share suffixes, so one backward pass builds them all: `tails[k]`
+//! holds the greedy chain filling steps `k+1, k+2, …` that starts at the nearest
+//! later event matching step `k+1`. An event matching step `k+1` gets the chain
+//! "itself, then `tails[k+1]`". Steps are updated in ascending order, so
+//! `tails[k+1]` still starts strictly after the event when it is read: one event
+//! never fills two steps. Cost: O(events × steps²) at worst, O(steps²) memory —
+//! no per-event tables, so one huge user log (a bot) costs no extra memory.
+//! (A forward DP keeping the latest start per step finds the level alone in
+//! O(events × steps), but not the earliest-starting chain the timings need.)
 
-use super::{Chain, Event};
-
-/// Marks "no later position" in `next`.
-const NONE: u32 = u32::MAX;
-
-/// Reusable buffers for [`walk`].
-#[derive(Default)]
-pub(super) struct Scratch {
-    /// `next[k * len + i]`: first position after `i` matching step `k`.
-    next: Vec<u32>,
-}
+use super::{Chain, Event, MAX_STEPS};
 
 /// The user's level and timing chain, `None` when no event can start a chain.
-pub(super) fn walk(events: &[Event], n: usize, window_ms: i64, s: &mut Scratch) -> Option<Chain> {
-    let len = events.len();
-    s.next.clear();
-    s.next.resize(n * len, NONE);
-    let mut upcoming = [NONE; super::MAX_STEPS];
-    for i in (0..len).rev() {
-        for (k, up) in upcoming.iter_mut().enumerate().take(n) {
-            s.next[k * len + i] = *up;
-            if events[i].mask & (1 << k) != 0 {
-                *up = i as u32;
-            }
-        }
-    }
+pub(super) fn walk(events: &[Event], n: usize, window_ms: i64) -> Option<Chain> {
+    // `tails[k]`: greedy chain of positions filling steps k+1.. (level = length).
+    let mut tails: [Option<Chain>; MAX_STEPS] = [None; MAX_STEPS];
     let mut best: Option<Chain> = None;
-    for (i, e) in events.iter().enumerate() {
+    for (i, e) in events.iter().enumerate().rev() {
+        for k in 0..n {
+            if e.mask & (1 << k) == 0 {
+                continue;
+            }
+            let mut chain = Chain::start(i);
+            if let Some(rest) = tails.get(k + 1).copied().flatten() {
+                for &at in &rest.at[..rest.level] {
+                    chain.push(at);
+                }
+            }
+            tails[k] = Some(chain);
+        }
         if !e.can_start() {
             continue;
         }
-        let mut chain = Chain::start(i);
-        let mut at = i;
-        for k in 1..n {
-            let next = s.next[k * len + at];
-            if next == NONE || events[next as usize].time - e.time > window_ms {
-                break;
-            }
-            at = next as usize;
-            chain.push(at);
-        }
-        // Strictly greater: the first (earliest-starting) chain wins ties.
-        if best.as_ref().is_none_or(|b| chain.level > b.level) {
-            let full = chain.level == n;
+        let Some(mut chain) = tails[0] else {
+            continue;
+        };
+        // Keep the prefix inside the window.
+        chain.level = chain.at[..chain.level]
+            .iter()
+            .take_while(|&&at| events[at].time - e.time <= window_ms)
+            .count();
+        // Scanning backwards: on a tie the earlier start (seen later) wins.
+        if best.as_ref().is_none_or(|b| chain.level >= b.level) {
             best = Some(chain);
-            if full {
-                break;
-            }
         }
     }
     best
