@@ -562,6 +562,16 @@ fn unknown_column_errored() {
         e.to_string(),
         "bad spec: funnel breakdown: no column \"chanel\" (columns: channel, price)"
     );
+    // A role column (here the event name) is not a property to filter on.
+    let e = funnel(
+        &t,
+        &spec(r#""steps":[{"event":"a","where":{"event":"a"}},{"event":"b"}]"#),
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "bad spec: funnel step 1: no column \"event\" (columns: channel, price)"
+    );
     // Even when the step's event is absent from the data.
     let e = dropoff_users(
         &t,

@@ -1,20 +1,28 @@
 //! The funnel (ANALYSES.md, "Funnel"): how many users go through steps
 //! `S1..Sn` within a conversion window, in one of three modes.
 //!
-//! Data flow: the spec is compiled against the table ([`matcher`]); each user's
-//! rows, in the per-user order `(time, row)`, become a small log of [`Event`]s
-//! (a step bitmask each); the mode's walker ([`ordered`], [`strict`],
-//! [`unordered`]) returns the user's level and *timing chain*; the chains are then
-//! summarised per step, for all users and per breakdown value ([`breakdown`]).
+//! Data flow: the spec is compiled against the table (`matcher.rs`); each user's
+//! rows, in the per-user order `(time, row)`, become a small log of `Event`s
+//! (a step bitmask each); the mode's walker (`ordered.rs`, `strict.rs`,
+//! `unordered.rs`) returns the user's level and *timing chain*; the chains are
+//! then summarised per step, for all users and per breakdown value
+//! (`breakdown.rs`).
 //!
 //! Interpretations of the contract, where it is silent:
-//! - A date range restricts where `e1` may fall. In unordered mode `e1` is the
-//!   anchor of the window (the first event of its timing chain), so only windows
-//!   anchored inside the range count.
+//! - A date range restricts where `e1` may fall (both bounds inclusive; a plain
+//!   date `to` is the end of that day). In unordered mode `e1` is the anchor of
+//!   the window, i.e. the first event of the timing chain, whichever step it
+//!   matches: only windows anchored inside the range count.
 //! - `from` later than `to` is a spec error rather than an empty funnel.
 //! - A spec built in code is checked like a parsed one: 2 to 10 steps and
 //!   `breakdown_limit >= 1`.
 //! - Level-0 users are in no step and in no breakdown bucket.
+//! - Unordered timings: step `k`'s time is the gap between the `(k-1)`-th and
+//!   `k`-th events of the chain in the per-user order, whichever steps they match.
+//! - Breakdown ties put the missing value (`null`) after every text value; the
+//!   merged bucket is `{value: null, other: true}` and is left out when empty.
+//! - A filter on a column that is not a property (user, time, event, revenue) is
+//!   an unknown column, like a typo.
 
 mod breakdown;
 mod matcher;
