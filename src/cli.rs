@@ -162,7 +162,15 @@ fn execute(command: Command) -> Result<(), Error> {
             step,
             load,
         } => {
-            let Spec::Funnel(funnel) = read_spec(&spec)?;
+            let Spec::Funnel(funnel) = read_spec(&spec)? else {
+                return Err(Error::at(
+                    ErrorKind::BadSpec(
+                        "dropoff needs a funnel spec ({\"analysis\":\"funnel\", …})".into(),
+                    ),
+                    &spec,
+                    None,
+                ));
+            };
             let table = read_table(&data, &load)?;
             let users = tidemark::analysis::funnel::dropoff_users(&table, &funnel, step)?;
             let mut out = std::io::stdout().lock();
@@ -218,7 +226,11 @@ fn read_spec(arg: &str) -> Result<Spec, Error> {
 }
 
 fn write_svg(report: &Report, path: &PathBuf) -> Result<(), Error> {
-    let Report::Funnel(f) = report;
+    let Report::Funnel(f) = report else {
+        return Err(Error::new(ErrorKind::BadSpec(
+            "--svg draws funnels only for now; leave it out for this analysis".into(),
+        )));
+    };
     let svg = tidemark::chart::funnel::funnel_svg(f, 900, 480)
         .map_err(|e| Error::new(ErrorKind::Io(format!("cannot draw the chart: {e}"))))?;
     std::fs::write(path, svg).map_err(|e| {
