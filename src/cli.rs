@@ -149,6 +149,9 @@ fn execute(command: Command) -> Result<(), Error> {
             load,
         } => {
             let spec = read_spec(&spec)?;
+            if svg.is_some() && !matches!(spec, Spec::Funnel(_)) {
+                return Err(svg_funnel_only());
+            }
             let table = read_table(&data, &load)?;
             let report = tidemark::analysis::run(&table, &spec)?;
             if let Some(path) = svg {
@@ -162,7 +165,15 @@ fn execute(command: Command) -> Result<(), Error> {
             step,
             load,
         } => {
-            let Spec::Funnel(funnel) = read_spec(&spec)?;
+            let Spec::Funnel(funnel) = read_spec(&spec)? else {
+                return Err(Error::at(
+                    ErrorKind::BadSpec(
+                        "dropoff needs a funnel spec ({\"analysis\":\"funnel\", …})".into(),
+                    ),
+                    &spec,
+                    None,
+                ));
+            };
             let table = read_table(&data, &load)?;
             let users = tidemark::analysis::funnel::dropoff_users(&table, &funnel, step)?;
             let mut out = std::io::stdout().lock();
@@ -218,7 +229,9 @@ fn read_spec(arg: &str) -> Result<Spec, Error> {
 }
 
 fn write_svg(report: &Report, path: &PathBuf) -> Result<(), Error> {
-    let Report::Funnel(f) = report;
+    let Report::Funnel(f) = report else {
+        return Err(svg_funnel_only());
+    };
     let svg = tidemark::chart::funnel::funnel_svg(f, 900, 480)
         .map_err(|e| Error::new(ErrorKind::Io(format!("cannot draw the chart: {e}"))))?;
     std::fs::write(path, svg).map_err(|e| {
@@ -228,6 +241,13 @@ fn write_svg(report: &Report, path: &PathBuf) -> Result<(), Error> {
             None,
         )
     })
+}
+
+/// The error for `--svg` with an analysis that has no chart yet.
+fn svg_funnel_only() -> Error {
+    Error::new(ErrorKind::BadSpec(
+        "--svg draws funnels only for now; leave it out for this analysis".into(),
+    ))
 }
 
 fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Error> {

@@ -16,15 +16,21 @@ use crate::error::{Error, Result};
 pub enum Spec {
     /// A conversion funnel.
     Funnel(FunnelSpec),
+    /// Cohort retention (users or revenue per cohort and period).
+    Retention(RetentionSpec),
+    /// Repeat-purchase rates, time to second purchase and behaviour drivers.
+    Repurchase(RepurchaseSpec),
+    /// Lifecycle: new / returning / resurrecting / dormant users per period.
+    Lifecycle(LifecycleSpec),
 }
 
 /// The analysis names the contract defines, and whether this build computes them.
 pub const ANALYSES: [(&str, bool); 6] = [
     ("funnel", true),
-    ("retention", false),
-    ("repurchase", false),
+    ("retention", true),
+    ("repurchase", true),
     ("rfm", false),
-    ("lifecycle", false),
+    ("lifecycle", true),
     ("clv", false),
 ];
 
@@ -56,6 +62,23 @@ impl Spec {
                     .map_err(|e| Error::spec(format!("funnel: {e}")))?;
                 spec.validate()?;
                 Ok(Spec::Funnel(spec))
+            }
+            "retention" => {
+                let spec: RetentionSpec = serde_json::from_value(value)
+                    .map_err(|e| Error::spec(format!("retention: {e}")))?;
+                spec.validate()?;
+                Ok(Spec::Retention(spec))
+            }
+            "repurchase" => {
+                let spec: RepurchaseSpec = serde_json::from_value(value)
+                    .map_err(|e| Error::spec(format!("repurchase: {e}")))?;
+                spec.validate()?;
+                Ok(Spec::Repurchase(spec))
+            }
+            "lifecycle" => {
+                let spec: LifecycleSpec = serde_json::from_value(value)
+                    .map_err(|e| Error::spec(format!("lifecycle: {e}")))?;
+                Ok(Spec::Lifecycle(spec))
             }
             other => match ANALYSES.iter().find(|(n, _)| *n == other) {
                 Some(_) => Err(Error::spec(format!(
@@ -261,6 +284,202 @@ impl FunnelSpec {
         }
         Ok(())
     }
+}
+
+/// A calendar period, cut in the table's time zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PeriodUnit {
+    /// A local calendar day (23, 24 or 25 hours around daylight-saving shifts).
+    Day,
+    /// An ISO week, Monday to Sunday.
+    #[default]
+    Week,
+    /// A calendar month.
+    Month,
+}
+
+impl PeriodUnit {
+    /// The lowercase name.
+    pub fn name(self) -> &'static str {
+        match self {
+            PeriodUnit::Day => "day",
+            PeriodUnit::Week => "week",
+            PeriodUnit::Month => "month",
+        }
+    }
+}
+
+/// Which events an analysis counts: an event name, or a name with property
+/// filters like a funnel step (`{"event": "purchase", "where": {"channel": "ads"}}`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum EventSpec {
+    /// Every event of this name.
+    Name(String),
+    /// Events of a name whose properties pass the filters.
+    Filtered(StepSpec),
+}
+
+impl EventSpec {
+    /// The event name.
+    pub fn event(&self) -> &str {
+        match self {
+            EventSpec::Name(n) => n,
+            EventSpec::Filtered(s) => &s.event,
+        }
+    }
+    /// As a funnel step (a name alone has no filter).
+    pub fn to_step(&self) -> StepSpec {
+        match self {
+            EventSpec::Name(n) => StepSpec {
+                event: n.clone(),
+                filter: None,
+            },
+            EventSpec::Filtered(s) => s.clone(),
+        }
+    }
+}
+
+/// Bounded or unbounded (rolling) retention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RetentionMode {
+    /// A return in period `c + k` exactly.
+    #[default]
+    Bounded,
+    /// A return in period `c + k` or later.
+    Unbounded,
+}
+
+impl RetentionMode {
+    /// The lowercase name.
+    pub fn name(self) -> &'static str {
+        match self {
+            RetentionMode::Bounded => "bounded",
+            RetentionMode::Unbounded => "unbounded",
+        }
+    }
+}
+
+/// What a retention cell measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RetentionMeasure {
+    /// Retained users (always reported).
+    #[default]
+    Users,
+    /// Also revenue per period, per cohort user, and cumulative (historical LTV).
+    Revenue,
+}
+
+impl RetentionMeasure {
+    /// The lowercase name.
+    pub fn name(self) -> &'static str {
+        match self {
+            RetentionMeasure::Users => "users",
+            RetentionMeasure::Revenue => "revenue",
+        }
+    }
+}
+
+fn default_periods() -> u32 {
+    12
+}
+
+/// Cohort retention: cohorts by the period of the first start event, returns per
+/// later period.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetentionSpec {
+    /// Day, week (default) or month.
+    #[serde(default)]
+    pub period: PeriodUnit,
+    /// The event that places a user in a cohort; `null` = any event.
+    #[serde(default)]
+    pub start_event: Option<EventSpec>,
+    /// The event that counts as a return; `null` = any event.
+    #[serde(default)]
+    pub return_event: Option<EventSpec>,
+    /// The largest `k` reported (default 12).
+    #[serde(default = "default_periods")]
+    pub periods: u32,
+    /// Bounded (default) or unbounded.
+    #[serde(default)]
+    pub mode: RetentionMode,
+    /// Users (default) or revenue.
+    #[serde(default)]
+    pub measure: RetentionMeasure,
+}
+
+impl RetentionSpec {
+    /// The most periods a retention table may have.
+    pub const MAX_PERIODS: u32 = 1000;
+
+    fn validate(&self) -> Result<()> {
+        if !(1..=Self::MAX_PERIODS).contains(&self.periods) {
+            return Err(Error::spec(format!(
+                "retention: periods must be between 1 and {}, not {}",
+                Self::MAX_PERIODS,
+                self.periods
+            )));
+        }
+        Ok(())
+    }
+}
+
+fn default_within_days() -> Vec<u32> {
+    vec![30, 60, 90]
+}
+
+fn default_drivers_within_days() -> u32 {
+    7
+}
+
+fn default_min_group() -> u64 {
+    30
+}
+
+/// Repeat purchase: rates within N days, time to second purchase, drivers.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RepurchaseSpec {
+    /// The purchase event; `null` = guessed from the event names.
+    #[serde(default)]
+    pub purchase_event: Option<EventSpec>,
+    /// The repeat windows in days (default 30, 60, 90); the first is also the
+    /// outcome window of the drivers and of the by-month rates.
+    #[serde(default = "default_within_days")]
+    pub within_days: Vec<u32>,
+    /// Behaviours count when done within this many days after the first purchase.
+    #[serde(default = "default_drivers_within_days")]
+    pub drivers_within_days: u32,
+    /// Driver groups (with or without) smaller than this are hidden (default 30).
+    #[serde(default = "default_min_group")]
+    pub min_group: u64,
+}
+
+impl RepurchaseSpec {
+    fn validate(&self) -> Result<()> {
+        if self.within_days.is_empty() {
+            return Err(Error::spec(
+                "repurchase: within_days needs at least one number of days, e.g. [30, 60, 90]",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Lifecycle: per period, new / returning / resurrecting / dormant users.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LifecycleSpec {
+    /// Day, week (default) or month.
+    #[serde(default)]
+    pub period: PeriodUnit,
+    /// Only these events count as activity; `null` = any event.
+    #[serde(default)]
+    pub event: Option<EventSpec>,
 }
 
 #[cfg(test)]

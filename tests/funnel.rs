@@ -36,6 +36,7 @@ fn plain(events: &[(&str, i64, &str)]) -> EventTable {
 fn spec(fields: &str) -> FunnelSpec {
     match Spec::from_json(&format!(r#"{{"analysis":"funnel",{fields}}}"#)).unwrap() {
         Spec::Funnel(f) => f,
+        other => panic!("not a funnel: {other:?}"),
     }
 }
 

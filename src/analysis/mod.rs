@@ -1,6 +1,18 @@
 //! The analyses. Each reads only the [`EventTable`] and a spec, and returns a report.
+//!
+//! - [`funnel`]: conversion through ordered, strict or unordered steps.
+//! - [`retention`]: cohort retention, users or revenue (historical LTV).
+//! - [`repurchase`]: repeat-purchase rates, time to the second purchase, drivers.
+//! - [`lifecycle`]: new / returning / resurrecting / dormant users per period.
+//! - [`period`]: calendar periods in the table's time zone; [`stats`]: shared
+//!   statistics.
 
 pub mod funnel;
+pub mod lifecycle;
+pub mod period;
+pub mod repurchase;
+pub mod retention;
+mod select;
 pub mod stats;
 
 use crate::error::Result;
@@ -12,5 +24,8 @@ use crate::table::EventTable;
 pub fn run(table: &EventTable, spec: &Spec) -> Result<Report> {
     match spec {
         Spec::Funnel(f) => funnel::funnel(table, f).map(Report::Funnel),
+        Spec::Retention(r) => retention::retention(table, r).map(Report::Retention),
+        Spec::Repurchase(r) => repurchase::repurchase(table, r).map(Report::Repurchase),
+        Spec::Lifecycle(l) => lifecycle::lifecycle(table, l).map(Report::Lifecycle),
     }
 }

@@ -1,7 +1,7 @@
-//! Small descriptive statistics shared by the analyses: median and mean.
-//!
-//! Both return `None` for no values, so an empty group reads as `null` in JSON
-//! rather than as a misleading 0.
+//! Small statistics shared by the analyses: median and mean (both `None` for no
+//! values, so an empty group reads as `null` in JSON rather than as a misleading
+//! 0), the complementary error function, and the comparison of two proportions
+//! (Wald interval of the difference, pooled two-proportion z-test).
 
 /// The median of `values` (reordered in place): the middle value, or the mean of
 /// the two middle values for an even count; `None` when empty. NaNs sort last
@@ -28,6 +28,113 @@ pub fn mean(values: &[f64]) -> Option<f64> {
     Some(values.iter().sum::<f64>() / values.len() as f64)
 }
 
+/// The complementary error function `erfc(x) = 1 − erf(x)`, to about 1e-14
+/// relative error: the Maclaurin series of `erf` for `|x| < 2.5` (where `erfc`
+/// is at least 4e-4, so the subtraction loses nothing that matters), and the
+/// continued fraction `erfc(x) = e^{−x²}/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …))))`
+/// (evaluated by the modified Lentz method) above; `erfc(−x) = 2 − erfc(x)`.
+pub fn erfc(x: f64) -> f64 {
+    if x.is_nan() {
+        return f64::NAN;
+    }
+    if x < 0.0 {
+        return 2.0 - erfc(-x);
+    }
+    if x < 2.5 {
+        // erf(x) = 2/√π Σ (−1)^n x^(2n+1) / (n! (2n+1))
+        let x2 = x * x;
+        let mut term = x; // (−1)^n x^(2n+1) / n!
+        let mut sum = x;
+        for n in 1..200 {
+            term *= -x2 / n as f64;
+            let add = term / (2 * n + 1) as f64;
+            sum += add;
+            if add.abs() < 1e-17 * sum.abs() {
+                break;
+            }
+        }
+        return 1.0 - sum * std::f64::consts::FRAC_2_SQRT_PI;
+    }
+    if x > 27.0 {
+        return 0.0; // below the smallest f64
+    }
+    // Continued fraction b0 + a1/(b1 + a2/(b2 + …)) with b_i = x, a_i = i/2.
+    let tiny = 1e-300;
+    let mut f = x;
+    let mut c = x;
+    let mut d = 0.0;
+    for i in 1..500 {
+        let a = i as f64 / 2.0;
+        d = x + a * d;
+        if d.abs() < tiny {
+            d = tiny;
+        }
+        c = x + a / c;
+        if c.abs() < tiny {
+            c = tiny;
+        }
+        d = 1.0 / d;
+        let delta = c * d;
+        f *= delta;
+        if (delta - 1.0).abs() < 1e-16 {
+            break;
+        }
+    }
+    (-x * x).exp() / (f * std::f64::consts::PI.sqrt())
+}
+
+/// The two-sided p-value of a standard normal statistic `z`: `P(|Z| >= |z|) =
+/// erfc(|z| / √2)`.
+pub fn normal_two_sided_p(z: f64) -> f64 {
+    erfc(z.abs() / std::f64::consts::SQRT_2).min(1.0)
+}
+
+/// The 0.975 quantile of the standard normal distribution (a 95% interval).
+pub const Z_95: f64 = 1.959_963_984_540_054;
+
+/// Two proportions `x1 / n1` and `x0 / n0` compared.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ProportionTest {
+    /// `x1 / n1`.
+    pub p1: f64,
+    /// `x0 / n0`.
+    pub p0: f64,
+    /// Low end of the 95% Wald interval of `p1 − p0`:
+    /// `(p1 − p0) ± 1.96 · sqrt(p1(1 − p1)/n1 + p0(1 − p0)/n0)`.
+    pub ci_low: f64,
+    /// High end of that interval.
+    pub ci_high: f64,
+    /// Two-sided p-value of the pooled two-proportion z-test: with
+    /// `p = (x1 + x0)/(n1 + n0)`, `z = (p1 − p0) / sqrt(p(1 − p)(1/n1 + 1/n0))`;
+    /// 1 when `p` is 0 or 1 (both groups identical: no evidence of a difference).
+    pub p_value: f64,
+}
+
+/// Compares `x1 / n1` with `x0 / n0`; `None` when either group is empty.
+pub fn two_proportions(x1: u64, n1: u64, x0: u64, n0: u64) -> Option<ProportionTest> {
+    if n1 == 0 || n0 == 0 {
+        return None;
+    }
+    let (x1f, n1f, x0f, n0f) = (x1 as f64, n1 as f64, x0 as f64, n0 as f64);
+    let (p1, p0) = (x1f / n1f, x0f / n0f);
+    let diff = p1 - p0;
+    let se = (p1 * (1.0 - p1) / n1f + p0 * (1.0 - p0) / n0f).sqrt();
+    let pooled = (x1f + x0f) / (n1f + n0f);
+    let se0 = (pooled * (1.0 - pooled) * (1.0 / n1f + 1.0 / n0f)).sqrt();
+    let p_value = if se0 > 0.0 {
+        normal_two_sided_p(diff / se0)
+    } else {
+        1.0
+    };
+    Some(ProportionTest {
+        p1,
+        p0,
+        ci_low: diff - Z_95 * se,
+        ci_high: diff + Z_95 * se,
+        p_value,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -44,5 +151,57 @@ mod tests {
     fn mean_of_values() {
         assert_eq!(mean(&[1.0, 2.0, 6.0]), Some(3.0));
         assert_eq!(mean(&[]), None);
+    }
+
+    #[test]
+    fn erfc_matches_published_values() {
+        // Reference values from Abramowitz & Stegun / mpmath (15+ digits).
+        let cases = [
+            (0.0, 1.0),
+            (0.1, 0.887_537_083_981_715),
+            (0.5, 0.479_500_122_186_953_5),
+            (1.0, 0.157_299_207_050_285_13),
+            (2.0, 0.004_677_734_981_047_266),
+            (2.5, 0.000_406_952_017_444_959),
+            (3.0, 2.209_049_699_858_544e-5),
+            (5.0, 1.537_459_794_428_035e-12),
+            (10.0, 2.088_487_583_762_545e-45),
+            (-1.0, 1.842_700_792_949_715),
+        ];
+        for (x, want) in cases {
+            let got = erfc(x);
+            assert!(
+                ((got - want) / want).abs() < 1e-12,
+                "erfc({x}) = {got}, want {want}"
+            );
+        }
+        assert_eq!(erfc(30.0), 0.0);
+        assert_eq!(erfc(-30.0), 2.0);
+    }
+
+    #[test]
+    fn p_value_of_z_1_96_is_5_percent() {
+        assert!((normal_two_sided_p(Z_95) - 0.05).abs() < 1e-12);
+        assert!((normal_two_sided_p(-Z_95) - 0.05).abs() < 1e-12);
+        assert_eq!(normal_two_sided_p(0.0), 1.0);
+    }
+
+    #[test]
+    fn two_proportions_by_hand() {
+        // 30/100 vs 10/100: diff 0.2; Wald se = sqrt(.21/100 + .09/100) = sqrt(.003);
+        // pooled p = .2, se0 = sqrt(.16 · .02) = sqrt(.0032); z = .2/.0565685 = 3.5355.
+        let t = two_proportions(30, 100, 10, 100).unwrap();
+        assert_eq!((t.p1, t.p0), (0.3, 0.1));
+        let se = 0.003f64.sqrt();
+        assert!((t.ci_low - (0.2 - Z_95 * se)).abs() < 1e-12);
+        assert!((t.ci_high - (0.2 + Z_95 * se)).abs() < 1e-12);
+        // P(|Z| > 3.535534) = 4.0695e-4 (statistical tables / scipy).
+        assert!(
+            (t.p_value - 4.069_520_174_449_6e-4).abs() < 1e-9,
+            "{}",
+            t.p_value
+        );
+        assert_eq!(two_proportions(0, 5, 0, 7).unwrap().p_value, 1.0);
+        assert_eq!(two_proportions(1, 0, 0, 7), None);
     }
 }

@@ -30,13 +30,13 @@ impl StepMatcher<'_> {
 }
 
 /// All steps of a funnel, compiled against one table.
-pub(super) struct StepSet<'t> {
+pub(crate) struct StepSet<'t> {
     steps: Vec<StepMatcher<'t>>,
 }
 
 impl<'t> StepSet<'t> {
     /// Compiles the steps; a filter naming a column the table lacks is an error.
-    pub(super) fn compile(table: &'t EventTable, steps: &[StepSpec]) -> Result<Self> {
+    pub(crate) fn compile(table: &'t EventTable, steps: &[StepSpec]) -> Result<Self> {
         let mut out = Vec::with_capacity(steps.len());
         for (i, step) in steps.iter().enumerate() {
             let mut filters = Vec::new();
@@ -53,7 +53,7 @@ impl<'t> StepSet<'t> {
     }
 
     /// The steps `row` matches: bit `k` set when it matches step `k + 1`.
-    pub(super) fn mask(&self, table: &EventTable, row: u32) -> u16 {
+    pub(crate) fn mask(&self, table: &EventTable, row: u32) -> u16 {
         self.steps
             .iter()
             .enumerate()
@@ -64,7 +64,7 @@ impl<'t> StepSet<'t> {
 
 /// A property column by name, or a spec error naming `what` and listing the
 /// property columns there are.
-pub(super) fn property<'t>(
+pub(crate) fn property<'t>(
     table: &'t EventTable,
     name: &str,
     what: &str,
@@ -88,7 +88,7 @@ pub(super) fn property<'t>(
 
 /// The readable label of a step: `purchase (channel = ads, plan = a|b)`.
 /// Filters come in column-name order (the spec keeps them in a sorted map).
-pub(super) fn label(step: &StepSpec) -> String {
+pub(crate) fn label(step: &StepSpec) -> String {
     let filters: Vec<String> = step
         .filter
         .iter()

@@ -25,7 +25,7 @@
 //!   an unknown column, like a typo.
 
 mod breakdown;
-mod matcher;
+pub(crate) mod matcher;
 mod ordered;
 mod strict;
 mod unordered;

@@ -1,0 +1,169 @@
+//! Calendar periods (day, ISO week, month) cut in the table's time zone.
+//!
+//! A period is numbered by an `i64` index that grows by one per period, so that
+//! "period `c + k`" is plain addition:
+//! - day: days since 1970-01-01 of the *local* date;
+//! - week: ISO weeks (Monday start) since the week of Monday 1969-12-29;
+//! - month: `year · 12 + month − 1`.
+//!
+//! An instant's period comes from its local calendar date in the zone (chrono-tz),
+//! so a local day of 23 or 25 hours around a daylight-saving shift is still one
+//! day. A period's start instant is the first instant of its first local date: the
+//! local midnight, its earlier reading when midnight occurs twice, or the end of
+//! the gap when a shift skips midnight.
+//!
+//! Interpretation: in the rare zones whose clocks fall back across midnight, the
+//! local date of later instants can briefly go backwards; each instant still
+//! belongs to the period of its own local date.
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeZone};
+use chrono_tz::Tz;
+
+use crate::ingest::timestamp::days_from_civil;
+use crate::spec::PeriodUnit;
+
+/// Milliseconds in a day of exactly 86,400 s.
+pub const DAY_MS: i64 = 86_400_000;
+
+/// Days from 1970-01-01 (a Thursday) back to the Monday that starts week 0.
+const WEEK_SHIFT: i64 = 3;
+
+/// Periods of one unit in one time zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Calendar {
+    tz: Tz,
+    unit: PeriodUnit,
+}
+
+impl Calendar {
+    /// Periods of `unit` in `tz`.
+    pub fn new(tz: Tz, unit: PeriodUnit) -> Self {
+        Self { tz, unit }
+    }
+
+    /// The unit.
+    pub fn unit(&self) -> PeriodUnit {
+        self.unit
+    }
+
+    /// The local calendar date of an instant (epoch ms).
+    pub fn local_date(&self, ms: i64) -> NaiveDate {
+        match chrono::DateTime::from_timestamp_millis(ms) {
+            Some(t) => t.with_timezone(&self.tz).date_naive(),
+            // Out of chrono's range (never for parsed times): the epoch's date.
+            None => NaiveDate::default(),
+        }
+    }
+
+    /// The index of the period holding an instant (epoch ms).
+    pub fn index(&self, ms: i64) -> i64 {
+        self.index_of_date(self.local_date(ms))
+    }
+
+    /// The index of the period holding a local date.
+    pub fn index_of_date(&self, date: NaiveDate) -> i64 {
+        let days = days_from_civil(date.year(), date.month(), date.day());
+        match self.unit {
+            PeriodUnit::Day => days,
+            PeriodUnit::Week => (days + WEEK_SHIFT).div_euclid(7),
+            PeriodUnit::Month => date.year() as i64 * 12 + date.month0() as i64,
+        }
+    }
+
+    /// The first local date of a period (`None` only far outside chrono's range).
+    pub fn start_date(&self, index: i64) -> Option<NaiveDate> {
+        let from_days = |days: i64| {
+            let ce = days.checked_add(719_163)?;
+            NaiveDate::from_num_days_from_ce_opt(i32::try_from(ce).ok()?)
+        };
+        match self.unit {
+            PeriodUnit::Day => from_days(index),
+            PeriodUnit::Week => from_days(index.checked_mul(7)? - WEEK_SHIFT),
+            PeriodUnit::Month => {
+                let year = i32::try_from(index.div_euclid(12)).ok()?;
+                NaiveDate::from_ymd_opt(year, index.rem_euclid(12) as u32 + 1, 1)
+            }
+        }
+    }
+
+    /// The first local date of a period as ISO text (`2024-03-04`).
+    pub fn start_iso(&self, index: i64) -> String {
+        self.start_date(index)
+            .map_or_else(|| format!("period {index}"), |d| d.to_string())
+    }
+
+    /// The first instant (epoch ms) of a period; see the module doc for midnights
+    /// that occur twice or never.
+    pub fn start_ms(&self, index: i64) -> i64 {
+        match self.start_date(index) {
+            Some(date) => first_instant_of(self.tz, date),
+            None if index < 0 => i64::MIN,
+            None => i64::MAX,
+        }
+    }
+
+    /// The end of a period (exclusive, epoch ms): the start of the next one.
+    pub fn end_ms(&self, index: i64) -> i64 {
+        self.start_ms(index.saturating_add(1))
+    }
+}
+
+/// The first instant whose local date in `tz` is `date` or later.
+fn first_instant_of(tz: Tz, date: NaiveDate) -> i64 {
+    let midnight = NaiveDateTime::from(date);
+    // A shift that skips midnight leaves a gap; step through it (a gap is at most
+    // a day, e.g. Pacific/Apia on 2011-12-30), quarter of an hour at a time
+    // (every zone's offsets are multiples of 15 minutes).
+    for quarter in 0..=4 * 48 {
+        let local = midnight + chrono::Duration::minutes(15 * quarter);
+        if let Some(t) = tz.from_local_datetime(&local).earliest() {
+            if quarter == 0 {
+                return t.timestamp_millis();
+            }
+            // The gap ended somewhere in the last quarter hour: search it by minute.
+            let before = local - chrono::Duration::minutes(15);
+            for minute in 1..=15 {
+                let l = before + chrono::Duration::minutes(minute);
+                if let Some(t) = tz.from_local_datetime(&l).earliest() {
+                    return t.timestamp_millis();
+                }
+            }
+            return t.timestamp_millis();
+        }
+    }
+    // Unreachable for real zones: fall back to UTC midnight.
+    midnight.and_utc().timestamp_millis()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ms(text: &str) -> i64 {
+        chrono::DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .timestamp_millis()
+    }
+
+    #[test]
+    fn week_zero_starts_monday_1969_12_29() {
+        let cal = Calendar::new(Tz::UTC, PeriodUnit::Week);
+        assert_eq!(cal.index(0), 0);
+        assert_eq!(cal.start_iso(0), "1969-12-29");
+        assert_eq!(cal.index(ms("1969-12-28T23:59:59Z")), -1);
+        assert_eq!(cal.start_iso(-1), "1969-12-22");
+    }
+
+    #[test]
+    fn gap_at_midnight_starts_when_the_gap_ends() {
+        // America/Sao_Paulo skipped 2018-11-04 00:00–01:00 (UTC−3 → UTC−2).
+        let cal = Calendar::new(chrono_tz::America::Sao_Paulo, PeriodUnit::Day);
+        let day = cal.index_of_date(NaiveDate::from_ymd_opt(2018, 11, 4).unwrap());
+        assert_eq!(cal.start_ms(day), ms("2018-11-04T01:00:00-02:00"));
+        assert_eq!(cal.end_ms(day - 1), cal.start_ms(day));
+        // Pacific/Apia skipped the whole of 2011-12-30.
+        let cal = Calendar::new(chrono_tz::Pacific::Apia, PeriodUnit::Day);
+        let day = cal.index_of_date(NaiveDate::from_ymd_opt(2011, 12, 30).unwrap());
+        assert_eq!(cal.start_ms(day), ms("2011-12-31T00:00:00+14:00"));
+    }
+}

@@ -1,0 +1,230 @@
+//! Cohort retention (ANALYSES.md, "Cohort retention"), with the revenue variant
+//! (historical LTV).
+//!
+//! Data flow: each user's rows, in the per-user order, give the first start event
+//! (the cohort period `c`) and the periods of the return events; these are
+//! tallied per cohort into `retained[k]` (and revenue per `k`); then each cohort
+//! row is cut to its length and flagged, and the average curve is summed over
+//! complete cells.
+//!
+//! Interpretations of the contract, where it is silent:
+//! - The data end is the last event time in the whole table, whatever the start
+//!   and return events. A cell is complete when its period ends at or before the
+//!   data end, i.e. when the data end's period is later than `c + k`; so exactly
+//!   the cell holding the data end is incomplete (and, for the newest cohort, that
+//!   may be `k = 0`).
+//! - Cohorts run from the first cohort period to the last one that has a user;
+//!   every period in between is listed, empty ones with size 0 and zero cells.
+//! - A return in period `c + k`, `k >= 1`, counts whatever its position relative
+//!   to the start event (it is necessarily later in time). Unbounded mode counts a
+//!   user in every `k` up to their last return period, even one beyond `periods`.
+//! - Revenue measure: `revenue[k]` sums the revenue of the cohort users' *return*
+//!   events in period `c + k`; for `k = 0` only events from the first start event
+//!   on (in the per-user order) count, so revenue before joining the cohort is
+//!   left out. Rows without a revenue number add nothing. The mode changes
+//!   `retained` only; revenue is always per period. The table must have a revenue
+//!   column.
+//! - The average curve sums, over the cohorts whose cell `k` is complete, the
+//!   sizes and the retained counts (and revenues), then divides: a size-weighted
+//!   average. Empty cohorts add nothing.
+
+use std::collections::BTreeMap;
+
+use crate::analysis::period::Calendar;
+use crate::analysis::select::Selector;
+use crate::error::{Error, Result};
+use crate::report::{Cohort, RetentionAverage, RetentionReport, iso_utc};
+use crate::spec::{RetentionMeasure, RetentionMode, RetentionSpec};
+use crate::table::EventTable;
+
+/// One cohort's tallies while users are walked.
+#[derive(Debug, Clone, Default)]
+struct Tally {
+    size: u64,
+    /// `retained[k]` for `k >= 1` (index 0 unused).
+    retained: Vec<u64>,
+    /// Revenue per `k`.
+    revenue: Vec<f64>,
+}
+
+impl Tally {
+    fn new(cells: usize) -> Self {
+        Self {
+            size: 0,
+            retained: vec![0; cells],
+            revenue: vec![0.0; cells],
+        }
+    }
+}
+
+/// Computes the retention table of `spec` on `table`.
+pub fn retention(table: &EventTable, spec: &RetentionSpec) -> Result<RetentionReport> {
+    if !(1..=RetentionSpec::MAX_PERIODS).contains(&spec.periods) {
+        return Err(Error::spec(format!(
+            "retention: periods must be between 1 and {}, not {}",
+            RetentionSpec::MAX_PERIODS,
+            spec.periods
+        )));
+    }
+    let revenue = spec.measure == RetentionMeasure::Revenue;
+    if revenue && !table.has_revenue() {
+        return Err(Error::spec(
+            "retention: the revenue measure needs a revenue column (map one with the revenue role)",
+        ));
+    }
+    let start = Selector::compile(table, spec.start_event.as_ref(), "retention start_event")?;
+    let back = Selector::compile(table, spec.return_event.as_ref(), "retention return_event")?;
+    let cal = Calendar::new(table.meta().time_zone, spec.period);
+    let data_end = table.time_range().map(|(_, end)| end);
+    let end_period = data_end.map_or(0, |t| cal.index(t));
+    let max_k = spec.periods as i64;
+    // Cells of cohort c: k = 0..=min(periods, end_period − c).
+    let cells_of = |c: i64| (max_k.min(end_period - c).max(0) + 1) as usize;
+
+    let mut tallies: BTreeMap<i64, Tally> = BTreeMap::new();
+    let mut returns: Vec<i64> = Vec::new();
+    for (_, rows) in table.order().iter() {
+        let Some(first) = rows.iter().position(|&r| start.matches(table, r)) else {
+            continue;
+        };
+        let c = cal.index(table.time(rows[first]));
+        let cells = cells_of(c);
+        let tally = tallies.entry(c).or_insert_with(|| Tally::new(cells));
+        tally.size += 1;
+        returns.clear();
+        for (i, &row) in rows.iter().enumerate() {
+            if !back.matches(table, row) {
+                continue;
+            }
+            let k = cal.index(table.time(row)) - c;
+            if k >= 1 {
+                returns.push(k);
+            }
+            if revenue
+                && (k >= 1 || (k == 0 && i >= first))
+                && let (Some(slot), Some(v)) =
+                    (tally.revenue.get_mut(k as usize), table.revenue(row))
+            {
+                *slot += v;
+            }
+        }
+        match spec.mode {
+            RetentionMode::Bounded => {
+                returns.sort_unstable();
+                returns.dedup();
+                for &k in &returns {
+                    if let Some(slot) = tally.retained.get_mut(k as usize) {
+                        *slot += 1;
+                    }
+                }
+            }
+            RetentionMode::Unbounded => {
+                let last = returns.iter().copied().max().unwrap_or(0) as usize;
+                for slot in tally.retained.iter_mut().take(last + 1).skip(1) {
+                    *slot += 1;
+                }
+            }
+        }
+    }
+
+    let mut cohorts = Vec::new();
+    if let (Some((&first_c, _)), Some((&last_c, _))) =
+        (tallies.first_key_value(), tallies.last_key_value())
+    {
+        for c in first_c..=last_c {
+            let cells = cells_of(c);
+            let tally = tallies.remove(&c).unwrap_or_else(|| Tally::new(cells));
+            cohorts.push(cohort_row(&cal, c, end_period, tally, revenue));
+        }
+    }
+    let average = average(&cohorts, revenue);
+    Ok(RetentionReport {
+        period: spec.period.name().to_string(),
+        mode: spec.mode.name().to_string(),
+        measure: spec.measure.name().to_string(),
+        periods: spec.periods,
+        start_event: start.label(),
+        return_event: back.label(),
+        data_end: data_end.map(iso_utc),
+        cohorts,
+        average,
+    })
+}
+
+/// The report row of cohort `c` from its tallies.
+fn cohort_row(cal: &Calendar, c: i64, end_period: i64, tally: Tally, revenue: bool) -> Cohort {
+    let size = tally.size;
+    let mut retained = tally.retained;
+    if let Some(first) = retained.first_mut() {
+        *first = size;
+    }
+    let per_user = |v: f64| (size > 0).then(|| v / size as f64);
+    let complete = (0..retained.len() as i64)
+        .map(|k| c + k < end_period)
+        .collect();
+    let (rev, rev_pu, cum) = if revenue {
+        let mut running = 0.0;
+        let cum = tally
+            .revenue
+            .iter()
+            .map(|&v| {
+                running += v;
+                per_user(running)
+            })
+            .collect();
+        let pu = tally.revenue.iter().map(|&v| per_user(v)).collect();
+        (Some(tally.revenue), Some(pu), Some(cum))
+    } else {
+        (None, None, None)
+    };
+    Cohort {
+        start: cal.start_iso(c),
+        size,
+        retained_rate: retained.iter().map(|&r| per_user(r as f64)).collect(),
+        retained,
+        complete,
+        revenue: rev,
+        revenue_per_user: rev_pu,
+        cumulative_revenue_per_user: cum,
+    }
+}
+
+/// The size-weighted average curve over complete, non-empty cells.
+fn average(cohorts: &[Cohort], revenue: bool) -> RetentionAverage {
+    let len = cohorts.iter().map(|c| c.retained.len()).max().unwrap_or(0);
+    let mut avg = RetentionAverage {
+        cohorts: vec![0; len],
+        users: vec![0; len],
+        retained: vec![0; len],
+        rate: Vec::with_capacity(len),
+        revenue_per_user: None,
+        cumulative_revenue_per_user: None,
+    };
+    let mut rev = vec![0.0; len];
+    let mut cum = vec![0.0; len];
+    for c in cohorts.iter().filter(|c| c.size > 0) {
+        let mut running = 0.0;
+        for k in 0..c.retained.len() {
+            let r = c.revenue.as_ref().and_then(|v| v.get(k)).copied();
+            running += r.unwrap_or(0.0);
+            if !c.complete[k] {
+                continue;
+            }
+            avg.cohorts[k] += 1;
+            avg.users[k] += c.size;
+            avg.retained[k] += c.retained[k];
+            rev[k] += r.unwrap_or(0.0);
+            cum[k] += running;
+        }
+    }
+    let ratio = |num: f64, k: usize, users: &[u64]| (users[k] > 0).then(|| num / users[k] as f64);
+    avg.rate = (0..len)
+        .map(|k| ratio(avg.retained[k] as f64, k, &avg.users))
+        .collect();
+    if revenue {
+        avg.revenue_per_user = Some((0..len).map(|k| ratio(rev[k], k, &avg.users)).collect());
+        avg.cumulative_revenue_per_user =
+            Some((0..len).map(|k| ratio(cum[k], k, &avg.users)).collect());
+    }
+    avg
+}

@@ -1,0 +1,96 @@
+//! Event selection for the analyses that take "an event" (retention's start and
+//! return events, the purchase event, lifecycle's activity filter): any event, an
+//! event name, or a name with property filters — compiled once with the funnel's
+//! step matcher, then matched per row by integer compares.
+//!
+//! Interpretation: unlike a funnel step (which may match nothing and report 0), an
+//! event named here that no row has is a spec error listing the event names there
+//! are: an empty cohort table or lifecycle is never what was meant.
+
+use crate::analysis::funnel::matcher::{self, StepSet};
+use crate::error::{Error, Result};
+use crate::spec::EventSpec;
+use crate::table::EventTable;
+
+/// A compiled event selection.
+pub(crate) struct Selector<'t> {
+    /// `None` selects every event.
+    step: Option<(u32, StepSet<'t>, bool)>,
+    label: Option<String>,
+}
+
+impl<'t> Selector<'t> {
+    /// Compiles `spec` (`None` = any event); `what` names the spec field in errors.
+    pub(crate) fn compile(
+        table: &'t EventTable,
+        spec: Option<&EventSpec>,
+        what: &str,
+    ) -> Result<Self> {
+        let Some(spec) = spec else {
+            return Ok(Self {
+                step: None,
+                label: None,
+            });
+        };
+        let step = spec.to_step();
+        let key = table
+            .event_key(&step.event)
+            .ok_or_else(|| unknown_event(table, what, &step.event))?;
+        for col in step.filter.iter().flat_map(|f| f.keys()) {
+            matcher::property(table, col, what)?;
+        }
+        let filtered = step.filter.as_ref().is_some_and(|f| !f.is_empty());
+        let set = StepSet::compile(table, std::slice::from_ref(&step))?;
+        Ok(Self {
+            step: Some((key, set, filtered)),
+            label: Some(matcher::label(&step)),
+        })
+    }
+
+    /// True when `row` is a selected event.
+    pub(crate) fn matches(&self, table: &EventTable, row: u32) -> bool {
+        match &self.step {
+            None => true,
+            Some((key, set, filtered)) => {
+                table.event(row) == *key && (!*filtered || set.mask(table, row) != 0)
+            }
+        }
+    }
+
+    /// The event key of a named selection (`None` for any event).
+    pub(crate) fn event_key(&self) -> Option<u32> {
+        self.step.as_ref().map(|(k, _, _)| *k)
+    }
+
+    /// The readable label (`purchase (channel = ads)`), `None` for any event.
+    pub(crate) fn label(&self) -> Option<String> {
+        self.label.clone()
+    }
+}
+
+/// The error for an event name no row has, listing the names there are.
+pub(crate) fn unknown_event(table: &EventTable, what: &str, name: &str) -> Error {
+    Error::spec(format!(
+        "{what}: no event \"{name}\" in the data (events: {})",
+        event_list(table)
+    ))
+}
+
+/// The event names, most frequent first (at most 20, then "…").
+pub(crate) fn event_list(table: &EventTable) -> String {
+    let counts = table.event_counts();
+    let mut names: Vec<(&str, u64)> = table.event_names().iter().zip(counts).collect();
+    if names.is_empty() {
+        return "none: the table is empty".into();
+    }
+    names.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    let mut list: Vec<String> = names
+        .iter()
+        .take(20)
+        .map(|(n, _)| format!("\"{n}\""))
+        .collect();
+    if names.len() > 20 {
+        list.push(format!("… {} more", names.len() - 20));
+    }
+    list.join(", ")
+}
