@@ -1,6 +1,7 @@
 //! The analyses. Each reads only the [`EventTable`] and a spec, and returns a report.
 
 pub mod funnel;
+pub mod stats;
 
 use crate::error::Result;
 use crate::report::Report;

@@ -1,0 +1,113 @@
+//! Step matching: which steps each row matches, as a bitmask.
+//!
+//! A step is compiled once into an event-name key and, per filtered column, a
+//! boolean per dictionary value (the filter is evaluated once per distinct cell
+//! text, then looked up by key per row). Matching a row is then integer
+//! comparisons only, never string compares.
+
+use crate::error::{Error, Result};
+use crate::spec::{FilterValue, StepSpec};
+use crate::table::{EventTable, PropertyColumn};
+
+/// One compiled step.
+struct StepMatcher<'t> {
+    /// The event-name key; `None` when no row has that name (the step matches
+    /// nothing — not an error: the step is reported with 0 users).
+    event: Option<u32>,
+    /// Filtered columns with, per dictionary key, whether the value passes.
+    filters: Vec<(&'t PropertyColumn, Vec<bool>)>,
+}
+
+impl StepMatcher<'_> {
+    fn matches(&self, table: &EventTable, row: u32) -> bool {
+        self.event == Some(table.event(row))
+            && self.filters.iter().all(|(col, pass)| {
+                // A missing cell never matches a filter.
+                col.key(row)
+                    .is_some_and(|k| pass.get(k as usize).copied().unwrap_or(false))
+            })
+    }
+}
+
+/// All steps of a funnel, compiled against one table.
+pub(super) struct StepSet<'t> {
+    steps: Vec<StepMatcher<'t>>,
+}
+
+impl<'t> StepSet<'t> {
+    /// Compiles the steps; a filter naming a column the table lacks is an error.
+    pub(super) fn compile(table: &'t EventTable, steps: &[StepSpec]) -> Result<Self> {
+        let mut out = Vec::with_capacity(steps.len());
+        for (i, step) in steps.iter().enumerate() {
+            let mut filters = Vec::new();
+            for (col, value) in step.filter.iter().flatten() {
+                let column = property(table, col, &format!("funnel step {}", i + 1))?;
+                filters.push((column, column.keys_where(|cell| value.matches(cell))));
+            }
+            out.push(StepMatcher {
+                event: table.event_key(&step.event),
+                filters,
+            });
+        }
+        Ok(Self { steps: out })
+    }
+
+    /// The steps `row` matches: bit `k` set when it matches step `k + 1`.
+    pub(super) fn mask(&self, table: &EventTable, row: u32) -> u16 {
+        self.steps
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.matches(table, row))
+            .fold(0, |m, (k, _)| m | (1 << k))
+    }
+}
+
+/// A property column by name, or a spec error naming `what` and listing the
+/// property columns there are.
+pub(super) fn property<'t>(
+    table: &'t EventTable,
+    name: &str,
+    what: &str,
+) -> Result<&'t PropertyColumn> {
+    table.property(name).ok_or_else(|| {
+        let names: Vec<&str> = table.properties().iter().map(|p| p.name()).collect();
+        // Interpretation: with no property column at all, say so instead of
+        // printing an empty list.
+        if names.is_empty() {
+            Error::spec(format!(
+                "{what}: no column \"{name}\" (the table has no property columns)"
+            ))
+        } else {
+            Error::spec(format!(
+                "{what}: no column \"{name}\" (columns: {})",
+                names.join(", ")
+            ))
+        }
+    })
+}
+
+/// The readable label of a step: `purchase (channel = ads, plan = a|b)`.
+/// Filters come in column-name order (the spec keeps them in a sorted map).
+pub(super) fn label(step: &StepSpec) -> String {
+    let filters: Vec<String> = step
+        .filter
+        .iter()
+        .flatten()
+        .map(|(col, value)| format!("{col} = {}", value_text(value)))
+        .collect();
+    if filters.is_empty() {
+        step.event.clone()
+    } else {
+        format!("{} ({})", step.event, filters.join(", "))
+    }
+}
+
+/// A filter value as text: numbers in their shortest form (`5`, `2.5`), lists
+/// joined with `|`.
+fn value_text(value: &FilterValue) -> String {
+    match value {
+        FilterValue::Text(t) => t.clone(),
+        FilterValue::Number(n) => n.to_string(),
+        FilterValue::AnyOf(list) => list.iter().map(value_text).collect::<Vec<_>>().join("|"),
+    }
+}

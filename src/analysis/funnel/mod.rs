@@ -1,0 +1,283 @@
+//! The funnel (ANALYSES.md, "Funnel"): how many users go through steps
+//! `S1..Sn` within a conversion window, in one of three modes.
+//!
+//! Data flow: the spec is compiled against the table (`matcher.rs`); each user's
+//! rows, in the per-user order `(time, row)`, become a small log of `Event`s
+//! (a step bitmask each); the mode's walker (`ordered.rs`, `strict.rs`,
+//! `unordered.rs`) returns the user's level and *timing chain*; the chains are
+//! then summarised per step, for all users and per breakdown value
+//! (`breakdown.rs`).
+//!
+//! Interpretations of the contract, where it is silent:
+//! - A date range restricts where `e1` may fall (both bounds inclusive; a plain
+//!   date `to` is the end of that day). In unordered mode `e1` is the anchor of
+//!   the window, i.e. the first event of the timing chain, whichever step it
+//!   matches: only windows anchored inside the range count.
+//! - `from` later than `to` is a spec error rather than an empty funnel.
+//! - A spec built in code is checked like a parsed one: 2 to 10 steps and
+//!   `breakdown_limit >= 1`.
+//! - Level-0 users are in no step and in no breakdown bucket.
+//! - Unordered timings: step `k`'s time is the gap between the `(k-1)`-th and
+//!   `k`-th events of the chain in the per-user order, whichever steps they match.
+//! - Breakdown ties put the missing value (`null`) after every text value; the
+//!   merged bucket is `{value: null, other: true}` and is left out when empty.
+//! - A filter on a column that is not a property (user, time, event, revenue) is
+//!   an unknown column, like a typo.
+
+mod breakdown;
+mod matcher;
+mod ordered;
+mod strict;
+mod unordered;
+
+use crate::analysis::stats;
+use crate::error::{Error, Result};
+use crate::ingest::timestamp::parse_bound;
+use crate::report::{FunnelReport, FunnelStep};
+use crate::spec::{FunnelMode, FunnelSpec};
+use crate::table::{EventTable, PropertyColumn};
+
+use matcher::StepSet;
+
+/// The most steps a funnel has (step masks are `u16`).
+const MAX_STEPS: usize = FunnelSpec::MAX_STEPS;
+
+/// Computes a funnel: per step, users, conversions, drop-off and timings, and
+/// the same per breakdown value when the spec asks for a breakdown.
+pub fn funnel(table: &EventTable, spec: &FunnelSpec) -> Result<FunnelReport> {
+    let plan = Plan::new(table, spec)?;
+    let paths = plan.paths(table);
+    let steps = summarize(&plan.labels, paths.iter());
+    let breakdown = plan
+        .breakdown
+        .map(|col| breakdown::buckets(col, spec.breakdown_limit, &paths, &plan.labels));
+    Ok(FunnelReport {
+        mode: spec.mode.name().to_string(),
+        window_seconds: spec.window.millis as f64 / 1e3,
+        steps,
+        breakdown,
+    })
+}
+
+/// The user ids that reached step `step` (1-based) but not step `step + 1`,
+/// sorted ascending. `step` must be in `1..n` (nobody drops off after the last).
+pub fn dropoff_users(table: &EventTable, spec: &FunnelSpec, step: usize) -> Result<Vec<String>> {
+    let n = spec.steps.len();
+    if step == 0 || step >= n {
+        return Err(Error::spec(format!(
+            "funnel drop-off: step {step} is not between 1 and {} (steps are numbered from 1; \
+             nobody drops off after the last step, {n})",
+            n.saturating_sub(1)
+        )));
+    }
+    let plan = Plan::new(table, spec)?;
+    let mut users: Vec<String> = plan
+        .paths(table)
+        .iter()
+        .filter(|p| p.level == step)
+        .map(|p| table.user_id(p.user).to_string())
+        .collect();
+    users.sort_unstable();
+    Ok(users)
+}
+
+/// One event of a user's log, as the walkers see it.
+#[derive(Debug, Clone, Copy)]
+struct Event {
+    /// The table row.
+    row: u32,
+    /// Its time (ms).
+    time: i64,
+    /// The steps it matches: bit `k` for step `k + 1`.
+    mask: u16,
+    /// True when it lies in the spec's date range (where `e1` may fall).
+    in_range: bool,
+}
+
+impl Event {
+    /// True when this event may be the first event of an ordered/strict chain.
+    fn can_start(&self) -> bool {
+        self.in_range && self.mask & 1 != 0
+    }
+}
+
+/// A chain of event positions (indices into a user's log), in order.
+#[derive(Debug, Clone, Copy)]
+struct Chain {
+    /// How many steps it fills.
+    level: usize,
+    /// The positions; only the first `level` are meaningful.
+    at: [usize; MAX_STEPS],
+}
+
+impl Chain {
+    /// A chain of one event.
+    fn start(position: usize) -> Self {
+        let mut at = [0; MAX_STEPS];
+        at[0] = position;
+        Chain { level: 1, at }
+    }
+    /// Appends the next event.
+    fn push(&mut self, position: usize) {
+        if let Some(slot) = self.at.get_mut(self.level) {
+            *slot = position;
+            self.level += 1;
+        }
+    }
+}
+
+/// What one converted user (level >= 1) contributes to the report.
+#[derive(Debug, Clone, Copy)]
+struct Path {
+    /// The user key.
+    user: u32,
+    /// The largest step reached.
+    level: usize,
+    /// The row of the timing chain's first event (for the breakdown value).
+    first_row: u32,
+    /// `gaps_ms[k - 1]`: ms from chain event `k` to `k + 1`; the first
+    /// `level - 1` are meaningful.
+    gaps_ms: [i64; MAX_STEPS - 1],
+}
+
+/// A spec compiled against a table.
+struct Plan<'t> {
+    steps: StepSet<'t>,
+    /// `(event, label)` per step.
+    labels: Vec<(String, String)>,
+    mode: FunnelMode,
+    window_ms: i64,
+    /// Where `e1` may fall, inclusive (ms).
+    range: (i64, i64),
+    breakdown: Option<&'t PropertyColumn>,
+}
+
+impl<'t> Plan<'t> {
+    fn new(table: &'t EventTable, spec: &FunnelSpec) -> Result<Self> {
+        let n = spec.steps.len();
+        if !(2..=MAX_STEPS).contains(&n) {
+            return Err(Error::spec(format!(
+                "funnel: a funnel has 2 to {MAX_STEPS} steps, this one has {n}"
+            )));
+        }
+        if spec.breakdown_limit == 0 {
+            return Err(Error::spec("funnel: breakdown_limit must be at least 1"));
+        }
+        let steps = StepSet::compile(table, &spec.steps)?;
+        let breakdown = spec
+            .breakdown
+            .as_deref()
+            .map(|col| matcher::property(table, col, "funnel breakdown"))
+            .transpose()?;
+        let tz = table.meta().time_zone;
+        let bound = |field: &str, text: &Option<String>, end: bool| -> Result<Option<i64>> {
+            text.as_deref()
+                .map(|t| {
+                    parse_bound(t, tz, end)
+                        .map_err(|e| Error::spec(format!("funnel \"{field}\": {e}")))
+                })
+                .transpose()
+        };
+        let from = bound("from", &spec.from, false)?;
+        let to = bound("to", &spec.to, true)?;
+        if let (Some(f), Some(t), Some(ft), Some(tt)) = (from, to, &spec.from, &spec.to)
+            && f > t
+        {
+            return Err(Error::spec(format!(
+                "funnel: \"from\" ({ft}) is after \"to\" ({tt})"
+            )));
+        }
+        Ok(Plan {
+            steps,
+            labels: spec
+                .steps
+                .iter()
+                .map(|s| (s.event.clone(), matcher::label(s)))
+                .collect(),
+            mode: spec.mode,
+            window_ms: spec.window.millis,
+            range: (from.unwrap_or(i64::MIN), to.unwrap_or(i64::MAX)),
+            breakdown,
+        })
+    }
+
+    /// The path of every user reaching at least step 1, in user-key order.
+    fn paths(&self, table: &EventTable) -> Vec<Path> {
+        let n = self.labels.len();
+        let mut log: Vec<Event> = Vec::new();
+        let mut unordered_scratch = unordered::Scratch::default();
+        let mut out = Vec::new();
+        for (user, rows) in table.order().iter() {
+            log.clear();
+            log.extend(rows.iter().map(|&row| {
+                let time = table.time(row);
+                Event {
+                    row,
+                    time,
+                    mask: self.steps.mask(table, row),
+                    in_range: self.range.0 <= time && time <= self.range.1,
+                }
+            }));
+            let chain = match self.mode {
+                FunnelMode::Ordered => ordered::walk(&log, n, self.window_ms),
+                FunnelMode::Strict => strict::walk(&log, n, self.window_ms),
+                FunnelMode::Unordered => {
+                    unordered::walk(&log, n, self.window_ms, &mut unordered_scratch)
+                }
+            };
+            if let Some(c) = chain {
+                let mut gaps_ms = [0; MAX_STEPS - 1];
+                for k in 1..c.level {
+                    gaps_ms[k - 1] = log[c.at[k]].time - log[c.at[k - 1]].time;
+                }
+                out.push(Path {
+                    user,
+                    level: c.level,
+                    first_row: log[c.at[0]].row,
+                    gaps_ms,
+                });
+            }
+        }
+        out
+    }
+}
+
+/// The report's steps for a group of users (`steps` holds `(event, label)`).
+fn summarize<'p>(
+    steps: &[(String, String)],
+    paths: impl Iterator<Item = &'p Path>,
+) -> Vec<FunnelStep> {
+    let n = steps.len();
+    let mut users = vec![0u64; n];
+    let mut gaps: Vec<Vec<f64>> = vec![Vec::new(); n];
+    for p in paths {
+        for k in 0..p.level.min(n) {
+            users[k] += 1;
+            if k > 0 {
+                gaps[k].push(p.gaps_ms[k - 1] as f64 / 1e3);
+            }
+        }
+    }
+    let ratio = |num: u64, den: u64| (den > 0).then(|| num as f64 / den as f64);
+    steps
+        .iter()
+        .enumerate()
+        .map(|(k, (event, label))| {
+            let first = k == 0;
+            FunnelStep {
+                event: event.clone(),
+                label: label.clone(),
+                users: users[k],
+                conversion_from_previous: if first {
+                    None
+                } else {
+                    ratio(users[k], users[k - 1])
+                },
+                conversion_from_first: ratio(users[k], users[0]),
+                dropoff: if first { 0 } else { users[k - 1] - users[k] },
+                median_seconds_from_previous: stats::median(&mut gaps[k]),
+                mean_seconds_from_previous: stats::mean(&gaps[k]),
+            }
+        })
+        .collect()
+}
