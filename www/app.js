@@ -120,6 +120,8 @@ const state = {
   report: null,
   spec: null,
   loading: false,
+  /** Counts loads, so the answer to a superseded load is ignored. */
+  loadSeq: 0,
 };
 
 const client = new EngineClient({ onCrash: handleCrash });
@@ -148,7 +150,10 @@ function handleCrash(message, lostTypes) {
     setStatus('Reloading the file in the restarted engine…');
     loadSource(state.source, { keepError: true });
   } else if (duringLoad) {
-    setLoading(false);
+    // The engine that held the previous table is gone too.
+    state.summary = null;
+    state.report = null;
+    for (const id of ['loaded', 'funnel', 'results']) $(id).hidden = true;
   }
 }
 
@@ -195,6 +200,8 @@ function showProgress({ bytes, total, rows }) {
 /** Loads (or reloads with the current options) a file or the demo. */
 async function loadSource(source, { keepError = false } = {}) {
   if (state.loading) client.cancel();
+  const seq = ++state.loadSeq;
+  const current = () => seq === state.loadSeq;
   state.source = source;
   if (!keepError) clearError();
   setLoading(true);
@@ -205,7 +212,7 @@ async function loadSource(source, { keepError = false } = {}) {
       { type: 'load', file: source.file, demo: !!source.demo, options: loadOptions() },
       showProgress,
     );
-    if (state.source !== source) return;
+    if (!current()) return false;
     state.summary = m.summary;
     renderSummary(m.summary);
     renderBuilder(m.summary);
@@ -213,7 +220,7 @@ async function loadSource(source, { keepError = false } = {}) {
     setStatus(`Loaded ${s.file}: ${nf.format(s.rows)} events from ${nf.format(s.users)} users.`);
     return true;
   } catch (e) {
-    if (state.source !== source) return false;
+    if (!current()) return false;
     if (e.kind === 'cancelled') setStatus('Loading cancelled.');
     else if (e.kind !== 'crashed') {
       showError(e.message);
@@ -221,13 +228,14 @@ async function loadSource(source, { keepError = false } = {}) {
     }
     return false;
   } finally {
-    if (state.source === source) setLoading(false);
+    if (current()) setLoading(false);
   }
 }
 
 function startNewSource(source) {
   state.roles = {};
   state.report = null;
+  state.spec = null;
   $('results').hidden = true;
   loadSource(source);
 }

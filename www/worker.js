@@ -15,8 +15,8 @@
 //                                   the page terminates it and starts a new one.
 import init, { CsvLoader, demoCsv, lastPanic, debugPanic } from '/pkg/tidemark.js';
 
-/** Bytes per push of the in-memory demo (so progress moves for it too). */
-const DEMO_CHUNK = 1 << 20;
+/** Bytes per push into the loader (the demo is pushed in slices too, for progress). */
+const PUSH_BYTES = 1 << 20;
 /** Minimum milliseconds between two progress messages. */
 const PROGRESS_EVERY_MS = 80;
 
@@ -74,9 +74,9 @@ async function load({ id, file, demo, options }) {
     if (demo) {
       const bytes = demoCsv();
       total = bytes.length;
-      for (let at = 0; at < total; at += DEMO_CHUNK) {
+      for (let at = 0; at < total; at += PUSH_BYTES) {
         if (job.cancelled) break;
-        loader.push(bytes.subarray(at, at + DEMO_CHUNK));
+        loader.push(bytes.subarray(at, at + PUSH_BYTES));
         progress(total, false);
         await new Promise((r) => setTimeout(r, 0));
       }
@@ -84,13 +84,34 @@ async function load({ id, file, demo, options }) {
       total = file.size;
       loader.expectBytes(total);
       reader = file.stream().getReader();
+      // The stream yields small chunks (~64 KiB); each push crosses into wasm and
+      // copies, so they are gathered into pushes of about PUSH_BYTES.
+      let parts = [];
+      let held = 0;
+      const flush = () => {
+        if (held === 0) return;
+        const buf = parts.length === 1 ? parts[0] : new Uint8Array(held);
+        if (parts.length > 1) {
+          let at = 0;
+          for (const p of parts) {
+            buf.set(p, at);
+            at += p.length;
+          }
+        }
+        parts = [];
+        held = 0;
+        loader.push(buf);
+        progress(total, false);
+      };
       for (;;) {
         if (job.cancelled) break;
         const { done, value } = await reader.read();
         if (done || job.cancelled) break;
-        loader.push(value);
-        progress(total, false);
+        parts.push(value);
+        held += value.length;
+        if (held >= PUSH_BYTES) flush();
       }
+      if (!job.cancelled) flush();
     }
     if (job.cancelled) {
       loader.free();

@@ -36,10 +36,11 @@ impl CsvLoader {
     #[wasm_bindgen(constructor)]
     pub fn new(
         name: &str,
-        #[wasm_bindgen(unchecked_param_type = "LoadOptions | null | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "LoadOptions | null")] options: Option<JsValue>,
     ) -> WebResult<CsvLoader> {
+        let options = load_options(options.unwrap_or(JsValue::UNDEFINED))?;
         Ok(CsvLoader {
-            inner: Some(Loader::new(name, load_options(options)?)?),
+            inner: Some(Loader::new(name, options)?),
         })
     }
 

@@ -37,7 +37,7 @@ pub use loader::CsvLoader;
 /// Runs once when the module is initialised (`await init()`), in the page and in
 /// each worker: installs the panic hook (see [`panic`]).
 #[wasm_bindgen(start)]
-pub fn start() {
+fn start() {
     panic::install();
 }
 
