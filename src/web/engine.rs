@@ -58,8 +58,10 @@ impl Engine {
     #[wasm_bindgen(js_name = fromCsv)]
     pub fn from_csv(
         bytes: &[u8],
-        #[wasm_bindgen(unchecked_param_type = "LoadOptions | null")] options: Option<JsValue>,
-        name: Option<String>,
+        #[wasm_bindgen(unchecked_optional_param_type = "LoadOptions | null")] options: Option<
+            JsValue,
+        >,
+        #[wasm_bindgen(unchecked_optional_param_type = "string | null")] name: Option<String>,
     ) -> WebResult<Engine> {
         let options = load_options(options.unwrap_or(JsValue::UNDEFINED))?;
         let name = name.unwrap_or_else(|| DEFAULT_NAME.to_string());

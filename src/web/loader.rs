@@ -36,7 +36,9 @@ impl CsvLoader {
     #[wasm_bindgen(constructor)]
     pub fn new(
         name: &str,
-        #[wasm_bindgen(unchecked_param_type = "LoadOptions | null")] options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "LoadOptions | null")] options: Option<
+            JsValue,
+        >,
     ) -> WebResult<CsvLoader> {
         let options = load_options(options.unwrap_or(JsValue::UNDEFINED))?;
         Ok(CsvLoader {
