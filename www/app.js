@@ -122,6 +122,8 @@ const state = {
   loading: false,
   /** Counts loads, so the answer to a superseded load is ignored. */
   loadSeq: 0,
+  /** Where drawFunnel put the bars (CSS pixels), for the tooltip. */
+  layout: null,
 };
 
 const client = new EngineClient({ onCrash: handleCrash });
@@ -476,6 +478,24 @@ function renderResults(report, spec) {
   drawChart();
 }
 
+/** The chart's tooltip: the bar under the pointer, from the layout drawFunnel returned. */
+function chartTooltip(event) {
+  const canvas = $('chart');
+  const bars = state.layout?.bars ?? [];
+  const r = canvas.getBoundingClientRect();
+  const x = event.clientX - r.left;
+  const y = event.clientY - r.top;
+  const bar = bars.find((b) => x >= b.rect.x0 && x < b.rect.x1 && y >= b.rect.y0 && y < b.rect.y1);
+  if (!bar || !state.report) {
+    canvas.removeAttribute('title');
+    return;
+  }
+  const bucket = bar.bucket === null || bar.bucket === undefined ? null : state.report.breakdown?.[bar.bucket];
+  const step = (bucket ? bucket.steps : state.report.steps)[bar.step];
+  const who = bucket ? ` (${state.spec?.breakdown} = ${bucketName(bucket)})` : '';
+  canvas.title = `Step ${bar.step + 1}: ${step?.label ?? ''}${who}: ${nf.format(bar.users)} users, ${formatPct(step?.conversion_from_first)} of step 1`;
+}
+
 function bucketName(b) {
   if (b.other) return '(other)';
   return b.value === null ? '(missing)' : b.value;
@@ -486,8 +506,9 @@ function drawChart() {
   const canvas = $('chart');
   const box = canvas.parentElement;
   box.querySelector('.chart-note')?.remove();
+  state.layout = null;
   try {
-    drawFunnel(canvas, state.report);
+    state.layout = drawFunnel(canvas, state.report);
   } catch (e) {
     box.append(el('p', { class: 'chart-note', text: `The chart could not be drawn: ${e?.message ?? e}` }));
   }
@@ -640,6 +661,7 @@ function wire() {
   $('export-csv').addEventListener('click', exportTable);
   $('export-dropoff').addEventListener('click', exportDropoff);
 
+  $('chart').addEventListener('mousemove', chartTooltip);
   let resizeTimer = 0;
   new ResizeObserver(() => {
     clearTimeout(resizeTimer);
