@@ -261,7 +261,8 @@ function renderSummary(s) {
       el('div', {}, el('dt', { text: label }), el('dd', {}, el('strong', { text: value }), reason ? el('span', { class: 'reason', text: ` — ${reason}` }) : null)),
     );
   fact('Encoding', s.encoding, s.encoding_reason);
-  fact('Delimiter', s.delimiter === '\t' ? 'tab' : s.delimiter, null);
+  const delimiterNames = { ',': 'comma (,)', ';': 'semicolon (;)', '\t': 'tab', '|': 'pipe (|)' };
+  fact('Delimiter', delimiterNames[s.delimiter] ?? s.delimiter, null);
   fact('Date order', s.date_order, s.date_order_reason);
   fact('Time format', s.time_format, null);
   fact('Time zone', s.time_zone, null);
