@@ -9,12 +9,13 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use super::convert::{json_from_js, to_js};
 use super::error::{WebError, WebResult};
+use crate::chart::{ChartLayout, PixelRect};
 use crate::report::{FunnelBucket, FunnelReport, FunnelStep};
 
 /// The CSS size used when the canvas is not laid out (detached or hidden).
@@ -73,9 +74,66 @@ fn draw<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     report: &FunnelReport,
 ) -> WebResult<JsValue> {
-    let layout = pending::draw_funnel(area, report)
+    let layout = crate::chart::funnel::draw_funnel(area, report)
         .map_err(|e| WebError::argument(format!("drawFunnel: {e}")))?;
-    to_js(&layout)
+    to_js(&LayoutOut::from(&layout))
+}
+
+/// `ChartLayout` as JS sees it: `{area, plot, bars: [{step, bucket, users, rect}],
+/// empty}`, rectangles as `{x0, y0, x1, y1}` in CSS pixels (x1, y1 exclusive).
+#[derive(Serialize)]
+struct LayoutOut {
+    area: RectOut,
+    plot: RectOut,
+    bars: Vec<BarOut>,
+    empty: bool,
+}
+
+#[derive(Serialize)]
+struct RectOut {
+    x0: i32,
+    y0: i32,
+    x1: i32,
+    y1: i32,
+}
+
+#[derive(Serialize)]
+struct BarOut {
+    step: usize,
+    bucket: Option<usize>,
+    users: u64,
+    rect: RectOut,
+}
+
+impl From<&PixelRect> for RectOut {
+    fn from(r: &PixelRect) -> Self {
+        RectOut {
+            x0: r.x0,
+            y0: r.y0,
+            x1: r.x1,
+            y1: r.y1,
+        }
+    }
+}
+
+impl From<&ChartLayout> for LayoutOut {
+    fn from(l: &ChartLayout) -> Self {
+        LayoutOut {
+            area: (&l.area).into(),
+            plot: (&l.plot).into(),
+            bars: l
+                .bars
+                .iter()
+                .map(|b| BarOut {
+                    step: b.step,
+                    bucket: b.bucket,
+                    users: b.users,
+                    rect: (&b.rect).into(),
+                })
+                .collect(),
+            empty: l.empty,
+        }
+    }
 }
 
 /// A funnel result as `engine.run` returns it. The core's report types serialize
@@ -157,18 +215,4 @@ fn report_from_js(value: JsValue) -> WebResult<FunnelReport> {
                 .collect()
         }),
     })
-}
-
-/// PENDING: stands in for `crate::chart::funnel::draw_funnel` until the chart lands
-/// in main (same signature); delete this module then.
-mod pending {
-    use super::*;
-
-    /// Always refuses: the chart is not in this build yet.
-    pub fn draw_funnel<DB: DrawingBackend>(
-        _area: &DrawingArea<DB, Shift>,
-        _report: &FunnelReport,
-    ) -> Result<serde_json::Value, String> {
-        Err("the funnel chart is not in this build yet".to_string())
-    }
 }

@@ -132,6 +132,26 @@ export interface FunnelReport {
 /** Any analysis result. */
 export type Report = FunnelReport;
 
+/** A rectangle in CSS pixels of the canvas: x0 <= x < x1, y0 <= y < y1, y down. */
+export interface PixelRect { x0: number; y0: number; x1: number; y1: number; }
+
+/** One bar of a chart and what it shows. */
+export interface BarRect {
+  /** Step index, 0-based. */
+  step: number;
+  /** Breakdown bucket index (report order), null without a breakdown. */
+  bucket: number | null;
+  users: number;
+  rect: PixelRect;
+}
+
 /** Where a chart drew things, in CSS pixels (for tooltips and hit-testing). */
-export type ChartLayout = Record<string, unknown>;
+export interface ChartLayout {
+  area: PixelRect;
+  /** The region bars grow in; its bottom is the baseline. */
+  plot: PixelRect;
+  bars: BarRect[];
+  /** True when there was nothing to draw (an empty-state message was shown). */
+  empty: boolean;
+}
 "#;
