@@ -149,3 +149,87 @@ fn run_bad_spec_errored() {
     ));
     assert!(e.contains("bad spec: not valid JSON"), "{e}");
 }
+
+const EVENTS: &str = "user_id,event,timestamp,channel\n\
+u1,view,2024-01-01T10:00:00Z,ads\n\
+u1,cart,2024-01-01T10:05:00Z,ads\n\
+u1,buy,2024-01-01T11:05:00Z,ads\n\
+u2,view,2024-01-02T10:00:00Z,seo\n\
+u2,cart,2024-01-02T10:10:00Z,seo\n\
+u3,view,2024-01-03T10:00:00Z,=cmd()\n\
+u4,cart,2024-01-03T10:00:00Z,seo\n";
+
+const FUNNEL: &str = r#"{"analysis":"funnel","steps":[{"event":"view"},{"event":"cart"},{"event":"buy"}],"window":"1d","breakdown":"channel"}"#;
+
+#[test]
+fn run_funnel_prints_the_contract_fields() {
+    let f = temp_file("events.csv", EVENTS.as_bytes());
+    let v = json(&tidemark_stdin(
+        &["run", f.to_str().expect("path"), "--spec", "-"],
+        FUNNEL,
+    ));
+    assert_eq!(v["analysis"], "funnel");
+    let users: Vec<u64> = v["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .map(|s| s["users"].as_u64().expect("n"))
+        .collect();
+    assert_eq!(users, vec![3, 2, 1]);
+    assert_eq!(v["steps"][1]["conversion_from_previous"], 2.0 / 3.0);
+    assert_eq!(v["steps"][1]["dropoff"], 1);
+    // cart after view: 5 min (u1) and 10 min (u2): median = mean = 450 s.
+    assert_eq!(v["steps"][1]["median_seconds_from_previous"], 450.0);
+    assert_eq!(v["steps"][2]["median_seconds_from_previous"], 3600.0);
+    assert_eq!(
+        v["steps"][0]["conversion_from_previous"],
+        serde_json::Value::Null
+    );
+    let values: Vec<&str> = v["breakdown"]
+        .as_array()
+        .expect("buckets")
+        .iter()
+        .map(|b| b["value"].as_str().expect("v"))
+        .collect();
+    assert_eq!(values, vec!["=cmd()", "ads", "seo"]);
+}
+
+#[test]
+fn dropoff_prints_users_as_csv() {
+    let f = temp_file("events2.csv", EVENTS.as_bytes());
+    let spec = temp_file("funnel.json", FUNNEL.as_bytes());
+    let out = tidemark(&[
+        "dropoff",
+        f.to_str().expect("path"),
+        "--spec",
+        spec.to_str().expect("path"),
+        "--step",
+        "1",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "user\nu3\n");
+    let out = tidemark(&[
+        "dropoff",
+        f.to_str().expect("path"),
+        "--spec",
+        spec.to_str().expect("path"),
+        "--step",
+        "3",
+    ]);
+    assert!(stderr(&out).contains("step 3 is not between 1 and 2"));
+}
+
+#[test]
+fn run_funnel_unknown_column_errored() {
+    let f = temp_file("events3.csv", EVENTS.as_bytes());
+    let spec = r#"{"analysis":"funnel","steps":[{"event":"view","where":{"chanel":"ads"}},{"event":"buy"}]}"#;
+    let e = stderr(&tidemark_stdin(
+        &["run", f.to_str().expect("path"), "--spec", "-"],
+        spec,
+    ));
+    assert!(e.contains("no column \"chanel\""), "{e}");
+}
