@@ -188,6 +188,9 @@ pub(crate) fn tick_label(value: f64, step: f64, format: TickFormat) -> String {
             let decimals = decimals_for(step * 100.0);
             format!("{:.*}%", decimals, value * 100.0)
         }
+        // Plain decimals below a thousand, so every tick has the same precision
+        // (`0`, `50`, `100`, not `50.0` beside `100`).
+        TickFormat::Amount if value.abs() < 999.5 => format!("{:.*}", decimals_for(step), value),
         TickFormat::Amount => format_amount(Some(value)),
         TickFormat::Days => format!("{:.*}", decimals_for(step), value),
     }
@@ -293,13 +296,16 @@ pub(crate) fn draw_dashed<DB: DrawingBackend>(
 }
 
 /// Draws diagonal hatching (lines rising to the right, `spacing` pixels apart)
-/// inside the rectangle `x0..x1 × y0..y1`.
+/// inside the rectangle `x0..x1 × y0..y1`, in `color` at `opacity` (so it shows
+/// on light and dark fills alike).
 pub(crate) fn draw_hatch<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     (x0, y0, x1, y1): (i32, i32, i32, i32),
     color: RGBColor,
+    opacity: f64,
     spacing: i32,
 ) -> Result<(), ChartError> {
+    let style = color.mix(opacity);
     let (w, h) = (x1 - x0, y1 - y0);
     if w < 2 || h < 2 {
         return Ok(());
@@ -319,7 +325,7 @@ pub(crate) fn draw_hatch<DB: DrawingBackend>(
             bx = x1;
         }
         if bx > ax {
-            area.draw(&PathElement::new(vec![(ax, ay), (bx, by)], color))?;
+            area.draw(&PathElement::new(vec![(ax, ay), (bx, by)], style))?;
         }
         d += spacing;
     }
@@ -413,7 +419,7 @@ fn draw_swatch<DB: DrawingBackend>(
                 [(rect.0, rect.1), (rect.2, rect.3)],
                 color.mix(0.35).filled(),
             ))?;
-            draw_hatch(area, rect, color, 4)?;
+            draw_hatch(area, rect, color, 0.7, 4)?;
         }
         Swatch::Line(color, w) => {
             area.draw(&PathElement::new(
@@ -479,6 +485,9 @@ mod tests {
         assert_eq!(tick_label(2.5, 2.5, TickFormat::Days), "2.5");
         assert_eq!(tick_label(30.0, 10.0, TickFormat::Days), "30");
         assert_eq!(tick_label(1e-17, 0.1, TickFormat::Percent), "0%");
+        assert_eq!(tick_label(50.0, 50.0, TickFormat::Amount), "50");
+        assert_eq!(tick_label(0.5, 0.25, TickFormat::Amount), "0.50");
+        assert_eq!(tick_label(2_000.0, 500.0, TickFormat::Amount), "2.0k");
     }
 
     #[test]

@@ -213,7 +213,7 @@ pub fn draw_lifecycle<DB: DrawingBackend>(
                 };
                 area.draw(&Rectangle::new([(bx0, y0), (bx1, y1)], fill.filled()))?;
                 if !period.complete {
-                    draw_hatch(area, (bx0, y0, bx1, y1), full, 5)?;
+                    draw_hatch(area, (bx0, y0, bx1, y1), full, 0.8, 5)?;
                 }
             }
             bars.push(LifecycleBar {
@@ -264,13 +264,22 @@ pub fn draw_lifecycle<DB: DrawingBackend>(
     let stride = label_stride(slot, widest);
     let ds = style::text_style(SMALL_SIZE, MUTED, HPos::Center, VPos::Top, false);
     let date_y = (bottom + TOTAL_SIZE * LINE + 4.0).round() as i32;
-    // Thinned from the right, so the latest period always keeps its label.
+    // Thinned from the right, so the latest period always keeps its label; a
+    // label is kept inside the area, and dropped if it would then touch the
+    // label to its right.
     let mut i = n;
+    let mut limit = w - 2.0;
     while i > 0 && stride < usize::MAX {
         i -= 1;
-        let cx = x0 + (i as f64 + 0.5) * slot;
         let date = fit_text(&dates[i], SMALL_SIZE, (slot * stride as f64 - 8.0).max(0.0));
-        area.draw_text(&date, &ds, (cx.round() as i32, date_y))?;
+        let half = text_width(&date, SMALL_SIZE) / 2.0;
+        let cx = (x0 + (i as f64 + 0.5) * slot)
+            .min(w - 2.0 - half)
+            .max(half + 2.0);
+        if cx + half <= limit {
+            area.draw_text(&date, &ds, (cx.round() as i32, date_y))?;
+            limit = cx - half - 8.0;
+        }
         i = i.saturating_sub(stride - 1);
     }
 

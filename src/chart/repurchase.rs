@@ -24,7 +24,7 @@ use super::frame::{
     label_stride, svg_string, tick_label,
 };
 use super::style::{
-    self, BACKGROUND, BAR, BASELINE, MUTED, SMALL_SIZE, TEXT, fit_text, format_count,
+    self, BACKGROUND, BAR, BASELINE, GRID, MUTED, SMALL_SIZE, TEXT, fit_text, format_count,
     format_percent, text_width,
 };
 use super::{ChartError, PixelRect};
@@ -494,10 +494,26 @@ pub fn draw_repeat_rates<DB: DrawingBackend>(
     let bar_room = (room - detail_w - 8.0).max(room / 2.0);
     let top = PAD;
     let n = rates.len();
-    let row_h = ((h - 2.0 * PAD) / n.max(1) as f64).min(44.0);
+    // A row per rate, then a line of percentage ticks.
+    let row_h = ((h - 2.0 * PAD - SMALL_SIZE * LINE - 6.0) / n.max(1) as f64).min(44.0);
     let bar_h = (row_h * 0.55).max(1.0);
-    // Rates share one scale: 0 to the largest (at least 10%), so bars compare.
-    let max_rate = (0..n).filter_map(rate).fold(0.1, f64::max).min(1.0);
+    let rows_bottom = top + row_h * n as f64;
+    // Rates share one round scale from 0, so bars compare; gridlines mark it.
+    let max_rate = (0..n).filter_map(rate).fold(0.0, f64::max);
+    let scale = Scale::new(0.0, max_rate.min(1.0), 4, 0.001);
+    let x_of = |v: f64| x0 + (v - scale.low) / (scale.high - scale.low) * bar_room;
+    let tick_style = style::text_style(SMALL_SIZE, MUTED, HPos::Center, VPos::Top, false);
+    if !empty {
+        for v in scale.ticks() {
+            let x = x_of(v).round() as i32;
+            area.draw(&PathElement::new(
+                vec![(x, top.round() as i32), (x, rows_bottom.round() as i32)],
+                GRID,
+            ))?;
+            let label = tick_label(v, scale.step, TickFormat::Percent);
+            area.draw_text(&label, &tick_style, (x, (rows_bottom + 4.0).round() as i32))?;
+        }
+    }
     let ls = style::text_style(SMALL_SIZE, TEXT, HPos::Right, VPos::Center, false);
     let ds = style::text_style(LABEL_SIZE, MUTED, HPos::Left, VPos::Center, false);
 
@@ -508,7 +524,7 @@ pub fn draw_repeat_rates<DB: DrawingBackend>(
         let y1 = (y0 + bar_h.round() as i32).max(y0 + 1);
         let bx0 = x0.round() as i32;
         let value = rate(i);
-        let length = value.map_or(0.0, |v| (v / max_rate).clamp(0.0, 1.0) * bar_room);
+        let length = value.map_or(0.0, |v| x_of(v.clamp(0.0, scale.high)) - x0);
         let mut bx1 = bx0 + length.round() as i32;
         if value.is_some_and(|v| v > 0.0) && bx1 == bx0 {
             bx1 = bx0 + 1;
@@ -517,15 +533,10 @@ pub fn draw_repeat_rates<DB: DrawingBackend>(
             let label = fit_text(&labels[i], SMALL_SIZE, label_w);
             area.draw_text(&label, &ls, ((x0 - 10.0).round() as i32, cy.round() as i32))?;
         }
-        // The track, then the bar.
-        area.draw(&Rectangle::new(
-            [(bx0, y0), (bx0 + bar_room.round() as i32, y1)],
-            style::EMPTY_FILL.filled(),
-        ))?;
         if bx1 > bx0 {
             area.draw(&Rectangle::new([(bx0, y0), (bx1, y1)], BAR.filled()))?;
         }
-        let dx = x0 + bar_room + 6.0;
+        let dx = f64::from(bx1) + 6.0;
         let detail = fit_text(&details[i], LABEL_SIZE, (w - PAD - dx).max(0.0));
         if row_h >= LABEL_SIZE * 0.95 {
             area.draw_text(&detail, &ds, (dx.round() as i32, cy.round() as i32))?;
@@ -551,7 +562,7 @@ pub fn draw_repeat_rates<DB: DrawingBackend>(
             x0.round() as i32,
             top.round() as i32,
             (x0 + bar_room).round() as i32,
-            (top + row_h * n as f64).round() as i32,
+            rows_bottom.round() as i32,
         ),
         bars,
         median_x: None,

@@ -258,14 +258,19 @@ pub fn draw_retention<DB: DrawingBackend>(
     let grid_y1 = grid_top + row_h * shown as f64;
     let grid_x1 = grid_x0 + col_w * cols as f64;
 
-    // The colour scale: the largest value past k = 0 (users) or of any cell.
-    let top_value = rows
-        .iter()
-        .flat_map(|r| r.cells.iter().enumerate())
-        .filter(|(k, _)| revenue || *k > 0)
-        .filter_map(|(_, c)| c.0)
-        .fold(0.0f64, f64::max);
-    let scale_max = if top_value > 0.0 { top_value } else { 1.0 };
+    // The colour scale: the largest value past k = 0 (k = 0 is the whole cohort,
+    // or its first-period revenue, and would wash every later cell out; it
+    // takes the darkest colour), else of any cell.
+    let largest = |from: usize| {
+        rows.iter()
+            .flat_map(|r| r.cells.iter().skip(from))
+            .filter_map(|c| c.0)
+            .fold(0.0f64, f64::max)
+    };
+    let scale_max = [largest(1), largest(0), 1.0]
+        .into_iter()
+        .find(|&v| v > 0.0)
+        .unwrap_or(1.0);
 
     if empty {
         let message = if report.cohorts.is_empty() {
@@ -352,12 +357,12 @@ pub fn draw_retention<DB: DrawingBackend>(
             } else if complete {
                 full
             } else {
-                blend(full, 0.45)
+                blend(full, 0.3)
             };
             area.draw(&Rectangle::new([(cx0, cy0), (cx1, cy1)], fill.filled()))?;
             if !complete && !is_empty {
                 any_partial = true;
-                draw_hatch(area, (cx0, cy0, cx1, cy1), blend(DARK, 0.3), 5)?;
+                draw_hatch(area, (cx0, cy0, cx1, cy1), DARK, 0.3, 6)?;
             }
             let label = if is_empty {
                 "–".to_string()
@@ -375,8 +380,10 @@ pub fn draw_retention<DB: DrawingBackend>(
                 .into_iter()
                 .find(|&s| text_width(&label, s) <= room && tall >= s * 0.95);
             if let Some(size) = size {
-                let color = if is_empty || !complete {
+                let color = if is_empty {
                     MUTED
+                } else if !complete {
+                    TEXT
                 } else if t > 0.5 {
                     BACKGROUND
                 } else {
@@ -436,7 +443,7 @@ pub fn draw_retention<DB: DrawingBackend>(
     if any_partial {
         legend.push((
             "* period not over yet (partial count)".to_string(),
-            Swatch::Hatch(blend(DARK, 0.3)),
+            Swatch::Hatch(DARK),
         ));
     }
     if rows.iter().any(|r| r.cohort.size == 0) {
