@@ -11,20 +11,20 @@
 //! Labels that do not fit their room are left out rather than overlapped (their
 //! numbers stay available through [`ChartLayout`] for tooltips).
 
-use plotters::backend::SVGBackend;
 use plotters::coord::Shift;
-use plotters::drawing::{DrawingArea, IntoDrawingArea};
+use plotters::drawing::DrawingArea;
 use plotters::element::{PathElement, Polygon, Rectangle};
 use plotters::prelude::DrawingBackend;
 use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::{Color, RGBColor};
 
+use super::frame::{check_size, svg_string};
 use super::style::{
     self, BACKGROUND, BAR, BASELINE, GHOST_OPACITY, MESSAGE_SIZE, MUTED, SMALL_SIZE, TEXT,
     VALUE_SIZE, fit_text, format_compact, format_count, format_duration, format_percent,
     text_width, wrap_text,
 };
-use super::{BarRect, ChartError, ChartLayout, MAX_SIDE, MIN_SIDE, PixelRect};
+use super::{BarRect, ChartError, ChartLayout, PixelRect};
 use crate::report::{FunnelBucket, FunnelReport, FunnelStep};
 
 /// Outer padding, in pixels.
@@ -45,21 +45,14 @@ const TINY_SIZE: f64 = 11.0;
 
 /// Renders the funnel as an SVG document of `width` × `height` pixels.
 pub fn funnel_svg(report: &FunnelReport, width: u32, height: u32) -> Result<String, ChartError> {
-    check_size(width, height)?;
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
-        draw_funnel(&root, report)?;
-        root.present()?;
-    }
-    Ok(svg)
+    svg_string(width, height, |area| draw_funnel(area, report))
 }
 
 /// Draws the funnel of `report` on `area` (any plotters backend) and returns where
 /// its bars landed.
 ///
 /// Never panics: a report with no steps or no users draws an empty-state message;
-/// an area smaller than [`MIN_SIDE`] (or larger than [`MAX_SIDE`]) on either side is
+/// an area smaller than [`super::MIN_SIDE`] (or larger than [`super::MAX_SIDE`]) on either side is
 /// an error.
 pub fn draw_funnel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -248,15 +241,6 @@ pub fn draw_funnel<DB: DrawingBackend>(
             .collect(),
         empty,
     })
-}
-
-fn check_size(width: u32, height: u32) -> Result<(), ChartError> {
-    let ok = |side: u32| (MIN_SIDE..=MAX_SIDE).contains(&side);
-    if ok(width) && ok(height) {
-        Ok(())
-    } else {
-        Err(ChartError::AreaSize { width, height })
-    }
 }
 
 /// A bar in area pixels, before the area's offset is added.

@@ -12,7 +12,13 @@
 //!
 //! [`DrawingArea`]: plotters::drawing::DrawingArea
 
+mod frame;
 pub mod funnel;
+pub mod lifecycle;
+pub mod line;
+pub mod ltv;
+pub mod repurchase;
+pub mod retention;
 pub mod style;
 
 use std::fmt;
@@ -20,6 +26,17 @@ use std::fmt;
 use plotters::drawing::DrawingAreaErrorKind;
 
 pub use funnel::{draw_funnel, funnel_svg};
+pub use lifecycle::{LifecycleBar, LifecycleKind, LifecycleLayout, draw_lifecycle, lifecycle_svg};
+pub use line::{CurveLayout, CurvePoint};
+pub use ltv::{draw_ltv, ltv_svg};
+pub use repurchase::{
+    RepurchaseLayout, ValueBar, draw_gap_histogram, draw_repeat_by_month, draw_repeat_rates,
+    gap_histogram_svg, repeat_by_month_svg, repeat_rates_svg,
+};
+pub use retention::{
+    HeatCell, RetentionLayout, draw_retention, draw_retention_curve, retention_curve_svg,
+    retention_svg,
+};
 
 /// The smallest width or height a chart draws in, in pixels.
 pub const MIN_SIDE: u32 = 64;

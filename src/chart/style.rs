@@ -43,8 +43,12 @@ pub const BACKGROUND: RGBColor = RGBColor(255, 255, 255);
 pub const TEXT: RGBColor = RGBColor(38, 42, 51);
 /// Secondary text colour (percentages, times).
 pub const MUTED: RGBColor = RGBColor(107, 114, 128);
-/// The baseline under the bars.
+/// The baseline under the bars (and the zero line).
 pub const BASELINE: RGBColor = RGBColor(209, 213, 219);
+/// Horizontal grid lines behind values.
+pub const GRID: RGBColor = RGBColor(236, 238, 241);
+/// Fill of cells and bars that stand for nobody (an empty cohort).
+pub const EMPTY_FILL: RGBColor = RGBColor(243, 244, 246);
 /// Bars of a funnel without breakdown.
 pub const BAR: RGBColor = RGBColor(37, 99, 160);
 /// Opacity of the "dropped off" ghost above a bar.
@@ -74,6 +78,17 @@ pub fn bucket_color(index: usize, other: bool) -> RGBColor {
     } else {
         PALETTE[index % PALETTE.len()]
     }
+}
+
+/// `color` mixed with white: `amount` 0 gives white, 1 the colour itself.
+pub fn blend(color: RGBColor, amount: f64) -> RGBColor {
+    let a = if amount.is_finite() {
+        amount.clamp(0.0, 1.0)
+    } else {
+        1.0
+    };
+    let mix = |c: u8| (255.0 - (255.0 - f64::from(c)) * a).round() as u8;
+    RGBColor(mix(color.0), mix(color.1), mix(color.2))
 }
 
 /// A text style of the chart font.
@@ -140,6 +155,29 @@ pub fn format_percent(fraction: Option<f64>) -> String {
     } else {
         format!("{p:.1}%")
     }
+}
+
+/// An amount (revenue) for a narrow label: `0.42`, `12.5`, `950`, `12.3k`, `4.5M`,
+/// with a leading `-` for a negative amount; `–` when missing or not finite.
+pub fn format_amount(value: Option<f64>) -> String {
+    let Some(v) = value.filter(|v| v.is_finite()) else {
+        return "–".to_string();
+    };
+    let a = v.abs();
+    if a < 0.005 {
+        return "0".to_string();
+    }
+    let body = if a >= 999.5 {
+        // `as` saturates: amounts past u64::MAX print as 18.4E.
+        format_compact(a.round() as u64)
+    } else if a >= 99.95 {
+        format!("{a:.0}")
+    } else if a >= 9.995 {
+        format!("{a:.1}")
+    } else {
+        format!("{a:.2}")
+    };
+    if v < 0.0 { format!("-{body}") } else { body }
 }
 
 /// A duration for people: `45s`, `12m 5s`, `2h 5m`, `3.1 d`, `120 d`; `–` when
@@ -328,6 +366,20 @@ mod tests {
         assert_eq!(format_percent(Some(0.9999)), "100%");
         assert_eq!(format_percent(None), "–");
         assert_eq!(format_percent(Some(f64::NAN)), "–");
+    }
+
+    #[test]
+    fn amounts() {
+        assert_eq!(format_amount(Some(0.0)), "0");
+        assert_eq!(format_amount(Some(0.001)), "0");
+        assert_eq!(format_amount(Some(0.424)), "0.42");
+        assert_eq!(format_amount(Some(12.46)), "12.5");
+        assert_eq!(format_amount(Some(949.6)), "950");
+        assert_eq!(format_amount(Some(12_345.0)), "12.3k");
+        assert_eq!(format_amount(Some(-3.5)), "-3.50");
+        assert_eq!(format_amount(Some(f64::MAX)), "18.4E");
+        assert_eq!(format_amount(Some(f64::NAN)), "–");
+        assert_eq!(format_amount(None), "–");
     }
 
     #[test]
