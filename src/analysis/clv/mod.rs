@@ -155,10 +155,11 @@ pub struct GammaGammaResult {
     pub iterations: u32,
 }
 
-/// Fits Gamma-Gamma by maximum likelihood (two starts scaled to the mean spend).
+/// Fits Gamma-Gamma by maximum likelihood (two starts scaled to the mean spend);
+/// `on_iteration(start, iteration)` returns `false` to cancel.
 pub fn fit_gamma_gamma(
     data: &[Spend],
-    on_iteration: &mut dyn FnMut(u32) -> bool,
+    on_iteration: &mut dyn FnMut(usize, u32) -> bool,
 ) -> Result<GammaGammaResult> {
     let n = (data.len() as f64).max(1.0);
     let mean = data.iter().map(|d| d.m).sum::<f64>() / n;
@@ -168,8 +169,13 @@ pub fn fit_gamma_gamma(
         (-ll / n, g.map(|v| -v / n))
     };
     let mut best: Option<fit::Minimum<3>> = None;
-    for start in [[1.0, 2.0, mean], [5.0, 5.0, 4.0 * mean]] {
-        let m = fit::minimize(&mut objective, start.map(f64::ln), on_iteration)?;
+    for (i, start) in [[1.0, 2.0, mean], [5.0, 5.0, 4.0 * mean]]
+        .iter()
+        .enumerate()
+    {
+        let m = fit::minimize(&mut objective, start.map(f64::ln), &mut |it| {
+            on_iteration(i, it)
+        })?;
         if fit::better(&m, best.as_ref()) {
             best = Some(m);
         }
@@ -313,8 +319,8 @@ pub fn clv_with_progress(
                 None,
             )
         } else {
-            let gg = fit_gamma_gamma(&spends, &mut |it| {
-                progress.report(600 + u64::from(it.min(100)) * 2, WORK);
+            let gg = fit_gamma_gamma(&spends, &mut |start, it| {
+                progress.report(600 + start as u64 * 100 + u64::from(it.min(100)), WORK);
                 !progress.cancelled()
             })?;
             (

@@ -90,8 +90,8 @@ mod tests {
     #[test]
     fn hyp2f1_tail_matches_closed_forms() {
         // ₂F₁(1, 1; 2; z) = −ln(1 − z)/z, so G = (F − 1)/β₁ with β₁ = 1.
-        for z in [0.1, 0.5, 0.9, 0.99] {
-            let f = -(1.0 - z as f64).ln() / z;
+        for z in [0.1f64, 0.5, 0.9, 0.99] {
+            let f: f64 = -(1.0 - z).ln() / z;
             assert!(
                 (1.0 + hyp2f1_tail(1.0, 1.0, 2.0, z) - f).abs() < 1e-12 * f,
                 "{z}"
