@@ -157,6 +157,8 @@ pub enum Report {
     Repurchase(RepurchaseReport),
     /// New / returning / resurrecting / dormant users per period.
     Lifecycle(LifecycleReport),
+    /// Predicted customer lifetime value.
+    Clv(ClvReport),
 }
 
 /// The result of a funnel.
@@ -410,6 +412,166 @@ pub struct LifecyclePeriod {
     pub active: u64,
     /// False for the period holding the data end (it is still running).
     pub complete: bool,
+}
+
+/// The result of a predictive CLV analysis (see `analysis::clv` for the rules).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ClvReport {
+    /// The purchase event's label.
+    pub purchase_event: String,
+    /// True when the purchase event was guessed (the spec left it out).
+    pub purchase_event_guessed: bool,
+    /// day or week.
+    pub unit: String,
+    /// The last local date of the calibration period.
+    pub calibration_end: String,
+    /// The local date of the last event in the table.
+    pub data_end: String,
+    /// The prediction horizon in units.
+    pub horizon: u32,
+    /// The discount rate per unit.
+    pub discount_rate: f64,
+    /// Customers with a purchase on or before the calibration end.
+    pub customers_fitted: u64,
+    /// Of them, customers with at least one repeat purchase day (`x > 0`).
+    pub repeat_buyers: u64,
+    /// Users whose first purchase is after the calibration end (not fitted).
+    pub customers_after_calibration: u64,
+    /// The BG/NBD fit.
+    pub bgnbd: BgNbdFit,
+    /// The Gamma-Gamma fit; `null` when it could not be fitted (see `gamma_gamma_note`).
+    pub gamma_gamma: Option<GammaGammaFit>,
+    /// Why `gamma_gamma` is `null`.
+    pub gamma_gamma_note: Option<String>,
+    /// Pearson correlation of spend and frequency over the Gamma-Gamma customers
+    /// (the model assumes independence).
+    pub spend_frequency_correlation: Option<f64>,
+    /// Repeat calibration purchase days left out of Gamma-Gamma: revenue zero,
+    /// negative or missing (they still count for BG/NBD).
+    pub zero_value_purchases_excluded: u64,
+    /// Length of the holdout (calibration end to data end) in units; `null`
+    /// without one.
+    pub holdout_length: Option<f64>,
+    /// Actual vs predicted holdout purchases by calibration frequency; `null`
+    /// when the data ends at the calibration end.
+    pub holdout: Option<Vec<HoldoutRow>>,
+    /// Why the results deserve caution, as sentences.
+    pub warnings: Vec<String>,
+    /// One per fitted customer, in user order of first appearance.
+    pub customers: Vec<ClvCustomer>,
+}
+
+/// Fitted BG/NBD parameters.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct BgNbdFit {
+    /// Shape of the purchase-rate Gamma.
+    pub r: f64,
+    /// Rate of the purchase-rate Gamma (per unit).
+    pub alpha: f64,
+    /// Dropout Beta, first shape.
+    pub a: f64,
+    /// Dropout Beta, second shape.
+    pub b: f64,
+    /// The maximised log-likelihood.
+    pub log_likelihood: f64,
+    /// Standard errors; `null` when the Hessian is not positive definite.
+    pub std_errors: Option<BgNbdErrors>,
+    /// True when the optimiser met its gradient test.
+    pub converged: bool,
+    /// Optimiser iterations of the best start.
+    pub iterations: u32,
+    /// Starting points tried.
+    pub starts: u32,
+    /// True when every start reached the same optimum.
+    pub starts_agree: bool,
+}
+
+/// Standard errors of the BG/NBD parameters.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct BgNbdErrors {
+    /// SE of r.
+    pub r: f64,
+    /// SE of alpha.
+    pub alpha: f64,
+    /// SE of a.
+    pub a: f64,
+    /// SE of b.
+    pub b: f64,
+}
+
+/// Fitted Gamma-Gamma parameters.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct GammaGammaFit {
+    /// Shape of a transaction's value.
+    pub p: f64,
+    /// Shape of the customers' scale distribution.
+    pub q: f64,
+    /// Rate of the customers' scale distribution.
+    pub v: f64,
+    /// The maximised log-likelihood.
+    pub log_likelihood: f64,
+    /// Standard errors; `null` when the Hessian is not positive definite.
+    pub std_errors: Option<GammaGammaErrors>,
+    /// True when the optimiser met its gradient test.
+    pub converged: bool,
+    /// Optimiser iterations of the best start.
+    pub iterations: u32,
+    /// Customers fitted (with a positive repeat spend).
+    pub customers: u64,
+    /// Population mean spend per transaction `pv/(q−1)`; `null` when `q ≤ 1`.
+    pub mean_spend: Option<f64>,
+}
+
+/// Standard errors of the Gamma-Gamma parameters.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct GammaGammaErrors {
+    /// SE of p.
+    pub p: f64,
+    /// SE of q.
+    pub q: f64,
+    /// SE of v.
+    pub v: f64,
+}
+
+/// One customer's summary and predictions.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ClvCustomer {
+    /// The user id.
+    pub user: String,
+    /// Repeat purchase days in calibration (`x`).
+    pub frequency: u32,
+    /// Last − first purchase day, in units (`t_x`).
+    pub recency: f64,
+    /// Calibration end − first purchase day, in units.
+    #[serde(rename = "T")]
+    pub age: f64,
+    /// Expected purchases over the horizon.
+    pub expected_purchases: f64,
+    /// Probability of being alive at the calibration end (churn risk = 1 − it).
+    pub p_alive: f64,
+    /// Observed mean revenue of the positive repeat purchase days.
+    pub spend: Option<f64>,
+    /// Expected spend per purchase (Gamma-Gamma); `null` without a fit.
+    pub expected_spend: Option<f64>,
+    /// expected_spend × discounted expected purchases over the horizon.
+    pub clv: Option<f64>,
+    /// Purchase days after the calibration end.
+    pub holdout_purchases: u32,
+}
+
+/// Holdout check for one calibration frequency.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct HoldoutRow {
+    /// Calibration repeat purchases `x` (with `and_more`, this or more).
+    pub frequency: u32,
+    /// True for the last row, which gathers every larger frequency.
+    pub and_more: bool,
+    /// Customers in the row.
+    pub customers: u64,
+    /// Their mean holdout purchase days.
+    pub actual_mean: f64,
+    /// Their mean predicted purchases over the holdout length.
+    pub predicted_mean: f64,
 }
 
 /// One CSV cell as exports write it: quoted when needed, and a leading `=`, `+`, `-`

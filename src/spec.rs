@@ -22,6 +22,8 @@ pub enum Spec {
     Repurchase(RepurchaseSpec),
     /// Lifecycle: new / returning / resurrecting / dormant users per period.
     Lifecycle(LifecycleSpec),
+    /// Predictive customer lifetime value: BG/NBD, Gamma-Gamma, P(alive), CLV.
+    Clv(ClvSpec),
 }
 
 /// The analysis names the contract defines, and whether this build computes them.
@@ -31,7 +33,7 @@ pub const ANALYSES: [(&str, bool); 6] = [
     ("repurchase", true),
     ("rfm", false),
     ("lifecycle", true),
-    ("clv", false),
+    ("clv", true),
 ];
 
 impl Spec {
@@ -79,6 +81,12 @@ impl Spec {
                 let spec: LifecycleSpec = serde_json::from_value(value)
                     .map_err(|e| Error::spec(format!("lifecycle: {e}")))?;
                 Ok(Spec::Lifecycle(spec))
+            }
+            "clv" => {
+                let spec: ClvSpec =
+                    serde_json::from_value(value).map_err(|e| Error::spec(format!("clv: {e}")))?;
+                spec.validate()?;
+                Ok(Spec::Clv(spec))
             }
             other => match ANALYSES.iter().find(|(n, _)| *n == other) {
                 Some(_) => Err(Error::spec(format!(
@@ -480,6 +488,114 @@ pub struct LifecycleSpec {
     /// Only these events count as activity; `null` = any event.
     #[serde(default)]
     pub event: Option<EventSpec>,
+}
+
+/// The time unit of the CLV models.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClvUnit {
+    /// One local calendar day.
+    Day,
+    /// Seven days.
+    #[default]
+    Week,
+}
+
+impl ClvUnit {
+    /// The lowercase name.
+    pub fn name(self) -> &'static str {
+        match self {
+            ClvUnit::Day => "day",
+            ClvUnit::Week => "week",
+        }
+    }
+    /// Days in one unit.
+    pub fn days(self) -> i64 {
+        match self {
+            ClvUnit::Day => 1,
+            ClvUnit::Week => 7,
+        }
+    }
+    /// The default horizon: 52 weeks or 365 days.
+    pub fn default_horizon(self) -> u32 {
+        match self {
+            ClvUnit::Day => 365,
+            ClvUnit::Week => 52,
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Predictive customer lifetime value (BG/NBD + Gamma-Gamma).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClvSpec {
+    /// The purchase event; `null` = guessed from the event names.
+    #[serde(default)]
+    pub purchase_event: Option<EventSpec>,
+    /// Day or week (default).
+    #[serde(default)]
+    pub unit: ClvUnit,
+    /// The last local date of the calibration period (`1997-09-30`); `null` = the
+    /// date of the last event. Purchases after it form the holdout.
+    #[serde(default)]
+    pub calibration_end: Option<String>,
+    /// The prediction horizon in units (default 52 weeks or 365 days).
+    #[serde(default)]
+    pub horizon: Option<u32>,
+    /// The discount rate per unit (default 0).
+    #[serde(default)]
+    pub discount_rate: f64,
+    /// Fit Gamma-Gamma on the revenue column (default true).
+    #[serde(default = "yes")]
+    pub revenue: bool,
+}
+
+impl ClvSpec {
+    /// The longest horizon, in units.
+    pub const MAX_HORIZON: u32 = 10_000;
+
+    /// The calibration end as a date, when given (validated by `from_json`).
+    pub fn calibration_end_date(&self) -> Result<Option<chrono::NaiveDate>> {
+        let Some(text) = &self.calibration_end else {
+            return Ok(None);
+        };
+        chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| {
+                Error::spec(format!(
+                    "clv: calibration_end \"{text}\" is not a date like \"1997-09-30\""
+                ))
+            })
+    }
+
+    /// The horizon in units.
+    pub fn horizon_units(&self) -> u32 {
+        self.horizon.unwrap_or(self.unit.default_horizon())
+    }
+
+    fn validate(&self) -> Result<()> {
+        self.calibration_end_date()?;
+        let h = self.horizon_units();
+        if !(1..=Self::MAX_HORIZON).contains(&h) {
+            return Err(Error::spec(format!(
+                "clv: horizon must be between 1 and {} {}s, not {h}",
+                Self::MAX_HORIZON,
+                self.unit.name()
+            )));
+        }
+        let d = self.discount_rate;
+        if !(d.is_finite() && (0.0..=1.0).contains(&d)) {
+            return Err(Error::spec(format!(
+                "clv: discount_rate is a rate per {} between 0 and 1 (e.g. 0.01), not {d}",
+                self.unit.name()
+            )));
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -4,9 +4,11 @@
 //! - [`retention`]: cohort retention, users or revenue (historical LTV).
 //! - [`repurchase`]: repeat-purchase rates, time to the second purchase, drivers.
 //! - [`lifecycle`]: new / returning / resurrecting / dormant users per period.
+//! - [`clv`]: predicted lifetime value (BG/NBD, Gamma-Gamma, P(alive), holdout check).
 //! - [`period`]: calendar periods in the table's time zone; [`stats`]: shared
 //!   statistics.
 
+pub mod clv;
 pub mod funnel;
 pub mod lifecycle;
 pub mod period;
@@ -27,5 +29,6 @@ pub fn run(table: &EventTable, spec: &Spec) -> Result<Report> {
         Spec::Retention(r) => retention::retention(table, r).map(Report::Retention),
         Spec::Repurchase(r) => repurchase::repurchase(table, r).map(Report::Repurchase),
         Spec::Lifecycle(l) => lifecycle::lifecycle(table, l).map(Report::Lifecycle),
+        Spec::Clv(c) => clv::clv(table, c).map(Report::Clv),
     }
 }

@@ -1,0 +1,263 @@
+//! The BG/NBD model (Fader, Hardie & Lee 2005, "Counting your customers the easy
+//! way"): while alive, a customer buys at a Poisson rate `λ ~ Gamma(r, α)`; after
+//! each purchase they drop out with probability `p ~ Beta(a, b)`.
+//!
+//! For a customer with `x` repeat purchases, the last at `t_x`, observed for `T`
+//! (all in the time unit), the likelihood is `A₁·A₂·(A₃ + δ_{x>0} A₄)` with
+//! `A₁ = Γ(r+x) αʳ / Γ(r)`, `A₂ = Γ(a+b) Γ(b+x) / (Γ(b) Γ(a+b+x))`,
+//! `A₃ = (α+T)^−(r+x)` and `A₄ = a/(b+x−1) · (α+t_x)^−(r+x)`. Evaluated as written
+//! it overflows for large `x` or `T` (Excel's `#NUM!`; Hardie's note "Implementing
+//! the BG/NBD model for customer base analysis in Excel"); here every factor stays a
+//! logarithm and the sum is a log-sum-exp, so the log-likelihood is finite for any
+//! `x`, `t_x ≤ T` and positive parameters.
+//!
+//! Predictions (Fader, Hardie & Lee 2005, eq. 10 and the P(alive) note of 2008):
+//! - `P(alive | x, t_x, T) = 1 / (1 + δ_{x>0} a/(b+x−1) · ((α+T)/(α+t_x))^(r+x))`;
+//! - `E[X(t) | x, t_x, T] = (a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x)
+//!   ₂F₁(r+x, b+x; a+b+x−1; t/(α+T+t))] · P(alive)`;
+//! - the unconditional `E[X(t)]` is the same with `x = t_x = T = 0`.
+//!
+//! The Gauss function is evaluated after Euler's transformation,
+//! `(1−z)^(r+x) ₂F₁(r+x, b+x; c; z) = (1−z)^(a−1) ₂F₁(a+b−1−r, a−1; c; z)` with
+//! `c = a+b+x−1`, whose series converges fast for large `x` and never overflows;
+//! the factor `a − 1` is divided out analytically ([`super::special::hyp2f1_tail`],
+//! `expm1`), so `a` near 1 loses no precision.
+
+use std::collections::BTreeMap;
+
+use super::special::{digamma, hyp2f1_tail, ln_gamma, log_add_exp};
+
+/// BG/NBD parameters: `λ ~ Gamma(shape r, rate α)`, `p ~ Beta(a, b)`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BgNbd {
+    /// Shape of the purchase-rate distribution.
+    pub r: f64,
+    /// Rate (scale⁻¹) of the purchase-rate distribution, in time units.
+    pub alpha: f64,
+    /// First shape of the dropout-probability distribution.
+    pub a: f64,
+    /// Second shape of the dropout-probability distribution.
+    pub b: f64,
+}
+
+/// One customer's calibration summary as the model sees it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rfm {
+    /// Repeat purchases `x`.
+    pub x: u32,
+    /// Recency `t_x`: time of the last purchase since the first (time units).
+    pub t_x: f64,
+    /// Age `T`: time from the first purchase to the calibration end (time units).
+    pub t: f64,
+}
+
+impl BgNbd {
+    /// The parameters as an array `[r, α, a, b]`.
+    pub fn to_array(self) -> [f64; 4] {
+        [self.r, self.alpha, self.a, self.b]
+    }
+
+    /// Parameters from `[r, α, a, b]`.
+    pub fn from_array(p: [f64; 4]) -> Self {
+        Self {
+            r: p[0],
+            alpha: p[1],
+            a: p[2],
+            b: p[3],
+        }
+    }
+
+    /// The log-likelihood of one customer (log space throughout; see the module doc).
+    pub fn log_likelihood(&self, x: f64, t_x: f64, t: f64) -> f64 {
+        let Self { r, alpha, a, b } = *self;
+        let ln_a1 = ln_gamma(r + x) - ln_gamma(r) + r * alpha.ln();
+        let ln_a2 = ln_gamma(a + b) + ln_gamma(b + x) - ln_gamma(b) - ln_gamma(a + b + x);
+        let ln_a3 = -(r + x) * (alpha + t).ln();
+        let ln_sum = if x > 0.0 {
+            let ln_a4 = a.ln() - (b + x - 1.0).ln() - (r + x) * (alpha + t_x).ln();
+            log_add_exp(ln_a3, ln_a4)
+        } else {
+            ln_a3
+        };
+        ln_a1 + ln_a2 + ln_sum
+    }
+
+    /// `ln` of the odds of having dropped out: `ln(a/(b+x−1)) + (r+x) ln((α+T)/(α+t_x))`
+    /// (`−∞` when `x = 0`).
+    fn ln_dropout_odds(&self, x: f64, t_x: f64, t: f64) -> f64 {
+        if x <= 0.0 {
+            return f64::NEG_INFINITY;
+        }
+        let Self { r, alpha, a, b } = *self;
+        a.ln() - (b + x - 1.0).ln() + (r + x) * ((alpha + t).ln() - (alpha + t_x).ln())
+    }
+
+    /// The probability that the customer is still alive at the end of calibration.
+    pub fn p_alive(&self, x: f64, t_x: f64, t: f64) -> f64 {
+        let l = self.ln_dropout_odds(x, t_x, t);
+        // 1 / (1 + eˡ), without overflow for large l.
+        if l > 0.0 {
+            let e = (-l).exp();
+            e / (1.0 + e)
+        } else {
+            1.0 / (1.0 + l.exp())
+        }
+    }
+
+    /// Expected purchases in the next `horizon` time units given `(x, t_x, T)`.
+    pub fn expected_purchases(&self, horizon: f64, x: f64, t_x: f64, t: f64) -> f64 {
+        if horizon <= 0.0 {
+            return 0.0;
+        }
+        let Self { r, alpha, a, b } = *self;
+        let c = a + b + x - 1.0;
+        let z = horizon / (alpha + t + horizon);
+        // ln(1 − z), accurate for small z.
+        let ln_1mz = (alpha + t).ln() - (alpha + t + horizon).ln();
+        let beta1 = a - 1.0;
+        // [1 − (1−z)^β₁ ₂F₁] / β₁ = −expm1(β₁ ln(1−z))/β₁ − (1−z)^β₁ G.
+        let head = if beta1 == 0.0 {
+            -ln_1mz
+        } else {
+            -(beta1 * ln_1mz).exp_m1() / beta1
+        };
+        let tail = (beta1 * ln_1mz).exp() * hyp2f1_tail(a + b - 1.0 - r, beta1, c, z);
+        c * (head - tail) * self.p_alive(x, t_x, t)
+    }
+
+    /// Unconditional expected purchases of a new customer in `t` time units, `E[X(t)]`.
+    pub fn expected_unconditional(&self, t: f64) -> f64 {
+        self.expected_purchases(t, 0.0, 0.0, 0.0)
+    }
+}
+
+/// Customers grouped by identical `(x, t_x, T)`, with the distinct values of each
+/// so that one likelihood evaluation computes the gamma functions once per distinct
+/// `x` and the logarithms once per distinct time: the cost is one `exp` and one
+/// `ln` per distinct customer summary, whatever the number of customers.
+#[derive(Debug, Clone)]
+pub struct Grouped {
+    xs: Vec<f64>,
+    ages: Vec<f64>,
+    recencies: Vec<f64>,
+    /// (weight, index into xs, into ages, into recencies).
+    groups: Vec<(f64, usize, usize, usize)>,
+    customers: f64,
+}
+
+/// Sorted distinct values and the index of each input value.
+fn distinct(values: impl Iterator<Item = f64>) -> (Vec<f64>, BTreeMap<u64, usize>) {
+    let mut all: Vec<f64> = values.collect();
+    all.sort_by(f64::total_cmp);
+    all.dedup();
+    let index = all
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (v.to_bits(), i))
+        .collect();
+    (all, index)
+}
+
+impl Grouped {
+    /// Groups the summaries.
+    pub fn new(data: &[Rfm]) -> Self {
+        let (xs, xi) = distinct(data.iter().map(|d| f64::from(d.x)));
+        let (ages, ti) = distinct(data.iter().map(|d| d.t));
+        let (recencies, ri) = distinct(data.iter().map(|d| d.t_x));
+        let mut counts: BTreeMap<(usize, usize, usize), f64> = BTreeMap::new();
+        for d in data {
+            let key = (
+                xi.get(&f64::from(d.x).to_bits()).copied().unwrap_or(0),
+                ti.get(&d.t.to_bits()).copied().unwrap_or(0),
+                ri.get(&d.t_x.to_bits()).copied().unwrap_or(0),
+            );
+            *counts.entry(key).or_default() += 1.0;
+        }
+        Self {
+            xs,
+            ages,
+            recencies,
+            groups: counts
+                .into_iter()
+                .map(|((x, t, r), w)| (w, x, t, r))
+                .collect(),
+            customers: data.len() as f64,
+        }
+    }
+
+    /// Number of customers.
+    pub fn customers(&self) -> f64 {
+        self.customers
+    }
+
+    /// Number of distinct `(x, t_x, T)`.
+    pub fn len(&self) -> usize {
+        self.groups.len()
+    }
+
+    /// True when there is no customer.
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty()
+    }
+
+    /// The total log-likelihood and its gradient with respect to
+    /// `(ln r, ln α, ln a, ln b)`.
+    pub fn log_likelihood_and_gradient(&self, p: &BgNbd) -> (f64, [f64; 4]) {
+        let BgNbd { r, alpha, a, b } = *p;
+        let (lg_r, lg_b, lg_ab) = (ln_gamma(r), ln_gamma(b), ln_gamma(a + b));
+        let (dg_r, dg_b, dg_ab) = (digamma(r), digamma(b), digamma(a + b));
+        let ln_alpha = alpha.ln();
+        let ln_a = a.ln();
+        // Per distinct x: the constant part of ln L and of its derivatives.
+        let per_x: Vec<[f64; 5]> = self
+            .xs
+            .iter()
+            .map(|&x| {
+                let c = ln_gamma(r + x) - lg_r + r * ln_alpha + lg_ab + ln_gamma(b + x)
+                    - lg_b
+                    - ln_gamma(a + b + x);
+                let dr = digamma(r + x) - dg_r + ln_alpha;
+                let da = dg_ab - digamma(a + b + x);
+                let db = dg_ab + digamma(b + x) - dg_b - digamma(a + b + x);
+                let ln4 = if x > 0.0 {
+                    ln_a - (b + x - 1.0).ln()
+                } else {
+                    f64::NEG_INFINITY
+                };
+                [c, dr, da, db, ln4]
+            })
+            .collect();
+        let logs = |v: &[f64]| -> Vec<(f64, f64)> {
+            v.iter()
+                .map(|&t| ((alpha + t).ln(), 1.0 / (alpha + t)))
+                .collect()
+        };
+        let (age, rec) = (logs(&self.ages), logs(&self.recencies));
+        let (mut ll, mut g) = (0.0, [0.0; 4]);
+        for &(w, xi, ti, ri) in &self.groups {
+            let x = self.xs[xi];
+            let [c, dr, da, db, ln4] = per_x[xi];
+            let (l_t, i_t) = age[ti];
+            let (l_r, i_r) = rec[ri];
+            let l3 = -(r + x) * l_t;
+            let (s, w3, w4) = if x > 0.0 {
+                let l4 = ln4 - (r + x) * l_r;
+                let s = log_add_exp(l3, l4);
+                (s, (l3 - s).exp(), (l4 - s).exp())
+            } else {
+                (l3, 1.0, 0.0)
+            };
+            ll += w * (c + s);
+            g[0] += w * (dr - w3 * l_t - w4 * l_r);
+            g[1] += w * (r / alpha - (r + x) * (w3 * i_t + w4 * i_r));
+            g[2] += w * (da + w4 / a);
+            g[3] += w * (db - if x > 0.0 { w4 / (b + x - 1.0) } else { 0.0 });
+        }
+        // Chain rule to log-parameters: ∂/∂ln θ = θ ∂/∂θ.
+        let theta = p.to_array();
+        for (gi, t) in g.iter_mut().zip(theta) {
+            *gi *= t;
+        }
+        (ll, g)
+    }
+}
