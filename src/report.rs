@@ -158,7 +158,7 @@ pub enum Report {
     /// New / returning / resurrecting / dormant users per period.
     Lifecycle(LifecycleReport),
     /// Predicted customer lifetime value.
-    Clv(ClvReport),
+    Clv(Box<ClvReport>),
 }
 
 /// The result of a funnel.

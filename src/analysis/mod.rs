@@ -29,6 +29,6 @@ pub fn run(table: &EventTable, spec: &Spec) -> Result<Report> {
         Spec::Retention(r) => retention::retention(table, r).map(Report::Retention),
         Spec::Repurchase(r) => repurchase::repurchase(table, r).map(Report::Repurchase),
         Spec::Lifecycle(l) => lifecycle::lifecycle(table, l).map(Report::Lifecycle),
-        Spec::Clv(c) => clv::clv(table, c).map(Report::Clv),
+        Spec::Clv(c) => clv::clv(table, c).map(|r| Report::Clv(Box::new(r))),
     }
 }
