@@ -149,6 +149,9 @@ fn execute(command: Command) -> Result<(), Error> {
             load,
         } => {
             let spec = read_spec(&spec)?;
+            if svg.is_some() && !matches!(spec, Spec::Funnel(_)) {
+                return Err(svg_funnel_only());
+            }
             let table = read_table(&data, &load)?;
             let report = tidemark::analysis::run(&table, &spec)?;
             if let Some(path) = svg {
@@ -227,9 +230,7 @@ fn read_spec(arg: &str) -> Result<Spec, Error> {
 
 fn write_svg(report: &Report, path: &PathBuf) -> Result<(), Error> {
     let Report::Funnel(f) = report else {
-        return Err(Error::new(ErrorKind::BadSpec(
-            "--svg draws funnels only for now; leave it out for this analysis".into(),
-        )));
+        return Err(svg_funnel_only());
     };
     let svg = tidemark::chart::funnel::funnel_svg(f, 900, 480)
         .map_err(|e| Error::new(ErrorKind::Io(format!("cannot draw the chart: {e}"))))?;
@@ -240,6 +241,13 @@ fn write_svg(report: &Report, path: &PathBuf) -> Result<(), Error> {
             None,
         )
     })
+}
+
+/// The error for `--svg` with an analysis that has no chart yet.
+fn svg_funnel_only() -> Error {
+    Error::new(ErrorKind::BadSpec(
+        "--svg draws funnels only for now; leave it out for this analysis".into(),
+    ))
 }
 
 fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Error> {

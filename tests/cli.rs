@@ -233,3 +233,56 @@ fn run_funnel_unknown_column_errored() {
     ));
     assert!(e.contains("no column \"chanel\""), "{e}");
 }
+
+#[test]
+fn run_repurchase_retention_and_lifecycle_on_cdnow() {
+    let cdnow = data("cdnow_sample.csv");
+    let run = |spec: &str| json(&tidemark_stdin(&["run", &cdnow, "--spec", "-"], spec));
+    let v = run(r#"{"analysis":"repurchase","within_days":[90]}"#);
+    assert_eq!(v["analysis"], "repurchase");
+    assert_eq!(v["purchase_event"], "purchase");
+    assert_eq!(v["rates"][0]["eligible"], 2357);
+    assert_eq!(v["rates"][0]["repeaters"], 705);
+    let v = run(
+        r#"{"analysis":"retention","period":"month","start_event":null,"return_event":null,"periods":12,"mode":"bounded","measure":"revenue"}"#,
+    );
+    assert_eq!(v["cohorts"][0]["start"], "1997-01-01");
+    assert_eq!(v["cohorts"][0]["retained"][0], v["cohorts"][0]["size"]);
+    assert_eq!(v["cohorts"][0]["retained"].as_array().unwrap().len(), 13);
+    assert!(
+        v["cohorts"][0]["cumulative_revenue_per_user"][12]
+            .as_f64()
+            .unwrap()
+            > 0.0
+    );
+    let v = run(r#"{"analysis":"lifecycle","period":"month","event":null}"#);
+    assert_eq!(v["periods"][0]["start"], "1997-01-01");
+    assert_eq!(v["periods"].as_array().unwrap().len(), 18);
+    assert_eq!(v["periods"][17]["start"], "1998-06-01");
+}
+
+#[test]
+fn dropoff_and_svg_need_a_funnel_errored() {
+    let spec = temp_file("lifecycle.json", br#"{"analysis":"lifecycle"}"#);
+    let spec = spec.to_str().expect("path");
+    let cdnow = data("cdnow_sample.csv");
+    let e = stderr(&tidemark(&[
+        "dropoff", &cdnow, "--spec", spec, "--step", "1",
+    ]));
+    assert!(
+        e.ends_with(
+            "lifecycle.json: bad spec: dropoff needs a funnel spec ({\"analysis\":\"funnel\", …})"
+        ),
+        "{e}"
+    );
+    let svg = std::env::temp_dir().join("tidemark-never-written.svg");
+    let e = stderr(&tidemark(&[
+        "run",
+        &cdnow,
+        "--spec",
+        spec,
+        "--svg",
+        svg.to_str().expect("path"),
+    ]));
+    assert!(e.contains("--svg draws funnels only for now"), "{e}");
+}

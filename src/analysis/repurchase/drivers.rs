@@ -15,7 +15,8 @@
 //!   this is association, not cause, and the table says "did within D days".
 //! - Groups: "with" = eligible buyers who did `B`, "without" = the other eligible
 //!   buyers. A candidate where either group has fewer than `min_group` buyers is
-//!   hidden and counted in `hidden_small_groups`.
+//!   hidden and counted in `hidden_small_groups`; an empty group (nobody without
+//!   it) has no rate and is hidden even when `min_group` is 0.
 //! - Statistics (`stats::two_proportions`): lift = with_rate / without_rate
 //!   (`null` when without_rate is 0); the 95% Wald interval of the difference
 //!   `with_rate − without_rate`; the pooled two-sided two-proportion z-test.

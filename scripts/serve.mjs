@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+// Serves the page on localhost, with no dependencies:
+//   node scripts/serve.mjs [--port 8080] [--root .]
+// www/ at /, pkg/ at /pkg/. Binds 127.0.0.1 only. --port 0 picks a free port.
+// Prints "Tidemark: http://127.0.0.1:PORT/" once listening.
+import { createServer } from 'node:http';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { resolve, join, extname, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.ts': 'text/plain; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.csv': 'text/csv; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+function parseArgs(argv) {
+  const out = { port: 8080, root: resolve(fileURLToPath(import.meta.url), '..', '..') };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const val = () => {
+      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
+      return argv[++i];
+    };
+    if (a === '--port') out.port = Number(val());
+    else if (a === '--root') out.root = resolve(val());
+    else if (a === '--help' || a === '-h') {
+      console.log('usage: node scripts/serve.mjs [--port 8080] [--root .]');
+      process.exit(0);
+    } else throw new Error(`unknown argument ${a}`);
+  }
+  if (!Number.isInteger(out.port) || out.port < 0 || out.port > 65535) {
+    throw new Error('--port must be an integer from 0 to 65535');
+  }
+  return out;
+}
+
+let args;
+try {
+  args = parseArgs(process.argv.slice(2));
+} catch (e) {
+  console.error(`serve.mjs: ${e.message}`);
+  process.exit(2);
+}
+
+const MOUNTS = [
+  ['/pkg/', join(args.root, 'pkg')],
+  ['/', join(args.root, 'www')],
+];
+
+/** Maps a URL path to a file under one of the mounts, refusing anything outside. */
+function fileFor(urlPath) {
+  let path;
+  try {
+    path = decodeURIComponent(urlPath);
+  } catch {
+    return null;
+  }
+  if (path.includes('\0')) return null;
+  for (const [prefix, dir] of MOUNTS) {
+    if (!path.startsWith(prefix)) continue;
+    let rel = path.slice(prefix.length);
+    if (rel === '' || rel.endsWith('/')) rel += 'index.html';
+    const file = resolve(dir, rel);
+    if (file !== dir && !file.startsWith(dir + sep)) return null;
+    return file;
+  }
+  return null;
+}
+
+const server = createServer(async (req, res) => {
+  const send = (code, text) => {
+    res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end(text);
+  };
+  if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'method not allowed\n');
+  const url = new URL(req.url, 'http://127.0.0.1');
+  const file = fileFor(url.pathname);
+  if (!file) return send(404, 'not found\n');
+  let info;
+  try {
+    info = await stat(file);
+  } catch {
+    return send(404, 'not found\n');
+  }
+  if (!info.isFile()) return send(404, 'not found\n');
+  res.writeHead(200, {
+    'Content-Type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
+    'Content-Length': info.size,
+    'Cache-Control': 'no-cache',
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+  });
+  if (req.method === 'HEAD') return res.end();
+  createReadStream(file).on('error', () => res.destroy()).pipe(res);
+});
+
+server.on('error', (e) => {
+  console.error(`serve.mjs: ${e.message}`);
+  process.exit(1);
+});
+server.listen(args.port, '127.0.0.1', () => {
+  console.log(`Tidemark: http://127.0.0.1:${server.address().port}/`);
+});
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.close(() => process.exit(0)));

@@ -1,0 +1,218 @@
+//! `drawFunnel(canvas, report)`: draws a funnel result on a `<canvas>` with the core's
+//! chart code (`chart::funnel::draw_funnel`) through plotters' canvas backend.
+//!
+//! Main thread only: plotters measures text through `window.document`. The canvas is
+//! sized by CSS; its backing store is set to the CSS size × `devicePixelRatio` and
+//! the context scaled, so the chart is drawn in CSS pixels (the returned layout is in
+//! CSS pixels too, ready for hit-testing pointer events) and stays sharp on HiDPI.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+use super::convert::{json_from_js, to_js};
+use super::error::{WebError, WebResult};
+use crate::chart::{ChartLayout, PixelRect};
+use crate::report::{FunnelBucket, FunnelReport, FunnelStep};
+
+/// The CSS size used when the canvas is not laid out (detached or hidden).
+const FALLBACK_CSS_SIZE: (u32, u32) = (800, 420);
+
+/// `drawFunnel(canvas: HTMLCanvasElement, report: FunnelReport): ChartLayout` —
+/// clears `canvas` and draws the funnel `report` (as returned by `engine.run`) on
+/// it. Returns where things were drawn, in CSS pixels. Throws when `report` is not a
+/// funnel result or the canvas has no 2D context.
+#[wasm_bindgen(js_name = drawFunnel, unchecked_return_type = "ChartLayout")]
+pub fn draw_funnel(
+    canvas: HtmlCanvasElement,
+    #[wasm_bindgen(unchecked_param_type = "FunnelReport")] report: JsValue,
+) -> WebResult<JsValue> {
+    let report = report_from_js(report)?;
+    let (css_w, css_h) = prepare(&canvas)?;
+    let backend = CanvasBackend::with_canvas_object(canvas)
+        .ok_or_else(|| WebError::argument("drawFunnel: the canvas has no 2D context"))?;
+    let root = backend.into_drawing_area();
+    let area = root.shrink((0, 0), (css_w, css_h));
+    let layout = draw(&area, &report)?;
+    area.present()
+        .map_err(|e| WebError::argument(format!("drawFunnel: {e}")))?;
+    Ok(layout)
+}
+
+/// Sizes the backing store to CSS size × devicePixelRatio and scales the context so
+/// drawing happens in CSS pixels. Returns the CSS size.
+fn prepare(canvas: &HtmlCanvasElement) -> WebResult<(u32, u32)> {
+    let dpr = web_sys::window()
+        .map(|w| w.device_pixel_ratio())
+        .filter(|d| d.is_finite() && *d > 0.0)
+        .unwrap_or(1.0);
+    let (cw, ch) = (canvas.client_width(), canvas.client_height());
+    let (css_w, css_h) = if cw > 0 && ch > 0 {
+        (cw as u32, ch as u32)
+    } else {
+        FALLBACK_CSS_SIZE
+    };
+    // Setting the size clears the canvas and resets the context's transform.
+    canvas.set_width((f64::from(css_w) * dpr).round() as u32);
+    canvas.set_height((f64::from(css_h) * dpr).round() as u32);
+    let ctx: CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into().ok())
+        .ok_or_else(|| WebError::argument("drawFunnel: the canvas has no 2D context"))?;
+    ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0)
+        .map_err(|_| WebError::argument("drawFunnel: the canvas refused a transform"))?;
+    Ok((css_w, css_h))
+}
+
+/// Draws with the core's chart and converts its layout to a JS object.
+fn draw<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    report: &FunnelReport,
+) -> WebResult<JsValue> {
+    let layout = crate::chart::funnel::draw_funnel(area, report)
+        .map_err(|e| WebError::argument(format!("drawFunnel: {e}")))?;
+    to_js(&LayoutOut::from(&layout))
+}
+
+/// `ChartLayout` as JS sees it: `{area, plot, bars: [{step, bucket, users, rect}],
+/// empty}`, rectangles as `{x0, y0, x1, y1}` in CSS pixels (x1, y1 exclusive).
+#[derive(Serialize)]
+struct LayoutOut {
+    area: RectOut,
+    plot: RectOut,
+    bars: Vec<BarOut>,
+    empty: bool,
+}
+
+#[derive(Serialize)]
+struct RectOut {
+    x0: i32,
+    y0: i32,
+    x1: i32,
+    y1: i32,
+}
+
+#[derive(Serialize)]
+struct BarOut {
+    step: usize,
+    bucket: Option<usize>,
+    users: u64,
+    rect: RectOut,
+}
+
+impl From<&PixelRect> for RectOut {
+    fn from(r: &PixelRect) -> Self {
+        RectOut {
+            x0: r.x0,
+            y0: r.y0,
+            x1: r.x1,
+            y1: r.y1,
+        }
+    }
+}
+
+impl From<&ChartLayout> for LayoutOut {
+    fn from(l: &ChartLayout) -> Self {
+        LayoutOut {
+            area: (&l.area).into(),
+            plot: (&l.plot).into(),
+            bars: l
+                .bars
+                .iter()
+                .map(|b| BarOut {
+                    step: b.step,
+                    bucket: b.bucket,
+                    users: b.users,
+                    rect: (&b.rect).into(),
+                })
+                .collect(),
+            empty: l.empty,
+        }
+    }
+}
+
+/// A funnel result as `engine.run` returns it. The core's report types serialize
+/// only, so the drawing side reads them back through these mirrors (unknown fields,
+/// such as `analysis`, are ignored).
+#[derive(Deserialize)]
+struct ReportIn {
+    #[serde(default)]
+    analysis: Option<String>,
+    #[serde(default)]
+    mode: String,
+    #[serde(default)]
+    window_seconds: f64,
+    steps: Vec<StepIn>,
+    #[serde(default)]
+    breakdown: Option<Vec<BucketIn>>,
+}
+
+#[derive(Deserialize)]
+struct StepIn {
+    event: String,
+    #[serde(default)]
+    label: Option<String>,
+    users: u64,
+    conversion_from_previous: Option<f64>,
+    conversion_from_first: Option<f64>,
+    #[serde(default)]
+    dropoff: u64,
+    #[serde(default)]
+    median_seconds_from_previous: Option<f64>,
+    #[serde(default)]
+    mean_seconds_from_previous: Option<f64>,
+}
+
+#[derive(Deserialize)]
+struct BucketIn {
+    value: Option<String>,
+    #[serde(default)]
+    other: bool,
+    steps: Vec<StepIn>,
+}
+
+impl From<StepIn> for FunnelStep {
+    fn from(s: StepIn) -> FunnelStep {
+        FunnelStep {
+            label: s.label.unwrap_or_else(|| s.event.clone()),
+            event: s.event,
+            users: s.users,
+            conversion_from_previous: s.conversion_from_previous,
+            conversion_from_first: s.conversion_from_first,
+            dropoff: s.dropoff,
+            median_seconds_from_previous: s.median_seconds_from_previous,
+            mean_seconds_from_previous: s.mean_seconds_from_previous,
+        }
+    }
+}
+
+/// Reads a funnel result object.
+fn report_from_js(value: JsValue) -> WebResult<FunnelReport> {
+    let json = json_from_js(value, "drawFunnel: report")?;
+    let r: ReportIn = serde_json::from_value(json)
+        .map_err(|e| WebError::argument(format!("drawFunnel: not a funnel result: {e}")))?;
+    if let Some(kind) = r.analysis.as_deref().filter(|k| *k != "funnel") {
+        return Err(WebError::argument(format!(
+            "drawFunnel: this is a {kind} result, not a funnel result"
+        )));
+    }
+    Ok(FunnelReport {
+        mode: r.mode,
+        window_seconds: r.window_seconds,
+        steps: r.steps.into_iter().map(FunnelStep::from).collect(),
+        breakdown: r.breakdown.map(|b| {
+            b.into_iter()
+                .map(|b| FunnelBucket {
+                    value: b.value,
+                    other: b.other,
+                    steps: b.steps.into_iter().map(FunnelStep::from).collect(),
+                })
+                .collect()
+        }),
+    })
+}

@@ -1,0 +1,298 @@
+// Page tests: scripts/serve.mjs on a free port, Debian's Chromium driven by
+// playwright-core (never a downloaded browser). Needs pkg/ (scripts/build-wasm).
+//   node --test tests/e2e/
+// Every request the page makes is recorded; anything not same-origin fails the run.
+import { test, before, after, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+const ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+  '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+const T = { timeout: 60_000 };
+
+let server;
+let base;
+let browser;
+let page;
+/** Requests to anything but the page's own origin (data: and blob: are local). */
+const foreign = [];
+/** Errors thrown in the page or its workers, and alert/confirm dialogs. */
+let pageErrors = [];
+let dialogs = [];
+
+before(async () => {
+  server = spawn(process.execPath, [resolve(root, 'scripts/serve.mjs'), '--port', '0'], { cwd: root });
+  base = await new Promise((ok, fail) => {
+    let out = '';
+    server.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/Tidemark: (http:\/\/127\.0\.0\.1:\d+\/)/);
+      if (m) ok(m[1]);
+    });
+    server.stderr.on('data', (d) => process.stderr.write(d));
+    server.on('exit', (code) => fail(new Error(`serve.mjs exited with ${code}`)));
+  });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill();
+  assert.deepEqual(foreign, [], 'the page must request nothing but its own files');
+});
+
+beforeEach(async () => {
+  const context = await browser.newContext({ acceptDownloads: true });
+  page = await context.newPage();
+  pageErrors = [];
+  dialogs = [];
+  const origin = new URL(base).origin;
+  const record = (url) => {
+    const u = new URL(url);
+    if (u.protocol === 'data:' || u.protocol === 'blob:') return;
+    if (u.origin !== origin) foreign.push(url);
+  };
+  context.on('request', (r) => record(r.url()));
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    d.dismiss().catch(() => {});
+  });
+  await page.goto(base);
+  await page.waitForSelector('body[data-ready="true"]');
+});
+
+afterEach(async () => {
+  await page?.context().close();
+  assert.deepEqual(dialogs, [], 'no dialog may open');
+});
+
+// ------------------------------------------------------------------ helpers
+
+const tid = (id) => `[data-testid="${id}"]`;
+
+async function loadFile(name, content) {
+  const buffer = Buffer.isBuffer(content) ? content : Buffer.from(content);
+  await page.setInputFiles(tid('file-input'), { name, mimeType: 'text/csv', buffer });
+}
+
+async function waitLoaded(file) {
+  await page.waitForFunction(
+    (f) => !document.querySelector('[data-testid="loaded"]').hidden &&
+      document.querySelector('[data-testid="s-file"]').textContent === f &&
+      document.querySelector('[data-testid="progress-box"]').hidden,
+    file,
+  );
+}
+
+async function text(id) {
+  return (await page.textContent(tid(id))).trim();
+}
+
+/** Sets the steps of the funnel builder to these event names. */
+async function setSteps(events) {
+  while ((await page.locator(`${tid('steps')} > li`).count()) < events.length) {
+    await page.click(tid('add-step'));
+  }
+  while ((await page.locator(`${tid('steps')} > li`).count()) > events.length) {
+    await page.locator(`${tid('steps')} > li .step-remove`).last().click();
+  }
+  for (const [i, ev] of events.entries()) {
+    await page.selectOption(`${tid(`step-${i + 1}`)} .step-event`, ev);
+  }
+}
+
+async function runFunnel() {
+  await page.click(tid('run-button'));
+  await page.waitForFunction(() => !document.querySelector('[data-testid="results"]').hidden &&
+    !document.querySelector('[data-testid="run-button"]').disabled);
+}
+
+/** The all-users rows of the results table, as raw values. */
+async function resultRows() {
+  return page.$$eval('[data-testid^="result-step-"]', (rows) =>
+    rows.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.dataset.value)));
+}
+
+async function canvasInkedPixels() {
+  return page.evaluate(() => {
+    const c = document.querySelector('[data-testid="chart"]');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      const transparent = d[i + 3] === 0;
+      const white = d[i] > 245 && d[i + 1] > 245 && d[i + 2] > 245;
+      if (!transparent && !white) n++;
+    }
+    return { n, total: c.width * c.height };
+  });
+}
+
+async function download(testid) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(tid(testid))]);
+  return { name: dl.suggestedFilename(), text: await readFile(await dl.path(), 'utf8') };
+}
+
+// ------------------------------------------------------------------ tests
+
+test('a CSV through the file input: summary, funnel numbers, chart, exports', T, async () => {
+  const csv = await readFile(resolve(here, 'fixtures/shop.csv'));
+  await loadFile('shop.csv', csv);
+  await waitLoaded('shop.csv');
+  assert.equal(await page.getAttribute(tid('s-rows-read'), 'data-value'), '13');
+  assert.equal(await page.getAttribute(tid('s-rows'), 'data-value'), '13');
+  assert.equal(await page.getAttribute(tid('s-users'), 'data-value'), '6');
+  assert.match(await text('s-first'), /^2024-03-01 09:00:00/);
+  assert.equal(await page.locator(`${tid('events-table')} tbody tr`).count(), 3);
+  assert.equal(await page.isHidden(tid('skipped')), true);
+
+  // The suggestion already is page_view → add_to_cart → purchase; set it anyway.
+  await setSteps(['page_view', 'add_to_cart', 'purchase']);
+  await page.fill(tid('window-n'), '7');
+  await page.selectOption(tid('window-unit'), 'd');
+  await runFunnel();
+  const rows = await resultRows();
+  // users, from previous, from first, drop-off, median s, mean s
+  assert.deepEqual(rows.map((r) => Number(r[0])), [5, 3, 2]);
+  assert.equal(rows[0][1], '');
+  assert.equal(Number(rows[1][1]), 0.6);
+  assert.ok(Math.abs(Number(rows[2][1]) - 2 / 3) < 1e-9);
+  assert.deepEqual(rows.map((r) => Number(r[2])), [1, 0.6, 0.4]);
+  assert.deepEqual(rows.map((r) => Number(r[3])), [0, 2, 1]);
+  assert.deepEqual(rows.slice(1).map((r) => Number(r[4])), [300, 480]);
+  assert.deepEqual(rows.slice(1).map((r) => Number(r[5])), [320, 480]);
+  const shown = await page.$$eval('[data-testid="result-step-2"] td', (tds) => tds.map((t) => t.textContent));
+  assert.deepEqual(shown.slice(0, 4), ['3', '60.0%', '60.0%', '2']);
+
+  const ink = await canvasInkedPixels();
+  assert.ok(ink.n > ink.total / 50, `the chart is blank (${ink.n} of ${ink.total} pixels inked)`);
+
+  const table = await download('export-csv');
+  assert.equal(table.name, 'shop-funnel.csv');
+  const lines = table.text.trim().split(/\r\n/);
+  assert.equal(lines[0], 'step,event,label,users,conversion_from_previous,conversion_from_first,dropoff,median_seconds_from_previous,mean_seconds_from_previous');
+  assert.match(lines[1], /^1,page_view,[^,]*,5,,1,0,,$/);
+  assert.match(lines[2], /^2,add_to_cart,[^,]*,3,0\.6,0\.6,2,300,320$/);
+  assert.match(lines[3], /^3,purchase,[^,]*,2,0\.666666\d*,0\.4,1,480,480$/);
+
+  await page.selectOption(tid('dropoff-step'), '1');
+  const lost = await download('export-dropoff');
+  assert.deepEqual(lost.text.trim().split(/\r\n/), ['user', 'u3', 'u4']);
+
+  const png = await download('export-png');
+  assert.equal(png.name, 'shop-funnel.png');
+  assert.deepEqual(pageErrors, []);
+});
+
+test('the demo button loads, suggests a funnel and draws it', T, async () => {
+  await page.click(tid('demo-button'));
+  await waitLoaded('demo.csv');
+  assert.ok(Number(await page.getAttribute(tid('s-users'), 'data-value')) > 100);
+  const steps = await page.$$eval('[data-testid="steps"] .step-event', (s) => s.map((x) => x.value));
+  assert.ok(steps.length >= 2, `suggested steps: ${steps}`);
+  await runFunnel();
+  const rows = await resultRows();
+  assert.equal(rows.length, steps.length);
+  assert.ok(Number(rows[0][0]) > 0);
+  const ink = await canvasInkedPixels();
+  assert.ok(ink.n > ink.total / 50, 'the demo chart is blank');
+  assert.deepEqual(pageErrors, []);
+});
+
+test('HTML in the data is shown as text and never runs', T, async () => {
+  const evil = '<img src=x onerror=alert(1)>';
+  const csv = [
+    'user,time,event,note',
+    `a,2024-01-01,${evil},"<script>alert(2)</script>"`,
+    'a,2024-01-02,=SUM(1+1),x',
+    'b,2024-01-01,page_view,"<b>bold</b>"',
+  ].join('\n');
+  await loadFile('evil.csv', csv);
+  await waitLoaded('evil.csv');
+  const names = await page.$$eval('[data-testid="events-table"] tbody td:first-child', (tds) => tds.map((t) => t.textContent));
+  assert.ok(names.includes(evil), `event names shown: ${names}`);
+  assert.equal(await page.locator('main img, main script, main b').count(), 0);
+  await setSteps([evil, '=SUM(1+1)']);
+  await runFunnel();
+  const label = await page.textContent(`${tid('result-step-1')} th`);
+  assert.ok(label.includes(evil));
+  const table = await download('export-csv');
+  assert.ok(table.text.includes(",'=SUM(1+1),"), `formula not neutralised:\n${table.text}`);
+  assert.deepEqual(dialogs, []);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('a broken file shows the error with its line; a ragged row is listed by line', T, async () => {
+  await loadFile('broken.csv', 'user,time,event\nu1,2024-01-01,a\nu2,2024-01-01,"never closed\n');
+  await page.waitForSelector(`${tid('error')}:not([hidden])`);
+  assert.match(await text('error-text'), /^broken\.csv:3: /);
+
+  await loadFile('ragged.csv', 'user,time,event\nu1,2024-01-01,a\nu2,2024-01-01,b,extra\nu3,2024-01-02,c\n');
+  await waitLoaded('ragged.csv');
+  assert.equal(await page.isHidden(tid('error')), true, 'a new load clears the old error');
+  assert.equal(await page.getAttribute(tid('s-rows-read'), 'data-value'), '3');
+  assert.equal(await page.getAttribute(tid('s-rows'), 'data-value'), '2');
+  assert.match(await text('skipped'), /line 3\b/);
+});
+
+test('cancelling a large load leaves the page usable', T, async () => {
+  // About 30 MB: 600k events of 20k users.
+  const lines = ['user_id,timestamp,event,channel'];
+  const events = ['page_view', 'product_view', 'add_to_cart', 'purchase'];
+  for (let i = 0; i < 600_000; i++) {
+    const t = new Date(Date.UTC(2024, 0, 1) + i * 7_000).toISOString();
+    lines.push(`user_${i % 20_000},${t},${events[i % 4]},channel_${i % 7}`);
+  }
+  const big = Buffer.from(lines.join('\n'));
+  assert.ok(big.length > 25e6, `${big.length} bytes`);
+  await loadFile('big.csv', big);
+  await page.waitForSelector(`${tid('progress-box')}:not([hidden])`);
+  await page.click(tid('cancel-button'));
+  await page.waitForFunction(() => document.querySelector('[data-testid="status"]').textContent.includes('cancelled'));
+  assert.equal(await page.isHidden(tid('progress-box')), true);
+  assert.equal(await page.isHidden(tid('loaded')), true, 'nothing half-loaded is shown');
+
+  const csv = await readFile(resolve(here, 'fixtures/shop.csv'));
+  await loadFile('shop.csv', csv);
+  await waitLoaded('shop.csv');
+  assert.equal(await page.getAttribute(tid('s-users'), 'data-value'), '6');
+});
+
+test('changing a column role reloads with the new mapping', T, async () => {
+  const csv = await readFile(resolve(here, 'fixtures/shop.csv'));
+  await loadFile('shop.csv', csv);
+  await waitLoaded('shop.csv');
+  const roleOf = (name) =>
+    page.$eval(`select[data-column="${name}"]`, (s) => s.value);
+  assert.equal(await roleOf('event'), 'event');
+  assert.equal(await roleOf('channel'), 'property');
+  await page.selectOption('select[data-column="channel"]', 'event');
+  await page.waitForFunction(() => document.querySelector('select[data-column="channel"]')?.dataset.role === 'event');
+  await waitLoaded('shop.csv');
+  const names = await page.$$eval('[data-testid="events-table"] tbody td:first-child', (tds) => tds.map((t) => t.textContent).sort());
+  assert.deepEqual(names, ['ads', 'email', 'seo']);
+  assert.equal(await roleOf('event'), 'property');
+});
+
+test('a panic in the engine restarts the worker and the page stays usable', T, async () => {
+  const csv = await readFile(resolve(here, 'fixtures/shop.csv'));
+  await loadFile('shop.csv', csv);
+  await waitLoaded('shop.csv');
+  const [worker] = page.workers();
+  assert.ok(worker, 'the engine worker is running');
+  // The test-only message: the worker calls debugPanic().
+  // The page may terminate the worker before evaluate() returns: that is the point.
+  await worker.evaluate(() => self.onmessage({ data: { type: '__panic' } })).catch(() => {});
+  await page.waitForSelector(`${tid('error')}:not([hidden])`);
+  assert.match(await text('error-text'), /restarted.*debugPanic/s);
+  await page.waitForFunction(() => document.querySelector('[data-testid="status"]').textContent.startsWith('Loaded'));
+  await setSteps(['page_view', 'add_to_cart', 'purchase']);
+  await runFunnel();
+  assert.deepEqual((await resultRows()).map((r) => Number(r[0])), [5, 3, 2]);
+});

@@ -1,0 +1,253 @@
+//! The wasm API in a real browser (wasm-bindgen-test, headless Chromium): loading,
+//! the summary, a funnel checked against hand-computed counts, errors as JS `Error`s
+//! with readable messages, and drawing on a canvas.
+//!
+//! ```sh
+//! CHROMEDRIVER=/usr/bin/chromedriver \
+//! CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+//!   cargo test --target wasm32-unknown-unknown --test web
+//! ```
+//! Chromium's flags come from `webdriver.json` at the repository root. Natively this
+//! file compiles to nothing.
+
+#![cfg(target_arch = "wasm32")]
+
+use tidemark::web::{CsvLoader, Engine, WebError};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Four users. Funnel page_view → add_to_cart → purchase (ordered, 7d):
+/// u1 reaches 3 (gaps 60 s, 120 s), u2 reaches 2 (gap 120 s), u3 reaches 1,
+/// u4 never views a page (0). Steps: 3, 2, 1.
+const CSV: &str = "user_id,timestamp,event,channel
+u1,2024-01-01T00:00:00Z,page_view,ads
+u1,2024-01-01T00:01:00Z,add_to_cart,ads
+u1,2024-01-01T00:03:00Z,purchase,ads
+u2,2024-01-01T00:00:00Z,page_view,seo
+u2,2024-01-01T00:02:00Z,add_to_cart,seo
+u3,2024-01-02T00:00:00Z,page_view,ads
+u4,2024-01-02T00:00:00Z,add_to_cart,ads
+";
+
+const SPEC: &str = r#"{"analysis":"funnel","steps":[{"event":"page_view"},{"event":"add_to_cart"},{"event":"purchase"}],"window":"7d","mode":"ordered"}"#;
+
+fn engine() -> Engine {
+    match Engine::from_csv(CSV.as_bytes(), None, Some("small.csv".into())) {
+        Ok(e) => e,
+        Err(e) => panic!("the small CSV should load: {e}"),
+    }
+}
+
+fn get(obj: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(obj, &JsValue::from_str(key)).expect("readable property")
+}
+
+fn num(obj: &JsValue, key: &str) -> f64 {
+    get(obj, key)
+        .as_f64()
+        .unwrap_or_else(|| panic!("{key} is not a number"))
+}
+
+fn json(obj: &JsValue) -> String {
+    js_sys::JSON::stringify(obj)
+        .map(String::from)
+        .unwrap_or_default()
+}
+
+/// The JS Error a failing export throws, and its message.
+fn thrown(e: WebError) -> (js_sys::Error, String) {
+    let js: JsValue = e.into();
+    let err: js_sys::Error = js.dyn_into().expect("a JS Error object");
+    let message = String::from(err.message());
+    (err, message)
+}
+
+fn spec_js(text: &str) -> JsValue {
+    js_sys::JSON::parse(text).expect("valid JSON")
+}
+
+#[wasm_bindgen_test]
+fn summary_counts_rows_users_events_and_roles() {
+    let s = engine().summary().expect("summary");
+    assert_eq!(num(&s, "rows_read"), 7.0);
+    assert_eq!(num(&s, "rows"), 7.0);
+    assert_eq!(num(&s, "users"), 4.0);
+    assert_eq!(get(&s, "file").as_string().as_deref(), Some("small.csv"));
+    assert_eq!(get(&s, "delimiter").as_string().as_deref(), Some(","));
+    assert_eq!(
+        get(&s, "first_time").as_string().as_deref(),
+        Some("2024-01-01T00:00:00Z")
+    );
+    let text = json(&s);
+    assert!(text.contains(r#"{"name":"page_view","count":3}"#), "{text}");
+    assert!(text.contains(r#""name":"user_id","#), "{text}");
+    assert!(text.contains(r#""role":"user""#), "{text}");
+    assert!(text.contains(r#""skipped":[]"#), "{text}");
+}
+
+#[wasm_bindgen_test]
+fn funnel_matches_hand_counts() {
+    let e = engine();
+    for spec in [spec_js(SPEC), JsValue::from_str(SPEC)] {
+        let r = e.run(spec).expect("funnel runs");
+        assert_eq!(get(&r, "analysis").as_string().as_deref(), Some("funnel"));
+        let steps: js_sys::Array = get(&r, "steps").dyn_into().expect("steps array");
+        assert_eq!(steps.length(), 3);
+        let users: Vec<f64> = steps.iter().map(|s| num(&s, "users")).collect();
+        assert_eq!(users, vec![3.0, 2.0, 1.0]);
+        let first = steps.get(0);
+        assert!(
+            get(&first, "conversion_from_previous").is_null(),
+            "null, not undefined"
+        );
+        let second = steps.get(1);
+        assert!((num(&second, "conversion_from_previous") - 2.0 / 3.0).abs() < 1e-9);
+        assert_eq!(num(&second, "dropoff"), 1.0);
+        assert_eq!(num(&second, "median_seconds_from_previous"), 90.0);
+        assert_eq!(num(&second, "mean_seconds_from_previous"), 90.0);
+        let third = steps.get(2);
+        assert!((num(&third, "conversion_from_first") - 1.0 / 3.0).abs() < 1e-9);
+        assert_eq!(num(&third, "median_seconds_from_previous"), 120.0);
+        assert!(get(&r, "breakdown").is_null());
+    }
+}
+
+#[wasm_bindgen_test]
+fn dropoff_lists_users_lost_after_a_step() {
+    let e = engine();
+    assert_eq!(e.dropoff(spec_js(SPEC), 1).expect("dropoff"), vec!["u3"]);
+    assert_eq!(e.dropoff(spec_js(SPEC), 2).expect("dropoff"), vec!["u2"]);
+}
+
+#[wasm_bindgen_test]
+fn breakdown_by_channel() {
+    let spec = r#"{"analysis":"funnel","steps":[{"event":"page_view"},{"event":"add_to_cart"}],"breakdown":"channel"}"#;
+    let r = engine().run(spec_js(spec)).expect("funnel runs");
+    let text = json(&r);
+    assert!(text.contains(r#""value":"ads""#), "{text}");
+    assert!(text.contains(r#""value":"seo""#), "{text}");
+}
+
+#[wasm_bindgen_test]
+fn bad_spec_throws_a_readable_error() {
+    let bad = r#"{"analysis":"funnel","steps":[{"event":"a"},{"event":"b"}],"windw":"7d"}"#;
+    let Err(e) = engine().run(spec_js(bad)) else {
+        panic!("a typo'd field must be refused");
+    };
+    let (err, message) = thrown(e);
+    assert!(message.contains("unknown field `windw`"), "{message}");
+    assert_eq!(String::from(err.name()), "TidemarkError");
+    assert_eq!(get(&err, "kind").as_string().as_deref(), Some("bad_spec"));
+
+    let Err(e) = engine().run(spec_js(r#"{"analysis":"funnel","steps":[{"event":"a"}]}"#)) else {
+        panic!("one step must be refused");
+    };
+    assert!(thrown(e).1.contains("2 to 10 steps"));
+
+    let Err(e) = engine().run(JsValue::from_str("{not json")) else {
+        panic!("bad JSON text must be refused");
+    };
+    assert!(thrown(e).1.contains("not valid JSON"));
+}
+
+#[wasm_bindgen_test]
+fn bad_options_throw() {
+    let opts = spec_js(r#"{"roles":{"usr":"user_id"}}"#);
+    let Err(e) = Engine::from_csv(CSV.as_bytes(), Some(opts), None) else {
+        panic!("an unknown role must be refused");
+    };
+    assert!(thrown(e).1.contains("unknown role \"usr\""));
+}
+
+#[wasm_bindgen_test]
+fn broken_csv_throws_with_file_and_line() {
+    let broken = "user,time,event\nu1,2024-01-01,a\nu2,2024-01-01,\"never closed\n";
+    let Err(e) = Engine::from_csv(broken.as_bytes(), None, Some("broken.csv".into())) else {
+        panic!("an unclosed quote must be refused");
+    };
+    let (err, message) = thrown(e);
+    assert!(message.starts_with("broken.csv:3: "), "{message}");
+    assert_eq!(num(&err, "line"), 3.0);
+
+    let Err(e) = Engine::from_csv(b"", None, Some("empty.csv".into())) else {
+        panic!("an empty file must be refused");
+    };
+    assert!(thrown(e).1.starts_with("empty.csv: the file is empty"));
+}
+
+#[wasm_bindgen_test]
+fn ragged_rows_are_skipped_with_their_line() {
+    let ragged = "user,time,event\nu1,2024-01-01,a\nu2,2024-01-01,b,extra\nu3,2024-01-02,c\n";
+    let e = Engine::from_csv(ragged.as_bytes(), None, Some("ragged.csv".into()))
+        .expect("ragged rows are skipped, not fatal");
+    let s = e.summary().expect("summary");
+    assert_eq!(num(&s, "rows_read"), 3.0);
+    assert_eq!(num(&s, "rows"), 2.0);
+    let text = json(&get(&s, "skipped"));
+    assert!(text.contains(r#""lines":[3]"#), "{text}");
+}
+
+#[wasm_bindgen_test]
+fn streaming_loader_matches_whole_load() {
+    let mut loader = CsvLoader::new("streamed.csv", None).expect("loader");
+    for chunk in CSV.as_bytes().chunks(5) {
+        loader.push(chunk).expect("push");
+    }
+    assert_eq!(loader.bytes_read(), CSV.len() as f64);
+    let e = loader.finish().expect("finish");
+    assert_eq!(num(&e.summary().expect("summary"), "users"), 4.0);
+    let Err(again) = loader.finish() else {
+        panic!("a finished loader cannot finish again");
+    };
+    assert!(thrown(again).1.contains("finished"));
+}
+
+#[wasm_bindgen_test]
+fn draw_funnel_paints_the_canvas() {
+    let report = engine().run(spec_js(SPEC)).expect("funnel runs");
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document");
+    let canvas: web_sys::HtmlCanvasElement = document
+        .create_element("canvas")
+        .expect("canvas")
+        .dyn_into()
+        .expect("a canvas element");
+    canvas
+        .set_attribute("style", "width: 640px; height: 360px; display: block")
+        .expect("style");
+    document
+        .body()
+        .expect("body")
+        .append_child(&canvas)
+        .expect("attached");
+    tidemark::web::chart::draw_funnel(canvas.clone(), report).expect("drawn");
+    let (w, h) = (canvas.width(), canvas.height());
+    assert!(w >= 640 && h >= 360, "backing store {w}x{h}");
+    let ctx: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .expect("2d")
+        .dyn_into()
+        .expect("2d context");
+    let pixels = ctx
+        .get_image_data(0.0, 0.0, f64::from(w), f64::from(h))
+        .expect("pixels")
+        .data();
+    let first = [pixels[0], pixels[1], pixels[2], pixels[3]];
+    let differing = pixels
+        .chunks_exact(4)
+        .filter(|p| *p != first.as_slice())
+        .count();
+    assert!(
+        differing > (w * h / 50) as usize,
+        "only {differing} pixels differ from the background"
+    );
+    let Err(e) = tidemark::web::chart::draw_funnel(canvas, spec_js(r#"{"rows":1}"#)) else {
+        panic!("a non-report must be refused");
+    };
+    assert!(thrown(e).1.contains("not a funnel result"));
+}

@@ -1,0 +1,183 @@
+// The engine's worker: it owns the Engine (the loaded table) and runs every analysis,
+// so the page never freezes. Messages in (each may carry an `id`, echoed back):
+//   {type: 'load', id, file: File | undefined, demo: boolean, options}
+//   {type: 'cancel'}                       stops the load under way
+//   {type: 'summary', id}                  {type: 'summary', id, summary}
+//   {type: 'run', id, spec}                {type: 'result', id, report}
+//   {type: 'dropoff', id, spec, step}      {type: 'dropoff', id, users}
+//   {type: '__panic'}                      TEST ONLY: calls debugPanic()
+// Messages out besides the answers above:
+//   {type: 'ready'} once the wasm is initialised
+//   {type: 'progress', id, bytes, total, rows} while loading
+//   {type: 'loaded', id, summary}  {type: 'cancelled', id}
+//   {type: 'error', id, message, kind, line}
+//   {type: 'crashed', id, message}  after a wasm panic: this worker is now unusable,
+//                                   the page terminates it and starts a new one.
+import init, { CsvLoader, demoCsv, lastPanic, debugPanic } from '/pkg/tidemark.js';
+
+/** Bytes per push into the loader (the demo is pushed in slices too, for progress). */
+const PUSH_BYTES = 1 << 20;
+/** Minimum milliseconds between two progress messages. */
+const PROGRESS_EVERY_MS = 80;
+
+let engine = null;
+/** The load under way: {id, cancelled}. */
+let current = null;
+let crashed = false;
+const ready = init().then(
+  () => postMessage({ type: 'ready' }),
+  (e) => {
+    crashed = true;
+    postMessage({ type: 'crashed', message: `the engine could not start: ${e?.message ?? e}` });
+  },
+);
+
+/** Posts a failure: a panic ends this worker; anything else is a readable error. */
+function fail(id, e) {
+  if (e instanceof WebAssembly.RuntimeError || crashed) {
+    crashed = true;
+    let message = null;
+    try {
+      message = lastPanic();
+    } catch {
+      // The instance may be too broken to answer; the hook also left the message here.
+    }
+    message = message ?? globalThis.__tidemarkPanic ?? `internal error: ${e?.message ?? e}`;
+    postMessage({ type: 'crashed', id, message });
+    return;
+  }
+  postMessage({
+    type: 'error',
+    id,
+    message: String(e?.message ?? e),
+    kind: e?.kind ?? null,
+    line: e?.line ?? null,
+  });
+}
+
+async function load({ id, file, demo, options }) {
+  if (current) current.cancelled = true;
+  const job = { id, cancelled: false };
+  current = job;
+  const name = demo ? 'demo.csv' : file.name;
+  const loader = new CsvLoader(name, options ?? {});
+  let reader = null;
+  let lastPost = 0;
+  const progress = (total, force) => {
+    const now = performance.now();
+    if (!force && now - lastPost < PROGRESS_EVERY_MS) return;
+    lastPost = now;
+    postMessage({ type: 'progress', id, bytes: loader.bytesRead, total, rows: loader.rowsRead });
+  };
+  try {
+    let total;
+    if (demo) {
+      const bytes = demoCsv();
+      total = bytes.length;
+      for (let at = 0; at < total; at += PUSH_BYTES) {
+        if (job.cancelled) break;
+        loader.push(bytes.subarray(at, at + PUSH_BYTES));
+        progress(total, false);
+        await new Promise((r) => setTimeout(r, 0));
+      }
+    } else {
+      total = file.size;
+      loader.expectBytes(total);
+      reader = file.stream().getReader();
+      // The stream yields small chunks (~64 KiB); each push crosses into wasm and
+      // copies, so they are gathered into pushes of about PUSH_BYTES.
+      let parts = [];
+      let held = 0;
+      const flush = () => {
+        if (held === 0) return;
+        const buf = parts.length === 1 ? parts[0] : new Uint8Array(held);
+        if (parts.length > 1) {
+          let at = 0;
+          for (const p of parts) {
+            buf.set(p, at);
+            at += p.length;
+          }
+        }
+        parts = [];
+        held = 0;
+        loader.push(buf);
+        progress(total, false);
+      };
+      for (;;) {
+        if (job.cancelled) break;
+        const { done, value } = await reader.read();
+        if (done || job.cancelled) break;
+        parts.push(value);
+        held += value.length;
+        if (held >= PUSH_BYTES) flush();
+      }
+      if (!job.cancelled) flush();
+    }
+    if (job.cancelled) {
+      loader.free();
+      reader?.cancel().catch(() => {});
+      postMessage({ type: 'cancelled', id });
+      return;
+    }
+    progress(total, true);
+    const next = loader.finish();
+    loader.free();
+    // Keep the previous table until the new one loaded, so a failed reload (say, a
+    // role mapped to the wrong column) leaves the page where it was.
+    engine?.free();
+    engine = next;
+    postMessage({ type: 'loaded', id, summary: engine.summary() });
+  } catch (e) {
+    reader?.cancel().catch(() => {});
+    try {
+      loader.free();
+    } catch {
+      // already freed or poisoned
+    }
+    fail(id, e);
+  } finally {
+    if (current === job) current = null;
+  }
+}
+
+function needEngine() {
+  if (!engine) throw new Error('no file is loaded yet');
+  return engine;
+}
+
+self.onmessage = async (event) => {
+  const msg = event.data ?? {};
+  if (msg.type === 'cancel') {
+    if (current) current.cancelled = true;
+    return;
+  }
+  await ready;
+  if (crashed) {
+    postMessage({ type: 'crashed', id: msg.id, message: 'the engine stopped earlier' });
+    return;
+  }
+  try {
+    switch (msg.type) {
+      case 'load':
+        await load(msg);
+        break;
+      case 'summary':
+        postMessage({ type: 'summary', id: msg.id, summary: needEngine().summary() });
+        break;
+      case 'run':
+        postMessage({ type: 'result', id: msg.id, report: needEngine().run(msg.spec) });
+        break;
+      case 'dropoff':
+        postMessage({ type: 'dropoff', id: msg.id, users: needEngine().dropoff(msg.spec, msg.step) });
+        break;
+      case '__panic':
+        // TEST ONLY (tests/e2e): a deliberate panic, to check the page survives one.
+        debugPanic();
+        break;
+      default:
+        throw new Error(`unknown message type ${JSON.stringify(msg.type)}`);
+    }
+  } catch (e) {
+    fail(msg.id, e);
+  }
+};
