@@ -820,9 +820,40 @@ function renderRetention(r) {
     }
     body.append(tr);
   });
+  renderLtvTable(r, width);
   $('rt-ltv-box').hidden = r.measure !== 'revenue';
   $('rt-png-ltv').hidden = r.measure !== 'revenue';
   drawRetentionCharts();
+}
+
+/** Cumulative revenue per cohort user; incomplete cells get a * and no plain value. */
+function renderLtvTable(r, width) {
+  const wrap = $('rt-ltv-wrap');
+  wrap.hidden = r.measure !== 'revenue';
+  if (wrap.hidden) return;
+  const money = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const head = $('rt-ltv-table').tHead.rows[0];
+  head.replaceChildren(el('th', { scope: 'col', text: 'Cohort' }), el('th', { scope: 'col', class: 'n', text: 'Size' }));
+  for (let k = 0; k < width; k++) head.append(el('th', { scope: 'col', class: 'n', text: `${r.period} ${k}` }));
+  const body = $('rt-ltv-table').tBodies[0];
+  body.replaceChildren();
+  for (const c of r.cohorts) {
+    const tr = el('tr', {}, el('th', { scope: 'row', text: c.start }), numCell(nf.format(c.size), c.size));
+    const cum = c.cumulative_revenue_per_user ?? [];
+    for (let k = 0; k < width; k++) {
+      if (k >= cum.length) {
+        tr.append(el('td', { class: 'n empty', text: '' }));
+        continue;
+      }
+      const v = cum[k];
+      const text = v === null ? '—' : money.format(v);
+      const td = el('td', { class: c.complete[k] ? 'n' : 'n partial', text: c.complete[k] ? text : `${text}*`, title: c.complete[k] ? undefined : 'incomplete period (partial)' });
+      td.dataset.value = v === null ? '' : String(v);
+      td.dataset.complete = String(c.complete[k]);
+      tr.append(td);
+    }
+    body.append(tr);
+  }
 }
 
 function drawRetentionCharts() {

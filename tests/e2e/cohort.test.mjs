@@ -279,6 +279,13 @@ test('retention on the demo: the matrix equals the engine, incomplete cells mark
     });
   });
   assert.ok(partial > 0, 'the demo has incomplete cells');
+  const ltv = await page.$$eval('[data-testid="rt-ltv-table"] tbody tr', (rows) =>
+    rows.map((tr) => [...tr.querySelectorAll('td')].slice(1).filter((td) => td.dataset.value !== undefined)
+      .map((td) => ({ v: td.dataset.value, complete: td.dataset.complete, text: td.textContent }))));
+  want.cohorts.forEach((c, i) => {
+    assert.deepEqual(ltv[i].map((x) => x.v), c.cumulative_revenue_per_user.map((v) => (v === null ? '' : String(v))), `LTV of ${c.start}`);
+    c.complete.forEach((ok, k) => assert.equal(ltv[i][k].text.endsWith('*'), !ok));
+  });
   for (const c of ['rt-heatmap', 'rt-curve', 'rt-ltv']) {
     const ink = await inked(c);
     assert.ok(ink.n > ink.total / 100, `${c} is blank`);
