@@ -333,3 +333,23 @@ test('overview tiles after loading the demo equal the engine, each with a defini
   assert.ok(by['ov-revenue'] && by['ov-per-buyer'] && by['ov-median-gap'] && by['ov-conversion']);
   assert.deepEqual(pageErrors, []);
 });
+
+test('drivers named like formulas are shown as text and neutralised in the CSV', T, async () => {
+  const rows = ['user_id,timestamp,event'];
+  for (let u = 0; u < 12; u++) {
+    rows.push(`u${u},2026-01-01T10:00:00Z,purchase`);
+    if (u % 2 === 0) rows.push(`u${u},2026-01-02T10:00:00Z,=HYPERLINK("x")`);
+    if (u % 3 === 0) rows.push(`u${u},2026-01-10T10:00:00Z,purchase`);
+    rows.push(`u${u},2026-06-01T10:00:00Z,page_view`);
+  }
+  await loadFile('formula.csv', rows.map((r) => r.replace(/=HYPERLINK\("x"\)/, '"=HYPERLINK(""x"")"')).join('\n') + '\n');
+  await waitLoaded('formula.csv');
+  await page.fill(tid('rp-min-group'), '1');
+  await page.fill(tid('rp-windows'), '30');
+  await runRepeat();
+  const behaviours = await page.$$eval('[data-testid="rp-drivers"] tbody th', (t) => t.map((x) => x.textContent));
+  assert.ok(behaviours.includes('=HYPERLINK("x")'), `behaviours: ${behaviours}`);
+  const csv = await download('rp-csv-drivers');
+  assert.ok(csv.text.includes(`"'=HYPERLINK(""x"")"`), csv.text);
+  assert.deepEqual(pageErrors, []);
+});
