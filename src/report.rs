@@ -3,7 +3,7 @@
 //! Every type here serializes to exactly the field names of the contract; fields
 //! beyond it are additions, never renames.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::table::EventTable;
 
@@ -208,7 +208,7 @@ pub struct FunnelBucket {
 }
 
 /// The result of a cohort retention analysis.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct RetentionReport {
     /// day, week or month.
     pub period: String,
@@ -231,7 +231,7 @@ pub struct RetentionReport {
 }
 
 /// One cohort's row of the retention table.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Cohort {
     /// The cohort period's first local date (`2024-03-04`).
     pub start: String,
@@ -257,7 +257,7 @@ pub struct Cohort {
 
 /// The average retention curve: per `k`, over the cohorts whose cell `k` is
 /// complete, summed counts and their ratio (a size-weighted average).
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct RetentionAverage {
     /// Cohorts with a complete, non-empty cell `k`.
     pub cohorts: Vec<u64>,
@@ -276,7 +276,7 @@ pub struct RetentionAverage {
 }
 
 /// The result of a repeat-purchase analysis.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct RepurchaseReport {
     /// The purchase event's label.
     pub purchase_event: String,
@@ -311,7 +311,7 @@ pub struct RepurchaseReport {
 }
 
 /// The repeat rate within one number of days.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct RepeatRate {
     /// N.
     pub days: u32,
@@ -326,7 +326,7 @@ pub struct RepeatRate {
 }
 
 /// One bin of the gap histogram: `from_days <= gap < to_days`.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct GapBin {
     /// Lower bound (days, inclusive).
     pub from_days: f64,
@@ -337,7 +337,7 @@ pub struct GapBin {
 }
 
 /// The repeat rate of the buyers whose first purchase fell in one month.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct MonthRate {
     /// `2024-03` (in the table's time zone).
     pub month: String,
@@ -352,7 +352,7 @@ pub struct MonthRate {
 }
 
 /// One behaviour driver: the repeat rate with vs without a behaviour.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Driver {
     /// Readable: `review` or `review (rating = 5)`.
     pub behaviour: String,
@@ -383,7 +383,7 @@ pub struct Driver {
 }
 
 /// The result of a lifecycle analysis.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct LifecycleReport {
     /// day, week or month.
     pub period: String,
@@ -396,7 +396,7 @@ pub struct LifecycleReport {
 }
 
 /// One period of the lifecycle.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct LifecyclePeriod {
     /// The period's first local date.
     pub start: String,

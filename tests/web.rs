@@ -251,3 +251,48 @@ fn draw_funnel_paints_the_canvas() {
     };
     assert!(thrown(e).1.contains("not a funnel result"));
 }
+
+#[wasm_bindgen_test]
+fn cohort_draws_paint_and_refuse_the_wrong_report() {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document");
+    let canvas: web_sys::HtmlCanvasElement = document
+        .create_element("canvas")
+        .expect("canvas")
+        .dyn_into()
+        .expect("a canvas element");
+    canvas
+        .set_attribute("style", "width: 640px; height: 360px; display: block")
+        .expect("style");
+    document
+        .body()
+        .expect("body")
+        .append_child(&canvas)
+        .expect("attached");
+    use tidemark::web::chart as c;
+    let e = engine();
+    let retention = e
+        .run(spec_js(
+            r#"{"analysis":"retention","period":"day","periods":3}"#,
+        ))
+        .expect("retention runs");
+    let repurchase = e
+        .run(spec_js(
+            r#"{"analysis":"repurchase","purchase_event":"purchase"}"#,
+        ))
+        .expect("repurchase runs");
+    let lifecycle = e
+        .run(spec_js(r#"{"analysis":"lifecycle","period":"day"}"#))
+        .expect("lifecycle runs");
+    c::draw_retention(canvas.clone(), retention.clone()).expect("heatmap");
+    c::draw_retention_curve(canvas.clone(), retention.clone()).expect("curve");
+    c::draw_ltv(canvas.clone(), retention.clone()).expect("ltv (empty state)");
+    c::draw_repeat_gaps(canvas.clone(), repurchase.clone()).expect("gaps");
+    c::draw_repeat_by_month(canvas.clone(), repurchase).expect("by month");
+    c::draw_lifecycle(canvas.clone(), lifecycle).expect("lifecycle");
+    let Err(err) = c::draw_lifecycle(canvas, retention) else {
+        panic!("a retention result is not a lifecycle result");
+    };
+    assert!(thrown(err).1.contains("this is a retention result"));
+}

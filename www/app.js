@@ -2,7 +2,7 @@
 // The engine computes in the worker; charts are drawn here (plotters measures text
 // through `window`). Every string that came from the data reaches the DOM as text
 // (textContent, option.text), never as HTML.
-import init, { drawFunnel } from '/pkg/tidemark.js';
+import init, { drawFunnel, drawRepeatGaps, drawRepeatByMonth, drawRetention, drawRetentionCurve, drawLtv, drawLifecycle } from '/pkg/tidemark.js';
 
 const MAX_STEPS = 10;
 const MIN_STEPS = 2;
@@ -124,6 +124,12 @@ const state = {
   loadSeq: 0,
   /** Where drawFunnel put the bars (CSS pixels), for the tooltip. */
   layout: null,
+  /** The last repurchase result shown. */
+  repeat: null,
+  /** The last retention result shown. */
+  retention: null,
+  /** The last lifecycle result shown. */
+  lifecycle: null,
 };
 
 const client = new EngineClient({ onCrash: handleCrash });
@@ -218,6 +224,10 @@ async function loadSource(source, { keepError = false } = {}) {
     state.summary = m.summary;
     renderSummary(m.summary);
     renderBuilder(m.summary);
+    renderRepeatForm(m.summary);
+    renderRetentionForm(m.summary);
+    renderLifecycleForm(m.summary);
+    renderOverview(m.summary, seq);
     const s = m.summary;
     setStatus(`Loaded ${s.file}: ${nf.format(s.rows)} events from ${nf.format(s.users)} users.`);
     return true;
@@ -578,6 +588,405 @@ async function exportDropoff() {
   }
 }
 
+// ---------------------------------------------------------------- repeat purchase
+
+/** Event names that usually mean a purchase, most likely first. */
+const PURCHASE_NAMES = ['purchase', 'order', 'order_completed', 'purchased', 'buy', 'transaction', 'checkout_completed', '支付', '购买', '下单'];
+
+function renderRepeatForm(s) {
+  $('repeat').hidden = false;
+  $('rp-results').hidden = true;
+  $('rp-message').hidden = true;
+  state.repeat = null;
+  const sel = $('rp-event');
+  sel.replaceChildren(option('', '(guess)', true));
+  for (const e of s.events) sel.append(option(e.name, e.name));
+  const lower = s.events.map((e) => e.name.toLowerCase());
+  const guess = PURCHASE_NAMES.find((n) => lower.includes(n));
+  if (guess) sel.value = s.events[lower.indexOf(guess)].name;
+}
+
+function buildRepeatSpec() {
+  const windows = $('rp-windows').value.split(/[\s,;]+/).filter(Boolean).map(Number);
+  const spec = { analysis: 'repurchase', within_days: windows };
+  const ev = $('rp-event').value;
+  spec.purchase_event = ev === '' ? null : ev;
+  const d = Number($('rp-drivers-days').value);
+  if ($('rp-drivers-days').value !== '') spec.drivers_within_days = d;
+  const g = Number($('rp-min-group').value);
+  if ($('rp-min-group').value !== '') spec.min_group = g;
+  return spec;
+}
+
+async function runRepeat() {
+  const spec = buildRepeatSpec();
+  $('rp-run').disabled = true;
+  $('rp-message').hidden = true;
+  setStatus('Computing repeat purchases…');
+  try {
+    const m = await client.request({ type: 'run', spec });
+    state.repeat = m.report;
+    renderRepeat(m.report);
+    setStatus(`Repeat purchase: ${nf.format(m.report.buyers)} buyers, ${nf.format(m.report.repeat_buyers)} bought again.`);
+  } catch (e) {
+    $('rp-results').hidden = true;
+    if (e.kind !== 'crashed') {
+      $('rp-message').textContent = e.message;
+      $('rp-message').hidden = false;
+    }
+    setStatus('Repeat purchases could not be computed.');
+  } finally {
+    $('rp-run').disabled = false;
+  }
+}
+
+/** A table cell with its raw value in data-value (for tests and exports). */
+function numCell(text, value) {
+  const td = el('td', { class: 'n', text });
+  if (value !== undefined) td.dataset.value = value === null ? '' : String(value);
+  return td;
+}
+
+function tile(label, value, sub, title) {
+  return el('div', { class: 'tile', title }, el('span', { class: 'tile-label', text: label }), el('span', { class: 'tile-value', text: value }), sub ? el('span', { class: 'tile-sub', text: sub }) : null);
+}
+
+function renderRepeat(r) {
+  $('rp-results').hidden = false;
+  const tiles = $('rp-tiles');
+  tiles.replaceChildren(
+    tile('Buyers', nf.format(r.buyers), `purchase event: ${r.purchase_event}${r.purchase_event_guessed ? ' (guessed)' : ''}`, 'Users with at least one purchase event.'),
+    ...r.rates.map((x) =>
+      tile(`Repeat within ${x.days} days`, formatPct(x.rate), `${nf.format(x.repeaters)} of ${nf.format(x.eligible)} eligible; ${nf.format(x.not_yet_eligible)} not yet eligible`,
+        `Among buyers whose first purchase is at least ${x.days} days before the data end, the share who bought again within ${x.days} days.`)),
+    tile('Median days to 2nd purchase', r.median_gap_days === null ? '—' : `${+r.median_gap_days.toFixed(1)} d`, null, 'Median gap between the first and the second purchase, over repeat buyers.'),
+  );
+  const rates = $('rp-rates').tBodies[0];
+  rates.replaceChildren();
+  r.rates.forEach((x, i) => rates.append(el('tr', { testid: `rp-rate-${i}` },
+    el('th', { scope: 'row', text: `${x.days} days` }),
+    numCell(nf.format(x.eligible), x.eligible), numCell(nf.format(x.repeaters), x.repeaters),
+    numCell(formatPct(x.rate), x.rate), numCell(nf.format(x.not_yet_eligible), x.not_yet_eligible))));
+
+  const sentences = $('rp-sentences');
+  sentences.replaceChildren(...r.drivers.slice(0, 3).map((d) => el('li', { text: d.sentence })));
+  const body = $('rp-drivers').tBodies[0];
+  body.replaceChildren();
+  r.drivers.forEach((d, i) => body.append(el('tr', { testid: `rp-driver-${i}` },
+    el('th', { scope: 'row', text: d.behaviour }),
+    numCell(formatPct(d.with_rate), d.with_rate), numCell(formatPct(d.without_rate), d.without_rate),
+    numCell(d.lift === null ? '—' : `×${d.lift.toFixed(2)}`, d.lift),
+    numCell(`${formatSignedPts(d.ci_low)} to ${formatSignedPts(d.ci_high)}`, `${d.ci_low},${d.ci_high}`),
+    numCell(formatP(d.p_value), d.p_value),
+    numCell(`${nf.format(d.with_users)} / ${nf.format(d.without_users)}`, `${d.with_users},${d.without_users}`))));
+  if (r.drivers.length === 0) {
+    body.append(el('tr', {}, el('td', { colspan: '7', text: 'No behaviour has enough buyers with and without it.' })));
+  }
+  $('rp-hidden').textContent =
+    `Behaviours done within ${r.drivers_within_days} days after the first purchase; outcome: a repeat within ${r.outcome_days} days. ` +
+    `${nf.format(r.hidden_small_groups)} behaviour${r.hidden_small_groups === 1 ? '' : 's'} with fewer than ${nf.format(r.min_group)} buyers on a side ${r.hidden_small_groups === 1 ? 'is' : 'are'} hidden. ` +
+    'This is association, not causation: buyers who do a behaviour may differ in other ways.';
+  drawRepeat();
+}
+
+function drawRepeat() {
+  const r = state.repeat;
+  if (!r) return;
+  drawInto('rp-gaps', drawRepeatGaps, r);
+  drawInto('rp-months', drawRepeatByMonth, r);
+}
+
+/** Draws `report` on canvas `id` with `fn`; a failure becomes a note under it. */
+function drawInto(id, fn, report) {
+  const canvas = $(id);
+  const box = canvas.parentElement;
+  box.querySelector('.chart-note')?.remove();
+  try {
+    return fn(canvas, report);
+  } catch (e) {
+    box.append(el('p', { class: 'chart-note', text: `The chart could not be drawn: ${e?.message ?? e}` }));
+    return null;
+  }
+}
+
+function formatSignedPts(x) {
+  const v = (x * 100).toFixed(1);
+  return `${x > 0 ? '+' : ''}${v} pts`;
+}
+
+function formatP(p) {
+  if (p === null || p === undefined) return '—';
+  return p < 0.001 ? '< 0.001' : p.toFixed(3);
+}
+
+function exportCanvas(id, suffix) {
+  $(id).toBlob((blob) => {
+    if (blob) download(blob, `${baseName()}-${suffix}.png`);
+    else showError('The chart could not be exported.');
+  }, 'image/png');
+}
+
+function exportRepeatRates() {
+  const r = state.repeat;
+  if (!r) return;
+  const rows = [['days', 'eligible', 'repeaters', 'rate', 'not_yet_eligible'], ...r.rates.map((x) => [x.days, x.eligible, x.repeaters, x.rate, x.not_yet_eligible])];
+  download(new Blob([csvText(rows)], { type: 'text/csv' }), `${baseName()}-repeat-rates.csv`);
+}
+
+function exportRepeatDrivers() {
+  const r = state.repeat;
+  if (!r) return;
+  const rows = [['behaviour', 'event', 'property', 'value', 'with_users', 'with_rate', 'without_users', 'without_rate', 'lift', 'ci_low', 'ci_high', 'p_value', 'sentence'],
+    ...r.drivers.map((d) => [d.behaviour, d.event, d.property, d.value, d.with_users, d.with_rate, d.without_users, d.without_rate, d.lift, d.ci_low, d.ci_high, d.p_value, d.sentence])];
+  download(new Blob([csvText(rows)], { type: 'text/csv' }), `${baseName()}-repeat-drivers.csv`);
+}
+
+// ---------------------------------------------------------------- retention
+
+function renderRetentionForm(s) {
+  $('retention').hidden = false;
+  $('rt-results').hidden = true;
+  $('rt-message').hidden = true;
+  state.retention = null;
+  for (const id of ['rt-start', 'rt-return']) {
+    const sel = $(id);
+    sel.replaceChildren(option('', '(any event)', true));
+    for (const e of s.events) sel.append(option(e.name, e.name));
+  }
+}
+
+function buildRetentionSpec() {
+  const ev = (id) => ($(id).value === '' ? null : $(id).value);
+  return {
+    analysis: 'retention',
+    period: $('rt-period').value,
+    start_event: ev('rt-start'),
+    return_event: ev('rt-return'),
+    periods: Number($('rt-periods').value),
+    mode: $('rt-mode').value,
+    measure: $('rt-measure').value,
+  };
+}
+
+async function runRetention() {
+  const spec = buildRetentionSpec();
+  $('rt-run').disabled = true;
+  $('rt-message').hidden = true;
+  setStatus('Computing retention…');
+  try {
+    const m = await client.request({ type: 'run', spec });
+    state.retention = m.report;
+    renderRetention(m.report);
+    setStatus(`Retention: ${nf.format(m.report.cohorts.length)} cohorts.`);
+  } catch (e) {
+    $('rt-results').hidden = true;
+    if (e.kind !== 'crashed') {
+      $('rt-message').textContent = e.message;
+      $('rt-message').hidden = false;
+    }
+    setStatus('Retention could not be computed.');
+  } finally {
+    $('rt-run').disabled = false;
+  }
+}
+
+function renderRetention(r) {
+  $('rt-results').hidden = false;
+  const width = Math.max(0, ...r.cohorts.map((c) => c.retained.length));
+  const head = $('rt-table').tHead.rows[0];
+  head.replaceChildren(el('th', { scope: 'col', text: 'Cohort' }), el('th', { scope: 'col', class: 'n', text: 'Size' }));
+  for (let k = 0; k < width; k++) head.append(el('th', { scope: 'col', class: 'n', text: `${r.period} ${k}` }));
+  const body = $('rt-table').tBodies[0];
+  body.replaceChildren();
+  r.cohorts.forEach((c, i) => {
+    const tr = el('tr', { testid: `rt-row-${i}` }, el('th', { scope: 'row', text: c.start }), numCell(nf.format(c.size), c.size));
+    for (let k = 0; k < width; k++) {
+      if (k >= c.retained.length) {
+        tr.append(el('td', { class: 'n empty', text: '' }));
+        continue;
+      }
+      const n = c.retained[k];
+      const rate = c.retained_rate[k];
+      let td;
+      if (c.complete[k]) {
+        td = el('td', { class: 'n', text: formatPct(rate), title: `${nf.format(n)} of ${nf.format(c.size)} users` });
+      } else {
+        td = el('td', { class: 'n partial', text: `${nf.format(n)}*`, title: `incomplete period: ${nf.format(n)} users so far (partial)` });
+      }
+      td.dataset.value = String(n);
+      td.dataset.complete = String(c.complete[k]);
+      td.dataset.rate = rate === null ? '' : String(rate);
+      tr.append(td);
+    }
+    body.append(tr);
+  });
+  renderLtvTable(r, width);
+  $('rt-ltv-box').hidden = r.measure !== 'revenue';
+  $('rt-png-ltv').hidden = r.measure !== 'revenue';
+  drawRetentionCharts();
+}
+
+/** Cumulative revenue per cohort user; incomplete cells get a * and no plain value. */
+function renderLtvTable(r, width) {
+  const wrap = $('rt-ltv-wrap');
+  wrap.hidden = r.measure !== 'revenue';
+  if (wrap.hidden) return;
+  const money = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const head = $('rt-ltv-table').tHead.rows[0];
+  head.replaceChildren(el('th', { scope: 'col', text: 'Cohort' }), el('th', { scope: 'col', class: 'n', text: 'Size' }));
+  for (let k = 0; k < width; k++) head.append(el('th', { scope: 'col', class: 'n', text: `${r.period} ${k}` }));
+  const body = $('rt-ltv-table').tBodies[0];
+  body.replaceChildren();
+  for (const c of r.cohorts) {
+    const tr = el('tr', {}, el('th', { scope: 'row', text: c.start }), numCell(nf.format(c.size), c.size));
+    const cum = c.cumulative_revenue_per_user ?? [];
+    for (let k = 0; k < width; k++) {
+      if (k >= cum.length) {
+        tr.append(el('td', { class: 'n empty', text: '' }));
+        continue;
+      }
+      const v = cum[k];
+      const text = v === null ? '—' : money.format(v);
+      const td = el('td', { class: c.complete[k] ? 'n' : 'n partial', text: c.complete[k] ? text : `${text}*`, title: c.complete[k] ? undefined : 'incomplete period (partial)' });
+      td.dataset.value = v === null ? '' : String(v);
+      td.dataset.complete = String(c.complete[k]);
+      tr.append(td);
+    }
+    body.append(tr);
+  }
+}
+
+function drawRetentionCharts() {
+  const r = state.retention;
+  if (!r) return;
+  drawInto('rt-heatmap', drawRetention, r);
+  drawInto('rt-curve', drawRetentionCurve, r);
+  if (r.measure === 'revenue') drawInto('rt-ltv', drawLtv, r);
+}
+
+function exportRetention() {
+  const r = state.retention;
+  if (!r) return;
+  const rows = [['cohort', 'size', 'period', 'retained', 'retained_rate', 'complete', 'revenue', 'revenue_per_user', 'cumulative_revenue_per_user']];
+  for (const c of r.cohorts) {
+    c.retained.forEach((n, k) => rows.push([c.start, c.size, k, n, c.retained_rate[k], c.complete[k], c.revenue?.[k], c.revenue_per_user?.[k], c.cumulative_revenue_per_user?.[k]]));
+  }
+  download(new Blob([csvText(rows)], { type: 'text/csv' }), `${baseName()}-retention.csv`);
+}
+
+// ---------------------------------------------------------------- lifecycle
+
+function renderLifecycleForm(s) {
+  $('lifecycle').hidden = false;
+  $('lc-results').hidden = true;
+  $('lc-message').hidden = true;
+  state.lifecycle = null;
+  const sel = $('lc-event');
+  sel.replaceChildren(option('', '(any event)', true));
+  for (const e of s.events) sel.append(option(e.name, e.name));
+}
+
+async function runLifecycle() {
+  const spec = { analysis: 'lifecycle', period: $('lc-period').value, event: $('lc-event').value === '' ? null : $('lc-event').value };
+  $('lc-run').disabled = true;
+  $('lc-message').hidden = true;
+  setStatus('Computing the lifecycle…');
+  try {
+    const m = await client.request({ type: 'run', spec });
+    state.lifecycle = m.report;
+    renderLifecycle(m.report);
+    setStatus(`Lifecycle: ${nf.format(m.report.periods.length)} periods.`);
+  } catch (e) {
+    $('lc-results').hidden = true;
+    if (e.kind !== 'crashed') {
+      $('lc-message').textContent = e.message;
+      $('lc-message').hidden = false;
+    }
+    setStatus('The lifecycle could not be computed.');
+  } finally {
+    $('lc-run').disabled = false;
+  }
+}
+
+function renderLifecycle(r) {
+  $('lc-results').hidden = false;
+  const body = $('lc-table').tBodies[0];
+  body.replaceChildren();
+  r.periods.forEach((p, i) => body.append(el('tr', { testid: `lc-row-${i}` },
+    el('th', { scope: 'row', text: p.complete ? p.start : `${p.start} (in progress)` }),
+    numCell(nf.format(p.new), p.new), numCell(nf.format(p.returning), p.returning),
+    numCell(nf.format(p.resurrecting), p.resurrecting), numCell(nf.format(p.dormant), p.dormant),
+    numCell(nf.format(p.active), p.active))));
+  drawLifecycleChart();
+}
+
+function drawLifecycleChart() {
+  if (state.lifecycle) drawInto('lc-chart', drawLifecycle, state.lifecycle);
+}
+
+function exportLifecycle() {
+  const r = state.lifecycle;
+  if (!r) return;
+  const rows = [['start', 'new', 'returning', 'resurrecting', 'dormant', 'active', 'complete'], ...r.periods.map((p) => [p.start, p.new, p.returning, p.resurrecting, p.dormant, p.active, p.complete])];
+  download(new Blob([csvText(rows)], { type: 'text/csv' }), `${baseName()}-lifecycle.csv`);
+}
+
+// ---------------------------------------------------------------- overview
+
+/** KPI tiles after a load: from the summary, a repurchase run and a revenue run. */
+async function renderOverview(s, seq) {
+  $('overview').hidden = false;
+  const tiles = $('ov-tiles');
+  const msg = $('ov-message');
+  msg.hidden = true;
+  delete tiles.dataset.ready;
+  const t = (key, label, value, sub, title) => {
+    const node = tile(label, value, sub, title);
+    node.dataset.testid = `ov-${key}`;
+    return node;
+  };
+  tiles.replaceChildren(t('users', 'Users', nf.format(s.users), null, 'Distinct users in the loaded file.'));
+  const ev = $('rp-event').value;
+  let rep = null;
+  let revenue = null;
+  try {
+    rep = (await client.request({ type: 'run', spec: { analysis: 'repurchase', purchase_event: ev === '' ? null : ev } })).report;
+  } catch (e) {
+    if (seq !== state.loadSeq) return;
+    if (e.kind !== 'crashed') {
+      msg.textContent = e.message;
+      msg.hidden = false;
+    }
+  }
+  try {
+    const r = (await client.request({ type: 'run', spec: { analysis: 'retention', period: 'month', periods: 1000, measure: 'revenue' } })).report;
+    revenue = r.cohorts.reduce((a, c) => a + (c.revenue ?? []).reduce((x, y) => x + y, 0), 0);
+  } catch {
+    revenue = null; // no revenue column
+  }
+  if (seq !== state.loadSeq) return;
+  const money = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+  const list = [t('users', 'Users', nf.format(s.users), null, 'Distinct users in the loaded file.')];
+  if (rep) {
+    list.push(
+      t('buyers', 'Buyers', nf.format(rep.buyers), `event: ${rep.purchase_event}`, 'Users with at least one purchase event.'),
+      t('conversion', 'First-purchase conversion', formatPct(s.users ? rep.buyers / s.users : null), null, 'Buyers divided by all users.'),
+      ...rep.rates.map((x) => t(`repeat-${x.days}`, `Repeat within ${x.days} d`, formatPct(x.rate), `${nf.format(x.repeaters)} of ${nf.format(x.eligible)} eligible`,
+        `Share of buyers who bought again within ${x.days} days of their first purchase, among those whose first purchase is at least ${x.days} days before the data end.`)),
+    );
+  }
+  list.push(t('revenue', 'Revenue', revenue === null ? '—' : money.format(revenue), revenue === null ? 'no revenue column' : null, 'Sum of the revenue column over all rows.'));
+  if (rep) {
+    list.push(
+      t('per-buyer', 'Revenue per buyer', revenue === null || !rep.buyers ? '—' : money.format(revenue / rep.buyers), null, 'Total revenue divided by the number of buyers.'),
+      t('median-gap', 'Median days to 2nd purchase', rep.median_gap_days === null ? '—' : `${+rep.median_gap_days.toFixed(1)}`, null, 'Median days between the first and second purchase, over repeat buyers.'),
+    );
+  }
+  tiles.replaceChildren(...list);
+  tiles.dataset.ready = 'true';
+  state.overview = { repurchase: rep, revenue };
+}
+
 // ---------------------------------------------------------------- formatting
 
 function formatPct(x) {
@@ -662,11 +1071,41 @@ function wire() {
   $('export-csv').addEventListener('click', exportTable);
   $('export-dropoff').addEventListener('click', exportDropoff);
 
+  $('repeat-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    runRepeat();
+  });
+  $('rp-png-gaps').addEventListener('click', () => exportCanvas('rp-gaps', 'repeat-gaps'));
+  $('rp-png-months').addEventListener('click', () => exportCanvas('rp-months', 'repeat-by-month'));
+  $('rp-csv-rates').addEventListener('click', exportRepeatRates);
+  $('rp-csv-drivers').addEventListener('click', exportRepeatDrivers);
+
+  $('retention-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    runRetention();
+  });
+  $('rt-png-heatmap').addEventListener('click', () => exportCanvas('rt-heatmap', 'retention-heatmap'));
+  $('rt-png-curve').addEventListener('click', () => exportCanvas('rt-curve', 'retention-curve'));
+  $('rt-png-ltv').addEventListener('click', () => exportCanvas('rt-ltv', 'ltv'));
+  $('rt-csv').addEventListener('click', exportRetention);
+
+  $('lifecycle-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    runLifecycle();
+  });
+  $('lc-png').addEventListener('click', () => exportCanvas('lc-chart', 'lifecycle'));
+  $('lc-csv').addEventListener('click', exportLifecycle);
+
   $('chart').addEventListener('mousemove', chartTooltip);
   let resizeTimer = 0;
   new ResizeObserver(() => {
     clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(drawChart, 120);
+    resizeTimer = setTimeout(() => {
+      drawChart();
+      drawRepeat();
+      drawRetentionCharts();
+      drawLifecycleChart();
+    }, 120);
   }).observe($('chart').parentElement);
 }
 

@@ -16,7 +16,9 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use super::convert::{json_from_js, to_js};
 use super::error::{WebError, WebResult};
 use crate::chart::{ChartLayout, PixelRect};
-use crate::report::{FunnelBucket, FunnelReport, FunnelStep};
+use crate::report::{
+    FunnelBucket, FunnelReport, FunnelStep, LifecycleReport, RepurchaseReport, RetentionReport,
+};
 
 /// The CSS size used when the canvas is not laid out (detached or hidden).
 const FALLBACK_CSS_SIZE: (u32, u32) = (800, 420);
@@ -214,5 +216,134 @@ fn report_from_js(value: JsValue) -> WebResult<FunnelReport> {
                 })
                 .collect()
         }),
+    })
+}
+
+// ---------------------------------------------------------------------------
+// The cohort charts: the report types deserialize directly (no mirrors).
+
+/// What the cohort chart exports return: `{area, plot, empty}` in CSS pixels.
+#[derive(Serialize)]
+struct SimpleLayoutOut {
+    area: RectOut,
+    plot: RectOut,
+    empty: bool,
+}
+
+/// Reads a `kind` result (`retention`, `repurchase`, `lifecycle`) for `export`.
+fn cohort_report<T: serde::de::DeserializeOwned>(
+    value: JsValue,
+    kind: &str,
+    export: &str,
+) -> WebResult<T> {
+    let json = json_from_js(value, &format!("{export}: report"))?;
+    if let Some(found) = json.get("analysis").and_then(|a| a.as_str())
+        && found != kind
+    {
+        return Err(WebError::argument(format!(
+            "{export}: this is a {found} result, not a {kind} result"
+        )));
+    }
+    serde_json::from_value(json)
+        .map_err(|e| WebError::argument(format!("{export}: not a {kind} result: {e}")))
+}
+
+/// Prepares `canvas` and runs `draw` on a CSS-pixel drawing area.
+fn draw_on<F>(canvas: HtmlCanvasElement, export: &str, draw: F) -> WebResult<JsValue>
+where
+    F: FnOnce(
+        &DrawingArea<CanvasBackend, Shift>,
+    ) -> Result<(PixelRect, PixelRect, bool), crate::chart::ChartError>,
+{
+    let (css_w, css_h) = prepare(&canvas)?;
+    let backend = CanvasBackend::with_canvas_object(canvas)
+        .ok_or_else(|| WebError::argument(format!("{export}: the canvas has no 2D context")))?;
+    let root = backend.into_drawing_area();
+    let area = root.shrink((0, 0), (css_w, css_h));
+    let (a, p, empty) = draw(&area).map_err(|e| WebError::argument(format!("{export}: {e}")))?;
+    area.present()
+        .map_err(|e| WebError::argument(format!("{export}: {e}")))?;
+    to_js(&SimpleLayoutOut {
+        area: (&a).into(),
+        plot: (&p).into(),
+        empty,
+    })
+}
+
+/// `drawRetention(canvas, report: RetentionReport): SimpleLayout` — the cohort ×
+/// period heatmap (incomplete cells marked).
+#[wasm_bindgen(js_name = drawRetention, unchecked_return_type = "SimpleLayout")]
+pub fn draw_retention(
+    canvas: HtmlCanvasElement,
+    #[wasm_bindgen(unchecked_param_type = "RetentionReport")] report: JsValue,
+) -> WebResult<JsValue> {
+    let r: RetentionReport = cohort_report(report, "retention", "drawRetention")?;
+    draw_on(canvas, "drawRetention", |area| {
+        crate::chart::draw_retention(area, &r).map(|l| (l.area, l.plot, l.empty))
+    })
+}
+
+/// `drawRetentionCurve(canvas, report: RetentionReport): SimpleLayout` — the
+/// average retention curve.
+#[wasm_bindgen(js_name = drawRetentionCurve, unchecked_return_type = "SimpleLayout")]
+pub fn draw_retention_curve(
+    canvas: HtmlCanvasElement,
+    #[wasm_bindgen(unchecked_param_type = "RetentionReport")] report: JsValue,
+) -> WebResult<JsValue> {
+    let r: RetentionReport = cohort_report(report, "retention", "drawRetentionCurve")?;
+    draw_on(canvas, "drawRetentionCurve", |area| {
+        crate::chart::draw_retention_curve(area, &r).map(|l| (l.area, l.plot, l.empty))
+    })
+}
+
+/// `drawLtv(canvas, report: RetentionReport): SimpleLayout` — cumulative revenue
+/// per user by cohort (a `measure: "revenue"` retention result).
+#[wasm_bindgen(js_name = drawLtv, unchecked_return_type = "SimpleLayout")]
+pub fn draw_ltv(
+    canvas: HtmlCanvasElement,
+    #[wasm_bindgen(unchecked_param_type = "RetentionReport")] report: JsValue,
+) -> WebResult<JsValue> {
+    let r: RetentionReport = cohort_report(report, "retention", "drawLtv")?;
+    draw_on(canvas, "drawLtv", |area| {
+        crate::chart::draw_ltv(area, &r).map(|l| (l.area, l.plot, l.empty))
+    })
+}
+
+/// `drawLifecycle(canvas, report: LifecycleReport): SimpleLayout` — stacked bars,
+/// dormant below zero.
+#[wasm_bindgen(js_name = drawLifecycle, unchecked_return_type = "SimpleLayout")]
+pub fn draw_lifecycle(
+    canvas: HtmlCanvasElement,
+    #[wasm_bindgen(unchecked_param_type = "LifecycleReport")] report: JsValue,
+) -> WebResult<JsValue> {
+    let r: LifecycleReport = cohort_report(report, "lifecycle", "drawLifecycle")?;
+    draw_on(canvas, "drawLifecycle", |area| {
+        crate::chart::draw_lifecycle(area, &r).map(|l| (l.area, l.plot, l.empty))
+    })
+}
+
+/// `drawRepeatGaps(canvas, report: RepurchaseReport): SimpleLayout` — histogram of
+/// days between first and second purchase.
+#[wasm_bindgen(js_name = drawRepeatGaps, unchecked_return_type = "SimpleLayout")]
+pub fn draw_repeat_gaps(
+    canvas: HtmlCanvasElement,
+    #[wasm_bindgen(unchecked_param_type = "RepurchaseReport")] report: JsValue,
+) -> WebResult<JsValue> {
+    let r: RepurchaseReport = cohort_report(report, "repurchase", "drawRepeatGaps")?;
+    draw_on(canvas, "drawRepeatGaps", |area| {
+        crate::chart::draw_gap_histogram(area, &r).map(|l| (l.area, l.plot, l.empty))
+    })
+}
+
+/// `drawRepeatByMonth(canvas, report: RepurchaseReport): SimpleLayout` — repeat
+/// rate by first-purchase month.
+#[wasm_bindgen(js_name = drawRepeatByMonth, unchecked_return_type = "SimpleLayout")]
+pub fn draw_repeat_by_month(
+    canvas: HtmlCanvasElement,
+    #[wasm_bindgen(unchecked_param_type = "RepurchaseReport")] report: JsValue,
+) -> WebResult<JsValue> {
+    let r: RepurchaseReport = cohort_report(report, "repurchase", "drawRepeatByMonth")?;
+    draw_on(canvas, "drawRepeatByMonth", |area| {
+        crate::chart::draw_repeat_by_month(area, &r).map(|l| (l.area, l.plot, l.empty))
     })
 }

@@ -95,8 +95,43 @@ export interface FunnelSpec {
   to?: string | null;
 }
 
+/** An event: a name, or a name with property filters. */
+export type EventSpec = string | FunnelStepSpec;
+
+/** A cohort retention spec. */
+export interface RetentionSpec {
+  analysis: "retention";
+  period?: "day" | "week" | "month";
+  /** null = any event. */
+  start_event?: EventSpec | null;
+  return_event?: EventSpec | null;
+  /** The largest k (default 12). */
+  periods?: number;
+  mode?: "bounded" | "unbounded";
+  measure?: "users" | "revenue";
+}
+
+/** A repeat-purchase spec. */
+export interface RepurchaseSpec {
+  analysis: "repurchase";
+  /** null = guessed from the event names. */
+  purchase_event?: EventSpec | null;
+  /** Default [30, 60, 90]; the first is also the drivers' outcome window. */
+  within_days?: number[];
+  drivers_within_days?: number;
+  /** Driver groups smaller than this are hidden (default 30). */
+  min_group?: number;
+}
+
+/** A lifecycle spec. */
+export interface LifecycleSpec {
+  analysis: "lifecycle";
+  period?: "day" | "week" | "month";
+  event?: EventSpec | null;
+}
+
 /** Any analysis spec. */
-export type Spec = FunnelSpec;
+export type Spec = FunnelSpec | RetentionSpec | RepurchaseSpec | LifecycleSpec;
 
 /** One step of a funnel result. */
 export interface FunnelStep {
@@ -129,8 +164,90 @@ export interface FunnelReport {
   breakdown: FunnelBucket[] | null;
 }
 
+/** One cohort's row. */
+export interface Cohort {
+  start: string;
+  size: number;
+  /** retained[0] = size. */
+  retained: number[];
+  retained_rate: (number | null)[];
+  /** false: the period ends after the data end (a partial count). */
+  complete: boolean[];
+  revenue: number[] | null;
+  revenue_per_user: (number | null)[] | null;
+  cumulative_revenue_per_user: (number | null)[] | null;
+}
+
+/** The average curve over complete cells. */
+export interface RetentionAverage {
+  cohorts: number[];
+  users: number[];
+  retained: number[];
+  rate: (number | null)[];
+  revenue_per_user: (number | null)[] | null;
+  cumulative_revenue_per_user: (number | null)[] | null;
+}
+
+/** A retention result. */
+export interface RetentionReport {
+  analysis: "retention";
+  period: string;
+  mode: string;
+  measure: string;
+  periods: number;
+  start_event: string | null;
+  return_event: string | null;
+  data_end: string | null;
+  cohorts: Cohort[];
+  average: RetentionAverage;
+}
+
+export interface RepeatRate { days: number; eligible: number; repeaters: number; rate: number | null; not_yet_eligible: number; }
+export interface GapBin { from_days: number; to_days: number; users: number; }
+export interface MonthRate { month: string; buyers: number; eligible: number; repeaters: number; rate: number | null; }
+export interface Driver {
+  behaviour: string; event: string; property: string | null; value: string | null;
+  with_users: number; with_rate: number; without_users: number; without_rate: number;
+  lift: number | null; ci_low: number; ci_high: number; p_value: number; sentence: string;
+}
+
+/** A repeat-purchase result. */
+export interface RepurchaseReport {
+  analysis: "repurchase";
+  purchase_event: string;
+  purchase_event_guessed: boolean;
+  buyers: number;
+  repeat_buyers: number;
+  data_end: string | null;
+  rates: RepeatRate[];
+  median_gap_days: number | null;
+  mean_gap_days: number | null;
+  gap_histogram: GapBin[];
+  by_first_month: MonthRate[];
+  outcome_days: number;
+  drivers_within_days: number;
+  min_group: number;
+  drivers: Driver[];
+  hidden_small_groups: number;
+}
+
+export interface LifecyclePeriod {
+  start: string; new: number; returning: number; resurrecting: number;
+  /** Negative or 0. */
+  dormant: number; active: number; complete: boolean;
+}
+
+/** A lifecycle result. */
+export interface LifecycleReport {
+  analysis: "lifecycle";
+  period: string;
+  event: string | null;
+  data_end: string | null;
+  periods: LifecyclePeriod[];
+}
+
 /** Any analysis result. */
-export type Report = FunnelReport;
+export type Report = FunnelReport | RetentionReport | RepurchaseReport | LifecycleReport;
 
 /** A rectangle in CSS pixels of the canvas: x0 <= x < x1, y0 <= y < y1, y down. */
 export interface PixelRect { x0: number; y0: number; x1: number; y1: number; }
@@ -151,6 +268,14 @@ export interface ChartLayout {
   /** The region bars grow in; its bottom is the baseline. */
   plot: PixelRect;
   bars: BarRect[];
+  /** True when there was nothing to draw (an empty-state message was shown). */
+  empty: boolean;
+}
+
+/** Where a cohort chart drew, in CSS pixels. */
+export interface SimpleLayout {
+  area: PixelRect;
+  plot: PixelRect;
   /** True when there was nothing to draw (an empty-state message was shown). */
   empty: boolean;
 }
