@@ -1,0 +1,142 @@
+// The page-test harness shared by every tests/e2e/*.test.mjs: scripts/serve.mjs on a
+// free port, Debian's Chromium driven by playwright-core (never a downloaded browser),
+// a fresh context per test with every request recorded (anything not same-origin
+// fails the run), page errors and dialogs collected, and the helpers the tests use.
+// Importing it registers the hooks. `page`, `pageErrors` and `dialogs` are live
+// bindings, reassigned before each test.
+import { before, after, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const here = dirname(fileURLToPath(import.meta.url));
+export const root = resolve(here, '../..');
+const ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+  '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+export const T = { timeout: 60_000 };
+
+let server;
+let base;
+let browser;
+export let page;
+/** Requests to anything but the page's own origin (data: and blob: are local). */
+export const foreign = [];
+/** Errors thrown in the page or its workers, and alert/confirm dialogs. */
+export let pageErrors = [];
+export let dialogs = [];
+
+before(async () => {
+  server = spawn(process.execPath, [resolve(root, 'scripts/serve.mjs'), '--port', '0'], { cwd: root });
+  base = await new Promise((ok, fail) => {
+    let out = '';
+    server.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/Tidemark: (http:\/\/127\.0\.0\.1:\d+\/)/);
+      if (m) ok(m[1]);
+    });
+    server.stderr.on('data', (d) => process.stderr.write(d));
+    server.on('exit', (code) => fail(new Error(`serve.mjs exited with ${code}`)));
+  });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill();
+  assert.deepEqual(foreign, [], 'the page must request nothing but its own files');
+});
+
+beforeEach(async () => {
+  const context = await browser.newContext({ acceptDownloads: true });
+  page = await context.newPage();
+  pageErrors = [];
+  dialogs = [];
+  const origin = new URL(base).origin;
+  const record = (url) => {
+    const u = new URL(url);
+    if (u.protocol === 'data:' || u.protocol === 'blob:') return;
+    if (u.origin !== origin) foreign.push(url);
+  };
+  context.on('request', (r) => record(r.url()));
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    d.dismiss().catch(() => {});
+  });
+  await page.goto(base);
+  await page.waitForSelector('body[data-ready="true"]');
+});
+
+afterEach(async () => {
+  await page?.context().close();
+  assert.deepEqual(dialogs, [], 'no dialog may open');
+});
+
+// ------------------------------------------------------------------ helpers
+
+export const tid = (id) => `[data-testid="${id}"]`;
+
+export async function loadFile(name, content) {
+  const buffer = Buffer.isBuffer(content) ? content : Buffer.from(content);
+  await page.setInputFiles(tid('file-input'), { name, mimeType: 'text/csv', buffer });
+}
+
+export async function waitLoaded(file) {
+  await page.waitForFunction(
+    (f) => !document.querySelector('[data-testid="loaded"]').hidden &&
+      document.querySelector('[data-testid="s-file"]').textContent === f &&
+      document.querySelector('[data-testid="progress-box"]').hidden,
+    file,
+  );
+}
+
+export async function text(id) {
+  return (await page.textContent(tid(id))).trim();
+}
+
+/** Sets the steps of the funnel builder to these event names. */
+export async function setSteps(events) {
+  while ((await page.locator(`${tid('steps')} > li`).count()) < events.length) {
+    await page.click(tid('add-step'));
+  }
+  while ((await page.locator(`${tid('steps')} > li`).count()) > events.length) {
+    await page.locator(`${tid('steps')} > li .step-remove`).last().click();
+  }
+  for (const [i, ev] of events.entries()) {
+    await page.selectOption(`${tid(`step-${i + 1}`)} .step-event`, ev);
+  }
+}
+
+export async function runFunnel() {
+  await page.click(tid('run-button'));
+  await page.waitForFunction(() => !document.querySelector('[data-testid="results"]').hidden &&
+    !document.querySelector('[data-testid="run-button"]').disabled);
+}
+
+/** The all-users rows of the results table, as raw values. */
+export async function resultRows() {
+  return page.$$eval('[data-testid^="result-step-"]', (rows) =>
+    rows.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.dataset.value)));
+}
+
+export async function canvasInkedPixels() {
+  return page.evaluate(() => {
+    const c = document.querySelector('[data-testid="chart"]');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      const transparent = d[i + 3] === 0;
+      const white = d[i] > 245 && d[i + 1] > 245 && d[i + 2] > 245;
+      if (!transparent && !white) n++;
+    }
+    return { n, total: c.width * c.height };
+  });
+}
+
+export async function download(testid) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(tid(testid))]);
+  return { name: dl.suggestedFilename(), text: await readFile(await dl.path(), 'utf8') };
+}
