@@ -204,9 +204,8 @@ fn streaming_loader_matches_whole_load() {
     assert!(thrown(again).1.contains("finished"));
 }
 
-#[wasm_bindgen_test]
-fn draw_funnel_paints_the_canvas() {
-    let report = engine().run(spec_js(SPEC)).expect("funnel runs");
+/// A 640×360 CSS-pixel canvas attached to the test page's body.
+fn attached_canvas() -> web_sys::HtmlCanvasElement {
     let document = web_sys::window()
         .and_then(|w| w.document())
         .expect("a document");
@@ -223,6 +222,13 @@ fn draw_funnel_paints_the_canvas() {
         .expect("body")
         .append_child(&canvas)
         .expect("attached");
+    canvas
+}
+
+#[wasm_bindgen_test]
+fn draw_funnel_paints_the_canvas() {
+    let report = engine().run(spec_js(SPEC)).expect("funnel runs");
+    let canvas = attached_canvas();
     tidemark::web::chart::draw_funnel(canvas.clone(), report).expect("drawn");
     let (w, h) = (canvas.width(), canvas.height());
     assert!(w >= 640 && h >= 360, "backing store {w}x{h}");
@@ -254,22 +260,7 @@ fn draw_funnel_paints_the_canvas() {
 
 #[wasm_bindgen_test]
 fn cohort_draws_paint_and_refuse_the_wrong_report() {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .expect("a document");
-    let canvas: web_sys::HtmlCanvasElement = document
-        .create_element("canvas")
-        .expect("canvas")
-        .dyn_into()
-        .expect("a canvas element");
-    canvas
-        .set_attribute("style", "width: 640px; height: 360px; display: block")
-        .expect("style");
-    document
-        .body()
-        .expect("body")
-        .append_child(&canvas)
-        .expect("attached");
+    let canvas = attached_canvas();
     use tidemark::web::chart as c;
     let e = engine();
     let retention = e
