@@ -3,6 +3,9 @@
 //! Set `TIDEMARK_CHART_OUT=dir` to also write every rendered SVG to `dir` for a
 //! look in a browser.
 
+mod common;
+
+use common::svg::{save, texts};
 use plotters::prelude::*;
 use tidemark::chart::{ChartError, ChartLayout, draw_funnel, funnel_svg};
 use tidemark::report::{FunnelBucket, FunnelReport, FunnelStep};
@@ -71,32 +74,8 @@ fn render(report: &FunnelReport) -> (String, ChartLayout) {
         layout
     };
     assert_eq!(svg, again, "funnel_svg and draw_funnel draw the same");
-    save(&svg);
+    save("funnel", &svg);
     (svg, layout)
-}
-
-fn save(svg: &str) {
-    if let Some(dir) = std::env::var_os("TIDEMARK_CHART_OUT") {
-        let name = format!("funnel-{:016x}.svg", fxhash(svg));
-        std::fs::write(std::path::Path::new(&dir).join(name), svg).unwrap();
-    }
-}
-
-fn fxhash(s: &str) -> u64 {
-    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-    })
-}
-
-/// The text contents of every `<text>` element.
-fn texts(svg: &str) -> Vec<String> {
-    svg.split("<text")
-        .skip(1)
-        .filter_map(|t| {
-            let body = &t[t.find('>')? + 1..];
-            Some(body[..body.find("</text>")?].trim().to_string())
-        })
-        .collect()
 }
 
 fn rect_count(svg: &str) -> usize {
@@ -291,7 +270,7 @@ fn many_buckets_fold_the_legend() {
             .collect(),
     );
     let svg = funnel_svg(&r, 600, 400).unwrap();
-    save(&svg);
+    save("funnel", &svg);
     let texts = texts(&svg);
     assert!(
         texts

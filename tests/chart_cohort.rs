@@ -5,6 +5,9 @@
 //! Set `TIDEMARK_CHART_OUT=dir` to also write every rendered SVG to `dir` for a
 //! look in a browser.
 
+mod common;
+
+use common::svg::{save, texts};
 use plotters::prelude::*;
 use tidemark::chart::{
     ChartError, LifecycleKind, PixelRect, draw_retention, gap_histogram_svg, lifecycle_svg,
@@ -19,30 +22,6 @@ const W: u32 = 900;
 const H: u32 = 480;
 
 // ---------------------------------------------------------------- helpers
-
-fn save(name: &str, svg: &str) {
-    if let Some(dir) = std::env::var_os("TIDEMARK_CHART_OUT") {
-        let name = format!("{name}-{:016x}.svg", fxhash(svg));
-        std::fs::write(std::path::Path::new(&dir).join(name), svg).unwrap();
-    }
-}
-
-fn fxhash(s: &str) -> u64 {
-    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-    })
-}
-
-/// The text contents of every `<text>` element.
-fn texts(svg: &str) -> Vec<String> {
-    svg.split("<text")
-        .skip(1)
-        .filter_map(|t| {
-            let body = &t[t.find('>')? + 1..];
-            Some(body[..body.find("</text>")?].trim().to_string())
-        })
-        .collect()
-}
 
 fn has_text(svg: &str, want: &str) -> bool {
     texts(svg).iter().any(|t| t == want)

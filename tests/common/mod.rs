@@ -1,0 +1,3 @@
+//! Helpers shared by several integration tests.
+
+pub mod svg;
