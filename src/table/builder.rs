@@ -52,6 +52,29 @@ impl TableBuilder {
         }
     }
 
+    /// Adds one event whose property cells come from `cell(j)` for property column
+    /// `j` (`None` or empty = an empty cell): the loader's path, with no per-row
+    /// allocation.
+    #[inline]
+    pub fn push_with<'a>(
+        &mut self,
+        user: &str,
+        time_ms: i64,
+        event: &str,
+        revenue: Option<f64>,
+        cell: impl Fn(usize) -> Option<&'a str>,
+    ) {
+        self.user.push(self.users.intern(user));
+        self.time.push(time_ms);
+        self.event.push(self.events.intern(event));
+        if let Some(col) = self.revenue.as_mut() {
+            col.push(revenue.unwrap_or(f64::NAN));
+        }
+        for (j, col) in self.properties.iter_mut().enumerate() {
+            col.push(cell(j));
+        }
+    }
+
     /// Number of events pushed so far.
     pub fn len(&self) -> usize {
         self.time.len()
