@@ -75,6 +75,7 @@ function rfm(a, b) {
     if (c.revenue_cents !== d.revenue_cents) {
       out.push(`rfm cell (${c.r},${c.f},${c.m}) revenue cents: tidemark ${c.revenue_cents}, duckdb ${d.revenue_cents}`);
     }
+    if (c.segment !== null && c.segment !== d.segment) out.push(`rfm cell (${c.r},${c.f},${c.m}) segment: tidemark ${c.segment}, duckdb ${d.segment}`);
   }
   for (const c of b.cells) if (!seen.has(key(c))) out.push(`rfm cell (${c.r},${c.f},${c.m}): only in duckdb (${c.users} users)`);
   return out;

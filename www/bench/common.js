@@ -6,7 +6,7 @@
 // Common shapes:
 //   funnel:    {users: [n1..n4], median_seconds: [null, m2..m4], mean_seconds: [null, ..]}
 //   retention: {cohorts: [{start: 'YYYY-MM-DD', size, retained: [k = 0..], complete: [..]}]}
-//   rfm:       {cells: [{r, f, m, users, revenue_cents}]} sorted by (r, f, m)
+//   rfm:       {cells: [{r, f, m, users, revenue_cents, segment}]} sorted by (r, f, m)
 //   repeat:    {days, buyers, eligible, repeaters, median_gap_days}
 
 export const RUNS = 5;
@@ -69,7 +69,7 @@ export const ours = {
   // The RFM report (being built): cells[] {r, f, m, users, revenue}, one per non-empty score triple.
   rfm(report) {
     const cells = (report.cells || []).map((c) => ({
-      r: c.r, f: c.f, m: c.m, users: c.users, revenue_cents: Math.round(c.revenue * 100),
+      r: c.r, f: c.f, m: c.m, users: c.users, revenue_cents: Math.round(c.revenue * 100), segment: c.segment ?? null,
     }));
     cells.sort((a, b) => a.r - b.r || a.f - b.f || a.m - b.m);
     return { cells };
@@ -139,7 +139,7 @@ export const peer = {
   },
   rfm(rows) {
     const cells = rows.map((r) => ({
-      r: num(r.r), f: num(r.f), m: num(r.m), users: num(r.users), revenue_cents: num(r.revenue_cents),
+      r: num(r.r), f: num(r.f), m: num(r.m), users: num(r.users), revenue_cents: num(r.revenue_cents), segment: r.segment,
     }));
     cells.sort((a, b) => a.r - b.r || a.f - b.f || a.m - b.m);
     return { cells };
