@@ -9,9 +9,11 @@ import { SPECS, ANALYSES, timed, ours, isUnknownAnalysis } from './bench/common.
 
 const t0 = performance.now();
 let initMs = 0;
+let readyAt = 0;
 const ready = import('/pkg/tidemark.js').then(async (wasm) => {
   const exports = await wasm.default();
   initMs = performance.now() - t0;
+  readyAt = performance.timeOrigin + performance.now();
   return { wasm, exports };
 });
 
@@ -72,6 +74,7 @@ self.onmessage = async ({ data: { file } }) => {
       rows: summary.rows,
       users: summary.users,
       init_ms: +initMs.toFixed(1),
+      ready_at: readyAt,
       load_auto_ms: +loadMs.toFixed(1),
       timings,
       results,

@@ -28,10 +28,10 @@ export async function start(t0) {
   await conn.query('SET autoinstall_known_extensions = false');
   await conn.query('SET autoload_known_extensions = false');
   const initMs = performance.now() - t0;
-  return { db, conn, initMs };
+  return { db, conn, initMs, readyAt: performance.timeOrigin + performance.now() };
 }
 
-export async function run({ db, conn, initMs }, file) {
+export async function run({ db, conn, initMs, readyAt }, file) {
   const version = plain(await conn.query('SELECT version() AS v'))[0].v;
   const threads = plain(await conn.query("SELECT current_setting('threads') AS t"))[0].t;
 
@@ -74,6 +74,7 @@ export async function run({ db, conn, initMs }, file) {
     users: Number(counts.u),
     auto_detected_types: Object.fromEntries(autoTypes.map((r) => [r.column_name, r.column_type])),
     init_ms: +initMs.toFixed(1),
+    ready_at: readyAt,
     load_auto_ms: +loadAutoMs.toFixed(1),
     load_typed_ms: +loadTypedMs.toFixed(1),
     timings,
