@@ -256,7 +256,8 @@ pub struct Cohort {
 }
 
 /// The average retention curve: per `k`, over the cohorts whose cell `k` is
-/// complete, summed counts and their ratio (a size-weighted average).
+/// complete, summed counts and their ratio (a size-weighted average). Point `k`
+/// rests on `cohorts[k]` cohorts of `users[k]` users, fewer as `k` grows.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct RetentionAverage {
     /// Cohorts with a complete, non-empty cell `k`.
@@ -270,7 +271,9 @@ pub struct RetentionAverage {
     /// Revenue measure: summed revenue / summed sizes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revenue_per_user: Option<Vec<Option<f64>>>,
-    /// Revenue measure: summed cumulative revenue / summed sizes.
+    /// Revenue measure: the historical LTV curve, `Σ_{j<=k} revenue_per_user[j]`
+    /// (each term over the cohorts complete at `j`, so it never decreases while
+    /// revenues are not negative); `null` where `users[k] = 0`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cumulative_revenue_per_user: Option<Vec<Option<f64>>>,
 }

@@ -170,12 +170,10 @@ fn weekly_revenue() -> RetentionReport {
         Some(2.5),
         None,
     ]);
-    r.average.cumulative_revenue_per_user = Some(vec![
-        Some((10_000.0 + 9_600.0) / 1_800.0),
-        Some(14.0),
-        Some(16.5),
-        None,
-    ]);
+    // The LTV curve: the running sum of those (the engine's definition).
+    let k0 = (10_000.0 + 9_600.0) / 1_800.0;
+    r.average.cumulative_revenue_per_user =
+        Some(vec![Some(k0), Some(k0 + 4.0), Some(k0 + 6.5), None]);
     r
 }
 
@@ -444,6 +442,9 @@ fn retention_curve_plots_the_average() {
     }
     let p = &layout.points[1];
     assert_eq!(layout.point_near(p.x + 2, p.y - 1, 6).unwrap().period, 1);
+    // Point k rests on the cohorts complete at k: 2, 1, 1.
+    let behind: Vec<Option<u64>> = layout.points.iter().map(|p| p.cohorts_behind).collect();
+    assert_eq!(behind, vec![Some(2), Some(1), Some(1)]);
 }
 
 #[test]
@@ -484,11 +485,40 @@ fn ltv_curves_per_cohort_with_a_bold_average() {
     assert_texts(
         &svg,
         &[
-            "14.0",
-            "16.5",
+            "10.9",
+            "14.9",
+            "17.4",
             "Each cohort",
             "period not over yet (partial)",
         ],
+    );
+    // Each average point says how many cohorts it rests on; cohort points do not.
+    let behind: Vec<(Option<usize>, Option<u64>)> = layout
+        .points
+        .iter()
+        .map(|p| (p.cohort, p.cohorts_behind))
+        .filter(|(c, _)| c.is_none() || c == &Some(0))
+        .collect();
+    assert_eq!(
+        behind,
+        vec![
+            (Some(0), None),
+            (Some(0), None),
+            (Some(0), None),
+            (Some(0), None),
+            (None, Some(2)),
+            (None, Some(1)),
+            (None, Some(1)),
+        ]
+    );
+    // … and the chart writes those counts under the period numbers, and says so.
+    let found = texts(&svg);
+    let at = found.iter().position(|t| t == "3").unwrap();
+    assert_eq!(found[at + 1..at + 5], ["2", "1", "1", "0"]);
+    assert!(
+        found
+            .iter()
+            .any(|t| t.ends_with("under each k the cohorts averaged"))
     );
     // Hollow points are white-filled circles.
     assert!(svg.contains("<circle") && svg.contains("fill=\"#FFFFFF\""));
