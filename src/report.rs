@@ -44,6 +44,12 @@ pub struct Summary {
     pub first_time: Option<String>,
     /// Last event time (ISO 8601, UTC), `null` when empty.
     pub last_time: Option<String>,
+    /// Total revenue: the sum of the revenue column over every loaded row whose
+    /// cell holds a number, whatever its event (skipped rows add nothing); `null`
+    /// without a revenue column.
+    pub revenue_total: Option<f64>,
+    /// Loaded rows whose revenue cell holds a number (0 without a revenue column).
+    pub revenue_rows: u64,
 }
 
 /// One column in the summary.
@@ -141,6 +147,8 @@ impl Summary {
                 .collect(),
             first_time: range.map(|(a, _)| iso_utc(a)),
             last_time: range.map(|(_, b)| iso_utc(b)),
+            revenue_total: table.revenue_total().map(|(total, _)| total),
+            revenue_rows: table.revenue_total().map_or(0, |(_, rows)| rows),
         }
     }
 }

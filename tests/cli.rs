@@ -70,6 +70,32 @@ fn inspect_cdnow() {
     assert_eq!(v["columns"][3]["role"], "revenue");
     assert_eq!(v["events"][0]["name"], "purchase");
     assert_eq!(v["first_time"], "1997-01-01T00:00:00Z");
+    // Total revenue, against the amount column summed here.
+    let text = std::fs::read_to_string(data("cdnow_sample.csv")).expect("read");
+    let want: f64 = text
+        .lines()
+        .skip(1)
+        .map(|l| l.rsplit(',').next().unwrap().parse::<f64>().unwrap())
+        .sum();
+    let got = v["revenue_total"].as_f64().expect("a number");
+    assert!((got - want).abs() < 1e-6, "{got} vs {want}");
+    assert_eq!(v["revenue_rows"], 6919);
+}
+
+#[test]
+fn inspect_revenue_total_counts_numbers_only_and_is_null_without_a_column() {
+    let f = temp_file(
+        "revenue.csv",
+        b"user,time,event,amount\na,2024-01-01,view,\na,2024-01-02,buy,12.5\nb,2024-01-03,buy,\"1,000.25\"\n,2024-01-04,buy,99\n",
+    );
+    let path = f.to_str().expect("utf-8 path");
+    let v = json(&tidemark(&["inspect", path]));
+    // The empty cell adds nothing; the row without a user is skipped, not summed.
+    assert_eq!(v["revenue_total"], 1012.75);
+    assert_eq!(v["revenue_rows"], 2);
+    let v = json(&tidemark(&["inspect", path, "--roles", "revenue="]));
+    assert_eq!(v["revenue_total"], serde_json::Value::Null);
+    assert_eq!(v["revenue_rows"], 0);
 }
 
 #[test]

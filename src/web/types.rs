@@ -64,6 +64,10 @@ export interface Summary {
   /** ISO 8601 UTC, null when empty. */
   first_time: string | null;
   last_time: string | null;
+  /** Sum of the revenue column over every loaded row holding a number; null without a revenue column. */
+  revenue_total: number | null;
+  /** Loaded rows whose revenue cell holds a number (0 without a revenue column). */
+  revenue_rows: number;
 }
 
 /** A duration: seconds, or text with one unit s, m, h, d or w (e.g. "7d"). */
