@@ -322,8 +322,8 @@ fn average(cohorts: &[Cohort], revenue: bool) -> RetentionAverage {
     // over the cohorts complete at j (undefined when some j has no such cohort).
     let ltv = |k: usize| -> Option<f64> {
         let mut total = 0.0;
-        for j in 0..=k {
-            total += ratio(sum_rev(j), users[j])?;
+        for (j, &base) in users.iter().enumerate().take(k + 1) {
+            total += ratio(sum_rev(j), base)?;
         }
         Some(total)
     };

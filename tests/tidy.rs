@@ -169,7 +169,11 @@ fn the_page_has_no_html_sinks_and_no_remote_urls() {
     assert!(files.len() >= 5, "expected the page's scripts under www/");
     for path in files {
         let text = std::fs::read_to_string(&path).expect("utf-8 page file");
-        let rel = path.strip_prefix(root()).expect("under root").display().to_string();
+        let rel = path
+            .strip_prefix(root())
+            .expect("under root")
+            .display()
+            .to_string();
         for sink in [
             "innerHTML",
             "outerHTML",
@@ -181,7 +185,10 @@ fn the_page_has_no_html_sinks_and_no_remote_urls() {
             assert!(!text.contains(sink), "{rel} uses {sink}");
         }
         for scheme in ["http://", "https://", "//cdn", "ws://", "wss://"] {
-            assert!(!text.contains(scheme), "{rel} names a remote URL ({scheme})");
+            assert!(
+                !text.contains(scheme),
+                "{rel} names a remote URL ({scheme})"
+            );
         }
     }
 }

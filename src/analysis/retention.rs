@@ -213,13 +213,13 @@ fn average(cohorts: &[Cohort], revenue: bool) -> RetentionAverage {
     };
     let mut rev = vec![0.0; len];
     for c in cohorts.iter().filter(|c| c.size > 0) {
-        for k in 0..c.retained.len() {
+        for (k, &retained) in c.retained.iter().enumerate() {
             if !c.complete.get(k).copied().unwrap_or(false) {
                 continue;
             }
             avg.cohorts[k] += 1;
             avg.users[k] += c.size;
-            avg.retained[k] += c.retained[k];
+            avg.retained[k] += retained;
             rev[k] += c
                 .revenue
                 .as_ref()
