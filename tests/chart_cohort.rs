@@ -821,3 +821,57 @@ fn demo_reports_draw() {
         }
     }
 }
+
+#[test]
+fn report_svgs_draw_the_charts_chart_names_promise() {
+    use tidemark::analysis::run;
+    use tidemark::chart::svgs::{chart_names, report_svgs};
+    use tidemark::spec::Spec;
+    let csv = tidemark::demo::demo_csv();
+    let mut loader = tidemark::Loader::new("demo.csv", tidemark::LoadOptions::default()).unwrap();
+    loader.push(csv.as_bytes()).unwrap();
+    let table = loader.finish().unwrap();
+    for (json, want) in [
+        (
+            r#"{"analysis":"funnel","steps":[{"event":"page_view"},{"event":"purchase"}]}"#,
+            &["funnel"][..],
+        ),
+        (
+            r#"{"analysis":"retention","period":"week"}"#,
+            &["heatmap", "curve"][..],
+        ),
+        (
+            r#"{"analysis":"retention","period":"month","measure":"revenue"}"#,
+            &["heatmap", "curve", "ltv"][..],
+        ),
+        (
+            r#"{"analysis":"repurchase"}"#,
+            &["gaps", "by-month", "rates"][..],
+        ),
+        (r#"{"analysis":"lifecycle"}"#, &["lifecycle"][..]),
+    ] {
+        let spec = Spec::from_json(json).unwrap();
+        assert_eq!(chart_names(&spec), want, "{json}");
+        let report = run(&table, &spec).unwrap();
+        let svgs = report_svgs(&report, W, H).unwrap();
+        let names: Vec<&str> = svgs.iter().map(|s| s.name).collect();
+        assert_eq!(names, want, "{json}");
+        for s in &svgs {
+            assert!(s.svg.starts_with("<svg"), "{}", s.name);
+        }
+    }
+    // A week heatmap of the demo's ~26 cohorts grows taller to show every row.
+    let spec = Spec::from_json(r#"{"analysis":"retention","period":"week"}"#).unwrap();
+    let report = run(&table, &spec).unwrap();
+    let heatmap = &report_svgs(&report, W, H).unwrap()[0].svg;
+    assert!(
+        !texts(heatmap)
+            .iter()
+            .any(|t| t.starts_with("Showing the latest"))
+    );
+    let clv = Spec::from_json(
+        r#"{"analysis":"clv","unit":"week","calibration_end":"2024-01-01","horizon":4}"#,
+    )
+    .unwrap();
+    assert!(chart_names(&clv).is_empty());
+}

@@ -21,6 +21,7 @@ pub mod ltv;
 pub mod repurchase;
 pub mod retention;
 pub mod style;
+pub mod svgs;
 pub mod tips;
 
 use std::fmt;
