@@ -75,7 +75,7 @@ pub fn draw_ltv<DB: DrawingBackend>(
     }
     let mut legend = vec![
         (
-            "Average: per-period revenue per user over complete cohorts, summed".to_string(),
+            "Average (sum of per-period averages)".to_string(),
             Swatch::Line(TEXT, 3),
         ),
         ("Each cohort".to_string(), Swatch::Line(BAR, 1)),
