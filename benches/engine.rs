@@ -1,5 +1,5 @@
 //! Criterion benchmarks of the engine on the shared synthetic event log
-//! (`../shared/bench/gen_events.py`, seed 42). `scripts/bench` generates the files
+//! (`benches/data/gen_events.py`, seed 42). `scripts/bench` generates the files
 //! into `target/bench/` and runs this; results go to BENCHMARKS.md by hand, with the
 //! machine and the date.
 //!

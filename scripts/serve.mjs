@@ -2,9 +2,12 @@
 // Serves the page on localhost, with no dependencies:
 //   node scripts/serve.mjs [--port 8080] [--root .]
 // www/ at /, pkg/ at /pkg/. Binds 127.0.0.1 only. --port 0 picks a free port.
+// /vendor/… serves DuckDB-WASM and its ES module dependencies for the browser
+// benchmark (www/bench.html?engine=duckdb), only when scripts/bench-browser has
+// installed them into benches/browser/node_modules; otherwise those paths are 404.
 // Prints "Tidemark: http://127.0.0.1:PORT/" once listening.
 import { createServer } from 'node:http';
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolve, join, extname, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,10 +56,21 @@ try {
   process.exit(2);
 }
 
+const BENCH_MODULES = join(args.root, 'benches', 'browser', 'node_modules');
+const VENDOR = [
+  ['/vendor/duckdb/', join(BENCH_MODULES, '@duckdb', 'duckdb-wasm', 'dist')],
+  ['/vendor/arrow/', join(BENCH_MODULES, 'apache-arrow')],
+  ['/vendor/flatbuffers/', join(BENCH_MODULES, 'flatbuffers')],
+  ['/vendor/tslib/', join(BENCH_MODULES, 'tslib')],
+].filter(([, dir]) => existsSync(dir));
 const MOUNTS = [
   ['/pkg/', join(args.root, 'pkg')],
+  ...VENDOR,
   ['/', join(args.root, 'www')],
 ];
+// DuckDB's worker gets no CSP from the page that starts it: this one keeps it on
+// this origin too (its wasm is compiled from a same-origin fetch).
+const VENDOR_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
 
 /** Maps a URL path to a file under one of the mounts, refusing anything outside. */
 function fileFor(urlPath) {
@@ -101,6 +115,7 @@ const server = createServer(async (req, res) => {
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     'Cross-Origin-Opener-Policy': 'same-origin',
+    ...(url.pathname.startsWith('/vendor/') ? { 'Content-Security-Policy': VENDOR_CSP } : {}),
   });
   if (req.method === 'HEAD') return res.end();
   createReadStream(file).on('error', () => res.destroy()).pipe(res);

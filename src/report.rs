@@ -50,6 +50,9 @@ pub struct Summary {
     pub revenue_total: Option<f64>,
     /// Loaded rows whose revenue cell holds a number (0 without a revenue column).
     pub revenue_rows: u64,
+    /// Bytes the loaded table holds in memory (columns, dictionaries, per-user
+    /// order): divided by `rows`, the memory per event.
+    pub table_bytes: u64,
 }
 
 /// One column in the summary.
@@ -149,6 +152,7 @@ impl Summary {
             last_time: range.map(|(_, b)| iso_utc(b)),
             revenue_total: table.revenue_total().map(|(total, _)| total),
             revenue_rows: table.revenue_total().map_or(0, |(_, rows)| rows),
+            table_bytes: table.heap_bytes() as u64,
         }
     }
 }

@@ -1,78 +1,88 @@
-// Benchmark worker: times wasm start-up, the streaming load of a File through
-// CsvLoader (1 MiB pushes), and the funnel of the shared bench README.
+// Benchmark worker for our engine (www/bench.html?engine=tidemark): times wasm
+// start-up, the streaming load of a File through CsvLoader (1 MiB pushes, type and
+// role detection included), then each analysis of bench/common.js RUNS times on
+// the loaded table, and reports the timings, the results in the common shape and
+// the wasm linear memory.
 // The handler is installed synchronously: a message that arrived while a top-level
 // await was pending would otherwise be dropped.
+import { SPECS, ANALYSES, timed, ours, isUnknownAnalysis } from './bench/common.js';
+
 const t0 = performance.now();
 let initMs = 0;
+let readyAt = 0;
 const ready = import('/pkg/tidemark.js').then(async (wasm) => {
   const exports = await wasm.default();
   initMs = performance.now() - t0;
+  readyAt = performance.timeOrigin + performance.now();
   return { wasm, exports };
 });
 
-const SPEC = {
-  analysis: 'funnel',
-  steps: [{ event: 'page_view' }, { event: 'product_view' }, { event: 'add_to_cart' }, { event: 'purchase' }],
-  window: '7d',
-  mode: 'ordered',
-};
 const CHUNK = 1 << 20;
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+async function load(wasm, file) {
+  const loader = new wasm.CsvLoader(file.name, {});
+  const reader = file.stream().getReader();
+  let pending = [];
+  let pendingBytes = 0;
+  const flush = () => {
+    if (!pendingBytes) return;
+    const buf = new Uint8Array(pendingBytes);
+    let at = 0;
+    for (const p of pending) { buf.set(p, at); at += p.length; }
+    loader.push(buf);
+    pending = [];
+    pendingBytes = 0;
+  };
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    pending.push(value);
+    pendingBytes += value.length;
+    if (pendingBytes >= CHUNK) flush();
+  }
+  flush();
+  return loader.finish();
 }
 
 self.onmessage = async ({ data: { file } }) => {
   try {
     const { wasm, exports } = await ready;
     const t1 = performance.now();
-    const loader = new wasm.CsvLoader(file.name, {});
-    const reader = file.stream().getReader();
-    let pending = [];
-    let pendingBytes = 0;
-    const flush = () => {
-      if (!pendingBytes) return;
-      const buf = new Uint8Array(pendingBytes);
-      let at = 0;
-      for (const p of pending) { buf.set(p, at); at += p.length; }
-      loader.push(buf);
-      pending = [];
-      pendingBytes = 0;
-    };
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      pending.push(value);
-      pendingBytes += value.length;
-      if (pendingBytes >= CHUNK) flush();
-    }
-    flush();
-    const engine = loader.finish();
+    const engine = await load(wasm, file);
     const loadMs = performance.now() - t1;
     const summary = engine.summary();
-    const times = [];
-    let report;
-    for (let i = 0; i < 5; i++) {
-      const t = performance.now();
-      report = engine.run(SPEC);
-      times.push(performance.now() - t);
+    const memoryAfterLoad = exports.memory.buffer.byteLength;
+    const timings = {};
+    const results = {};
+    const unavailable = {};
+    for (const name of ANALYSES) {
+      try {
+        const t = await timed(() => engine.run(SPECS[name]));
+        timings[name] = t;
+        results[name] = ours[name](t.value);
+        delete t.value;
+      } catch (e) {
+        const message = String((e && e.message) || e);
+        if (!isUnknownAnalysis(message, SPECS[name].analysis)) throw e;
+        unavailable[name] = message;
+      }
     }
     self.postMessage({
+      engine: 'tidemark',
       file: file.name,
       bytes: file.size,
       rows: summary.rows,
       users: summary.users,
-      init_ms: Math.round(initMs),
-      load_ms: Math.round(loadMs),
-      load_mb_per_s: +(file.size / 1e6 / (loadMs / 1000)).toFixed(1),
-      load_rows_per_s: Math.round(summary.rows / (loadMs / 1000)),
-      funnel_ms_median_of_5: +median(times).toFixed(1),
-      funnel_steps: report.steps.map((s) => s.users),
-      wasm_memory_mb: Math.round(exports.memory.buffer.byteLength / 1e6),
+      init_ms: +initMs.toFixed(1),
+      ready_at: readyAt,
+      load_auto_ms: +loadMs.toFixed(1),
+      timings,
+      results,
+      unavailable,
+      wasm_memory_after_load_bytes: memoryAfterLoad,
+      wasm_memory_bytes: exports.memory.buffer.byteLength,
     });
   } catch (e) {
-    self.postMessage({ error: String(e && e.message || e) });
+    self.postMessage({ error: String((e && e.message) || e) });
   }
 };

@@ -1,19 +1,41 @@
-// The browser benchmark page: hands the picked file to bench-worker.js and shows
-// the timings it reports as JSON (read by tests/e2e/bench.mjs).
+// The browser benchmark page: one engine per page load, chosen by the query
+// (bench.html?engine=tidemark, the default, or ?engine=duckdb), started as soon as
+// the page loads; the picked file is handed to it and the page shows the JSON it
+// reports (read by benches/browser/run.mjs).
 const out = document.getElementById('out');
-const worker = new Worker('bench-worker.js', { type: 'module' });
-worker.onmessage = ({ data }) => {
+const engine = new URLSearchParams(location.search).get('engine') || 'tidemark';
+document.getElementById('engine').textContent = engine;
+
+// Start-up as the page sees it, the same for both engines: from starting the engine
+// (spawning our worker; importing DuckDB's module, which spawns its worker) to ready.
+const now = () => performance.timeOrigin + performance.now();
+const started = now();
+const show = (data) => {
+  if (data.ready_at) data.startup_ms = +(data.ready_at - started).toFixed(1);
   out.textContent = JSON.stringify(data, null, 2);
   out.dataset.done = data.error ? 'error' : 'yes';
 };
-worker.onerror = (e) => {
-  out.textContent = `worker error: ${e.message}`;
-  out.dataset.done = 'error';
-};
+const fail = (e) => show({ error: String((e && e.message) || e) });
+
+let runFile;
+if (engine === 'tidemark') {
+  const worker = new Worker('bench-worker.js', { type: 'module' });
+  worker.onmessage = ({ data }) => show(data);
+  worker.onerror = (e) => fail(`worker error: ${e.message}`);
+  runFile = (file) => worker.postMessage({ file });
+} else if (engine === 'duckdb') {
+  const t0 = performance.now();
+  const duck = import('./bench/duckdb.js').then(async (m) => ({ m, ctx: await m.start(t0) }));
+  duck.catch(fail);
+  runFile = (file) => duck.then(({ m, ctx }) => m.run(ctx, file)).then(show, fail);
+} else {
+  fail(`unknown engine ${engine}: use ?engine=tidemark or ?engine=duckdb`);
+}
+
 document.getElementById('file').addEventListener('change', (e) => {
   const file = e.target.files[0];
-  if (!file) return;
-  out.textContent = `loading ${file.name} (${file.size} bytes)…`;
+  if (!file || !runFile) return;
+  out.textContent = `loading ${file.name} (${file.size} bytes) into ${engine}…`;
   delete out.dataset.done;
-  worker.postMessage({ file });
+  runFile(file);
 });

@@ -81,6 +81,13 @@ impl TimeParser {
     /// Epoch milliseconds (UTC) of `text`, or `None` when it is not a timestamp
     /// (or names a local time that does not exist in the zone).
     pub fn parse(&mut self, text: &str) -> Option<i64> {
+        if let Some((local, utc)) = iso_fast(text.as_bytes()) {
+            return if utc || self.tz == Tz::UTC {
+                Some(local)
+            } else {
+                self.in_zone(local)
+            };
+        }
         let (fields, _) = split(text.trim().as_bytes(), self.order)?;
         let local = local_millis(&fields)?;
         match fields.offset {
@@ -241,6 +248,50 @@ fn local_millis(f: &Fields) -> Option<i64> {
         + f.minute as i64 * 60
         + f.second.min(59) as i64;
     Some(secs * 1000 + f.millis as i64)
+}
+
+/// The fast path for the most common export format, `YYYY-MM-DDTHH:MM:SS` (or a
+/// space for the `T`) with an optional `Z`: the local milliseconds and whether it
+/// was UTC. `None` for anything else, including out-of-range values, which then go
+/// through the general parser (so the fast path can only agree with it; a property
+/// test checks that). Timestamps were 14% of a native load before it.
+#[inline]
+fn iso_fast(b: &[u8]) -> Option<(i64, bool)> {
+    let utc = match b.len() {
+        19 => false,
+        20 if b[19] == b'Z' => true,
+        _ => return None,
+    };
+    if b[4] != b'-'
+        || b[7] != b'-'
+        || !matches!(b[10], b'T' | b' ')
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let num = |at: usize, n: usize| -> Option<u32> {
+        b[at..at + n].iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    let (year, month, day) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
+    let (hour, minute, second) = (num(11, 2)?, num(14, 2)?, num(17, 2)?);
+    let year = year as i32;
+    if !(1..=12).contains(&month)
+        || day == 0
+        || day > days_in_month(year, month)
+        || hour > 23
+        || minute > 59
+        || second > 59
+    {
+        return None;
+    }
+    let secs = days_from_civil(year, month, day) * 86_400
+        + i64::from(hour) * 3600
+        + i64::from(minute) * 60
+        + i64::from(second);
+    Some((secs * 1000, utc))
 }
 
 /// Reads `min..=max` ASCII digits at the start of `b`: the value and the rest.
@@ -481,6 +532,32 @@ fn offset_digits<'a>(b: &'a [u8], f: &mut Fields) -> Option<&'a [u8]> {
 
 #[cfg(test)]
 mod tests {
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// Whenever the ISO fast path answers, the general parser gives the same
+        /// instant, in UTC and in a zone with daylight saving.
+        #[test]
+        fn iso_fast_path_agrees_with_the_general_parser(
+            y in 1i32..=9999, mo in 0u32..=13, d in 0u32..=32, h in 0u32..=25, mi in 0u32..=61,
+            se in 0u32..=61, sep in proptest::bool::ANY, z in proptest::bool::ANY, berlin in proptest::bool::ANY,
+        ) {
+            let text = format!("{y:04}-{mo:02}-{d:02}{}{h:02}:{mi:02}:{se:02}{}", if sep { 'T' } else { ' ' }, if z { "Z" } else { "" });
+            let tz: Tz = if berlin { "Europe/Berlin".parse().expect("zone") } else { Tz::UTC };
+            let mut p = TimeParser::new(tz, DateOrder::MonthFirst);
+            let got = p.parse(&text);
+            if iso_fast(text.as_bytes()).is_some() {
+                let (fields, _) = split(text.as_bytes(), DateOrder::MonthFirst).expect("general parser reads it");
+                let local = local_millis(&fields).expect("valid");
+                let want = match fields.offset {
+                    Some(off) => Some(local - off as i64 * 1000),
+                    None if tz == Tz::UTC => Some(local),
+                    None => TimeParser::new(tz, DateOrder::MonthFirst).in_zone(local),
+                };
+                proptest::prop_assert_eq!(got, want, "{}", text);
+            }
+        }
+    }
+
     use super::*;
 
     fn utc(text: &str) -> Option<String> {

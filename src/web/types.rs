@@ -68,6 +68,8 @@ export interface Summary {
   revenue_total: number | null;
   /** Loaded rows whose revenue cell holds a number (0 without a revenue column). */
   revenue_rows: number;
+  /** Bytes the loaded table holds in memory (columns, dictionaries, per-user order). */
+  table_bytes: number;
 }
 
 /** A duration: seconds, or text with one unit s, m, h, d or w (e.g. "7d"). */

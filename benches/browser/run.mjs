@@ -1,0 +1,219 @@
+// The side-by-side browser benchmark: Tidemark vs DuckDB-WASM on the same file, in
+// Debian's headless Chromium (playwright-core; never downloads a browser). Usually
+// started by scripts/bench-browser, which installs this directory's npm packages
+// and builds pkg/ first:
+//   node benches/browser/run.mjs [100k|1m|10m|path/to/file.csv]
+// For a size tag it generates target/bench/events_<tag>.csv if missing
+// (benches/data/gen_events.py --seed 42). Then, for each engine, RUNS (3) fresh
+// browsers each load www/bench.html?engine=<engine>, pick the file and wait for the
+// page's JSON; the renderer's peak RSS (VmHWM) is read from /proc. Prints the
+// side-by-side markdown table (medians of the browsers) and writes all runs to
+// target/bench/browser_<name>.json.
+// Exits non-zero, printing the differing numbers, when our results differ from
+// DuckDB's or either differs from the seed-42 reference figures, or when the page
+// requested anything outside its own origin.
+//   env: RUNS=3, ENGINES=tidemark,duckdb
+import { chromium } from 'playwright-core';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, statSync } from 'node:fs';
+import { resolve, dirname, basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { compareEngines, compareReference } from './compare.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const SIZES = { '100k': 100_000, '1m': 1_000_000, '10m': 10_000_000 };
+const arg = process.argv[2] || '1m';
+const runs = Number(process.env.RUNS || 3);
+const engines = (process.env.ENGINES || 'tidemark,duckdb').split(',');
+const ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+  '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const say = (...a) => console.error('[bench-browser]', ...a);
+
+// ---------------------------------------------------------------- the file
+
+let file;
+let seed42 = false;
+if (SIZES[arg]) {
+  file = resolve(root, `target/bench/events_${arg}.csv`);
+  seed42 = true;
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    say(`generating ${file} (python3 benches/data/gen_events.py --rows ${SIZES[arg]} --seed 42)`);
+    const g = spawnSync('python3', [resolve(root, 'benches/data/gen_events.py'), '--rows', String(SIZES[arg]),
+      '--seed', '42', file + '.part'], { stdio: 'inherit' });
+    if (g.status !== 0) throw new Error('the generator failed');
+    spawnSync('mv', [file + '.part', file]);
+  }
+} else {
+  file = resolve(arg);
+  if (!existsSync(file)) throw new Error(`no such file: ${file} (or give 100k, 1m or 10m)`);
+}
+const name = SIZES[arg] ? arg : basename(file).replace(/\.[^.]*$/, '');
+const bytes = statSync(file).size;
+if (!existsSync(resolve(root, 'pkg/tidemark_bg.wasm'))) throw new Error('pkg/ is missing: run scripts/build-wasm');
+if (engines.includes('duckdb') && !existsSync(resolve(root, 'benches/browser/node_modules/@duckdb/duckdb-wasm/dist'))) {
+  throw new Error('DuckDB-WASM is not installed: run scripts/bench-browser (it runs npm ci in benches/browser)');
+}
+
+// ---------------------------------------------------------------- /proc
+
+/** Peak RSS (VmHWM, KiB) of the renderer processes descending from `pid`: the max. */
+function rendererPeakKiB(pid) {
+  const parent = new Map();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parent.set(Number(d), ppid);
+    } catch { /* gone */ }
+  }
+  const descends = (p) => {
+    for (let q = p, i = 0; q && i < 64; q = parent.get(q), i++) if (q === pid) return true;
+    return false;
+  };
+  let peak = 0;
+  for (const p of parent.keys()) {
+    if (p === pid || !descends(p)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8');
+      if (!cmd.includes('--type=renderer')) continue;
+      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
+      if (m) peak = Math.max(peak, Number(m[1]));
+    } catch { /* gone */ }
+  }
+  return peak;
+}
+
+// ---------------------------------------------------------------- runs
+
+const server = spawn('node', [resolve(root, 'scripts/serve.mjs'), '--port', '0'], { cwd: root });
+const url = await new Promise((ok, fail) => {
+  server.stdout.on('data', (d) => {
+    const m = String(d).match(/http:\/\/127\.0\.0\.1:\d+\//);
+    if (m) ok(m[0]);
+  });
+  server.on('exit', (c) => fail(new Error(`server exited ${c}`)));
+});
+const origin = new URL(url).origin;
+
+async function once(engine, i) {
+  const server = await chromium.launchServer({ executablePath: '/usr/bin/chromium', args: ARGS });
+  const pid = server.process().pid;
+  const browser = await chromium.connect(server.wsEndpoint());
+  const foreign = [];
+  try {
+    const context = await browser.newContext();
+    // Nothing may leave the origin (DuckDB must not fetch a CDN bundle or an extension).
+    await context.route('**/*', (route) => {
+      const u = route.request().url();
+      if (new URL(u).origin === origin || u.startsWith('blob:') || u.startsWith('data:')) return route.continue();
+      foreign.push(u);
+      return route.abort();
+    });
+    const page = await context.newPage();
+    const console_ = [];
+    page.on('console', (m) => { if (m.type() === 'error') console_.push(m.text()); });
+    page.on('pageerror', (e) => console_.push(String(e)));
+    await page.goto(`${url}bench.html?engine=${engine}`);
+    await page.setInputFiles('[data-testid=bench-file]', file);
+    await page.waitForSelector('[data-testid=bench-out][data-done]', { timeout: 3_600_000 });
+    const r = JSON.parse(await page.textContent('[data-testid=bench-out]'));
+    r.renderer_peak_kib = rendererPeakKiB(pid);
+    r.foreign_requests = foreign;
+    if (r.error) throw new Error(`${engine} run ${i + 1}: ${r.error}\n${console_.join('\n')}`);
+    return r;
+  } finally {
+    await browser.close().catch(() => {});
+    await server.close();
+  }
+}
+
+const all = {};
+try {
+  for (const engine of engines) {
+    all[engine] = [];
+    for (let i = 0; i < runs; i++) {
+      const r = await once(engine, i);
+      const t = Object.entries(r.timings).map(([k, v]) => `${k} ${v.ms} ms`).join(', ');
+      say(`${engine} run ${i + 1}: start-up ${r.startup_ms} ms, load ${r.load_auto_ms} ms` +
+        `${r.load_typed_ms ? ` (typed ${r.load_typed_ms} ms)` : ''}, ${t}, renderer peak ${(r.renderer_peak_kib / 1024).toFixed(0)} MiB`);
+      all[engine].push(r);
+    }
+  }
+} finally {
+  server.kill();
+}
+
+// ---------------------------------------------------------------- checks
+
+const problems = [];
+for (const engine of engines) {
+  const rs = all[engine];
+  for (const r of rs) if (r.foreign_requests.length) problems.push(`${engine} requested outside the origin: ${r.foreign_requests.join(', ')}`);
+  for (let i = 1; i < rs.length; i++) {
+    if (JSON.stringify(rs[i].results) !== JSON.stringify(rs[0].results)) problems.push(`${engine}: results differ between browser runs 1 and ${i + 1}`);
+  }
+  if (seed42) problems.push(...compareReference(engine, rs[0], rs[0].rows));
+}
+let diffs = null;
+if (all.tidemark && all.duckdb) {
+  const a = all.tidemark[0];
+  const b = all.duckdb[0];
+  if (a.rows !== b.rows || a.users !== b.users) problems.push(`rows/users: tidemark ${a.rows}/${a.users}, duckdb ${b.rows}/${b.users}`);
+  diffs = compareEngines(a, b);
+  for (const [k, d] of Object.entries(diffs)) {
+    if (d === null) say(`${k}: not compared (${a.unavailable[k] || b.unavailable[k] || 'missing'})`);
+    else if (d.length) problems.push(...d.slice(0, 40), ...(d.length > 40 ? [`… ${d.length - 40} more ${k} differences`] : []));
+    else say(`${k}: tidemark = duckdb`);
+  }
+}
+
+// ---------------------------------------------------------------- table
+
+const med = (engine, f) => {
+  if (!all[engine]) return null;
+  const xs = all[engine].map(f).filter((x) => typeof x === 'number');
+  return xs.length ? median(xs) : null;
+};
+const ms = (x) => (x === null ? 'n/a' : x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x >= 100 ? x.toFixed(0) : x.toFixed(1)} ms`);
+const mib = (kib) => (kib === null ? 'n/a' : `${(kib / 1024).toFixed(0)} MiB`);
+const first = (engine) => all[engine] && all[engine][0];
+const rows = (first('tidemark') || first('duckdb')).rows;
+const duck = first('duckdb');
+const duckName = duck ? `DuckDB-WASM ${duck.duckdb_version} (${duck.bundle}, ${duck.threads} thread${duck.threads === 1 ? '' : 's'})` : 'DuckDB-WASM';
+const ratio = (a, b) => (a && b ? `${(b / a).toFixed(1)}×` : '');
+const line = (label, a, b, fmt = ms) => `| ${label} | ${fmt(a)} | ${fmt(b)} | ${ratio(a, b)} |`;
+const timing = (engine, k) => med(engine, (r) => (r.timings[k] ? r.timings[k].ms : null));
+const na = (engine, k) => (all[engine] && all[engine][0].unavailable[k] ? 'n/a (not in this build)' : null);
+const cell = (engine, k) => na(engine, k) || ms(timing(engine, k));
+const table = [
+  `| ${name}: ${rows.toLocaleString('en')} events (${(bytes / 2 ** 20).toFixed(1)} MiB), median of ${runs} browsers | Tidemark | ${duckName} | DuckDB / Tidemark |`,
+  '|---|---|---|---|',
+  line('start-up (page: start the engine → ready; wasm compile + init)', med('tidemark', (r) => r.startup_ms), med('duckdb', (r) => r.startup_ms)),
+  line('load the File, types auto-detected', med('tidemark', (r) => r.load_auto_ms), med('duckdb', (r) => r.load_auto_ms)),
+  `| load the File, typed columns | — | ${ms(med('duckdb', (r) => r.load_typed_ms))} | |`,
+  ...[['funnel', '4-step ordered funnel, 7 d'], ['retention', 'weekly retention, 12 weeks (bounded)'],
+    ['rfm', 'RFM (purchase)'], ['repeat', '30-day repeat rate']].map(([k, label]) =>
+    `| ${label} (median of 5) | ${cell('tidemark', k)} | ${cell('duckdb', k)} | ${na('tidemark', k) || na('duckdb', k) ? '' : ratio(timing('tidemark', k), timing('duckdb', k))} |`),
+  line('renderer peak memory (VmHWM)', med('tidemark', (r) => r.renderer_peak_kib), med('duckdb', (r) => r.renderer_peak_kib), mib),
+  `| memory per event (Tidemark: wasm memory after load; renderer peak) | ${all.tidemark
+    ? `${(med('tidemark', (r) => r.wasm_memory_after_load_bytes) / rows).toFixed(0)} B; ${(med('tidemark', (r) => r.renderer_peak_kib) * 1024 / rows).toFixed(0)} B` : 'n/a'} | ${duck
+    ? `renderer peak ${(med('duckdb', (r) => r.renderer_peak_kib) * 1024 / rows).toFixed(0)} B` : 'n/a'} | |`,
+].join('\n');
+
+const outFile = resolve(root, `target/bench/browser_${name}.json`);
+mkdirSync(dirname(outFile), { recursive: true });
+writeFileSync(outFile, JSON.stringify({ file, bytes, rows, runs, engines, diffs, problems, table, results: all }, null, 2));
+console.log(table);
+say(`all runs: ${outFile}`);
+if (problems.length) {
+  console.error('\nRESULTS DIFFER:');
+  for (const p of problems) console.error('  ' + p);
+  process.exit(1);
+}
