@@ -3,15 +3,20 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use tidemark::chart::svgs::{chart_names, report_svgs};
 use tidemark::error::{Error, ErrorKind};
 use tidemark::ingest::{LoadOptions, load};
 use tidemark::progress::Silent;
 use tidemark::report::{Report, Summary};
 use tidemark::spec::Spec;
+
+/// The size of the charts `run --svg` writes, in pixels (the heatmap may grow
+/// taller with its cohorts).
+const SVG_SIZE: (u32, u32) = (900, 480);
 use tidemark::table::{DateOrder, EventTable};
 
 /// Customer analytics over an event or order CSV.
@@ -38,8 +43,12 @@ enum Command {
         /// The spec: a JSON file, or `-` for standard input.
         #[arg(long)]
         spec: String,
-        /// Also draw the chart as SVG into this file.
-        #[arg(long)]
+        /// Also draw the result's charts as SVG: the main chart into FILE, any
+        /// further chart beside it as STEM-NAME.svg (retention: heatmap in FILE,
+        /// STEM-curve.svg, with measure=revenue STEM-ltv.svg; repurchase: gap
+        /// histogram in FILE, STEM-by-month.svg, STEM-rates.svg; funnel and
+        /// lifecycle: one chart). Not for clv, which has no chart.
+        #[arg(long, value_name = "FILE")]
         svg: Option<PathBuf>,
         #[command(flatten)]
         load: LoadFlags,
@@ -149,13 +158,17 @@ fn execute(command: Command) -> Result<(), Error> {
             load,
         } => {
             let spec = read_spec(&spec)?;
-            if svg.is_some() && !matches!(spec, Spec::Funnel(_)) {
-                return Err(svg_funnel_only());
+            if svg.is_some() && chart_names(&spec).is_empty() {
+                return Err(Error::new(ErrorKind::BadSpec(
+                    "--svg: this analysis has no chart (funnel, retention, repurchase and \
+                     lifecycle have); leave --svg out"
+                        .into(),
+                )));
             }
             let table = read_table(&data, &load)?;
             let report = tidemark::analysis::run(&table, &spec)?;
             if let Some(path) = svg {
-                write_svg(&report, &path)?;
+                write_svgs(&report, &path)?;
             }
             print_json(&report)
         }
@@ -228,26 +241,34 @@ fn read_spec(arg: &str) -> Result<Spec, Error> {
     })
 }
 
-fn write_svg(report: &Report, path: &PathBuf) -> Result<(), Error> {
-    let Report::Funnel(f) = report else {
-        return Err(svg_funnel_only());
-    };
-    let svg = tidemark::chart::funnel::funnel_svg(f, 900, 480)
+/// Writes every chart of `report`: the first into `path`, the others beside it
+/// as `STEM-NAME.svg`.
+fn write_svgs(report: &Report, path: &Path) -> Result<(), Error> {
+    let charts = report_svgs(report, SVG_SIZE.0, SVG_SIZE.1)
         .map_err(|e| Error::new(ErrorKind::Io(format!("cannot draw the chart: {e}"))))?;
-    std::fs::write(path, svg).map_err(|e| {
-        Error::at(
-            ErrorKind::Io(format!("cannot write: {e}")),
-            &path.display().to_string(),
-            None,
-        )
-    })
+    for (i, chart) in charts.iter().enumerate() {
+        let target = if i == 0 {
+            path.to_path_buf()
+        } else {
+            sibling(path, chart.name)
+        };
+        std::fs::write(&target, &chart.svg).map_err(|e| {
+            Error::at(
+                ErrorKind::Io(format!("cannot write the {} chart: {e}", chart.name)),
+                &target.display().to_string(),
+                None,
+            )
+        })?;
+    }
+    Ok(())
 }
 
-/// The error for `--svg` with an analysis that has no chart yet.
-fn svg_funnel_only() -> Error {
-    Error::new(ErrorKind::BadSpec(
-        "--svg draws funnels only for now; leave it out for this analysis".into(),
-    ))
+/// `dir/STEM-NAME.svg` for `dir/STEM.EXT`.
+fn sibling(path: &Path, name: &str) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .map_or_else(|| "chart".into(), |s| s.to_string_lossy());
+    path.with_file_name(format!("{stem}-{name}.svg"))
 }
 
 fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Error> {

@@ -44,6 +44,12 @@ pub struct Summary {
     pub first_time: Option<String>,
     /// Last event time (ISO 8601, UTC), `null` when empty.
     pub last_time: Option<String>,
+    /// Total revenue: the sum of the revenue column over every loaded row whose
+    /// cell holds a number, whatever its event (skipped rows add nothing); `null`
+    /// without a revenue column.
+    pub revenue_total: Option<f64>,
+    /// Loaded rows whose revenue cell holds a number (0 without a revenue column).
+    pub revenue_rows: u64,
     /// Bytes the loaded table holds in memory (columns, dictionaries, per-user
     /// order): divided by `rows`, the memory per event.
     pub table_bytes: u64,
@@ -144,6 +150,8 @@ impl Summary {
                 .collect(),
             first_time: range.map(|(a, _)| iso_utc(a)),
             last_time: range.map(|(_, b)| iso_utc(b)),
+            revenue_total: table.revenue_total().map(|(total, _)| total),
+            revenue_rows: table.revenue_total().map_or(0, |(_, rows)| rows),
             table_bytes: table.heap_bytes() as u64,
         }
     }
@@ -260,7 +268,8 @@ pub struct Cohort {
 }
 
 /// The average retention curve: per `k`, over the cohorts whose cell `k` is
-/// complete, summed counts and their ratio (a size-weighted average).
+/// complete, summed counts and their ratio (a size-weighted average). Point `k`
+/// rests on `cohorts[k]` cohorts of `users[k]` users, fewer as `k` grows.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct RetentionAverage {
     /// Cohorts with a complete, non-empty cell `k`.
@@ -274,7 +283,9 @@ pub struct RetentionAverage {
     /// Revenue measure: summed revenue / summed sizes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revenue_per_user: Option<Vec<Option<f64>>>,
-    /// Revenue measure: summed cumulative revenue / summed sizes.
+    /// Revenue measure: the historical LTV curve, `Σ_{j<=k} revenue_per_user[j]`
+    /// (each term over the cohorts complete at `j`, so it never decreases while
+    /// revenues are not negative); `null` where `users[k] = 0`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cumulative_revenue_per_user: Option<Vec<Option<f64>>>,
 }

@@ -7,16 +7,16 @@
 
 mod common;
 
+use common::reports::{
+    LIFE, cohort, lifecycle_report, repurchase_report, retention_report, weekly, weekly_revenue,
+};
 use common::svg::{save, texts};
 use plotters::prelude::*;
 use tidemark::chart::{
     ChartError, LifecycleKind, PixelRect, draw_retention, gap_histogram_svg, lifecycle_svg,
     ltv_svg, repeat_by_month_svg, repeat_rates_svg, retention_curve_svg, retention_svg,
 };
-use tidemark::report::{
-    Cohort, GapBin, LifecyclePeriod, LifecycleReport, MonthRate, RepeatRate, RepurchaseReport,
-    RetentionAverage, RetentionReport,
-};
+use tidemark::report::{Cohort, GapBin, MonthRate};
 
 const W: u32 = 900;
 const H: u32 = 480;
@@ -66,194 +66,6 @@ macro_rules! render {
         save($name, &svg);
         (svg, layout)
     }};
-}
-
-// ---------------------------------------------------------------- reports
-
-/// A cohort from `(start, size, retained, complete)`, rates derived.
-fn cohort(start: &str, size: u64, retained: &[u64], complete: &[bool]) -> Cohort {
-    Cohort {
-        start: start.to_string(),
-        size,
-        retained: retained.to_vec(),
-        retained_rate: retained
-            .iter()
-            .map(|&r| (size > 0).then(|| r as f64 / size as f64))
-            .collect(),
-        complete: complete.to_vec(),
-        revenue: None,
-        revenue_per_user: None,
-        cumulative_revenue_per_user: None,
-    }
-}
-
-fn retention_report(cohorts: Vec<Cohort>) -> RetentionReport {
-    // The average over complete, non-empty cells, like the engine.
-    let len = cohorts.iter().map(|c| c.retained.len()).max().unwrap_or(0);
-    let mut avg = RetentionAverage {
-        cohorts: vec![0; len],
-        users: vec![0; len],
-        retained: vec![0; len],
-        rate: vec![None; len],
-        revenue_per_user: None,
-        cumulative_revenue_per_user: None,
-    };
-    for c in &cohorts {
-        for k in 0..c.retained.len() {
-            if c.size > 0 && c.complete[k] {
-                avg.cohorts[k] += 1;
-                avg.users[k] += c.size;
-                avg.retained[k] += c.retained[k];
-            }
-        }
-    }
-    avg.rate = (0..len)
-        .map(|k| (avg.users[k] > 0).then(|| avg.retained[k] as f64 / avg.users[k] as f64))
-        .collect();
-    RetentionReport {
-        period: "week".to_string(),
-        mode: "bounded".to_string(),
-        measure: "users".to_string(),
-        periods: 12,
-        start_event: None,
-        return_event: None,
-        data_end: Some("2026-01-28T12:00:00Z".to_string()),
-        cohorts,
-        average: avg,
-    }
-}
-
-/// Four weekly cohorts, the second empty; the data end falls in week 4.
-fn weekly() -> RetentionReport {
-    retention_report(vec![
-        cohort(
-            "2026-01-05",
-            1_000,
-            &[1_000, 420, 300, 250],
-            &[true, true, true, false],
-        ),
-        cohort("2026-01-12", 0, &[0, 0, 0], &[true, true, false]),
-        cohort("2026-01-19", 800, &[800, 360], &[true, false]),
-        cohort("2026-01-26", 500, &[500], &[false]),
-    ])
-}
-
-/// The same cohorts with the revenue measure: revenue per user per period and
-/// cumulative.
-fn weekly_revenue() -> RetentionReport {
-    let mut r = weekly();
-    r.measure = "revenue".to_string();
-    let per_user: [&[f64]; 4] = [
-        &[10.0, 4.0, 2.5, 1.5],
-        &[0.0, 0.0, 0.0],
-        &[12.0, 3.0],
-        &[9.0],
-    ];
-    for (c, rpu) in r.cohorts.iter_mut().zip(per_user) {
-        let size = c.size;
-        c.revenue = Some(rpu.iter().map(|v| v * size as f64).collect());
-        c.revenue_per_user = Some(rpu.iter().map(|&v| (size > 0).then_some(v)).collect());
-        let mut sum = 0.0;
-        c.cumulative_revenue_per_user = Some(
-            rpu.iter()
-                .map(|&v| {
-                    sum += v;
-                    (size > 0).then_some(sum)
-                })
-                .collect(),
-        );
-    }
-    // Complete cells: k0 from cohorts 0 and 2; k1, k2 from cohort 0.
-    r.average.revenue_per_user = Some(vec![
-        Some((10_000.0 + 9_600.0) / 1_800.0),
-        Some(4.0),
-        Some(2.5),
-        None,
-    ]);
-    r.average.cumulative_revenue_per_user = Some(vec![
-        Some((10_000.0 + 9_600.0) / 1_800.0),
-        Some(14.0),
-        Some(16.5),
-        None,
-    ]);
-    r
-}
-
-fn lifecycle_report(periods: &[(&str, u64, u64, u64, i64, bool)]) -> LifecycleReport {
-    LifecycleReport {
-        period: "week".to_string(),
-        event: None,
-        data_end: Some("2026-01-28T12:00:00Z".to_string()),
-        periods: periods
-            .iter()
-            .map(
-                |&(start, new, returning, resurrecting, dormant, complete)| LifecyclePeriod {
-                    start: start.to_string(),
-                    new,
-                    returning,
-                    resurrecting,
-                    dormant,
-                    active: new.saturating_add(returning).saturating_add(resurrecting),
-                    complete,
-                },
-            )
-            .collect(),
-    }
-}
-
-const LIFE: [(&str, u64, u64, u64, i64, bool); 4] = [
-    ("2026-01-05", 100, 0, 0, 0, true),
-    ("2026-01-12", 80, 60, 0, -40, true),
-    ("2026-01-19", 50, 70, 10, -70, true),
-    ("2026-01-26", 20, 30, 5, -90, false),
-];
-
-fn repurchase_report() -> RepurchaseReport {
-    let bin = |from: f64, users: u64| GapBin {
-        from_days: from,
-        to_days: from + 7.0,
-        users,
-    };
-    let month = |m: &str, buyers: u64, eligible: u64, repeaters: u64| MonthRate {
-        month: m.to_string(),
-        buyers,
-        eligible,
-        repeaters,
-        rate: (eligible > 0).then(|| repeaters as f64 / eligible as f64),
-    };
-    let rate = |days: u32, eligible: u64, repeaters: u64, not_yet: u64| RepeatRate {
-        days,
-        eligible,
-        repeaters,
-        rate: (eligible > 0).then(|| repeaters as f64 / eligible as f64),
-        not_yet_eligible: not_yet,
-    };
-    RepurchaseReport {
-        purchase_event: "purchase".to_string(),
-        purchase_event_guessed: false,
-        buyers: 3_000,
-        repeat_buyers: 250,
-        data_end: Some("2026-04-30T00:00:00Z".to_string()),
-        rates: vec![
-            rate(30, 2_000, 440, 600),
-            rate(60, 1_500, 400, 1_100),
-            rate(90, 900, 300, 1_700),
-        ],
-        median_gap_days: Some(9.5),
-        mean_gap_days: Some(11.2),
-        gap_histogram: vec![bin(0.0, 120), bin(7.0, 80), bin(14.0, 40), bin(21.0, 10)],
-        by_first_month: vec![
-            month("2026-01", 900, 900, 180),
-            month("2026-02", 800, 800, 200),
-            month("2026-03", 700, 300, 60),
-            month("2026-04", 600, 0, 0),
-        ],
-        outcome_days: 30,
-        drivers_within_days: 7,
-        min_group: 30,
-        drivers: Vec::new(),
-        hidden_small_groups: 0,
-    }
 }
 
 // ---------------------------------------------------------------- heatmap
@@ -444,6 +256,9 @@ fn retention_curve_plots_the_average() {
     }
     let p = &layout.points[1];
     assert_eq!(layout.point_near(p.x + 2, p.y - 1, 6).unwrap().period, 1);
+    // Point k rests on the cohorts complete at k: 2, 1, 1.
+    let behind: Vec<Option<u64>> = layout.points.iter().map(|p| p.cohorts_behind).collect();
+    assert_eq!(behind, vec![Some(2), Some(1), Some(1)]);
 }
 
 #[test]
@@ -484,11 +299,40 @@ fn ltv_curves_per_cohort_with_a_bold_average() {
     assert_texts(
         &svg,
         &[
-            "14.0",
-            "16.5",
+            "10.9",
+            "14.9",
+            "17.4",
             "Each cohort",
             "period not over yet (partial)",
         ],
+    );
+    // Each average point says how many cohorts it rests on; cohort points do not.
+    let behind: Vec<(Option<usize>, Option<u64>)> = layout
+        .points
+        .iter()
+        .map(|p| (p.cohort, p.cohorts_behind))
+        .filter(|(c, _)| c.is_none() || c == &Some(0))
+        .collect();
+    assert_eq!(
+        behind,
+        vec![
+            (Some(0), None),
+            (Some(0), None),
+            (Some(0), None),
+            (Some(0), None),
+            (None, Some(2)),
+            (None, Some(1)),
+            (None, Some(1)),
+        ]
+    );
+    // … and the chart writes those counts under the period numbers, and says so.
+    let found = texts(&svg);
+    let at = found.iter().position(|t| t == "3").unwrap();
+    assert_eq!(found[at + 1..at + 5], ["2", "1", "1", "0"]);
+    assert!(
+        found
+            .iter()
+            .any(|t| t.ends_with("under each k the cohorts averaged"))
     );
     // Hollow points are white-filled circles.
     assert!(svg.contains("<circle") && svg.contains("fill=\"#FFFFFF\""));
@@ -976,4 +820,58 @@ fn demo_reports_draw() {
             assert!(!has_text(&svg, empty), "{name}: {empty}");
         }
     }
+}
+
+#[test]
+fn report_svgs_draw_the_charts_chart_names_promise() {
+    use tidemark::analysis::run;
+    use tidemark::chart::svgs::{chart_names, report_svgs};
+    use tidemark::spec::Spec;
+    let csv = tidemark::demo::demo_csv();
+    let mut loader = tidemark::Loader::new("demo.csv", tidemark::LoadOptions::default()).unwrap();
+    loader.push(csv.as_bytes()).unwrap();
+    let table = loader.finish().unwrap();
+    for (json, want) in [
+        (
+            r#"{"analysis":"funnel","steps":[{"event":"page_view"},{"event":"purchase"}]}"#,
+            &["funnel"][..],
+        ),
+        (
+            r#"{"analysis":"retention","period":"week"}"#,
+            &["heatmap", "curve"][..],
+        ),
+        (
+            r#"{"analysis":"retention","period":"month","measure":"revenue"}"#,
+            &["heatmap", "curve", "ltv"][..],
+        ),
+        (
+            r#"{"analysis":"repurchase"}"#,
+            &["gaps", "by-month", "rates"][..],
+        ),
+        (r#"{"analysis":"lifecycle"}"#, &["lifecycle"][..]),
+    ] {
+        let spec = Spec::from_json(json).unwrap();
+        assert_eq!(chart_names(&spec), want, "{json}");
+        let report = run(&table, &spec).unwrap();
+        let svgs = report_svgs(&report, W, H).unwrap();
+        let names: Vec<&str> = svgs.iter().map(|s| s.name).collect();
+        assert_eq!(names, want, "{json}");
+        for s in &svgs {
+            assert!(s.svg.starts_with("<svg"), "{}", s.name);
+        }
+    }
+    // A week heatmap of the demo's ~26 cohorts grows taller to show every row.
+    let spec = Spec::from_json(r#"{"analysis":"retention","period":"week"}"#).unwrap();
+    let report = run(&table, &spec).unwrap();
+    let heatmap = &report_svgs(&report, W, H).unwrap()[0].svg;
+    assert!(
+        !texts(heatmap)
+            .iter()
+            .any(|t| t.starts_with("Showing the latest"))
+    );
+    let clv = Spec::from_json(
+        r#"{"analysis":"clv","unit":"week","calibration_end":"2024-01-01","horizon":4}"#,
+    )
+    .unwrap();
+    assert!(chart_names(&clv).is_empty());
 }

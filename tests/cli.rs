@@ -1,6 +1,9 @@
 //! The process boundary: the real `tidemark` binary, its JSON on stdout, and its
 //! `file:line: reason` errors on stderr with a non-zero exit.
 
+mod common;
+
+use common::svg::texts;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
@@ -70,6 +73,32 @@ fn inspect_cdnow() {
     assert_eq!(v["columns"][3]["role"], "revenue");
     assert_eq!(v["events"][0]["name"], "purchase");
     assert_eq!(v["first_time"], "1997-01-01T00:00:00Z");
+    // Total revenue, against the amount column summed here.
+    let text = std::fs::read_to_string(data("cdnow_sample.csv")).expect("read");
+    let want: f64 = text
+        .lines()
+        .skip(1)
+        .map(|l| l.rsplit(',').next().unwrap().parse::<f64>().unwrap())
+        .sum();
+    let got = v["revenue_total"].as_f64().expect("a number");
+    assert!((got - want).abs() < 1e-6, "{got} vs {want}");
+    assert_eq!(v["revenue_rows"], 6919);
+}
+
+#[test]
+fn inspect_revenue_total_counts_numbers_only_and_is_null_without_a_column() {
+    let f = temp_file(
+        "revenue.csv",
+        b"user,time,event,amount\na,2024-01-01,view,\na,2024-01-02,buy,12.5\nb,2024-01-03,buy,\"1,000.25\"\n,2024-01-04,buy,99\n",
+    );
+    let path = f.to_str().expect("utf-8 path");
+    let v = json(&tidemark(&["inspect", path]));
+    // The empty cell adds nothing; the row without a user is skipped, not summed.
+    assert_eq!(v["revenue_total"], 1012.75);
+    assert_eq!(v["revenue_rows"], 2);
+    let v = json(&tidemark(&["inspect", path, "--roles", "revenue="]));
+    assert_eq!(v["revenue_total"], serde_json::Value::Null);
+    assert_eq!(v["revenue_rows"], 0);
 }
 
 #[test]
@@ -262,7 +291,7 @@ fn run_repurchase_retention_and_lifecycle_on_cdnow() {
 }
 
 #[test]
-fn dropoff_and_svg_need_a_funnel_errored() {
+fn dropoff_needs_a_funnel_errored() {
     let spec = temp_file("lifecycle.json", br#"{"analysis":"lifecycle"}"#);
     let spec = spec.to_str().expect("path");
     let cdnow = data("cdnow_sample.csv");
@@ -275,14 +304,188 @@ fn dropoff_and_svg_need_a_funnel_errored() {
         ),
         "{e}"
     );
-    let svg = std::env::temp_dir().join("tidemark-never-written.svg");
-    let e = stderr(&tidemark(&[
-        "run",
-        &cdnow,
-        "--spec",
+}
+
+// ---------------------------------------------------------------- --svg
+
+/// A fresh empty directory for one test's charts.
+fn svg_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tidemark-svg-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// Runs `spec` on `data` with `--svg DIR/chart.svg`; returns the result JSON and
+/// the files written, by name, with their `<text>` contents.
+fn run_svg(data: &str, spec: &str, name: &str) -> (serde_json::Value, Vec<(String, Vec<String>)>) {
+    let dir = svg_dir(name);
+    let main = dir.join("chart.svg");
+    let v = json(&tidemark_stdin(
+        &[
+            "run",
+            data,
+            "--spec",
+            "-",
+            "--svg",
+            main.to_str().expect("path"),
+        ],
         spec,
-        "--svg",
-        svg.to_str().expect("path"),
-    ]));
-    assert!(e.contains("--svg draws funnels only for now"), "{e}");
+    ));
+    let mut files: Vec<(String, Vec<String>)> = std::fs::read_dir(&dir)
+        .expect("read dir")
+        .map(|e| {
+            let path = e.expect("entry").path();
+            let svg = std::fs::read_to_string(&path).expect("read svg");
+            assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+            let name = path
+                .file_name()
+                .expect("name")
+                .to_string_lossy()
+                .to_string();
+            (name, texts(&svg))
+        })
+        .collect();
+    files.sort();
+    (v, files)
+}
+
+fn names(files: &[(String, Vec<String>)]) -> Vec<&str> {
+    files.iter().map(|(n, _)| n.as_str()).collect()
+}
+
+#[track_caller]
+fn has(files: &[(String, Vec<String>)], file: &str, text: &str) {
+    let (_, found) = files.iter().find(|(n, _)| n == file).expect(file);
+    assert!(
+        found.iter().any(|t| t == text),
+        "{text:?} in {file}: {found:?}"
+    );
+}
+
+#[test]
+fn svg_draws_the_funnel() {
+    let f = temp_file("svg-events.csv", EVENTS.as_bytes());
+    let (_, files) = run_svg(f.to_str().expect("path"), FUNNEL, "funnel");
+    assert_eq!(names(&files), ["chart.svg"]);
+    for text in ["view", "cart", "buy", "ads", "seo", "=cmd()"] {
+        has(&files, "chart.svg", text);
+    }
+}
+
+#[test]
+fn svg_draws_the_retention_heatmap_and_curve() {
+    let cdnow = data("cdnow_sample.csv");
+    let (v, files) = run_svg(
+        &cdnow,
+        r#"{"analysis":"retention","period":"month","periods":6}"#,
+        "retention",
+    );
+    assert_eq!(names(&files), ["chart-curve.svg", "chart.svg"]);
+    // The heatmap: every cohort's row (the file grows to hold them all).
+    let cohorts = v["cohorts"].as_array().expect("cohorts");
+    assert_eq!(cohorts.len(), 3);
+    for c in cohorts {
+        has(&files, "chart.svg", c["start"].as_str().expect("start"));
+    }
+    has(&files, "chart.svg", "100%");
+    has(&files, "chart-curve.svg", "Active users, % of the cohort");
+    // The curve's point at k = 1, from the report.
+    let rate = v["average"]["rate"][1].as_f64().expect("rate");
+    has(&files, "chart-curve.svg", &format!("{:.1}%", rate * 100.0));
+}
+
+#[test]
+fn svg_draws_ltv_curves_with_the_revenue_measure() {
+    let cdnow = data("cdnow_sample.csv");
+    let (v, files) = run_svg(
+        &cdnow,
+        r#"{"analysis":"retention","period":"month","periods":6,"measure":"revenue"}"#,
+        "ltv",
+    );
+    assert_eq!(
+        names(&files),
+        ["chart-curve.svg", "chart-ltv.svg", "chart.svg"]
+    );
+    has(
+        &files,
+        "chart-ltv.svg",
+        "Cumulative revenue per cohort user",
+    );
+    has(&files, "chart.svg", "Cohort");
+    // The heatmap shows revenue per cohort user: k = 0 of the first cohort.
+    let k0 = v["cohorts"][0]["revenue_per_user"][0].as_f64().expect("k0");
+    has(&files, "chart.svg", &format!("{k0:.1}"));
+}
+
+#[test]
+fn svg_draws_the_repurchase_charts() {
+    let cdnow = data("cdnow_sample.csv");
+    let (v, files) = run_svg(
+        &cdnow,
+        r#"{"analysis":"repurchase","within_days":[30,90]}"#,
+        "repurchase",
+    );
+    assert_eq!(
+        names(&files),
+        ["chart-by-month.svg", "chart-rates.svg", "chart.svg"]
+    );
+    has(
+        &files,
+        "chart.svg",
+        "Repeat buyers by days from the first to the second purchase",
+    );
+    let first = v["by_first_month"][0]["month"].as_str().expect("month");
+    has(&files, "chart-by-month.svg", first);
+}
+
+#[test]
+fn svg_draws_the_lifecycle() {
+    let cdnow = data("cdnow_sample.csv");
+    let (_, files) = run_svg(
+        &cdnow,
+        r#"{"analysis":"lifecycle","period":"month"}"#,
+        "lifecycle",
+    );
+    assert_eq!(names(&files), ["chart.svg"]);
+    for text in ["New", "Returning", "Resurrecting", "Dormant"] {
+        has(&files, "chart.svg", text);
+    }
+}
+
+#[test]
+fn svg_for_an_analysis_without_a_chart_errored_before_loading() {
+    let dir = svg_dir("clv");
+    let svg = dir.join("never.svg");
+    let e = stderr(&tidemark_stdin(
+        &[
+            "run",
+            "/nonexistent/data.csv",
+            "--spec",
+            "-",
+            "--svg",
+            svg.to_str().expect("path"),
+        ],
+        r#"{"analysis":"clv","unit":"week","calibration_end":"1997-09-30","horizon":39}"#,
+    ));
+    assert!(e.contains("--svg: this analysis has no chart"), "{e}");
+    assert!(!svg.exists());
+}
+
+#[test]
+fn svg_into_a_missing_directory_errored() {
+    let svg = svg_dir("missing").join("no/such/dir/chart.svg");
+    let e = stderr(&tidemark_stdin(
+        &[
+            "run",
+            &data("cdnow_sample.csv"),
+            "--spec",
+            "-",
+            "--svg",
+            svg.to_str().expect("path"),
+        ],
+        r#"{"analysis":"lifecycle","period":"month"}"#,
+    ));
+    assert!(e.contains("chart.svg: "), "{e}");
+    assert!(e.contains("cannot write the lifecycle chart"), "{e}");
 }

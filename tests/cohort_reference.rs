@@ -317,17 +317,15 @@ fn average(cohorts: &[Cohort], revenue: bool) -> RetentionAverage {
             .filter(move |c| c.size > 0 && k < c.retained.len() && c.complete[k])
     };
     let users: Vec<u64> = (0..len).map(|k| cells(k).map(|c| c.size).sum()).collect();
-    let sum_rev = |k: usize, cumulative: bool| -> f64 {
-        cells(k)
-            .map(|c| {
-                let r = c.revenue.as_ref().unwrap();
-                if cumulative {
-                    r[..=k].iter().sum::<f64>()
-                } else {
-                    r[k]
-                }
-            })
-            .sum()
+    let sum_rev = |k: usize| -> f64 { cells(k).map(|c| c.revenue.as_ref().unwrap()[k]).sum() };
+    // The LTV curve: per k, the sum over j <= k of period j's revenue per user
+    // over the cohorts complete at j (undefined when some j has no such cohort).
+    let ltv = |k: usize| -> Option<f64> {
+        let mut total = 0.0;
+        for (j, &base) in users.iter().enumerate().take(k + 1) {
+            total += ratio(sum_rev(j), base)?;
+        }
+        Some(total)
     };
     let retained: Vec<u64> = (0..len)
         .map(|k| cells(k).map(|c| c.retained[k]).sum())
@@ -337,16 +335,8 @@ fn average(cohorts: &[Cohort], revenue: bool) -> RetentionAverage {
         rate: (0..len)
             .map(|k| ratio(retained[k] as f64, users[k]))
             .collect(),
-        revenue_per_user: revenue.then(|| {
-            (0..len)
-                .map(|k| ratio(sum_rev(k, false), users[k]))
-                .collect()
-        }),
-        cumulative_revenue_per_user: revenue.then(|| {
-            (0..len)
-                .map(|k| ratio(sum_rev(k, true), users[k]))
-                .collect()
-        }),
+        revenue_per_user: revenue.then(|| (0..len).map(|k| ratio(sum_rev(k), users[k])).collect()),
+        cumulative_revenue_per_user: revenue.then(|| (0..len).map(ltv).collect()),
         users,
         retained,
     }
@@ -388,6 +378,12 @@ fn check_retention(
         ref_retention(log, unit, start, back, periods as i64, unbounded, revenue);
     assert_eq!(got.cohorts, cohorts, "{log:?}");
     assert_eq!(got.average, average, "{log:?}");
+    // Revenues here are never negative: the LTV curve never goes down.
+    if let Some(ltv) = &got.average.cumulative_revenue_per_user {
+        let defined: Vec<f64> = ltv.iter().map_while(|v| *v).collect();
+        assert!(defined.windows(2).all(|w| w[0] <= w[1]), "{ltv:?}");
+        assert!(ltv[defined.len()..].iter().all(Option::is_none), "{ltv:?}");
+    }
     assert_eq!(
         got.data_end,
         log.events.iter().map(|e| e.time).max().map(iso_utc)

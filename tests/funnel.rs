@@ -285,9 +285,19 @@ fn unordered_any_order() {
 
 #[test]
 fn unordered_needs_distinct_events_for_distinct_steps() {
-    let t = plain(&[("u", 0, "a"), ("u", 1, "a"), ("u", 2, "a")]);
-    let r = run(&t, &format!(r#"{ABC},"mode":"unordered","window":10"#));
-    assert_eq!(users(&r), [1, 0, 0]);
+    // Steps a, a, a: three distinct events are needed; u has two, v three.
+    let t = plain(&[
+        ("u", 0, "a"),
+        ("u", 1, "a"),
+        ("v", 0, "a"),
+        ("v", 1, "a"),
+        ("v", 2, "a"),
+    ]);
+    let r = run(
+        &t,
+        r#""steps":[{"event":"a"},{"event":"a"},{"event":"a"}],"mode":"unordered","window":10"#,
+    );
+    assert_eq!(users(&r), [2, 2, 1]);
     // An event matching two steps is re-assigned when that lets the matching
     // grow: a(ads) first takes step 1, then moves to step 2 for the plain `a`.
     let t = table(&[("u", 0, "a", Some("ads"), None), ("u", 1, "a", None, None)]);
@@ -472,7 +482,7 @@ fn date_range_restricts_the_first_step_only() {
 
 #[test]
 fn date_range_errored() {
-    let t = plain(&[("u", 0, "a")]);
+    let t = plain(&[("u", 0, "a"), ("u", 1, "b")]);
     let e = funnel(&t, &spec(&format!(r#"{AB},"from":"yesterday""#))).unwrap_err();
     assert_eq!(
         e.to_string(),
@@ -548,7 +558,7 @@ fn filters_with_numbers_and_lists() {
 
 #[test]
 fn unknown_column_errored() {
-    let t = plain(&[("u", 0, "a")]);
+    let t = plain(&[("u", 0, "a"), ("u", 1, "b")]);
     let e = funnel(
         &t,
         &spec(r#""steps":[{"event":"a"},{"event":"b","where":{"chanel":"ads"}}]"#),
@@ -573,7 +583,8 @@ fn unknown_column_errored() {
         e.to_string(),
         "bad spec: funnel step 1: no column \"event\" (columns: channel, price)"
     );
-    // Even when the step's event is absent from the data.
+    // With both an unknown event and an unknown column, the event is named
+    // first (as in retention and the other analyses).
     let e = dropoff_users(
         &t,
         &spec(r#""steps":[{"event":"zzz","where":{"x":1}},{"event":"b"}]"#),
@@ -581,7 +592,7 @@ fn unknown_column_errored() {
     )
     .unwrap_err();
     assert!(
-        e.to_string().contains("funnel step 1: no column \"x\""),
+        e.to_string().contains("funnel step 1: no event \"zzz\""),
         "{e}"
     );
 }
@@ -614,29 +625,59 @@ fn dropoff_users_are_sorted_and_step_checked() {
 }
 
 #[test]
-fn step_with_an_event_absent_from_the_data_has_zero_users() {
-    let t = plain(&[("u", 0, "a"), ("u", 1, "b")]);
+fn step_with_a_filter_matching_nothing_has_zero_users() {
+    // The event exists; only the filter matches nothing: 0 users, not an error.
+    let t = table(&[
+        ("u", 0, "a", Some("ads"), None),
+        ("u", 1000, "b", Some("ads"), None),
+    ]);
     let r = run(
         &t,
-        r#""steps":[{"event":"a"},{"event":"nope"},{"event":"b"}]"#,
+        r#""steps":[{"event":"a"},{"event":"b","where":{"channel":"seo"}},{"event":"b"}]"#,
     );
     assert_eq!(users(&r), [1, 0, 0]);
     assert_eq!(r.steps[1].conversion_from_previous, Some(0.0));
     assert_eq!(r.steps[2].conversion_from_previous, None);
     assert_eq!(r.steps[2].conversion_from_first, Some(0.0));
     assert_eq!(r.steps[1].median_seconds_from_previous, None);
-    let r = run(&t, r#""steps":[{"event":"nope"},{"event":"a"}]"#);
+    let r = run(
+        &t,
+        r#""steps":[{"event":"a","where":{"channel":"seo"}},{"event":"b"}]"#,
+    );
     assert_eq!(users(&r), [0, 0]);
     assert_eq!(r.steps[0].conversion_from_first, None);
     assert_eq!(r.steps[1].conversion_from_first, None);
 }
 
+/// Regression (issue 3): a mistyped step event read as "0 users" in a funnel
+/// while retention, repurchase and lifecycle refused it; now all refuse it alike.
 #[test]
-fn empty_table_gives_zero_users() {
+fn step_with_an_event_absent_from_the_data_errored() {
+    let t = plain(&[("u", 0, "a"), ("u", 1, "b"), ("v", 2, "b")]);
+    let e = funnel(
+        &t,
+        &spec(r#""steps":[{"event":"a"},{"event":"nope"},{"event":"b"}]"#),
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "bad spec: funnel step 2: no event \"nope\" in the data (events: \"b\", \"a\")"
+    );
+    let e = dropoff_users(&t, &spec(r#""steps":[{"event":"A"},{"event":"b"}]"#), 1).unwrap_err();
+    assert!(
+        e.to_string().contains("funnel step 1: no event \"A\""),
+        "{e}"
+    );
+}
+
+#[test]
+fn empty_table_errored_listing_no_events() {
     let t = plain(&[]);
-    let r = run(&t, &format!(r#"{AB},"breakdown":"channel""#));
-    assert_eq!(users(&r), [0, 0]);
-    assert_eq!(r.breakdown, Some(vec![]));
+    let e = funnel(&t, &spec(&format!(r#"{AB},"breakdown":"channel""#))).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "bad spec: funnel step 1: no event \"a\" in the data (events: none: the table is empty)"
+    );
 }
 
 #[test]

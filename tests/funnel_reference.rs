@@ -25,7 +25,8 @@ use tidemark::report::{FunnelReport, FunnelStep};
 use tidemark::spec::{Duration, FilterValue, FunnelMode, FunnelSpec, StepSpec};
 use tidemark::table::{EventTable, Role, TableBuilder, TableMeta};
 
-/// Event names the logs use; step names also use `d`, which never occurs.
+/// Event names the logs use; step names also use `d`, which never occurs (a spec
+/// error, checked too).
 const NAMES: [&str; 3] = ["a", "b", "c"];
 /// Values of the one property `p` (None = empty cell).
 const VALUES: [Option<&str>; 4] = [None, Some("x"), Some("y"), Some("2")];
@@ -61,7 +62,7 @@ fn arb_filter() -> impl Strategy<Value = Option<FilterValue>> {
 }
 
 fn arb_step() -> impl Strategy<Value = StepSpec> {
-    // Mostly names that occur; now and then `d`, which never does.
+    // Mostly names that occur; now and then `d`, which never does (an error).
     (0..13usize, arb_filter()).prop_map(|(e, f)| StepSpec {
         event: ["a", "b", "c", "d"][(e / 4).min(3)].to_string(),
         filter: f.map(|v| BTreeMap::from([("p".to_string(), v)])),
@@ -321,6 +322,26 @@ fn check_steps(got: &[FunnelStep], want: &[(u64, Option<f64>, Option<f64>)], wha
 
 fn check(case: &Case) {
     let table = build(&case.events);
+    // A step whose event no row has is a spec error naming the first such step.
+    let absent = case
+        .spec
+        .steps
+        .iter()
+        .position(|s| !case.events.iter().any(|e| e.name == s.event));
+    if let Some(i) = absent {
+        let want = format!(
+            "funnel step {}: no event \"{}\" in the data",
+            i + 1,
+            case.spec.steps[i].event
+        );
+        let e = funnel(&table, &case.spec).unwrap_err().to_string();
+        assert!(e.contains(&want), "{e}");
+        let e = dropoff_users(&table, &case.spec, 1)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(&want), "{e}");
+        return;
+    }
     let report: FunnelReport = funnel(&table, &case.spec).unwrap();
     let n = case.spec.steps.len();
     let users = reference_users(case);

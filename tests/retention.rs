@@ -278,6 +278,34 @@ fn revenue_measure_per_user_and_cumulative_ltv() {
     assert_eq!(json["analysis"], "retention");
 }
 
+/// Regression (issue 3): the average LTV curve went down when the cohorts left
+/// at large `k` (the older ones) had spent less early on. It is now the running
+/// sum of the per-period averages, each over the cohorts complete in that period.
+#[test]
+fn average_ltv_is_a_running_sum_of_per_period_averages_and_never_falls() {
+    let t = table_in(
+        Tz::UTC,
+        &[
+            ("a", "2024-01-01 09:00", "purchase", Some(1.0), None),
+            ("b", "2024-01-02 09:00", "purchase", Some(100.0), None),
+            ("z", "2024-01-04 09:00", "purchase", Some(7.0), None), // holds the end
+        ],
+    );
+    let r = run(&t, r#""period":"day","measure":"revenue""#);
+    // k = 0 rests on cohorts 1 and 2, k = 1 too, k = 2 on cohort 1 only.
+    assert_eq!(r.average.cohorts, [2, 2, 1, 0]);
+    assert_eq!(r.average.users, [2, 2, 1, 0]);
+    assert_eq!(
+        r.average.revenue_per_user.as_deref(),
+        Some(&[Some(50.5), Some(0.0), Some(0.0), None][..])
+    );
+    // Averaging each cohort's cumulative value would give 50.5, 50.5, 1.0.
+    assert_eq!(
+        r.average.cumulative_revenue_per_user.as_deref(),
+        Some(&[Some(50.5), Some(50.5), Some(50.5), None][..])
+    );
+}
+
 #[test]
 fn revenue_measure_without_a_revenue_column_errored() {
     let mut b = TableBuilder::new(false, &[]);

@@ -276,7 +276,30 @@ fn cohort_draws_paint_and_refuse_the_wrong_report() {
     let lifecycle = e
         .run(spec_js(r#"{"analysis":"lifecycle","period":"day"}"#))
         .expect("lifecycle runs");
-    c::draw_retention(canvas.clone(), retention.clone()).expect("heatmap");
+    let heatmap = c::draw_retention(canvas.clone(), retention.clone()).expect("heatmap");
+    // One hover target per drawn cell, each with its text, inside the grid.
+    let hits: js_sys::Array = get(&heatmap, "hits").dyn_into().expect("hits is an array");
+    let cells: usize = e
+        .run(spec_js(
+            r#"{"analysis":"retention","period":"day","periods":3}"#,
+        ))
+        .map(|r| {
+            let cohorts: js_sys::Array = get(&r, "cohorts").dyn_into().expect("cohorts");
+            cohorts
+                .iter()
+                .map(|c| js_sys::Array::from(&get(&c, "retained")).length() as usize)
+                .sum()
+        })
+        .expect("retention runs");
+    assert_eq!(hits.length() as usize, cells, "{}", json(&heatmap));
+    let plot = get(&heatmap, "plot");
+    for hit in hits.iter() {
+        let tip = get(&hit, "tip").as_string().expect("tip is text");
+        assert!(tip.starts_with("Cohort "), "{tip}");
+        let rect = get(&hit, "rect");
+        assert!(num(&rect, "x0") >= num(&plot, "x0") && num(&rect, "x1") <= num(&plot, "x1"));
+        assert!(num(&rect, "y0") >= num(&plot, "y0") && num(&rect, "y1") <= num(&plot, "y1"));
+    }
     c::draw_retention_curve(canvas.clone(), retention.clone()).expect("curve");
     c::draw_ltv(canvas.clone(), retention.clone()).expect("ltv (empty state)");
     c::draw_repeat_gaps(canvas.clone(), repurchase.clone()).expect("gaps");

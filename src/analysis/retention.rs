@@ -26,7 +26,18 @@
 //!   column.
 //! - The average curve sums, over the cohorts whose cell `k` is complete, the
 //!   sizes and the retained counts (and revenues), then divides: a size-weighted
-//!   average. Empty cohorts add nothing.
+//!   average. Empty cohorts add nothing. `average.cohorts[k]` and
+//!   `average.users[k]` say what point `k` rests on; later points rest on fewer,
+//!   older cohorts (the cohorts complete at `k` are among those complete at every
+//!   earlier `j`).
+//! - The average *cumulative* revenue per user (the LTV curve) is the running sum
+//!   of the average revenue per user of each period: `Σ_{j<=k}
+//!   revenue_per_user[j]`, each term over the cohorts complete at `j`. Averaging
+//!   each cohort's cumulative value over the cohorts complete at `k` instead lets
+//!   the curve go *down* when the older cohorts that remain at large `k` spent
+//!   less early on; the running sum uses all the data each period has, never
+//!   decreases while revenues are not negative, and is defined exactly where
+//!   `average.users[k] > 0`.
 
 use std::collections::BTreeMap;
 
@@ -201,20 +212,20 @@ fn average(cohorts: &[Cohort], revenue: bool) -> RetentionAverage {
         cumulative_revenue_per_user: None,
     };
     let mut rev = vec![0.0; len];
-    let mut cum = vec![0.0; len];
     for c in cohorts.iter().filter(|c| c.size > 0) {
-        let mut running = 0.0;
-        for k in 0..c.retained.len() {
-            let r = c.revenue.as_ref().and_then(|v| v.get(k)).copied();
-            running += r.unwrap_or(0.0);
-            if !c.complete[k] {
+        for (k, &retained) in c.retained.iter().enumerate() {
+            if !c.complete.get(k).copied().unwrap_or(false) {
                 continue;
             }
             avg.cohorts[k] += 1;
             avg.users[k] += c.size;
-            avg.retained[k] += c.retained[k];
-            rev[k] += r.unwrap_or(0.0);
-            cum[k] += running;
+            avg.retained[k] += retained;
+            rev[k] += c
+                .revenue
+                .as_ref()
+                .and_then(|v| v.get(k))
+                .copied()
+                .unwrap_or(0.0);
         }
     }
     let ratio = |num: f64, k: usize, users: &[u64]| (users[k] > 0).then(|| num / users[k] as f64);
@@ -222,9 +233,19 @@ fn average(cohorts: &[Cohort], revenue: bool) -> RetentionAverage {
         .map(|k| ratio(avg.retained[k] as f64, k, &avg.users))
         .collect();
     if revenue {
-        avg.revenue_per_user = Some((0..len).map(|k| ratio(rev[k], k, &avg.users)).collect());
-        avg.cumulative_revenue_per_user =
-            Some((0..len).map(|k| ratio(cum[k], k, &avg.users)).collect());
+        let per_user: Vec<Option<f64>> = (0..len).map(|k| ratio(rev[k], k, &avg.users)).collect();
+        // The running sum of the per-period averages (see the module notes); the
+        // bases shrink with k, so a point without a base ends the curve.
+        let mut running = Some(0.0);
+        let cumulative = per_user
+            .iter()
+            .map(|v| {
+                running = running.zip(*v).map(|(a, b)| a + b);
+                running
+            })
+            .collect();
+        avg.revenue_per_user = Some(per_user);
+        avg.cumulative_revenue_per_user = Some(cumulative);
     }
     avg
 }

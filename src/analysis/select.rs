@@ -3,9 +3,10 @@
 //! event name, or a name with property filters — compiled once with the funnel's
 //! step matcher, then matched per row by integer compares.
 //!
-//! Interpretation: unlike a funnel step (which may match nothing and report 0), an
-//! event named here that no row has is a spec error listing the event names there
-//! are: an empty cohort table or lifecycle is never what was meant.
+//! Interpretation: an event named here that no row has is a spec error listing the
+//! event names there are: an empty cohort table or lifecycle is never what was
+//! meant, and a mistyped name must say so. Funnel steps follow the same rule
+//! (`funnel::Plan::new`).
 
 use crate::analysis::funnel::matcher::{self, StepSet};
 use crate::error::{Error, Result};

@@ -8,7 +8,9 @@
 //! point is hollow, so a partial value never reads as a final one. Muted series
 //! are drawn first and thin, the highlighted one last and bold, with value
 //! labels when they fit. The y axis is a round scale holding 0; x labels are
-//! thinned when crowded.
+//! thinned when crowded. An average curve can carry its *bases* (how many
+//! cohorts each point rests on): they are written in a row under the period
+//! numbers, so a late point resting on one old cohort reads as such.
 
 use plotters::coord::Shift;
 use plotters::drawing::DrawingArea;
@@ -38,6 +40,9 @@ pub struct CurvePoint {
     pub value: f64,
     /// False when the period was not over at the data end.
     pub complete: bool,
+    /// For the average curve, when the chart has them: how many cohorts the
+    /// point rests on (`average.cohorts[k]`); `None` for a cohort's own curve.
+    pub cohorts_behind: Option<u64>,
     /// Where the point is, in backend pixels.
     pub x: i32,
     /// … and its row.
@@ -104,6 +109,9 @@ pub(crate) struct LineChart {
     pub(crate) legend: Vec<(String, Swatch)>,
     /// What to say when there is no point to draw.
     pub(crate) empty_message: String,
+    /// Per period, how many cohorts the average curve's point rests on; written
+    /// under the period numbers. Empty: no such row.
+    pub(crate) bases: Vec<u64>,
 }
 
 /// Draws `chart` on `area`.
@@ -161,7 +169,8 @@ pub(crate) fn draw_lines<DB: DrawingBackend>(
         .fold(0.0, f64::max);
     let x0 = (PAD + label_w + 8.0).min(w / 3.0);
     let x1 = (w - PAD - 8.0).max(x0 + 1.0);
-    let bottom = (h - PAD - 2.0 * SMALL_SIZE * LINE - 8.0).max(top + 1.0);
+    let x_lines = if chart.bases.is_empty() { 2.0 } else { 3.0 };
+    let bottom = (h - PAD - x_lines * SMALL_SIZE * LINE - 8.0).max(top + 1.0);
     let plot_top = (top + SMALL_SIZE).min(bottom);
     let inner = 8.0f64.min((x1 - x0) / 4.0);
     let step_x = if periods > 1 {
@@ -196,13 +205,33 @@ pub(crate) fn draw_lines<DB: DrawingBackend>(
             let x = x_of(k).round() as i32;
             area.draw_text(&k.to_string(), &xs, (x, (bottom + 6.0).round() as i32))?;
         }
-        let title = fit_text(
-            &format!("{}s since the cohort's first period (k)", chart.unit),
-            SMALL_SIZE,
-            x1 - x0,
-        );
+        let mut title = format!("{}s since the cohort's first period (k)", chart.unit);
+        let mut title_y = bottom + 8.0 + SMALL_SIZE * LINE;
+        if !chart.bases.is_empty() {
+            // The bases row: thinned like the numbers, by its own widest count.
+            let widest = chart
+                .bases
+                .iter()
+                .map(|b| text_width(&b.to_string(), SMALL_SIZE))
+                .fold(0.0, f64::max);
+            let stride = label_stride(slot, widest).max(stride);
+            let bs = style::text_style(SMALL_SIZE, MUTED, HPos::Center, VPos::Top, false);
+            for (k, b) in chart
+                .bases
+                .iter()
+                .enumerate()
+                .take(periods)
+                .step_by(stride.max(1))
+            {
+                let x = x_of(k).round() as i32;
+                area.draw_text(&b.to_string(), &bs, (x, title_y.round() as i32))?;
+            }
+            title_y += SMALL_SIZE * LINE;
+            title.push_str(", and under each k the cohorts averaged");
+        }
+        let title = fit_text(&title, SMALL_SIZE, x1 - x0);
         let ts = style::text_style(SMALL_SIZE, TEXT, HPos::Center, VPos::Top, false);
-        let y = (bottom + 8.0 + SMALL_SIZE * LINE).round() as i32;
+        let y = title_y.round() as i32;
         area.draw_text(&title, &ts, (((x0 + x1) / 2.0).round() as i32, y))?;
     }
 
@@ -256,6 +285,11 @@ pub(crate) fn draw_lines<DB: DrawingBackend>(
                 period: k,
                 value,
                 complete,
+                cohorts_behind: if series.cohort.is_none() {
+                    chart.bases.get(k).copied()
+                } else {
+                    None
+                },
                 x: px,
                 y: py,
             });

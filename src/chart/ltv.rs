@@ -1,6 +1,8 @@
 //! Historical LTV: cumulative revenue per cohort user over the periods since the
-//! cohort's first period, one thin muted curve per cohort and the size-weighted
-//! average bold on top.
+//! cohort's first period, one thin muted curve per cohort and the average bold
+//! on top: the running sum of the per-period revenue per user, each period over
+//! the cohorts complete in it (see `analysis::retention`), with the number of
+//! cohorts behind each point written under its period.
 //!
 //! It reads a retention report run with the revenue measure
 //! (`cumulative_revenue_per_user`). Points whose period was not over at the data
@@ -73,7 +75,7 @@ pub fn draw_ltv<DB: DrawingBackend>(
     }
     let mut legend = vec![
         (
-            "Average over complete periods (weighted by cohort size)".to_string(),
+            "Average (sum of per-period averages)".to_string(),
             Swatch::Line(TEXT, 3),
         ),
         ("Each cohort".to_string(), Swatch::Line(BAR, 1)),
@@ -100,6 +102,11 @@ pub fn draw_ltv<DB: DrawingBackend>(
             "Run retention with the revenue measure to see LTV"
         }
         .to_string(),
+        bases: if has_average {
+            report.average.cohorts.clone()
+        } else {
+            Vec::new()
+        },
     };
     draw_lines(area, &chart)
 }

@@ -4,6 +4,7 @@
 //! draws on a [`DrawingArea`] it is given and returns a [`ChartLayout`]: where
 //! the marks landed, in pixels, so the page can hit-test tooltips. Only `src/web/`
 //! knows canvases; natively the same code renders SVG (tests, the CLI's `--svg`).
+//! [`tips`] turns a cohort chart's layout into hover targets with their text.
 //!
 //! Invariants:
 //! - charts never panic on any report (odd reports draw an empty state);
@@ -20,6 +21,8 @@ pub mod ltv;
 pub mod repurchase;
 pub mod retention;
 pub mod style;
+pub mod svgs;
+pub mod tips;
 
 use std::fmt;
 

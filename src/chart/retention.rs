@@ -133,6 +133,7 @@ pub fn draw_retention_curve<DB: DrawingBackend>(
             Swatch::Line(BAR, 3),
         )],
         empty_message: "No complete period yet".to_string(),
+        bases: report.average.cohorts.clone(),
     };
     draw_lines(area, &chart)
 }

@@ -90,6 +90,18 @@ impl EventTable {
         let v = *self.revenue.as_ref()?.get(row as usize)?;
         (!v.is_nan()).then_some(v)
     }
+    /// Total revenue: the sum of the revenue cells that hold a number, over every
+    /// loaded row (any event), and how many rows those are; `None` without a
+    /// revenue column.
+    pub fn revenue_total(&self) -> Option<(f64, u64)> {
+        let values = self.revenue.as_ref()?;
+        Some(
+            values
+                .iter()
+                .filter(|v| !v.is_nan())
+                .fold((0.0, 0), |(sum, n), v| (sum + v, n + 1)),
+        )
+    }
     /// True when a revenue column was mapped.
     pub fn has_revenue(&self) -> bool {
         self.revenue.is_some()

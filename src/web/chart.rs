@@ -1,5 +1,7 @@
-//! `drawFunnel(canvas, report)`: draws a funnel result on a `<canvas>` with the core's
-//! chart code (`chart::funnel::draw_funnel`) through plotters' canvas backend.
+//! `drawFunnel(canvas, report)` and the cohort charts (`drawRetention`, …): draw a
+//! result on a `<canvas>` with the core's chart code (`chart::*`) through plotters'
+//! canvas backend, and return where things landed (with tooltip texts from
+//! `chart::tips` for the cohort charts).
 //!
 //! Main thread only: plotters measures text through `window.document`. The canvas is
 //! sized by CSS; its backing store is set to the CSS size × `devicePixelRatio` and
@@ -15,6 +17,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use super::convert::{json_from_js, to_js};
 use super::error::{WebError, WebResult};
+use crate::chart::tips::{self, Hit};
 use crate::chart::{ChartLayout, PixelRect};
 use crate::report::{
     FunnelBucket, FunnelReport, FunnelStep, LifecycleReport, RepurchaseReport, RetentionReport,
@@ -222,13 +225,27 @@ fn report_from_js(value: JsValue) -> WebResult<FunnelReport> {
 // ---------------------------------------------------------------------------
 // The cohort charts: the report types deserialize directly (no mirrors).
 
-/// What the cohort chart exports return: `{area, plot, empty}` in CSS pixels.
+/// What the cohort chart exports return (`CohortLayout`): `{area, plot, empty,
+/// hits: [{cohort, at, rect, tip}]}` in CSS pixels — one hover target per cell,
+/// bar or curve point with its tooltip text (`chart::tips`).
 #[derive(Serialize)]
-struct SimpleLayoutOut {
+struct CohortLayoutOut {
     area: RectOut,
     plot: RectOut,
     empty: bool,
+    hits: Vec<HitOut>,
 }
+
+#[derive(Serialize)]
+struct HitOut {
+    cohort: Option<usize>,
+    at: usize,
+    rect: RectOut,
+    tip: String,
+}
+
+/// What a cohort chart's drawing hands back: area, plot, empty, hover targets.
+type Drawn = (PixelRect, PixelRect, bool, Vec<Hit>);
 
 /// Reads a `kind` result (`retention`, `repurchase`, `lifecycle`) for `export`.
 fn cohort_report<T: serde::de::DeserializeOwned>(
@@ -251,99 +268,120 @@ fn cohort_report<T: serde::de::DeserializeOwned>(
 /// Prepares `canvas` and runs `draw` on a CSS-pixel drawing area.
 fn draw_on<F>(canvas: HtmlCanvasElement, export: &str, draw: F) -> WebResult<JsValue>
 where
-    F: FnOnce(
-        &DrawingArea<CanvasBackend, Shift>,
-    ) -> Result<(PixelRect, PixelRect, bool), crate::chart::ChartError>,
+    F: FnOnce(&DrawingArea<CanvasBackend, Shift>) -> Result<Drawn, crate::chart::ChartError>,
 {
     let (css_w, css_h) = prepare(&canvas)?;
     let backend = CanvasBackend::with_canvas_object(canvas)
         .ok_or_else(|| WebError::argument(format!("{export}: the canvas has no 2D context")))?;
     let root = backend.into_drawing_area();
     let area = root.shrink((0, 0), (css_w, css_h));
-    let (a, p, empty) = draw(&area).map_err(|e| WebError::argument(format!("{export}: {e}")))?;
+    let (a, p, empty, hits) =
+        draw(&area).map_err(|e| WebError::argument(format!("{export}: {e}")))?;
     area.present()
         .map_err(|e| WebError::argument(format!("{export}: {e}")))?;
-    to_js(&SimpleLayoutOut {
+    to_js(&CohortLayoutOut {
         area: (&a).into(),
         plot: (&p).into(),
         empty,
+        hits: hits
+            .into_iter()
+            .map(|h| HitOut {
+                cohort: h.cohort,
+                at: h.at,
+                rect: (&h.rect).into(),
+                tip: h.tip,
+            })
+            .collect(),
     })
 }
 
-/// `drawRetention(canvas, report: RetentionReport): SimpleLayout` — the cohort ×
-/// period heatmap (incomplete cells marked).
-#[wasm_bindgen(js_name = drawRetention, unchecked_return_type = "SimpleLayout")]
+/// `drawRetention(canvas, report: RetentionReport): CohortLayout` — the cohort ×
+/// period heatmap (incomplete cells marked); one hit per drawn cell.
+#[wasm_bindgen(js_name = drawRetention, unchecked_return_type = "CohortLayout")]
 pub fn draw_retention(
     canvas: HtmlCanvasElement,
     #[wasm_bindgen(unchecked_param_type = "RetentionReport")] report: JsValue,
 ) -> WebResult<JsValue> {
     let r: RetentionReport = cohort_report(report, "retention", "drawRetention")?;
     draw_on(canvas, "drawRetention", |area| {
-        crate::chart::draw_retention(area, &r).map(|l| (l.area, l.plot, l.empty))
+        let l = crate::chart::draw_retention(area, &r)?;
+        let hits = tips::retention_hits(&r, &l);
+        Ok((l.area, l.plot, l.empty, hits))
     })
 }
 
-/// `drawRetentionCurve(canvas, report: RetentionReport): SimpleLayout` — the
-/// average retention curve.
-#[wasm_bindgen(js_name = drawRetentionCurve, unchecked_return_type = "SimpleLayout")]
+/// `drawRetentionCurve(canvas, report: RetentionReport): CohortLayout` — the
+/// average retention curve; one hit per point.
+#[wasm_bindgen(js_name = drawRetentionCurve, unchecked_return_type = "CohortLayout")]
 pub fn draw_retention_curve(
     canvas: HtmlCanvasElement,
     #[wasm_bindgen(unchecked_param_type = "RetentionReport")] report: JsValue,
 ) -> WebResult<JsValue> {
     let r: RetentionReport = cohort_report(report, "retention", "drawRetentionCurve")?;
     draw_on(canvas, "drawRetentionCurve", |area| {
-        crate::chart::draw_retention_curve(area, &r).map(|l| (l.area, l.plot, l.empty))
+        let l = crate::chart::draw_retention_curve(area, &r)?;
+        let hits = tips::retention_curve_hits(&r, &l);
+        Ok((l.area, l.plot, l.empty, hits))
     })
 }
 
-/// `drawLtv(canvas, report: RetentionReport): SimpleLayout` — cumulative revenue
-/// per user by cohort (a `measure: "revenue"` retention result).
-#[wasm_bindgen(js_name = drawLtv, unchecked_return_type = "SimpleLayout")]
+/// `drawLtv(canvas, report: RetentionReport): CohortLayout` — cumulative revenue
+/// per user by cohort (a `measure: "revenue"` retention result); one hit per
+/// point, cohort curves first, the average last.
+#[wasm_bindgen(js_name = drawLtv, unchecked_return_type = "CohortLayout")]
 pub fn draw_ltv(
     canvas: HtmlCanvasElement,
     #[wasm_bindgen(unchecked_param_type = "RetentionReport")] report: JsValue,
 ) -> WebResult<JsValue> {
     let r: RetentionReport = cohort_report(report, "retention", "drawLtv")?;
     draw_on(canvas, "drawLtv", |area| {
-        crate::chart::draw_ltv(area, &r).map(|l| (l.area, l.plot, l.empty))
+        let l = crate::chart::draw_ltv(area, &r)?;
+        let hits = tips::ltv_hits(&r, &l);
+        Ok((l.area, l.plot, l.empty, hits))
     })
 }
 
-/// `drawLifecycle(canvas, report: LifecycleReport): SimpleLayout` — stacked bars,
-/// dormant below zero.
-#[wasm_bindgen(js_name = drawLifecycle, unchecked_return_type = "SimpleLayout")]
+/// `drawLifecycle(canvas, report: LifecycleReport): CohortLayout` — stacked bars,
+/// dormant below zero; one hit per period (its whole column).
+#[wasm_bindgen(js_name = drawLifecycle, unchecked_return_type = "CohortLayout")]
 pub fn draw_lifecycle(
     canvas: HtmlCanvasElement,
     #[wasm_bindgen(unchecked_param_type = "LifecycleReport")] report: JsValue,
 ) -> WebResult<JsValue> {
     let r: LifecycleReport = cohort_report(report, "lifecycle", "drawLifecycle")?;
     draw_on(canvas, "drawLifecycle", |area| {
-        crate::chart::draw_lifecycle(area, &r).map(|l| (l.area, l.plot, l.empty))
+        let l = crate::chart::draw_lifecycle(area, &r)?;
+        let hits = tips::lifecycle_hits(&r, &l);
+        Ok((l.area, l.plot, l.empty, hits))
     })
 }
 
-/// `drawRepeatGaps(canvas, report: RepurchaseReport): SimpleLayout` — histogram of
-/// days between first and second purchase.
-#[wasm_bindgen(js_name = drawRepeatGaps, unchecked_return_type = "SimpleLayout")]
+/// `drawRepeatGaps(canvas, report: RepurchaseReport): CohortLayout` — histogram
+/// of days between first and second purchase; one hit per bin.
+#[wasm_bindgen(js_name = drawRepeatGaps, unchecked_return_type = "CohortLayout")]
 pub fn draw_repeat_gaps(
     canvas: HtmlCanvasElement,
     #[wasm_bindgen(unchecked_param_type = "RepurchaseReport")] report: JsValue,
 ) -> WebResult<JsValue> {
     let r: RepurchaseReport = cohort_report(report, "repurchase", "drawRepeatGaps")?;
     draw_on(canvas, "drawRepeatGaps", |area| {
-        crate::chart::draw_gap_histogram(area, &r).map(|l| (l.area, l.plot, l.empty))
+        let l = crate::chart::draw_gap_histogram(area, &r)?;
+        let hits = tips::gap_hits(&r, &l);
+        Ok((l.area, l.plot, l.empty, hits))
     })
 }
 
-/// `drawRepeatByMonth(canvas, report: RepurchaseReport): SimpleLayout` — repeat
-/// rate by first-purchase month.
-#[wasm_bindgen(js_name = drawRepeatByMonth, unchecked_return_type = "SimpleLayout")]
+/// `drawRepeatByMonth(canvas, report: RepurchaseReport): CohortLayout` — repeat
+/// rate by first-purchase month; one hit per month.
+#[wasm_bindgen(js_name = drawRepeatByMonth, unchecked_return_type = "CohortLayout")]
 pub fn draw_repeat_by_month(
     canvas: HtmlCanvasElement,
     #[wasm_bindgen(unchecked_param_type = "RepurchaseReport")] report: JsValue,
 ) -> WebResult<JsValue> {
     let r: RepurchaseReport = cohort_report(report, "repurchase", "drawRepeatByMonth")?;
     draw_on(canvas, "drawRepeatByMonth", |area| {
-        crate::chart::draw_repeat_by_month(area, &r).map(|l| (l.area, l.plot, l.empty))
+        let l = crate::chart::draw_repeat_by_month(area, &r)?;
+        let hits = tips::by_month_hits(&r, &l);
+        Ok((l.area, l.plot, l.empty, hits))
     })
 }

@@ -64,6 +64,10 @@ export interface Summary {
   /** ISO 8601 UTC, null when empty. */
   first_time: string | null;
   last_time: string | null;
+  /** Sum of the revenue column over every loaded row holding a number; null without a revenue column. */
+  revenue_total: number | null;
+  /** Loaded rows whose revenue cell holds a number (0 without a revenue column). */
+  revenue_rows: number;
   /** Bytes the loaded table holds in memory (columns, dictionaries, per-user order). */
   table_bytes: number;
 }
@@ -274,11 +278,24 @@ export interface ChartLayout {
   empty: boolean;
 }
 
-/** Where a cohort chart drew, in CSS pixels. */
-export interface SimpleLayout {
+/** A hover target of a cohort chart and its tooltip text. */
+export interface ChartHit {
+  /** The cohort (index in `cohorts`) of a heatmap cell or a cohort's curve; null for the average curve and bars. */
+  cohort: number | null;
+  /** The period k of a cell or point; for bars the index in `periods`, `gap_histogram` or `by_first_month`. */
+  at: number;
+  /** Where the pointer must be (bars: the whole column; points: a square around the point). */
+  rect: PixelRect;
+  /** Plain text to show (render it as text, never as HTML). */
+  tip: string;
+}
+
+/** Where a cohort chart drew, in CSS pixels, with one hover target per cell, bar or point. */
+export interface CohortLayout {
   area: PixelRect;
   plot: PixelRect;
   /** True when there was nothing to draw (an empty-state message was shown). */
   empty: boolean;
+  hits: ChartHit[];
 }
 "#;

@@ -1,6 +1,7 @@
 // Downloads (CSV, PNG) and drawing into a canvas with a readable failure note.
 import { $, el } from './dom.js';
 import { state, showError } from './state.js';
+import { setLayout } from './tooltip.js';
 
 /** One CSV cell: formulas neutralised (leading = + - @ tab CR get a '), quoted when needed. */
 export function csvCell(value) {
@@ -44,14 +45,20 @@ export function exportCanvas(id, suffix) {
   }, 'image/png');
 }
 
-/** Draws `report` on canvas `id` with `fn`; returns its layout, or null with a note under the chart. */
+/**
+ * Draws `report` on canvas `id` with `fn`; returns its layout (whose hover
+ * targets then drive the chart's tooltip), or null with a note under the chart.
+ */
 export function drawInto(id, fn, report) {
   const canvas = $(id);
   const box = canvas.parentElement;
   box.querySelector('.chart-note')?.remove();
   try {
-    return fn(canvas, report);
+    const layout = fn(canvas, report);
+    setLayout(id, layout);
+    return layout;
   } catch (e) {
+    setLayout(id, null);
     box.append(el('p', { class: 'chart-note', text: `The chart could not be drawn: ${e?.message ?? e}` }));
     return null;
   }

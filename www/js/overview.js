@@ -3,7 +3,7 @@ import { $, nf, tile, formatPct } from './dom.js';
 import { state, client } from './state.js';
 import { purchaseEventGuess } from './repeat.js';
 
-/** KPI tiles after a load: from the summary, a repurchase run and a revenue run. */
+/** KPI tiles after a load: from the summary (users, revenue) and a repurchase run. */
 async function render(s, seq) {
   $('overview').hidden = false;
   const tiles = $('ov-tiles');
@@ -17,7 +17,6 @@ async function render(s, seq) {
   };
   tiles.replaceChildren(t('users', 'Users', nf.format(s.users), null, 'Distinct users in the loaded file.'));
   let rep = null;
-  let revenue = null;
   try {
     rep = (await client.request({ type: 'run', spec: { analysis: 'repurchase', purchase_event: purchaseEventGuess(s) } })).report;
   } catch (e) {
@@ -27,12 +26,9 @@ async function render(s, seq) {
       msg.hidden = false;
     }
   }
-  try {
-    const r = (await client.request({ type: 'run', spec: { analysis: 'retention', period: 'month', periods: 1000, measure: 'revenue' } })).report;
-    revenue = r.cohorts.reduce((a, c) => a + (c.revenue ?? []).reduce((x, y) => x + y, 0), 0);
-  } catch {
-    revenue = null; // no revenue column
-  }
+  // The engine's total of the revenue column (null without one): every loaded
+  // row holding a number, whatever its event.
+  const revenue = s.revenue_total ?? null;
   if (seq !== state.loadSeq) return;
   const money = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
   const list = [t('users', 'Users', nf.format(s.users), null, 'Distinct users in the loaded file.')];
@@ -44,7 +40,9 @@ async function render(s, seq) {
         `Share of buyers who bought again within ${x.days} days of their first purchase, among those whose first purchase is at least ${x.days} days before the data end.`)),
     );
   }
-  list.push(t('revenue', 'Revenue', revenue === null ? '—' : money.format(revenue), revenue === null ? 'no revenue column' : null, 'Sum of the revenue column over all rows.'));
+  list.push(t('revenue', 'Revenue', revenue === null ? '—' : money.format(revenue),
+    revenue === null ? 'no revenue column' : `${nf.format(s.revenue_rows)} rows with an amount`,
+    'Sum of the revenue column over every loaded row that holds a number, whatever its event (skipped rows are not counted).'));
   if (rep) {
     list.push(
       t('per-buyer', 'Revenue per buyer', revenue === null || !rep.buyers ? '—' : money.format(revenue / rep.buyers), null, 'Total revenue divided by the number of buyers.'),

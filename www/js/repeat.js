@@ -80,9 +80,24 @@ function render(r) {
 
   const sentences = $('rp-sentences');
   sentences.replaceChildren(...r.drivers.slice(0, 3).map((d) => el('li', { text: d.sentence })));
+  showAllDrivers = false;
+  renderDrivers(r);
+  draw();
+}
+
+/** The drivers table shows this many rows until "show all" is pressed. */
+const DRIVERS_SHOWN = 20;
+
+/** True once "show all" was pressed for the current result. */
+let showAllDrivers = false;
+
+/** The drivers table (the top DRIVERS_SHOWN, or all), the show-all control and the notes. */
+function renderDrivers(r) {
   const body = $('rp-drivers').tBodies[0];
   body.replaceChildren();
-  r.drivers.forEach((d, i) => body.append(el('tr', { testid: `rp-driver-${i}` },
+  const total = r.drivers.length;
+  const shown = showAllDrivers ? total : Math.min(total, DRIVERS_SHOWN);
+  r.drivers.slice(0, shown).forEach((d, i) => body.append(el('tr', { testid: `rp-driver-${i}` },
     el('th', { scope: 'row', text: d.behaviour }),
     numCell(formatPct(d.with_rate), d.with_rate), numCell(formatPct(d.without_rate), d.without_rate),
     numCell(d.lift === null ? '—' : `×${d.lift.toFixed(2)}`, d.lift),
@@ -96,7 +111,14 @@ function render(r) {
     `Behaviours done within ${r.drivers_within_days} days after the first purchase; outcome: a repeat within ${r.outcome_days} days. ` +
     `${nf.format(r.hidden_small_groups)} behaviour${r.hidden_small_groups === 1 ? '' : 's'} with fewer than ${nf.format(r.min_group)} buyers on a side ${r.hidden_small_groups === 1 ? 'is' : 'are'} hidden. ` +
     'This is association, not causation: buyers who do a behaviour may differ in other ways.';
-  draw();
+  const more = $('rp-drivers-more');
+  const note = $('rp-drivers-shown');
+  note.hidden = total <= DRIVERS_SHOWN;
+  note.textContent = shown < total
+    ? `Showing the top ${nf.format(shown)} of ${nf.format(total)} behaviours by impact (|with − without rate| × buyers with it); ${nf.format(total - shown)} more hidden.`
+    : `Showing all ${nf.format(total)} behaviours.`;
+  more.hidden = shown >= total;
+  more.textContent = `Show all ${nf.format(total)}`;
 }
 
 function draw() {
@@ -130,6 +152,11 @@ export const repeatPanel = {
     $('rp-png-months').addEventListener('click', () => exportCanvas('rp-months', 'repeat-by-month'));
     $('rp-csv-rates').addEventListener('click', exportRates);
     $('rp-csv-drivers').addEventListener('click', exportDrivers);
+    $('rp-drivers-more').addEventListener('click', () => {
+      if (!repeat) return;
+      showAllDrivers = true;
+      renderDrivers(repeat);
+    });
   },
   onLoaded: renderForm,
   onReset({ hide = false } = {}) {

@@ -52,9 +52,51 @@ async function run() {
   }
 }
 
+/** Two-decimal amounts for the revenue tables. */
+const money = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/**
+ * One matrix cell. Users measure: the share of the cohort active in period k
+ * (data-value: the active count). Revenue measure: revenue per cohort user in
+ * period k (data-value: the cohort's revenue that period). An incomplete period
+ * shows its partial value with a * and never a plain percentage.
+ */
+function matrixCell(r, c, k) {
+  const n = c.retained[k];
+  const rate = c.retained_rate[k];
+  const active = `${nf.format(n)} of ${nf.format(c.size)} users active`;
+  let text;
+  let title;
+  let value;
+  if (r.measure === 'revenue') {
+    const total = c.revenue?.[k] ?? null;
+    const perUser = c.revenue_per_user?.[k] ?? null;
+    text = perUser === null ? '—' : money.format(perUser);
+    title = `revenue ${total === null ? '—' : money.format(total)} (${text} per cohort user); ${active}`;
+    value = total;
+  } else {
+    text = c.complete[k] ? formatPct(rate) : nf.format(n);
+    title = active;
+    value = n;
+  }
+  if (!c.complete[k]) {
+    text = `${text}*`;
+    title = `incomplete period (partial): ${title} so far`;
+  }
+  const td = el('td', { class: c.complete[k] ? 'n' : 'n partial', text, title });
+  td.dataset.value = value === null ? '' : String(value);
+  td.dataset.retained = String(n);
+  td.dataset.complete = String(c.complete[k]);
+  td.dataset.rate = rate === null ? '' : String(rate);
+  return td;
+}
+
 function render(r) {
   $('rt-results').hidden = false;
   const width = Math.max(0, ...r.cohorts.map((c) => c.retained.length));
+  $('rt-table-note').textContent = r.measure === 'revenue'
+    ? `Each cell: revenue per cohort user in ${r.period} k (the cohort's revenue that ${r.period} ÷ its size). Hover a cell for the total and the active users.`
+    : `Each cell: the share of the cohort active in ${r.period} k. Hover a cell for the counts.`;
   const head = $('rt-table').tHead.rows[0];
   head.replaceChildren(el('th', { scope: 'col', text: 'Cohort' }), el('th', { scope: 'col', class: 'n', text: 'Size' }));
   for (let k = 0; k < width; k++) head.append(el('th', { scope: 'col', class: 'n', text: `${r.period} ${k}` }));
@@ -63,22 +105,7 @@ function render(r) {
   r.cohorts.forEach((c, i) => {
     const tr = el('tr', { testid: `rt-row-${i}` }, el('th', { scope: 'row', text: c.start }), numCell(nf.format(c.size), c.size));
     for (let k = 0; k < width; k++) {
-      if (k >= c.retained.length) {
-        tr.append(el('td', { class: 'n empty', text: '' }));
-        continue;
-      }
-      const n = c.retained[k];
-      const rate = c.retained_rate[k];
-      let td;
-      if (c.complete[k]) {
-        td = el('td', { class: 'n', text: formatPct(rate), title: `${nf.format(n)} of ${nf.format(c.size)} users` });
-      } else {
-        td = el('td', { class: 'n partial', text: `${nf.format(n)}*`, title: `incomplete period: ${nf.format(n)} users so far (partial)` });
-      }
-      td.dataset.value = String(n);
-      td.dataset.complete = String(c.complete[k]);
-      td.dataset.rate = rate === null ? '' : String(rate);
-      tr.append(td);
+      tr.append(k < c.retained.length ? matrixCell(r, c, k) : el('td', { class: 'n empty', text: '' }));
     }
     body.append(tr);
   });
@@ -93,7 +120,6 @@ function renderLtvTable(r, width) {
   const wrap = $('rt-ltv-wrap');
   wrap.hidden = r.measure !== 'revenue';
   if (wrap.hidden) return;
-  const money = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   const head = $('rt-ltv-table').tHead.rows[0];
   head.replaceChildren(el('th', { scope: 'col', text: 'Cohort' }), el('th', { scope: 'col', class: 'n', text: 'Size' }));
   for (let k = 0; k < width; k++) head.append(el('th', { scope: 'col', class: 'n', text: `${r.period} ${k}` }));

@@ -12,7 +12,8 @@ use crate::table::{EventTable, PropertyColumn};
 /// One compiled step.
 struct StepMatcher<'t> {
     /// The event-name key; `None` when no row has that name (the step matches
-    /// nothing — not an error: the step is reported with 0 users).
+    /// nothing; the analyses refuse such a name before compiling, see
+    /// `select::unknown_event`).
     event: Option<u32>,
     /// Filtered columns with, per dictionary key, whether the value passes.
     filters: Vec<(&'t PropertyColumn, Vec<bool>)>,

@@ -23,6 +23,10 @@
 //!   merged bucket is `{value: null, other: true}` and is left out when empty.
 //! - A filter on a column that is not a property (user, time, event, revenue) is
 //!   an unknown column, like a typo.
+//! - A step naming an event that no row has is a spec error naming the step and
+//!   listing the events there are (as for every analysis that takes an event, see
+//!   `select.rs`): a mistyped name must not read as "0 users". A step whose event
+//!   exists but whose filter or date range matches nothing still counts 0.
 
 mod breakdown;
 pub(crate) mod matcher;
@@ -30,6 +34,7 @@ mod ordered;
 mod strict;
 mod unordered;
 
+use crate::analysis::select::unknown_event;
 use crate::analysis::stats;
 use crate::error::{Error, Result};
 use crate::ingest::timestamp::parse_bound;
@@ -162,6 +167,15 @@ impl<'t> Plan<'t> {
         }
         if spec.breakdown_limit == 0 {
             return Err(Error::spec("funnel: breakdown_limit must be at least 1"));
+        }
+        for (i, step) in spec.steps.iter().enumerate() {
+            if table.event_key(&step.event).is_none() {
+                return Err(unknown_event(
+                    table,
+                    &format!("funnel step {}", i + 1),
+                    &step.event,
+                ));
+            }
         }
         let steps = StepSet::compile(table, &spec.steps)?;
         let breakdown = spec
