@@ -129,7 +129,9 @@ pub struct ScoreRange {
 pub struct RfmUser {
     /// The user id.
     pub user: String,
-    /// Whole seconds from the last purchase to `as_of`, in days (÷ 86,400).
+    /// Whole seconds from the last purchase to `as_of` (both floored to the second).
+    pub recency_seconds: i64,
+    /// The same in days (÷ 86,400).
     pub recency_days: f64,
     /// Purchases.
     pub frequency: u64,

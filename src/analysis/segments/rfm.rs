@@ -168,6 +168,7 @@ pub fn rfm(table: &EventTable, spec: &RfmSpec) -> Result<RfmReport> {
                 let b = &list[s.buyer];
                 RfmUser {
                     user: table.user_id(b.user).to_string(),
+                    recency_seconds: s.recency_s,
                     recency_days: s.recency_s as f64 / DAY_S,
                     frequency: b.purchases,
                     monetary: scale.value(b.revenue),
