@@ -149,7 +149,7 @@ fn execute(command: Command) -> Result<(), Error> {
             load,
         } => {
             let spec = read_spec(&spec)?;
-            if svg.is_some() && !matches!(spec, Spec::Funnel(_)) {
+            if svg.is_some() && !matches!(spec, Spec::Funnel(_) | Spec::Rfm(_)) {
                 return Err(svg_funnel_only());
             }
             let table = read_table(&data, &load)?;
@@ -229,11 +229,12 @@ fn read_spec(arg: &str) -> Result<Spec, Error> {
 }
 
 fn write_svg(report: &Report, path: &PathBuf) -> Result<(), Error> {
-    let Report::Funnel(f) = report else {
-        return Err(svg_funnel_only());
-    };
-    let svg = tidemark::chart::funnel::funnel_svg(f, 900, 480)
-        .map_err(|e| Error::new(ErrorKind::Io(format!("cannot draw the chart: {e}"))))?;
+    let svg = match report {
+        Report::Funnel(f) => tidemark::chart::funnel::funnel_svg(f, 900, 480),
+        Report::Rfm(r) => tidemark::chart::rfm::rfm_svg(r, 900, 480),
+        _ => return Err(svg_funnel_only()),
+    }
+    .map_err(|e| Error::new(ErrorKind::Io(format!("cannot draw the chart: {e}"))))?;
     std::fs::write(path, svg).map_err(|e| {
         Error::at(
             ErrorKind::Io(format!("cannot write: {e}")),
@@ -246,7 +247,7 @@ fn write_svg(report: &Report, path: &PathBuf) -> Result<(), Error> {
 /// The error for `--svg` with an analysis that has no chart yet.
 fn svg_funnel_only() -> Error {
     Error::new(ErrorKind::BadSpec(
-        "--svg draws funnels only for now; leave it out for this analysis".into(),
+        "--svg draws funnels and RFM grids only for now; leave it out for this analysis".into(),
     ))
 }
 
