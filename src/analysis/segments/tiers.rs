@@ -22,8 +22,11 @@ use crate::table::EventTable;
 /// The tier names, in report order.
 pub const TIER_NAMES: [&str; 3] = ["high", "mid", "low"];
 
-/// A buyer's metric: an exact key for ranking and its value.
-fn metric(metric: TierMetric, scale: Scale, b: &Buyer) -> (i128, f64) {
+/// A metric: an exact key for ranking, and its value.
+type Metric = (i128, f64);
+
+/// A buyer's metric.
+fn metric(metric: TierMetric, scale: Scale, b: &Buyer) -> Metric {
     match metric {
         TierMetric::Revenue => (scale.key(b.revenue), scale.value(b.revenue)),
         TierMetric::Purchases => (i128::from(b.purchases), b.purchases as f64),
@@ -48,19 +51,19 @@ pub fn tiers(table: &EventTable, spec: &TiersSpec) -> Result<TiersReport> {
     )?;
     let scale = buyers.scale;
     let list = &buyers.list;
-    let values: Vec<(i128, f64)> = list.iter().map(|b| metric(spec.metric, scale, b)).collect();
+    let values: Vec<Metric> = list.iter().map(|b| metric(spec.metric, scale, b)).collect();
     let mut order: Vec<usize> = (0..list.len()).collect();
     order.sort_by(|&a, &b| values[b].0.cmp(&values[a].0).then(a.cmp(&b)));
 
     // Each tier as a test on (key, value); the thresholds as values.
-    let (high_t, mid_t): (Option<(i128, f64)>, Option<(i128, f64)>) = match spec.by {
+    let (high_t, mid_t): (Option<Metric>, Option<Metric>) = match spec.by {
         TierBy::Share => {
             let at = |share: f64| boundary(share, list.len()).map(|k| values[order[k - 1]]);
             (at(high_given), at(mid_given))
         }
         TierBy::Value => (None, None),
     };
-    let tier_of = |(key, value): (i128, f64)| -> usize {
+    let tier_of = |(key, value): Metric| -> usize {
         match spec.by {
             TierBy::Share => {
                 if high_t.is_some_and(|t| key >= t.0) {
