@@ -178,9 +178,12 @@ fn ref_score<T: PartialEq>(sorted: &[T], v: &T) -> u8 {
     (1 + 5 * (rank - 1) / sorted.len()) as u8
 }
 
+/// A rule of the contract: a name and its condition on (R, F).
+type Rule = (&'static str, fn(u8, u8) -> bool);
+
 /// The contract's rules, in order.
 fn ref_segment(r: u8, f: u8) -> &'static str {
-    let rules: [(&str, fn(u8, u8) -> bool); 11] = [
+    let rules: [Rule; 11] = [
         ("Lost", |r, f| r == 1 && f == 1),
         ("Hibernating", |r, f| r <= 2 && f <= 2),
         ("At risk", |r, f| r <= 2 && f <= 4),
