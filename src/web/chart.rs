@@ -18,6 +18,7 @@ use super::error::{WebError, WebResult};
 use crate::chart::{ChartLayout, PixelRect};
 use crate::report::{
     FunnelBucket, FunnelReport, FunnelStep, LifecycleReport, RepurchaseReport, RetentionReport,
+    RfmReport,
 };
 
 /// The CSS size used when the canvas is not laid out (detached or hidden).
@@ -345,5 +346,18 @@ pub fn draw_repeat_by_month(
     let r: RepurchaseReport = cohort_report(report, "repurchase", "drawRepeatByMonth")?;
     draw_on(canvas, "drawRepeatByMonth", |area| {
         crate::chart::draw_repeat_by_month(area, &r).map(|l| (l.area, l.plot, l.empty))
+    })
+}
+
+/// `drawRfm(canvas, report: RfmReport): SimpleLayout` — the recency × frequency
+/// score grid, each cell labelled with its segment and buyer count.
+#[wasm_bindgen(js_name = drawRfm, unchecked_return_type = "SimpleLayout")]
+pub fn draw_rfm(
+    canvas: HtmlCanvasElement,
+    #[wasm_bindgen(unchecked_param_type = "RfmReport")] report: JsValue,
+) -> WebResult<JsValue> {
+    let r: RfmReport = cohort_report(report, "rfm", "drawRfm")?;
+    draw_on(canvas, "drawRfm", |area| {
+        crate::chart::draw_rfm(area, &r).map(|l| (l.area, l.plot, l.empty))
     })
 }
