@@ -47,7 +47,7 @@ enum Command {
         /// further chart beside it as STEM-NAME.svg (retention: heatmap in FILE,
         /// STEM-curve.svg, with measure=revenue STEM-ltv.svg; repurchase: gap
         /// histogram in FILE, STEM-by-month.svg, STEM-rates.svg; funnel and
-        /// lifecycle: one chart). Not for clv, which has no chart.
+        /// lifecycle, rfm: one chart). Not for clv or tiers, which have no chart.
         #[arg(long, value_name = "FILE")]
         svg: Option<PathBuf>,
         #[command(flatten)]
@@ -160,8 +160,8 @@ fn execute(command: Command) -> Result<(), Error> {
             let spec = read_spec(&spec)?;
             if svg.is_some() && chart_names(&spec).is_empty() {
                 return Err(Error::new(ErrorKind::BadSpec(
-                    "--svg: this analysis has no chart (funnel, retention, repurchase and \
-                     lifecycle have); leave --svg out"
+                    "--svg: this analysis has no chart (funnel, retention, repurchase, \
+                     lifecycle and rfm have); leave --svg out"
                         .into(),
                 )));
             }

@@ -7,6 +7,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::table::EventTable;
 
+mod segments;
+
+pub use segments::{
+    RfmCell, RfmGridCell, RfmReport, RfmRule, RfmScores, RfmSegment, RfmUser, ScoreRange, Tier,
+    TierThresholds, TierUser, TiersReport,
+};
+
 /// What was loaded: the object of `tidemark inspect` and `engine.summary()`.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Summary {
@@ -171,6 +178,10 @@ pub enum Report {
     Lifecycle(LifecycleReport),
     /// Predicted customer lifetime value.
     Clv(Box<ClvReport>),
+    /// RFM scores and segments.
+    Rfm(RfmReport),
+    /// Value tiers.
+    Tiers(TiersReport),
 }
 
 /// The result of a funnel.

@@ -11,6 +11,10 @@ use serde::{Deserialize, Deserializer};
 
 use crate::error::{Error, Result};
 
+mod segments;
+
+pub use segments::{RfmSpec, TierBy, TierMetric, TiersSpec};
+
 /// Any analysis spec.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Spec {
@@ -24,14 +28,19 @@ pub enum Spec {
     Lifecycle(LifecycleSpec),
     /// Predictive customer lifetime value: BG/NBD, Gamma-Gamma, P(alive), CLV.
     Clv(ClvSpec),
+    /// RFM scores and the named segments.
+    Rfm(RfmSpec),
+    /// High / mid / low value tiers.
+    Tiers(TiersSpec),
 }
 
 /// The analysis names the contract defines, and whether this build computes them.
-pub const ANALYSES: [(&str, bool); 6] = [
+pub const ANALYSES: [(&str, bool); 7] = [
     ("funnel", true),
     ("retention", true),
     ("repurchase", true),
-    ("rfm", false),
+    ("rfm", true),
+    ("tiers", true),
     ("lifecycle", true),
     ("clv", true),
 ];
@@ -87,6 +96,17 @@ impl Spec {
                     serde_json::from_value(value).map_err(|e| Error::spec(format!("clv: {e}")))?;
                 spec.validate()?;
                 Ok(Spec::Clv(spec))
+            }
+            "rfm" => {
+                let spec: RfmSpec =
+                    serde_json::from_value(value).map_err(|e| Error::spec(format!("rfm: {e}")))?;
+                Ok(Spec::Rfm(spec))
+            }
+            "tiers" => {
+                let spec: TiersSpec = serde_json::from_value(value)
+                    .map_err(|e| Error::spec(format!("tiers: {e}")))?;
+                spec.validate()?;
+                Ok(Spec::Tiers(spec))
             }
             other => match ANALYSES.iter().find(|(n, _)| *n == other) {
                 Some(_) => Err(Error::spec(format!(

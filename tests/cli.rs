@@ -489,3 +489,66 @@ fn svg_into_a_missing_directory_errored() {
     assert!(e.contains("chart.svg: "), "{e}");
     assert!(e.contains("cannot write the lifecycle chart"), "{e}");
 }
+
+#[test]
+fn run_rfm_and_tiers_on_cdnow_with_the_grid_as_svg() {
+    let cdnow = data("cdnow_sample.csv");
+    let spec = temp_file(
+        "rfm.json",
+        br#"{"analysis":"rfm","purchase_event":"purchase","as_of":null,"users":true}"#,
+    );
+    let svg = temp_file("rfm.svg", b"");
+    let v = json(&tidemark(&[
+        "run",
+        &cdnow,
+        "--spec",
+        spec.to_str().expect("path"),
+        "--svg",
+        svg.to_str().expect("path"),
+    ]));
+    assert_eq!(v["analysis"], "rfm");
+    assert_eq!(v["buyers"], 2357);
+    assert_eq!(v["non_buyers"], 0);
+    assert_eq!(v["as_of"], "1998-06-30T00:00:00Z");
+    assert_eq!(v["revenue_decimals"], 2);
+    let segments = v["segments"].as_array().expect("segments");
+    assert_eq!(segments.len(), 11);
+    let sum = |key: &str| -> u64 { segments.iter().map(|s| s[key].as_u64().unwrap()).sum() };
+    assert_eq!(sum("users"), 2357);
+    assert_eq!(sum("purchases"), v["purchases"].as_u64().unwrap());
+    assert_eq!(v["grid"].as_array().expect("grid").len(), 25);
+    assert_eq!(v["users"].as_array().expect("users").len(), 2357);
+    let drawn = std::fs::read_to_string(&svg).expect("the SVG was written");
+    assert!(
+        drawn.starts_with("<svg"),
+        "{}",
+        &drawn[..drawn.len().min(80)]
+    );
+    assert!(drawn.contains("Champions"));
+
+    let run = |spec: &str| json(&tidemark_stdin(&["run", &cdnow, "--spec", "-"], spec));
+    let v = run(r#"{"analysis":"tiers","metric":"revenue","by":"share","high":0.2,"mid":0.5}"#);
+    assert_eq!(v["analysis"], "tiers");
+    let tiers = v["tiers"].as_array().expect("tiers");
+    let names: Vec<&str> = tiers.iter().map(|t| t["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["high", "mid", "low"]);
+    let users: u64 = tiers.iter().map(|t| t["users"].as_u64().unwrap()).sum();
+    assert_eq!(users, 2357);
+    assert!(tiers[0]["users"].as_u64().unwrap() >= 472); // ⌈0.2 · 2357⌉
+    assert!(v["thresholds"]["high"].as_f64().unwrap() > v["thresholds"]["mid"].as_f64().unwrap());
+}
+
+#[test]
+fn run_tiers_bad_thresholds_errored() {
+    let cdnow = data("cdnow_sample.csv");
+    let e = stderr(&tidemark_stdin(
+        &["run", &cdnow, "--spec", "-"],
+        r#"{"analysis":"tiers","by":"value","high":10}"#,
+    ));
+    assert!(
+        e.ends_with(
+            "-: bad spec: tiers: by value, give both \"high\" and \"mid\" as revenue values (e.g. \"high\": 500, \"mid\": 100)"
+        ),
+        "{e}"
+    );
+}

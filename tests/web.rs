@@ -310,3 +310,55 @@ fn cohort_draws_paint_and_refuse_the_wrong_report() {
     };
     assert!(thrown(err).1.contains("this is a retention result"));
 }
+
+/// The canvas's pixels that differ from its first pixel.
+fn painted(canvas: &web_sys::HtmlCanvasElement) -> usize {
+    let ctx: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .expect("2d")
+        .dyn_into()
+        .expect("2d context");
+    let (w, h) = (canvas.width(), canvas.height());
+    let pixels = ctx
+        .get_image_data(0.0, 0.0, f64::from(w), f64::from(h))
+        .expect("pixels")
+        .data();
+    let first = [pixels[0], pixels[1], pixels[2], pixels[3]];
+    pixels
+        .chunks_exact(4)
+        .filter(|p| *p != first.as_slice())
+        .count()
+}
+
+#[wasm_bindgen_test]
+fn rfm_runs_and_draws_its_grid() {
+    let e = engine();
+    let report = e
+        .run(spec_js(r#"{"analysis":"rfm","users":true}"#))
+        .expect("rfm runs");
+    // u1 is the only buyer: every score is 1, the segment is Lost.
+    assert_eq!(num(&report, "buyers"), 1.0);
+    assert_eq!(num(&report, "non_buyers"), 3.0);
+    let users = json(&get(&report, "users"));
+    assert!(users.contains(r#""user":"u1""#), "{users}");
+    assert!(users.contains(r#""segment":"Lost""#), "{users}");
+    let tiers = e
+        .run(spec_js(r#"{"analysis":"tiers","metric":"purchases"}"#))
+        .expect("tiers runs");
+    assert!(json(&get(&tiers, "tiers")).contains(r#""name":"high""#));
+
+    let canvas = attached_canvas();
+    let layout = tidemark::web::chart::draw_rfm(canvas.clone(), report).expect("drawn");
+    assert_eq!(get(&layout, "empty").as_bool(), Some(false));
+    let (w, h) = (canvas.width(), canvas.height());
+    assert!(
+        painted(&canvas) > (w * h / 50) as usize,
+        "the grid paints the canvas"
+    );
+    let Err(err) = tidemark::web::chart::draw_rfm(canvas, tiers) else {
+        panic!("a tiers result is not an rfm result");
+    };
+    assert!(thrown(err).1.contains("this is a tiers result"));
+}

@@ -5,6 +5,7 @@
 //! - [`repurchase`]: repeat-purchase rates, time to the second purchase, drivers.
 //! - [`lifecycle`]: new / returning / resurrecting / dormant users per period.
 //! - [`clv`]: predicted lifetime value (BG/NBD, Gamma-Gamma, P(alive), holdout check).
+//! - [`segments`]: RFM scores and named segments, value tiers.
 //! - [`period`]: calendar periods in the table's time zone; [`stats`]: shared
 //!   statistics.
 
@@ -14,6 +15,7 @@ pub mod lifecycle;
 pub mod period;
 pub mod repurchase;
 pub mod retention;
+pub mod segments;
 mod select;
 pub mod stats;
 
@@ -30,5 +32,7 @@ pub fn run(table: &EventTable, spec: &Spec) -> Result<Report> {
         Spec::Repurchase(r) => repurchase::repurchase(table, r).map(Report::Repurchase),
         Spec::Lifecycle(l) => lifecycle::lifecycle(table, l).map(Report::Lifecycle),
         Spec::Clv(c) => clv::clv(table, c).map(|r| Report::Clv(Box::new(r))),
+        Spec::Rfm(r) => segments::rfm(table, r).map(Report::Rfm),
+        Spec::Tiers(t) => segments::tiers(table, t).map(Report::Tiers),
     }
 }

@@ -20,6 +20,7 @@ pub mod line;
 pub mod ltv;
 pub mod repurchase;
 pub mod retention;
+pub mod rfm;
 pub mod style;
 pub mod svgs;
 pub mod tips;
@@ -40,6 +41,7 @@ pub use retention::{
     HeatCell, RetentionLayout, draw_retention, draw_retention_curve, retention_curve_svg,
     retention_svg,
 };
+pub use rfm::{RfmGridRect, RfmLayout, draw_rfm, rfm_svg};
 
 /// The smallest width or height a chart draws in, in pixels.
 pub const MIN_SIDE: u32 = 64;

@@ -7,7 +7,8 @@
 //! | retention | `heatmap`, `curve`, and with the revenue measure `ltv` |
 //! | repurchase | `gaps` (days to the second purchase), `by-month`, `rates` |
 //! | lifecycle | `lifecycle` |
-//! | clv | none |
+//! | rfm | `rfm` (the recency × frequency grid) |
+//! | tiers, clv | none |
 //!
 //! The heatmap grows taller with the number of cohorts (up to a limit) so that a
 //! file shows every row a screen would; the others use the size asked for.
@@ -18,6 +19,7 @@ use super::lifecycle::lifecycle_svg;
 use super::ltv::ltv_svg;
 use super::repurchase::{gap_histogram_svg, repeat_by_month_svg, repeat_rates_svg};
 use super::retention::{retention_curve_svg, retention_svg};
+use super::rfm::rfm_svg;
 use crate::report::Report;
 use crate::spec::{RetentionMeasure, Spec};
 
@@ -48,7 +50,8 @@ pub fn chart_names(spec: &Spec) -> Vec<&'static str> {
         Spec::Retention(_) => vec!["heatmap", "curve"],
         Spec::Repurchase(_) => vec!["gaps", "by-month", "rates"],
         Spec::Lifecycle(_) => vec!["lifecycle"],
-        Spec::Clv(_) => Vec::new(),
+        Spec::Rfm(_) => vec!["rfm"],
+        Spec::Clv(_) | Spec::Tiers(_) => Vec::new(),
     }
 }
 
@@ -79,6 +82,7 @@ pub fn report_svgs(report: &Report, width: u32, height: u32) -> Result<Vec<Named
             named("rates", repeat_rates_svg(r, width, height)?),
         ],
         Report::Lifecycle(l) => vec![named("lifecycle", lifecycle_svg(l, width, height)?)],
-        Report::Clv(_) => Vec::new(),
+        Report::Rfm(r) => vec![named("rfm", rfm_svg(r, width, height)?)],
+        Report::Clv(_) | Report::Tiers(_) => Vec::new(),
     })
 }

@@ -21,6 +21,7 @@ use crate::chart::tips::{self, Hit};
 use crate::chart::{ChartLayout, PixelRect};
 use crate::report::{
     FunnelBucket, FunnelReport, FunnelStep, LifecycleReport, RepurchaseReport, RetentionReport,
+    RfmReport,
 };
 
 /// The CSS size used when the canvas is not laid out (detached or hidden).
@@ -383,5 +384,18 @@ pub fn draw_repeat_by_month(
         let l = crate::chart::draw_repeat_by_month(area, &r)?;
         let hits = tips::by_month_hits(&r, &l);
         Ok((l.area, l.plot, l.empty, hits))
+    })
+}
+
+/// `drawRfm(canvas, report: RfmReport): SimpleLayout` — the recency × frequency
+/// score grid, each cell labelled with its segment and buyer count.
+#[wasm_bindgen(js_name = drawRfm, unchecked_return_type = "SimpleLayout")]
+pub fn draw_rfm(
+    canvas: HtmlCanvasElement,
+    #[wasm_bindgen(unchecked_param_type = "RfmReport")] report: JsValue,
+) -> WebResult<JsValue> {
+    let r: RfmReport = cohort_report(report, "rfm", "drawRfm")?;
+    draw_on(canvas, "drawRfm", |area| {
+        crate::chart::draw_rfm(area, &r).map(|l| (l.area, l.plot, l.empty))
     })
 }

@@ -136,8 +136,32 @@ export interface LifecycleSpec {
   event?: EventSpec | null;
 }
 
+/** An RFM spec. */
+export interface RfmSpec {
+  analysis: "rfm";
+  /** null = guessed from the event names. */
+  purchase_event?: EventSpec | null;
+  /** A date (its whole local day counts) or a time; null = the last event time. */
+  as_of?: string | null;
+  /** Also list every buyer's values and scores (default false). */
+  users?: boolean;
+}
+
+/** A value-tiers spec. By share: high = top share of buyers, mid = top share down
+ *  to the end of the mid tier (defaults 0.2 and 0.5). By value: metric thresholds. */
+export interface TiersSpec {
+  analysis: "tiers";
+  purchase_event?: EventSpec | null;
+  metric?: "revenue" | "purchases";
+  by?: "share" | "value";
+  high?: number | null;
+  mid?: number | null;
+  as_of?: string | null;
+  users?: boolean;
+}
+
 /** Any analysis spec. */
-export type Spec = FunnelSpec | RetentionSpec | RepurchaseSpec | LifecycleSpec;
+export type Spec = FunnelSpec | RetentionSpec | RepurchaseSpec | LifecycleSpec | RfmSpec | TiersSpec;
 
 /** One step of a funnel result. */
 export interface FunnelStep {
@@ -252,8 +276,80 @@ export interface LifecycleReport {
   periods: LifecyclePeriod[];
 }
 
+/** One RFM segment. */
+export interface RfmSegment {
+  name: string; users: number; revenue: number; purchases: number;
+  share_users: number | null; share_revenue: number | null;
+  avg_order_value: number | null;
+  /** Mean days from the last purchase to as_of. */
+  days_since_last: number | null;
+}
+/** One (R, F) cell of the grid. */
+export interface RfmGridCell { r: number; f: number; users: number; revenue: number; segment: string; }
+/** One non-empty (R, F, M) triple. */
+export interface RfmCell { r: number; f: number; m: number; users: number; revenue: number; segment: string; }
+/** The values of the users who got a score. */
+export interface ScoreRange { score: number; users: number; min: number | null; max: number | null; }
+/** One buyer's RFM values and scores. */
+export interface RfmUser {
+  user: string; recency_seconds: number; recency_days: number; frequency: number; monetary: number;
+  r: number; f: number; m: number; segment: string;
+}
+
+/** An RFM result. */
+export interface RfmReport {
+  analysis: "rfm";
+  purchase_event: string;
+  purchase_event_guessed: boolean;
+  /** ISO 8601 UTC; null for an empty table. */
+  as_of: string | null;
+  buyers: number;
+  non_buyers: number;
+  purchases: number;
+  revenue: number;
+  /** Decimals summed exactly; null = floating point. */
+  revenue_decimals: number | null;
+  /** All 11, best first. */
+  segments: RfmSegment[];
+  /** (R, F) → name, in the order the rules are tried. */
+  rules: { name: string; rule: string }[];
+  /** 25 cells, R = 1..5 then F = 1..5. */
+  grid: RfmGridCell[];
+  cells: RfmCell[];
+  scores: { recency_days: ScoreRange[]; frequency: ScoreRange[]; monetary: ScoreRange[] };
+  /** Only with users: true. */
+  users?: RfmUser[];
+}
+
+/** One value tier. */
+export interface Tier {
+  name: "high" | "mid" | "low"; users: number; share_users: number | null;
+  revenue: number; share_revenue: number | null; purchases: number;
+  min: number | null; max: number | null;
+}
+/** One buyer's tier. */
+export interface TierUser { user: string; value: number; purchases: number; revenue: number; tier: string; }
+
+/** A value-tiers result. */
+export interface TiersReport {
+  analysis: "tiers";
+  purchase_event: string;
+  purchase_event_guessed: boolean;
+  metric: string;
+  by: string;
+  as_of: string | null;
+  buyers: number;
+  non_buyers: number;
+  revenue: number;
+  /** high / mid as metric values (null: the tier is empty by construction). */
+  thresholds: { high_given: number; mid_given: number; high: number | null; mid: number | null };
+  tiers: Tier[];
+  /** Only with users: true; highest value first. */
+  users?: TierUser[];
+}
+
 /** Any analysis result. */
-export type Report = FunnelReport | RetentionReport | RepurchaseReport | LifecycleReport;
+export type Report = FunnelReport | RetentionReport | RepurchaseReport | LifecycleReport | RfmReport | TiersReport;
 
 /** A rectangle in CSS pixels of the canvas: x0 <= x < x1, y0 <= y < y1, y down. */
 export interface PixelRect { x0: number; y0: number; x1: number; y1: number; }

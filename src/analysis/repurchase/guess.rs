@@ -52,6 +52,11 @@ fn normalise(name: &str) -> String {
 
 /// The guessed purchase event name, or an error naming the events there are.
 pub fn purchase_event(table: &EventTable) -> Result<String> {
+    purchase_event_for(table, "repurchase")
+}
+
+/// [`purchase_event`] for the analysis `what` (named in the error).
+pub fn purchase_event_for(table: &EventTable, what: &str) -> Result<String> {
     if table.meta().order_file && table.event_key(ORDER_EVENT).is_some() {
         return Ok(ORDER_EVENT.to_string());
     }
@@ -72,7 +77,7 @@ pub fn purchase_event(table: &EventTable) -> Result<String> {
         }
     }
     Err(Error::spec(format!(
-        "repurchase: no purchase event found (looked for {} …); set \"purchase_event\" to one of the events: {}",
+        "{what}: no purchase event found (looked for {} …); set \"purchase_event\" to one of the events: {}",
         PURCHASE_NAMES[..6].join(", "),
         event_list(table)
     )))
