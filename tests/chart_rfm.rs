@@ -152,3 +152,33 @@ fn the_grid_draws_in_a_sub_area_with_offsets() {
         assert!(c.rect.x0 >= 100 && c.rect.y0 >= 50);
     }
 }
+
+#[test]
+fn every_cell_is_a_hover_target_with_its_numbers() {
+    let r = report();
+    let mut svg = String::new();
+    let layout = {
+        let area = SVGBackend::with_string(&mut svg, (640, 480)).into_drawing_area();
+        draw_rfm(&area, &r).expect("draws")
+    };
+    let hits = tidemark::chart::tips::rfm_hits(&r, &layout);
+    assert_eq!(hits.len(), 25);
+    for (hit, cell) in hits.iter().zip(&layout.cells) {
+        assert_eq!(hit.rect, cell.rect);
+        let want = r
+            .grid
+            .iter()
+            .find(|g| g.r == cell.r && g.f == cell.f)
+            .expect("the report has the cell");
+        assert!(
+            hit.tip
+                .starts_with(&format!("R {} · F {}: {}", want.r, want.f, want.segment)),
+            "{}",
+            hit.tip
+        );
+        let count = want.users.to_string();
+        let digits: String = hit.tip.chars().filter(|c| c.is_ascii_digit()).collect();
+        assert!(hit.tip.contains(" user"), "{}", hit.tip);
+        assert!(digits.contains(&count), "{count} in {}", hit.tip);
+    }
+}

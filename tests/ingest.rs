@@ -143,7 +143,7 @@ fn bad_time_zone_errored() {
 
 #[test]
 fn too_large_errored() {
-    let loader = Loader::new("huge.csv", LoadOptions::default()).unwrap();
+    let mut loader = Loader::new("huge.csv", LoadOptions::default()).unwrap();
     match loader.expect_bytes(u64::MAX) {
         Ok(()) => assert_eq!(
             tidemark::ingest::MAX_INPUT_BYTES,
@@ -355,7 +355,7 @@ fn no_trailing_newline_and_crlf() {
 #[test]
 fn chunked_load_equals_whole_load() {
     let mut text = String::from("user_id,time,event,revenue,note\n");
-    for i in 0..3000 {
+    for i in 0..7000 {
         let note = if i % 7 == 0 {
             "\"multi\nline, quoted\""
         } else {
@@ -374,19 +374,38 @@ fn chunked_load_equals_whole_load() {
             i
         ));
     }
+    assert!(
+        text.len() > tidemark::ingest::sniff::SNIFF_BYTES,
+        "longer than the sniffing sample, so that the streaming path runs"
+    );
     let whole = load_str(&text).unwrap();
-    for chunk in [1usize, 7, 1000, 65_536, 300_000] {
+    for (chunk, declared) in [
+        (1usize, false),
+        (7, true),
+        (1000, false),
+        (65_536, true),
+        (300_000, false),
+        (300_000, true),
+    ] {
         let mut loader = Loader::new("t.csv", LoadOptions::default()).unwrap();
+        if declared {
+            // Sizes the columns up front: the table must not change.
+            loader.expect_bytes(text.len() as u64).unwrap();
+        }
         for c in text.as_bytes().chunks(chunk) {
             loader.push(c).unwrap();
         }
         let t = loader.finish().unwrap();
-        assert_eq!(Summary::of(&t), Summary::of(&whole), "chunk {chunk}");
+        assert_eq!(
+            Summary::of(&t),
+            Summary::of(&whole),
+            "chunk {chunk}, declared {declared}"
+        );
         assert_eq!(times(&t), times(&whole));
         assert_eq!(skipped(&t), skipped(&whole));
     }
     assert_rows_add_up(&whole);
-    assert_eq!(skipped(&whole)[0].1, 27);
+    assert_eq!(skipped(&whole)[0].1, 62);
 }
 
 #[test]

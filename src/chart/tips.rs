@@ -13,8 +13,9 @@ use super::lifecycle::LifecycleLayout;
 use super::line::CurveLayout;
 use super::repurchase::RepurchaseLayout;
 use super::retention::RetentionLayout;
+use super::rfm::RfmLayout;
 use super::style::{format_count, format_percent};
-use crate::report::{LifecycleReport, RepurchaseReport, RetentionReport};
+use crate::report::{LifecycleReport, RepurchaseReport, RetentionReport, RfmReport};
 
 /// Half the side of a curve point's hover square, in pixels.
 pub const POINT_RADIUS: i32 = 7;
@@ -325,6 +326,32 @@ pub fn by_month_hits(report: &RepurchaseReport, layout: &RepurchaseLayout) -> Ve
                 rect: column(&b.rect, &layout.plot),
                 tip,
             })
+        })
+        .collect()
+}
+
+/// One hit per cell of the RFM grid (`at` = the cell's index in the layout: R = 5
+/// first, then F = 1 to 5): its scores, segment, buyers and their share.
+pub fn rfm_hits(report: &RfmReport, layout: &RfmLayout) -> Vec<Hit> {
+    layout
+        .cells
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let share =
+                format_percent((report.buyers > 0).then(|| c.users as f64 / report.buyers as f64));
+            Hit {
+                cohort: None,
+                at: i,
+                rect: c.rect,
+                tip: format!(
+                    "R {} · F {}: {} ({}, {share} of buyers)",
+                    c.r,
+                    c.f,
+                    c.segment,
+                    users(c.users)
+                ),
+            }
         })
         .collect()
 }

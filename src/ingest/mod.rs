@@ -138,6 +138,8 @@ pub struct Loader {
     file: String,
     options: LoadOptions,
     bytes_in: u64,
+    /// The input's declared size, if any: sizes the columns up front.
+    expected: Option<u64>,
     state: State,
 }
 
@@ -159,6 +161,8 @@ struct Active {
     header_pending: bool,
     /// The current record's fields (reused).
     fields: fields::Fields,
+    /// Rows predicted from the declared size, once the sample is split.
+    reserve: Option<(usize, u64)>,
     converter: Converter,
     rows_read: u64,
 }
@@ -170,13 +174,19 @@ impl Loader {
             file: file.to_string(),
             options,
             bytes_in: 0,
+            expected: None,
             state: State::Sniffing(Vec::new()),
         })
     }
 
     /// Declares the input's total size when known: refuses, before reading, an input
     /// too large to hold here.
-    pub fn expect_bytes(&self, total: u64) -> Result<()> {
+    ///
+    /// The size also lets the table's columns be allocated once, at the row count
+    /// the first records predict, instead of growing by doubling (which briefly
+    /// holds the old and the new buffer: in wasm, whose memory never shrinks, that
+    /// peak stays).
+    pub fn expect_bytes(&mut self, total: u64) -> Result<()> {
         if total > MAX_INPUT_BYTES {
             return Err(Error::at(
                 ErrorKind::TooLarge {
@@ -187,6 +197,7 @@ impl Loader {
                 None,
             ));
         }
+        self.expected = Some(total);
         Ok(())
     }
 
@@ -209,6 +220,7 @@ impl Loader {
                 if raw.len() >= SNIFF_BYTES {
                     let raw = std::mem::take(raw);
                     let mut active = start(&self.file, &self.options, &raw, false)?;
+                    active.reserve_for(raw.len(), self.expected);
                     active.feed_text(&self.file, false)?;
                     self.state = State::Loading(active);
                 }
@@ -275,15 +287,33 @@ fn start(file: &str, options: &LoadOptions, raw: &[u8], whole: bool) -> Result<B
         buf,
         records: Vec::new(),
         fields: fields::Fields::new(),
+        reserve: None,
         rows_read: 0,
     }))
 }
 
 impl Active {
+    /// Asks for the columns to be sized for a `total`-byte input, predicted from the
+    /// records in the first `sample` bytes (done by the next [`Active::feed_text`]).
+    fn reserve_for(&mut self, sample: usize, total: Option<u64>) {
+        self.reserve = total.map(|t| (sample, t));
+    }
+
     /// Parses every whole record in `buf` (with `last`, the final one too).
     fn feed_text(&mut self, file: &str, last: bool) -> Result<()> {
         self.records.clear();
         let keep_from = self.splitter.scan(&self.buf, &mut self.records);
+        if let Some((sample, total)) = self.reserve.take() {
+            // Bytes per record in the sample (its last, partial record left out),
+            // 2% spare; never more rows than one per two bytes.
+            let scanned = self.records.last().map_or(0, |r| r.end);
+            if scanned > 0 && !self.records.is_empty() {
+                let per_row = scanned as f64 / self.records.len() as f64;
+                let ratio = sample as f64 / scanned.max(1) as f64;
+                let rows = (total as f64 / ratio.max(1.0) / per_row * 1.02).min(total as f64 / 2.0);
+                self.converter.builder.reserve(rows as usize);
+            }
+        }
         let mut tail = None;
         if last {
             match self.splitter.finish(&self.buf) {

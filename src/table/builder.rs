@@ -75,6 +75,20 @@ impl TableBuilder {
         }
     }
 
+    /// Makes room for `rows` more events in every column (a load that knows its
+    /// size calls this once, so the columns never grow by doubling).
+    pub fn reserve(&mut self, rows: usize) {
+        self.user.reserve_exact(rows);
+        self.time.reserve_exact(rows);
+        self.event.reserve_exact(rows);
+        if let Some(r) = self.revenue.as_mut() {
+            r.reserve_exact(rows);
+        }
+        for p in &mut self.properties {
+            p.reserve_exact(rows);
+        }
+    }
+
     /// Number of events pushed so far.
     pub fn len(&self) -> usize {
         self.time.len()

@@ -20,6 +20,14 @@ impl Default for Keys {
     }
 }
 
+/// A copy of `v` in a wider type, with the same spare capacity (a reservation
+/// made for the whole load survives the widening).
+fn widened<A, B: From<A>>(v: Vec<A>) -> Vec<B> {
+    let mut out = Vec::with_capacity(v.capacity());
+    out.extend(v.into_iter().map(B::from));
+    out
+}
+
 impl Keys {
     /// An empty column (one byte per key until a key needs more).
     pub fn new() -> Self {
@@ -41,11 +49,9 @@ impl Keys {
     fn widen(&mut self, key: u32) {
         let old = std::mem::take(self);
         *self = match old {
-            Keys::U8(v) if key <= u32::from(u16::MAX) => {
-                Keys::U16(v.into_iter().map(u16::from).collect())
-            }
-            Keys::U8(v) => Keys::U32(v.into_iter().map(u32::from).collect()),
-            Keys::U16(v) => Keys::U32(v.into_iter().map(u32::from).collect()),
+            Keys::U8(v) if key <= u32::from(u16::MAX) => Keys::U16(widened(v)),
+            Keys::U8(v) => Keys::U32(widened(v)),
+            Keys::U16(v) => Keys::U32(widened(v)),
             Keys::U32(v) => Keys::U32(v),
         };
     }
@@ -80,6 +86,14 @@ impl Keys {
             Keys::U8(v) => v.capacity(),
             Keys::U16(v) => v.capacity() * 2,
             Keys::U32(v) => v.capacity() * 4,
+        }
+    }
+    /// Makes room for `n` more keys at the current width.
+    pub fn reserve_exact(&mut self, n: usize) {
+        match self {
+            Keys::U8(v) => v.reserve_exact(n),
+            Keys::U16(v) => v.reserve_exact(n),
+            Keys::U32(v) => v.reserve_exact(n),
         }
     }
     /// Releases spare capacity once the column is complete.

@@ -65,6 +65,10 @@ impl PropertyColumn {
     pub fn heap_bytes(&self) -> usize {
         self.keys.heap_bytes() + self.values.heap_bytes() + self.name.capacity()
     }
+    /// Makes room for `n` more rows.
+    pub fn reserve_exact(&mut self, n: usize) {
+        self.keys.reserve_exact(n);
+    }
     /// Releases spare capacity once the column is complete.
     pub fn shrink_to_fit(&mut self) {
         self.keys.shrink_to_fit();

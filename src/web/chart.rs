@@ -387,15 +387,18 @@ pub fn draw_repeat_by_month(
     })
 }
 
-/// `drawRfm(canvas, report: RfmReport): SimpleLayout` — the recency × frequency
-/// score grid, each cell labelled with its segment and buyer count.
-#[wasm_bindgen(js_name = drawRfm, unchecked_return_type = "SimpleLayout")]
+/// `drawRfm(canvas, report: RfmReport): CohortLayout` — the recency × frequency
+/// score grid, each cell labelled with its segment and buyer count; one hover
+/// target per cell.
+#[wasm_bindgen(js_name = drawRfm, unchecked_return_type = "CohortLayout")]
 pub fn draw_rfm(
     canvas: HtmlCanvasElement,
     #[wasm_bindgen(unchecked_param_type = "RfmReport")] report: JsValue,
 ) -> WebResult<JsValue> {
     let r: RfmReport = cohort_report(report, "rfm", "drawRfm")?;
     draw_on(canvas, "drawRfm", |area| {
-        crate::chart::draw_rfm(area, &r).map(|l| (l.area, l.plot, l.empty))
+        let l = crate::chart::draw_rfm(area, &r)?;
+        let hits = tips::rfm_hits(&r, &l);
+        Ok((l.area, l.plot, l.empty, hits))
     })
 }
