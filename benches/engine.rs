@@ -4,7 +4,11 @@
 //! machine and the date.
 //!
 //! - `load/<file>`: CSV bytes in memory → EventTable (throughput in bytes).
-//! - `funnel/<file>`: the 4-step ordered funnel, 7-day window, of the bench README.
+//! - `<analysis>/<file>` on the loaded table: the 4-step ordered funnel (7-day
+//!   window), weekly retention (12 weeks), RFM, the 30-day repeat rate (the four
+//!   the browser benchmark compares with DuckDB-WASM), and the weekly lifecycle.
+//!
+//! `events_10m.csv` is included when present (`scripts/bench-browser 10m` makes it).
 
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -14,11 +18,26 @@ use tidemark::ingest::{LoadOptions, load};
 use tidemark::progress::Silent;
 use tidemark::spec::Spec;
 
-const FUNNEL: &str = r#"{"analysis":"funnel","steps":[{"event":"page_view"},{"event":"product_view"},{"event":"add_to_cart"},{"event":"purchase"}],"window":"7d","mode":"ordered"}"#;
+const SPECS: [(&str, &str); 5] = [
+    (
+        "funnel",
+        r#"{"analysis":"funnel","steps":[{"event":"page_view"},{"event":"product_view"},{"event":"add_to_cart"},{"event":"purchase"}],"window":"7d","mode":"ordered"}"#,
+    ),
+    (
+        "retention",
+        r#"{"analysis":"retention","period":"week","periods":12}"#,
+    ),
+    ("rfm", r#"{"analysis":"rfm","purchase_event":"purchase"}"#),
+    (
+        "repurchase",
+        r#"{"analysis":"repurchase","purchase_event":"purchase","within_days":[30]}"#,
+    ),
+    ("lifecycle", r#"{"analysis":"lifecycle","period":"week"}"#),
+];
 
 fn files() -> Vec<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench");
-    ["events_100k.csv", "events_1m.csv"]
+    ["events_100k.csv", "events_1m.csv", "events_10m.csv"]
         .iter()
         .map(|f| dir.join(f))
         .filter(|p| p.exists())
@@ -26,7 +45,10 @@ fn files() -> Vec<PathBuf> {
 }
 
 fn benches(c: &mut Criterion) {
-    let spec = Spec::from_json(FUNNEL).expect("the funnel spec parses");
+    let specs: Vec<(&str, Spec)> = SPECS
+        .iter()
+        .map(|(name, json)| (*name, Spec::from_json(json).expect("bench spec parses")))
+        .collect();
     let paths = files();
     assert!(
         !paths.is_empty(),
@@ -54,12 +76,14 @@ fn benches(c: &mut Criterion) {
         });
         g.finish();
         let table = load(&name, &bytes, LoadOptions::default(), &mut Silent).expect("loads");
-        let mut g = c.benchmark_group("funnel");
-        g.sample_size(10);
-        g.bench_function(&name, |b| {
-            b.iter(|| tidemark::analysis::run(black_box(&table), &spec).expect("runs"))
-        });
-        g.finish();
+        for (analysis, spec) in &specs {
+            let mut g = c.benchmark_group(*analysis);
+            g.sample_size(10);
+            g.bench_function(&name, |b| {
+                b.iter(|| tidemark::analysis::run(black_box(&table), spec).expect("runs"))
+            });
+            g.finish();
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 //! Builds an [`EventTable`] row by row; used by ingest, the demo and the tests.
 
-use super::keys::Keys;
+use super::keys::{self, Keys};
 use super::{Dict, EventTable, PropertyColumn, Role, TableMeta, UserOrder};
 
 /// Accumulates events, then builds the table and its per-user order.
@@ -112,7 +112,23 @@ impl TableBuilder {
         for p in &mut self.properties {
             p.shrink_to_fit();
         }
+        // The rows are stored in per-user order, `(user, time, input row)`: every
+        // analysis walks users one by one, and with the rows of a user contiguous
+        // that walk reads each column sequentially instead of jumping across it
+        // (at 10M events the jumps were most of an analysis' time). Ties keep input
+        // order, so "row order" within a user still means input order.
         let order = UserOrder::build(&self.user, &self.time, self.users.len());
+        let perm = order.permutation();
+        self.user = keys::permute(&self.user, perm);
+        self.time = keys::permute(&self.time, perm);
+        self.event = self.event.permuted(perm);
+        if let Some(r) = self.revenue.as_mut() {
+            *r = keys::permute(r, perm);
+        }
+        for p in &mut self.properties {
+            p.permute(perm);
+        }
+        let order = order.contiguous();
         if meta.rows_read == 0 {
             meta.rows_read = self.time.len() as u64;
         }

@@ -28,6 +28,11 @@ fn widened<A, B: From<A>>(v: Vec<A>) -> Vec<B> {
     out
 }
 
+/// `v` reordered: element `i` of the result is `v[perm[i]]`.
+pub fn permute<T: Copy>(v: &[T], perm: &[u32]) -> Vec<T> {
+    perm.iter().map(|&i| v[i as usize]).collect()
+}
+
 impl Keys {
     /// An empty column (one byte per key until a key needs more).
     pub fn new() -> Self {
@@ -94,6 +99,14 @@ impl Keys {
             Keys::U8(v) => v.reserve_exact(n),
             Keys::U16(v) => v.reserve_exact(n),
             Keys::U32(v) => v.reserve_exact(n),
+        }
+    }
+    /// The keys reordered: row `i` of the result is row `perm[i]` of this column.
+    pub fn permuted(&self, perm: &[u32]) -> Keys {
+        match self {
+            Keys::U8(v) => Keys::U8(permute(v, perm)),
+            Keys::U16(v) => Keys::U16(permute(v, perm)),
+            Keys::U32(v) => Keys::U32(permute(v, perm)),
         }
     }
     /// Releases spare capacity once the column is complete.

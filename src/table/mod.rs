@@ -6,6 +6,11 @@
 //! order (rows sorted by `(user, time, row)`) is built once, here, and shared by all
 //! analyses: it is what "before" and "after" mean everywhere.
 //!
+//! Rows are stored in per-user order — by user (keys in first-seen order), then
+//! time, then input row — so a user's events are contiguous and analyses scan
+//! the columns sequentially. Row numbers are positions in that order, not input
+//! lines.
+//!
 //! Invariant: the table never changes after [`TableBuilder::build`].
 
 mod builder;

@@ -36,6 +36,19 @@ impl UserOrder {
         }
         Self { offsets, rows }
     }
+    /// The permutation that puts the table in per-user order (all rows, user by
+    /// user).
+    pub fn permutation(&self) -> &[u32] {
+        &self.rows
+    }
+    /// The same users and offsets over a table already in per-user order: every
+    /// user's rows are contiguous, so the rows are `0..n`.
+    pub fn contiguous(&self) -> Self {
+        Self {
+            offsets: self.offsets.clone(),
+            rows: (0..self.rows.len() as u32).collect(),
+        }
+    }
     /// The rows of one user, in order.
     pub fn rows_of(&self, user: u32) -> &[u32] {
         let u = user as usize;

@@ -65,6 +65,10 @@ impl PropertyColumn {
     pub fn heap_bytes(&self) -> usize {
         self.keys.heap_bytes() + self.values.heap_bytes() + self.name.capacity()
     }
+    /// The column with its rows reordered (row `i` becomes row `perm[i]`).
+    pub fn permute(&mut self, perm: &[u32]) {
+        self.keys = self.keys.permuted(perm);
+    }
     /// Makes room for `n` more rows.
     pub fn reserve_exact(&mut self, n: usize) {
         self.keys.reserve_exact(n);
