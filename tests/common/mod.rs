@@ -1,3 +1,4 @@
 //! Helpers shared by several integration tests.
 
+pub mod clv_sim;
 pub mod svg;
