@@ -44,6 +44,9 @@ pub struct Summary {
     pub first_time: Option<String>,
     /// Last event time (ISO 8601, UTC), `null` when empty.
     pub last_time: Option<String>,
+    /// Bytes the loaded table holds in memory (columns, dictionaries, per-user
+    /// order): divided by `rows`, the memory per event.
+    pub table_bytes: u64,
 }
 
 /// One column in the summary.
@@ -141,6 +144,7 @@ impl Summary {
                 .collect(),
             first_time: range.map(|(a, _)| iso_utc(a)),
             last_time: range.map(|(_, b)| iso_utc(b)),
+            table_bytes: table.heap_bytes() as u64,
         }
     }
 }

@@ -148,3 +148,47 @@ fn contract_examples_parse() {
     }
     assert_eq!(seen, 6, "expected the six example specs of the contract");
 }
+
+fn page_scripts(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("readable dir") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            page_scripts(&path, out);
+        } else if path.extension().is_some_and(|e| e == "js" || e == "html") {
+            out.push(path);
+        }
+    }
+}
+
+/// The page puts data into the DOM as text only and fetches nothing but its own
+/// files: no HTML sinks, no absolute URLs in any script or page under www/.
+#[test]
+fn the_page_has_no_html_sinks_and_no_remote_urls() {
+    let mut files = Vec::new();
+    page_scripts(&root().join("www"), &mut files);
+    assert!(files.len() >= 5, "expected the page's scripts under www/");
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("utf-8 page file");
+        let rel = path
+            .strip_prefix(root())
+            .expect("under root")
+            .display()
+            .to_string();
+        for sink in [
+            "innerHTML",
+            "outerHTML",
+            "insertAdjacentHTML",
+            "document.write",
+            "eval(",
+            "new Function",
+        ] {
+            assert!(!text.contains(sink), "{rel} uses {sink}");
+        }
+        for scheme in ["http://", "https://", "//cdn", "ws://", "wss://"] {
+            assert!(
+                !text.contains(scheme),
+                "{rel} names a remote URL ({scheme})"
+            );
+        }
+    }
+}

@@ -2,9 +2,7 @@
 //! columns, parses times and revenue, and skips — with a counted reason — any row
 //! that cannot be an event.
 
-use arrow_array::cast::AsArray;
-use arrow_array::{Array, RecordBatch, StringArray};
-
+use super::fields::Fields;
 use super::number::parse_number;
 use super::skipped::{SkipReason, Skipped};
 use super::sniff::Plan;
@@ -56,62 +54,51 @@ impl Converter {
         }
     }
 
-    /// Converts one batch whose rows start on the given physical lines.
-    pub fn convert(&mut self, batch: &RecordBatch, lines: &[u64]) {
-        let col = |i: usize| -> &StringArray { batch.column(i).as_string::<i32>() };
-        let users = col(self.user);
-        let times = col(self.time);
-        let events = self.event.map(col);
-        let revenue = self.revenue.map(col);
-        let props: Vec<&StringArray> = self.properties.iter().map(|&i| col(i)).collect();
-        let mut cells: Vec<Option<&str>> = Vec::with_capacity(props.len());
-        for r in 0..batch.num_rows() {
-            let line = lines.get(r).copied().unwrap_or(0);
-            let Some(user) = text(users, r) else {
-                self.skipped.add(SkipReason::MissingUser, line, "");
-                continue;
-            };
-            let Some(time_text) = text(times, r) else {
-                self.skipped.add(SkipReason::MissingTime, line, "");
-                continue;
-            };
-            let Some(time) = self.parser.parse(time_text) else {
-                self.skipped
-                    .add(SkipReason::UnreadableTime, line, time_text);
-                continue;
-            };
-            let event = match events {
-                None => ORDER_EVENT,
-                Some(e) => match text(e, r) {
-                    Some(name) => name,
-                    None => {
-                        self.skipped.add(SkipReason::MissingEvent, line, "");
-                        continue;
-                    }
-                },
-            };
-            let amount = match revenue.and_then(|a| text(a, r)) {
-                None => None,
-                Some(t) => match parse_number(t) {
-                    Some(v) => Some(v),
-                    None => {
-                        self.skipped.add(SkipReason::BadRevenue, line, t);
-                        continue;
-                    }
-                },
-            };
-            cells.clear();
-            cells.extend(props.iter().map(|a| (!a.is_null(r)).then(|| a.value(r))));
-            self.builder.push(user, time, event, amount, &cells);
-        }
+    /// Converts one record (split into `fields`, with the expected count) that
+    /// starts on physical line `line`.
+    pub fn convert_row(&mut self, record: &str, fields: &Fields, line: u64) {
+        let cell = |i: usize| fields.get(record, i);
+        let Some(user) = text(cell(self.user)) else {
+            self.skipped.add(SkipReason::MissingUser, line, "");
+            return;
+        };
+        let Some(time_text) = text(cell(self.time)) else {
+            self.skipped.add(SkipReason::MissingTime, line, "");
+            return;
+        };
+        let Some(time) = self.parser.parse(time_text) else {
+            self.skipped
+                .add(SkipReason::UnreadableTime, line, time_text);
+            return;
+        };
+        let event = match self.event {
+            None => ORDER_EVENT,
+            Some(e) => match text(cell(e)) {
+                Some(name) => name,
+                None => {
+                    self.skipped.add(SkipReason::MissingEvent, line, "");
+                    return;
+                }
+            },
+        };
+        let amount = match self.revenue.and_then(|a| text(cell(a))) {
+            None => None,
+            Some(t) => match parse_number(t) {
+                Some(v) => Some(v),
+                None => {
+                    self.skipped.add(SkipReason::BadRevenue, line, t);
+                    return;
+                }
+            },
+        };
+        let props = &self.properties;
+        self.builder
+            .push_with(user, time, event, amount, |j| Some(cell(props[j])));
     }
 }
 
-/// The trimmed text of a cell, `None` when it is null or blank. Borrowed: the hot
-/// path allocates nothing per cell.
-fn text(a: &StringArray, r: usize) -> Option<&str> {
-    if a.is_null(r) {
-        return None;
-    }
-    Some(a.value(r).trim()).filter(|s| !s.is_empty())
+/// The trimmed text of a cell, `None` when it is blank. Borrowed: the hot path
+/// allocates nothing per cell.
+fn text(cell: &str) -> Option<&str> {
+    Some(cell.trim()).filter(|s| !s.is_empty())
 }

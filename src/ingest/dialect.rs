@@ -73,6 +73,26 @@ impl RecordSplitter {
         let d = self.delimiter;
         let mut i = self.cursor;
         while i < buf.len() {
+            if matches!(self.state, State::FieldStart | State::Unquoted) {
+                // Fast path outside quotes: jump to the next line end or quote, and
+                // count the delimiters in between (the loop vectorises). Byte by byte
+                // this scan was a quarter of the load time (BENCHMARKS.md).
+                let rest = &buf[i..];
+                let stop = memchr::memchr3(b'\n', b'\r', b'"', rest).unwrap_or(rest.len());
+                if stop > 0 {
+                    let span = &rest[..stop];
+                    self.fields += span.iter().filter(|&&c| c == d).count();
+                    self.content = true;
+                    self.last_cr = false;
+                    self.state = if span[stop - 1] == d {
+                        State::FieldStart
+                    } else {
+                        State::Unquoted
+                    };
+                    i += stop;
+                    continue;
+                }
+            }
             let b = buf[i];
             match b {
                 b'\r' => {
@@ -225,6 +245,98 @@ pub fn delimiter_name(d: u8) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The splitter's rules byte by byte, written plainly (no fast path): the
+    /// reference the optimised scan is checked against.
+    fn reference(text: &[u8], d: u8) -> (Vec<Record>, Result<(), u64>) {
+        let (mut out, mut line, mut rec_line, mut rec_start) = (Vec::new(), 1u64, 1u64, 0usize);
+        let (mut fields, mut content, mut quoted, mut after_quote, mut at_start) =
+            (0usize, false, false, false, true);
+        let mut quote_line = 1;
+        let mut i = 0;
+        while i < text.len() {
+            let b = text[i];
+            let is_crlf_tail = b == b'\n' && i > 0 && text[i - 1] == b'\r';
+            if (b == b'\n' && !is_crlf_tail) || b == b'\r' {
+                line += 1;
+            }
+            if quoted {
+                if b == b'"' {
+                    quoted = false;
+                    after_quote = true;
+                }
+            } else if after_quote && b == b'"' {
+                quoted = true;
+                after_quote = false;
+            } else if b == d {
+                fields += 1;
+                content = true;
+                at_start = true;
+                after_quote = false;
+            } else if b == b'\n' || b == b'\r' {
+                if content {
+                    out.push(Record {
+                        start: rec_start,
+                        end: i + 1,
+                        line: rec_line,
+                        fields: fields + 1,
+                        unterminated: false,
+                    });
+                }
+                (fields, content, at_start, after_quote) = (0, false, true, false);
+                rec_start = i + 1;
+                rec_line = line;
+            } else if at_start && b == b'"' {
+                quoted = true;
+                content = true;
+                at_start = false;
+                quote_line = line;
+            } else {
+                content = true;
+                at_start = false;
+                after_quote = false;
+            }
+            i += 1;
+        }
+        if quoted {
+            return (out, Err(quote_line));
+        }
+        if content {
+            out.push(Record {
+                start: rec_start,
+                end: text.len(),
+                line: rec_line,
+                fields: fields + 1,
+                unterminated: true,
+            });
+        }
+        (out, Ok(()))
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// Fed in random chunks, the splitter finds the records of the plain reference.
+        #[test]
+        fn scan_agrees_with_the_plain_reference(
+            bytes in proptest::collection::vec(proptest::sample::select(b"ab,;\"\r\n ".to_vec()), 0..120),
+            cuts in proptest::collection::vec(0usize..120, 0..6),
+            semicolon in proptest::bool::ANY,
+        ) {
+            let d = if semicolon { b';' } else { b',' };
+            let (want, want_end) = reference(&bytes, d);
+            let mut s = RecordSplitter::new(d);
+            let mut got = Vec::new();
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(bytes.len())).collect();
+            cuts.sort_unstable();
+            cuts.push(bytes.len());
+            for c in cuts {
+                s.scan(&bytes[..c], &mut got);
+            }
+            let end = s.finish(&bytes).map(|last| got.extend(last));
+            proptest::prop_assert_eq!(&got, &want);
+            proptest::prop_assert_eq!(end, want_end);
+        }
+    }
 
     fn split_all(text: &str, d: u8) -> Vec<Record> {
         let mut s = RecordSplitter::new(d);

@@ -2,28 +2,29 @@
 //!
 //! ```text
 //! bytes ─► encoding (detect, decode to UTF-8) ─► dialect (records, physical lines)
-//!       ─► arrow-csv Decoder (fields → text columns) ─► convert (roles, times,
-//!          revenue; skips counted by reason) ─► TableBuilder ─► EventTable
+//!       ─► fields (borrowed cell text) ─► convert (roles, times, revenue; skips
+//!          counted by reason) ─► TableBuilder ─► EventTable
 //! ```
+//!
+//! (The sniffing sample is tokenized by `arrow-csv`, which also types its columns;
+//! the bulk of the file goes through [`fields`], see there for why.)
 //!
 //! The first [`sniff::SNIFF_BYTES`] decide the plan (encoding, delimiter, header,
 //! roles, date order); after that each chunk is decoded, split into whole records
-//! (a ragged record is skipped and counted, never fed to the parser) and parsed in
-//! batches. Memory holds the table being built plus one chunk, never the whole file.
+//! (a ragged record is skipped and counted, never fed to the parser) and converted
+//! row by row. Memory holds the table being built plus one chunk, never the whole file.
 
 pub mod convert;
 pub mod dialect;
 pub mod encoding;
+pub mod fields;
 pub mod number;
 pub mod roles;
 pub mod skipped;
 pub mod sniff;
 pub mod timestamp;
 
-use std::collections::{BTreeMap, VecDeque};
-
-use arrow_csv::ReaderBuilder;
-use arrow_csv::reader::Decoder;
+use std::collections::BTreeMap;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::progress::Progress;
@@ -33,9 +34,6 @@ use dialect::{Record, RecordSplitter};
 use encoding::TextDecoder;
 use skipped::SkipReason;
 use sniff::{Plan, SNIFF_BYTES};
-
-/// Rows per Arrow batch.
-const BATCH_ROWS: usize = 8192;
 
 /// The largest input accepted, in bytes. In wasm32 the whole engine has 4 GiB of
 /// memory; the table takes roughly a third of the CSV's size, and the browser
@@ -159,10 +157,8 @@ struct Active {
     splitter: RecordSplitter,
     records: Vec<Record>,
     header_pending: bool,
-    decoder: Decoder,
-    /// Physical lines of the records fed to the decoder and not yet converted.
-    lines: VecDeque<u64>,
-    line_scratch: Vec<u64>,
+    /// The current record's fields (reused).
+    fields: fields::Fields,
     converter: Converter,
     rows_read: u64,
 }
@@ -263,11 +259,6 @@ impl Loader {
 /// Decides the plan from the first bytes and sets up the streaming state.
 fn start(file: &str, options: &LoadOptions, raw: &[u8], whole: bool) -> Result<Box<Active>> {
     let plan = sniff::plan(file, raw, whole, options)?;
-    let decoder = ReaderBuilder::new(plan.schema.clone())
-        .with_header(false)
-        .with_delimiter(plan.delimiter)
-        .with_batch_size(BATCH_ROWS)
-        .build_decoder();
     let mut text = TextDecoder::new(plan.encoding.encoding);
     let mut buf = Vec::with_capacity(raw.len() + 1024);
     text.decode(
@@ -283,9 +274,7 @@ fn start(file: &str, options: &LoadOptions, raw: &[u8], whole: bool) -> Result<B
         text,
         buf,
         records: Vec::new(),
-        decoder,
-        lines: VecDeque::new(),
-        line_scratch: Vec::new(),
+        fields: fields::Fields::new(),
         rows_read: 0,
     }))
 }
@@ -303,9 +292,8 @@ impl Active {
             }
         }
         let expected = self.plan.columns.len();
+        let delimiter = self.plan.delimiter;
         let records = std::mem::take(&mut self.records);
-        // Runs of consecutive good records are fed to the parser in one call.
-        let mut run: Option<(usize, usize)> = None;
         for rec in records.iter().chain(tail.iter()) {
             if self.header_pending {
                 self.header_pending = false;
@@ -313,82 +301,32 @@ impl Active {
             }
             self.rows_read += 1;
             if rec.fields != expected {
-                if let Some((a, b)) = run.take() {
-                    self.parse(a, b, file)?;
-                }
                 let why = format!("{} fields, expected {expected}", rec.fields);
                 self.converter
                     .skipped
                     .add(SkipReason::WrongFieldCount, rec.line, &why);
                 continue;
             }
-            self.lines.push_back(rec.line);
-            if rec.unterminated {
-                if let Some((a, b)) = run.take() {
-                    self.parse(a, b, file)?;
-                }
-                self.buf.push(b'\n');
-                self.parse(rec.start, self.buf.len(), file)?;
-                continue;
-            }
-            run = match run {
-                Some((a, b)) if b == rec.start => Some((a, rec.end)),
-                Some((a, b)) => {
-                    self.parse(a, b, file)?;
-                    Some((rec.start, rec.end))
-                }
-                None => Some((rec.start, rec.end)),
+            // The text decoder emits UTF-8 and records end at ASCII bytes.
+            let Ok(text) = std::str::from_utf8(&self.buf[rec.start..rec.end]) else {
+                return Err(Error::at(
+                    ErrorKind::Csv("a record is not valid UTF-8 after decoding".into()),
+                    file,
+                    Some(rec.line),
+                ));
             };
-        }
-        if let Some((a, b)) = run {
-            self.parse(a, b, file)?;
+            let record = fields::strip_terminator(text);
+            self.fields.split(record, delimiter);
+            self.converter.convert_row(record, &self.fields, rec.line);
         }
         self.records = records;
         if last {
             self.buf.clear();
-            return self.flush(file);
+            return Ok(());
         }
         self.buf.drain(..keep_from);
         self.splitter.shift(keep_from);
         Ok(())
-    }
-
-    /// Feeds `buf[a..b]` (whole records) to the Arrow decoder, converting full batches.
-    fn parse(&mut self, a: usize, b: usize, file: &str) -> Result<()> {
-        let mut pos = a;
-        while pos < b {
-            let used = self
-                .decoder
-                .decode(&self.buf[pos..b])
-                .map_err(|e| self.csv_error(file, e))?;
-            pos += used;
-            if self.decoder.capacity() == 0 {
-                self.flush(file)?;
-            } else if used == 0 {
-                break;
-            }
-        }
-        Ok(())
-    }
-
-    /// Converts the decoder's buffered rows.
-    fn flush(&mut self, file: &str) -> Result<()> {
-        let Some(batch) = self.decoder.flush().map_err(|e| self.csv_error(file, e))? else {
-            return Ok(());
-        };
-        let n = batch.num_rows().min(self.lines.len());
-        self.line_scratch.clear();
-        self.line_scratch.extend(self.lines.drain(..n));
-        self.converter.convert(&batch, &self.line_scratch);
-        Ok(())
-    }
-
-    fn csv_error(&self, file: &str, e: arrow_schema::ArrowError) -> Error {
-        Error::at(
-            ErrorKind::Csv(format!("the CSV parser stopped: {e}")),
-            file,
-            self.lines.front().copied(),
-        )
     }
 
     fn into_table(self, file: &str) -> Result<EventTable> {

@@ -1,8 +1,6 @@
 //! Builds an [`EventTable`] row by row; used by ingest, the demo and the tests.
 
-use arrow_array::builder::StringDictionaryBuilder;
-use arrow_array::types::Int32Type;
-
+use super::keys::Keys;
 use super::{Dict, EventTable, PropertyColumn, Role, TableMeta, UserOrder};
 
 /// Accumulates events, then builds the table and its per-user order.
@@ -11,9 +9,9 @@ pub struct TableBuilder {
     user: Vec<u32>,
     time: Vec<i64>,
     events: Dict,
-    event: Vec<u32>,
+    event: Keys,
     revenue: Option<Vec<f64>>,
-    properties: Vec<(String, Role, StringDictionaryBuilder<Int32Type>)>,
+    properties: Vec<PropertyColumn>,
 }
 
 impl TableBuilder {
@@ -24,11 +22,11 @@ impl TableBuilder {
             user: Vec::new(),
             time: Vec::new(),
             events: Dict::new(),
-            event: Vec::new(),
+            event: Keys::new(),
             revenue: has_revenue.then(Vec::new),
             properties: properties
                 .iter()
-                .map(|(n, r)| (n.clone(), *r, StringDictionaryBuilder::new()))
+                .map(|(n, r)| PropertyColumn::new(n.clone(), *r))
                 .collect(),
         }
     }
@@ -49,13 +47,31 @@ impl TableBuilder {
         if let Some(col) = self.revenue.as_mut() {
             col.push(revenue.unwrap_or(f64::NAN));
         }
-        for (i, (_, _, b)) in self.properties.iter_mut().enumerate() {
-            match props.get(i).copied().flatten() {
-                Some(v) if !v.is_empty() => {
-                    b.append_value(v);
-                }
-                _ => b.append_null(),
-            }
+        for (i, col) in self.properties.iter_mut().enumerate() {
+            col.push(props.get(i).copied().flatten());
+        }
+    }
+
+    /// Adds one event whose property cells come from `cell(j)` for property column
+    /// `j` (`None` or empty = an empty cell): the loader's path, with no per-row
+    /// allocation.
+    #[inline]
+    pub fn push_with<'a>(
+        &mut self,
+        user: &str,
+        time_ms: i64,
+        event: &str,
+        revenue: Option<f64>,
+        cell: impl Fn(usize) -> Option<&'a str>,
+    ) {
+        self.user.push(self.users.intern(user));
+        self.time.push(time_ms);
+        self.event.push(self.events.intern(event));
+        if let Some(col) = self.revenue.as_mut() {
+            col.push(revenue.unwrap_or(f64::NAN));
+        }
+        for (j, col) in self.properties.iter_mut().enumerate() {
+            col.push(cell(j));
         }
     }
 
@@ -69,8 +85,19 @@ impl TableBuilder {
         self.time.is_empty()
     }
 
-    /// Finishes the table: property arrays and the per-user order.
-    pub fn build(self, mut meta: TableMeta) -> EventTable {
+    /// Finishes the table: spare capacity released, and the per-user order.
+    pub fn build(mut self, mut meta: TableMeta) -> EventTable {
+        self.users.shrink_to_fit();
+        self.user.shrink_to_fit();
+        self.time.shrink_to_fit();
+        self.events.shrink_to_fit();
+        self.event.shrink_to_fit();
+        if let Some(r) = self.revenue.as_mut() {
+            r.shrink_to_fit();
+        }
+        for p in &mut self.properties {
+            p.shrink_to_fit();
+        }
         let order = UserOrder::build(&self.user, &self.time, self.users.len());
         if meta.rows_read == 0 {
             meta.rows_read = self.time.len() as u64;
@@ -83,11 +110,7 @@ impl TableBuilder {
             events: self.events,
             event: self.event,
             revenue: self.revenue,
-            properties: self
-                .properties
-                .into_iter()
-                .map(|(n, r, mut b)| PropertyColumn::new(n, r, b.finish()))
-                .collect(),
+            properties: self.properties,
             order,
         }
     }

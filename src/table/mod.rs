@@ -1,8 +1,8 @@
 //! The event table: one row per event, in input order, plus the per-user order.
 //!
-//! Users and event names are dictionary-encoded (`u32` keys), times are `i64`
-//! milliseconds since the Unix epoch (UTC), revenue is `f64` (NaN = none), and every
-//! other column stays an Arrow dictionary array of the raw cell text. The per-user
+//! Users are dictionary-encoded (`u32` keys), event names and every other column
+//! too, with keys as narrow as their cardinality allows ([`Keys`]); times are `i64`
+//! milliseconds since the Unix epoch (UTC), revenue is `f64` (NaN = none). The per-user
 //! order (rows sorted by `(user, time, row)`) is built once, here, and shared by all
 //! analyses: it is what "before" and "after" mean everywhere.
 //!
@@ -10,12 +10,14 @@
 
 mod builder;
 mod dict;
+mod keys;
 mod meta;
 mod order;
 mod property;
 
 pub use builder::TableBuilder;
 pub use dict::Dict;
+pub use keys::Keys;
 pub use meta::{ColumnInfo, ColumnType, DateOrder, Role, SkipTally, TableMeta};
 pub use order::UserOrder;
 pub use property::PropertyColumn;
@@ -28,7 +30,7 @@ pub struct EventTable {
     pub(crate) user: Vec<u32>,
     pub(crate) time: Vec<i64>,
     pub(crate) events: Dict,
-    pub(crate) event: Vec<u32>,
+    pub(crate) event: Keys,
     pub(crate) revenue: Option<Vec<f64>>,
     pub(crate) properties: Vec<PropertyColumn>,
     pub(crate) order: UserOrder,
@@ -65,7 +67,7 @@ impl EventTable {
     }
     /// Event-name key of a row.
     pub fn event(&self, row: u32) -> u32 {
-        self.event[row as usize]
+        self.event.get(row as usize)
     }
     /// The event names, indexed by key.
     pub fn event_names(&self) -> &Dict {
@@ -78,7 +80,7 @@ impl EventTable {
     /// Number of rows of each event key.
     pub fn event_counts(&self) -> Vec<u64> {
         let mut counts = vec![0u64; self.events.len()];
-        for &e in &self.event {
+        for e in self.event.iter() {
             counts[e as usize] += 1;
         }
         counts
@@ -103,6 +105,22 @@ impl EventTable {
     /// The per-user order: for each user key, its rows sorted by `(time, row)`.
     pub fn order(&self) -> &UserOrder {
         &self.order
+    }
+    /// Bytes the table holds on the heap: every column, the dictionaries and the
+    /// per-user order (what "memory per event" in BENCHMARKS.md divides).
+    pub fn heap_bytes(&self) -> usize {
+        self.users.heap_bytes()
+            + self.user.capacity() * 4
+            + self.time.capacity() * 8
+            + self.events.heap_bytes()
+            + self.event.heap_bytes()
+            + self.revenue.as_ref().map_or(0, |r| r.capacity() * 8)
+            + self
+                .properties
+                .iter()
+                .map(PropertyColumn::heap_bytes)
+                .sum::<usize>()
+            + self.order.heap_bytes()
     }
     /// Earliest and latest event time (ms), `None` when empty.
     pub fn time_range(&self) -> Option<(i64, i64)> {

@@ -41,6 +41,10 @@ impl UserOrder {
         let u = user as usize;
         &self.rows[self.offsets[u] as usize..self.offsets[u + 1] as usize]
     }
+    /// Bytes held on the heap.
+    pub fn heap_bytes(&self) -> usize {
+        (self.offsets.capacity() + self.rows.capacity()) * 4
+    }
     /// Number of users.
     pub fn users(&self) -> usize {
         self.offsets.len().saturating_sub(1)

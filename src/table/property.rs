@@ -1,31 +1,38 @@
-//! A property column: the raw cell text of one input column, as an Arrow
-//! dictionary array (one key per row, null for an empty cell).
+//! A property column: the raw cell text of one input column, dictionary-encoded
+//! (one narrow key per row, see [`Keys`]; key 0 is an empty cell).
 
-use arrow_array::cast::AsArray;
-use arrow_array::types::Int32Type;
-use arrow_array::{Array, DictionaryArray, Int32Array, StringArray};
-
-use super::Role;
+use super::keys::Keys;
+use super::{Dict, Role};
 
 /// One property column (any column that is not user, time, event or revenue).
 #[derive(Debug, Clone)]
 pub struct PropertyColumn {
     name: String,
     role: Role,
-    keys: Int32Array,
-    values: StringArray,
+    /// Per row: 0 for an empty cell, else 1 + the value's key in `values`.
+    keys: Keys,
+    values: Dict,
 }
 
 impl PropertyColumn {
-    /// Wraps a dictionary array built for this column.
-    pub fn new(name: String, role: Role, array: DictionaryArray<Int32Type>) -> Self {
-        let keys = array.keys().clone();
-        let values = array.values().as_string::<i32>().clone();
+    /// An empty column, to be filled with [`PropertyColumn::push`].
+    pub fn new(name: String, role: Role) -> Self {
         Self {
             name,
             role,
-            keys,
-            values,
+            keys: Keys::new(),
+            values: Dict::new(),
+        }
+    }
+    /// Appends a row's cell; `None` or an empty string is an empty cell.
+    #[inline]
+    pub fn push(&mut self, cell: Option<&str>) {
+        match cell {
+            Some(v) if !v.is_empty() => {
+                let k = self.values.intern(v);
+                self.keys.push(k.saturating_add(1));
+            }
+            _ => self.keys.push(0),
         }
     }
     /// The header name.
@@ -37,23 +44,30 @@ impl PropertyColumn {
         self.role
     }
     /// The dictionary key of a row's cell, `None` for an empty cell.
-    pub fn key(&self, row: u32) -> Option<i32> {
-        let r = row as usize;
-        (!self.keys.is_null(r)).then(|| self.keys.value(r))
+    #[inline]
+    pub fn key(&self, row: u32) -> Option<u32> {
+        self.keys.get(row as usize).checked_sub(1)
     }
     /// The raw text of a row's cell, `None` for an empty cell.
     pub fn value(&self, row: u32) -> Option<&str> {
-        self.key(row).map(|k| self.values.value(k as usize))
+        self.key(row).map(|k| self.values.get(k))
     }
     /// The distinct values, indexed by key.
-    pub fn dictionary(&self) -> &StringArray {
+    pub fn dictionary(&self) -> &Dict {
         &self.values
     }
-    /// The dictionary keys of a value, where the predicate holds (compare once per
-    /// distinct value, then by key per row).
+    /// For every dictionary key, whether the predicate holds for its value (compare
+    /// once per distinct value, then by key per row).
     pub fn keys_where(&self, mut keep: impl FnMut(&str) -> bool) -> Vec<bool> {
-        (0..self.values.len())
-            .map(|i| keep(self.values.value(i)))
-            .collect()
+        self.values.iter().map(&mut keep).collect()
+    }
+    /// Bytes held on the heap.
+    pub fn heap_bytes(&self) -> usize {
+        self.keys.heap_bytes() + self.values.heap_bytes() + self.name.capacity()
+    }
+    /// Releases spare capacity once the column is complete.
+    pub fn shrink_to_fit(&mut self) {
+        self.keys.shrink_to_fit();
+        self.values.shrink_to_fit();
     }
 }

@@ -64,6 +64,8 @@ export interface Summary {
   /** ISO 8601 UTC, null when empty. */
   first_time: string | null;
   last_time: string | null;
+  /** Bytes the loaded table holds in memory (columns, dictionaries, per-user order). */
+  table_bytes: number;
 }
 
 /** A duration: seconds, or text with one unit s, m, h, d or w (e.g. "7d"). */

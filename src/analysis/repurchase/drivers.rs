@@ -35,7 +35,7 @@ use super::Buyer;
 
 /// A candidate behaviour: an event key, and optionally a property column index
 /// with a dictionary key of its value.
-type Behaviour = (u32, Option<(usize, i32)>);
+type Behaviour = (u32, Option<(usize, u32)>);
 
 /// The drivers found: visible rows by impact, and how many were hidden.
 pub(super) struct Drivers {
@@ -113,7 +113,7 @@ pub(super) fn drivers(
                 let col = &table.properties()[c];
                 (
                     Some(col.name().to_string()),
-                    Some(col.dictionary().value(k as usize).to_string()),
+                    Some(col.dictionary().get(k).to_string()),
                 )
             }
             None => (None, None),

@@ -1,0 +1,222 @@
+//! The fields of one record, with the quoting rules of `csv-core` (which
+//! `arrow-csv` uses, and [`super::dialect`] mirrors): a quote opens a quoted field
+//! only at the start of a field, `""` inside quotes is one quote, text after the
+//! closing quote joins the field, and a quote inside an unquoted field is literal.
+//!
+//! This replaced `arrow-csv`'s `Decoder` on the load's hot path: the splitter had
+//! already found every record and counted its fields, so tokenizing again into
+//! Arrow string arrays (and then reading them back) was a third of the load
+//! (BENCHMARKS.md). Unquoted fields borrow the text; only quoted fields are copied.
+//! The sniffing sample still goes through `arrow-csv`, and a property test checks
+//! that both agree on random records.
+
+/// Where one field's text is.
+#[derive(Debug, Clone, Copy)]
+enum Span {
+    /// `record[start..end]`.
+    Borrowed(usize, usize),
+    /// `owned[start..end]` (an unquoted copy of a quoted field).
+    Owned(usize, usize),
+}
+
+/// The fields of the current record; reused from record to record.
+#[derive(Debug, Default)]
+pub struct Fields {
+    spans: Vec<Span>,
+    owned: String,
+}
+
+impl Fields {
+    /// An empty field list.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Splits `record` (without its line terminator) at delimiter `d`.
+    pub fn split(&mut self, record: &str, d: u8) {
+        self.spans.clear();
+        self.owned.clear();
+        let bytes = record.as_bytes();
+        let end = bytes.len();
+        let mut i = 0;
+        loop {
+            if i < end && bytes[i] == b'"' {
+                let start = self.owned.len();
+                let mut j = i + 1;
+                // Inside quotes: copy up to each quote; `""` is a literal quote.
+                loop {
+                    match memchr::memchr(b'"', &bytes[j..]) {
+                        None => {
+                            // Unterminated (the splitter refuses these): take the rest.
+                            self.owned.push_str(&record[j..]);
+                            j = end;
+                            break;
+                        }
+                        Some(q) => {
+                            self.owned.push_str(&record[j..j + q]);
+                            j += q + 1;
+                            if j < end && bytes[j] == b'"' {
+                                self.owned.push('"');
+                                j += 1;
+                            } else {
+                                break;
+                            }
+                        }
+                    }
+                }
+                // Text after the closing quote belongs to the field.
+                let k = memchr::memchr(d, &bytes[j..]).map_or(end, |p| j + p);
+                self.owned.push_str(&record[j..k]);
+                self.spans.push(Span::Owned(start, self.owned.len()));
+                if k == end {
+                    break;
+                }
+                i = k + 1;
+            } else {
+                let k = memchr::memchr(d, &bytes[i..]).map_or(end, |p| i + p);
+                self.spans.push(Span::Borrowed(i, k));
+                if k == end {
+                    break;
+                }
+                i = k + 1;
+            }
+        }
+    }
+
+    /// Number of fields.
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// True when there are no fields.
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// The text of field `i` of `record` (the same record given to [`Fields::split`]);
+    /// empty when there is no such field.
+    pub fn get<'a>(&'a self, record: &'a str, i: usize) -> &'a str {
+        match self.spans.get(i) {
+            Some(&Span::Borrowed(a, b)) => record.get(a..b).unwrap_or(""),
+            Some(&Span::Owned(a, b)) => self.owned.get(a..b).unwrap_or(""),
+            None => "",
+        }
+    }
+}
+
+/// `record` without its line terminator (`\n`, `\r` or `\r\n`).
+pub fn strip_terminator(record: &str) -> &str {
+    record
+        .strip_suffix('\n')
+        .map(|r| r.strip_suffix('\r').unwrap_or(r))
+        .or_else(|| record.strip_suffix('\r'))
+        .unwrap_or(record)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow_array::Array;
+    use arrow_array::cast::AsArray;
+    use arrow_csv::ReaderBuilder;
+    use arrow_schema::{DataType, Field, Schema};
+
+    use super::*;
+    use crate::ingest::dialect::RecordSplitter;
+
+    fn fields_of(record: &str, d: u8) -> Vec<String> {
+        let mut f = Fields::new();
+        f.split(record, d);
+        (0..f.len()).map(|i| f.get(record, i).to_string()).collect()
+    }
+
+    #[test]
+    fn quoting_rules() {
+        assert_eq!(fields_of("a,b,c", b','), ["a", "b", "c"]);
+        assert_eq!(fields_of("a,,", b','), ["a", "", ""]);
+        assert_eq!(fields_of("", b','), [""]);
+        assert_eq!(fields_of("\"a,b\",c", b','), ["a,b", "c"]);
+        assert_eq!(fields_of("\"say \"\"hi\"\"\";x", b';'), ["say \"hi\"", "x"]);
+        assert_eq!(fields_of("\"ab\"cd,e", b','), ["abcd", "e"]);
+        assert_eq!(fields_of("a\"b,c", b','), ["a\"b", "c"]);
+        assert_eq!(fields_of("\"line\nbreak\",z", b','), ["line\nbreak", "z"]);
+        assert_eq!(fields_of("\"\",\"\"", b','), ["", ""]);
+    }
+
+    #[test]
+    fn terminators() {
+        assert_eq!(strip_terminator("a,b\r\n"), "a,b");
+        assert_eq!(strip_terminator("a,b\n"), "a,b");
+        assert_eq!(strip_terminator("a,b\r"), "a,b");
+        assert_eq!(strip_terminator("a,b"), "a,b");
+    }
+
+    /// arrow-csv's decoder on the same records: the behaviour this module replaced.
+    fn arrow_fields(text: &str, d: u8, columns: usize) -> Vec<Vec<String>> {
+        let schema = Arc::new(Schema::new(
+            (0..columns)
+                .map(|i| Field::new(format!("c{i}"), DataType::Utf8, true))
+                .collect::<Vec<_>>(),
+        ));
+        let mut decoder = ReaderBuilder::new(schema)
+            .with_header(false)
+            .with_delimiter(d)
+            .with_batch_size(1 << 16)
+            .build_decoder();
+        let mut input = text.as_bytes();
+        while !input.is_empty() {
+            let used = decoder.decode(input).expect("arrow decodes");
+            if used == 0 {
+                break;
+            }
+            input = &input[used..];
+        }
+        let Some(batch) = decoder.flush().expect("arrow flushes") else {
+            return Vec::new();
+        };
+        (0..batch.num_rows())
+            .map(|r| {
+                (0..columns)
+                    .map(|c| {
+                        let a = batch.column(c).as_string::<i32>();
+                        if a.is_null(r) {
+                            String::new()
+                        } else {
+                            a.value(r).to_string()
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1500))]
+        /// On records of one field count (as the loader feeds them), the fields equal
+        /// arrow-csv's.
+        #[test]
+        fn fields_agree_with_arrow_csv(
+            chars in proptest::collection::vec(
+                proptest::sample::select(vec!["a", "b", ",", "\"", "\n", "\r\n", " ", "é", "\"\""]), 0..60),
+        ) {
+            let text: String = chars.concat();
+            let mut s = RecordSplitter::new(b',');
+            let mut recs = Vec::new();
+            s.scan(text.as_bytes(), &mut recs);
+            if s.finish(text.as_bytes()).is_err() {
+                return Ok(()); // an open quote: the loader reports it, nothing is split
+            }
+            let Some(first) = recs.first() else { return Ok(()) };
+            let n = first.fields;
+            let same: Vec<_> = recs.iter().filter(|r| r.fields == n).collect();
+            let joined: String = same.iter().map(|r| {
+                let t = &text[r.start..r.end];
+                format!("{}\n", strip_terminator(t))
+            }).collect();
+            let want = arrow_fields(&joined, b',', n);
+            let got: Vec<Vec<String>> = same.iter().map(|r| fields_of(strip_terminator(&text[r.start..r.end]), b',')).collect();
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
+}

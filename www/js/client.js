@@ -1,0 +1,72 @@
+// The page's side of the engine worker (www/worker.js): requests with ids,
+// progress callbacks, cancel, and a fresh worker after a crash (a wasm panic).
+
+/** Talks to the engine worker; replaces it when it crashes. */
+export class EngineClient {
+  /** `onCrash(message, lostRequestTypes)` is called after the broken worker is ended. */
+  constructor({ onCrash }) {
+    this.onCrash = onCrash;
+    this.pending = new Map();
+    this.nextId = 1;
+    this.worker = null;
+  }
+
+  /** The running worker, started if there is none. */
+  ensure() {
+    if (this.worker) return this.worker;
+    const w = new Worker('worker.js', { type: 'module' });
+    w.onmessage = (e) => this.receive(e.data);
+    w.onerror = (e) => {
+      e.preventDefault?.();
+      this.crash(`the engine worker failed: ${e.message || 'it could not start'}`);
+    };
+    this.worker = w;
+    return w;
+  }
+
+  /** Sends `msg`; resolves with the answer, rejects with an Error whose `kind` is the worker's. */
+  request(msg, onProgress) {
+    const id = this.nextId++;
+    const worker = this.ensure();
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, onProgress, type: msg.type });
+      worker.postMessage({ ...msg, id });
+    });
+  }
+
+  /** Asks the worker to stop the current long job (load or fit). */
+  cancel() {
+    this.worker?.postMessage({ type: 'cancel' });
+  }
+
+  receive(m) {
+    if (!m || m.type === 'ready') return;
+    if (m.type === 'crashed') return this.crash(m.message);
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    if (m.type === 'progress') return p.onProgress?.(m);
+    this.pending.delete(m.id);
+    if (m.type === 'error' || m.type === 'cancelled') {
+      const err = new Error(m.type === 'cancelled' ? 'cancelled' : m.message);
+      err.kind = m.type === 'cancelled' ? 'cancelled' : m.kind;
+      err.line = m.line ?? null;
+      p.reject(err);
+    } else {
+      p.resolve(m);
+    }
+  }
+
+  /** Ends the broken worker; the next request starts a fresh one. */
+  crash(message) {
+    this.worker?.terminate();
+    this.worker = null;
+    const lost = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of lost) {
+      const err = new Error(message);
+      err.kind = 'crashed';
+      p.reject(err);
+    }
+    this.onCrash(message, lost.map((p) => p.type));
+  }
+}

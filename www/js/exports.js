@@ -1,0 +1,58 @@
+// Downloads (CSV, PNG) and drawing into a canvas with a readable failure note.
+import { $, el } from './dom.js';
+import { state, showError } from './state.js';
+
+/** One CSV cell: formulas neutralised (leading = + - @ tab CR get a '), quoted when needed. */
+export function csvCell(value) {
+  let text = value === null || value === undefined ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  if (/[",\n\r]/.test(text)) text = `"${text.replaceAll('"', '""')}"`;
+  return text;
+}
+
+/** Rows of cells → CSV text (CRLF lines). */
+export function csvText(rows) {
+  return rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}
+
+/** Saves `blob` as `filename` (an object URL; nothing leaves the machine). */
+export function download(blob, filename) {
+  const url = URL.createObjectURL(blob);
+  const a = el('a', { href: url, download: filename });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Downloads `rows` as `<file>-<suffix>.csv`. */
+export function downloadCsv(rows, suffix) {
+  download(new Blob([csvText(rows)], { type: 'text/csv' }), `${baseName()}-${suffix}.csv`);
+}
+
+/** The loaded file's name, safe for a download name. */
+export function baseName() {
+  const name = state.summary?.file ?? 'tidemark';
+  return name.replace(/\.[^.]*$/, '').replace(/[^\w.-]+/g, '_') || 'tidemark';
+}
+
+/** Downloads canvas `id` as `<file>-<suffix>.png`. */
+export function exportCanvas(id, suffix) {
+  $(id).toBlob((blob) => {
+    if (blob) download(blob, `${baseName()}-${suffix}.png`);
+    else showError('The chart could not be exported.');
+  }, 'image/png');
+}
+
+/** Draws `report` on canvas `id` with `fn`; returns its layout, or null with a note under the chart. */
+export function drawInto(id, fn, report) {
+  const canvas = $(id);
+  const box = canvas.parentElement;
+  box.querySelector('.chart-note')?.remove();
+  try {
+    return fn(canvas, report);
+  } catch (e) {
+    box.append(el('p', { class: 'chart-note', text: `The chart could not be drawn: ${e?.message ?? e}` }));
+    return null;
+  }
+}

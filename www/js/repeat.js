@@ -1,0 +1,140 @@
+// The repeat-purchase panel: rates with eligibility, the gap histogram, the rate
+// by first-purchase month, and the behaviour drivers table with sentences.
+import { drawRepeatGaps, drawRepeatByMonth } from '/pkg/tidemark.js';
+import { $, el, nf, option, numCell, tile, formatPct, formatSignedPts, formatP } from './dom.js';
+import { client, setStatus, panelError } from './state.js';
+import { downloadCsv, exportCanvas, drawInto } from './exports.js';
+
+/** Event names that usually mean a purchase, most likely first. */
+const PURCHASE_NAMES = ['purchase', 'order', 'order_completed', 'purchased', 'buy', 'transaction', 'checkout_completed', '支付', '购买', '下单'];
+
+/** The purchase event the page proposes for a loaded table, or null (the engine then guesses). */
+export function purchaseEventGuess(s) {
+  const lower = s.events.map((e) => e.name.toLowerCase());
+  const guess = PURCHASE_NAMES.find((n) => lower.includes(n));
+  return guess ? s.events[lower.indexOf(guess)].name : null;
+}
+
+/** The last repurchase result shown. */
+let repeat = null;
+
+function renderForm(s) {
+  $('repeat').hidden = false;
+  $('rp-results').hidden = true;
+  $('rp-message').hidden = true;
+  repeat = null;
+  const sel = $('rp-event');
+  sel.replaceChildren(option('', '(guess)', true));
+  for (const e of s.events) sel.append(option(e.name, e.name));
+  const guess = purchaseEventGuess(s);
+  if (guess) sel.value = guess;
+}
+
+function buildSpec() {
+  const windows = $('rp-windows').value.split(/[\s,;]+/).filter(Boolean).map(Number);
+  const spec = { analysis: 'repurchase', within_days: windows };
+  const ev = $('rp-event').value;
+  spec.purchase_event = ev === '' ? null : ev;
+  const d = Number($('rp-drivers-days').value);
+  if ($('rp-drivers-days').value !== '') spec.drivers_within_days = d;
+  const g = Number($('rp-min-group').value);
+  if ($('rp-min-group').value !== '') spec.min_group = g;
+  return spec;
+}
+
+async function run() {
+  const spec = buildSpec();
+  $('rp-run').disabled = true;
+  $('rp-message').hidden = true;
+  setStatus('Computing repeat purchases…');
+  try {
+    const m = await client.request({ type: 'run', spec });
+    repeat = m.report;
+    render(m.report);
+    setStatus(`Repeat purchase: ${nf.format(m.report.buyers)} buyers, ${nf.format(m.report.repeat_buyers)} bought again.`);
+  } catch (e) {
+    $('rp-results').hidden = true;
+    panelError('rp-message', e);
+    setStatus('Repeat purchases could not be computed.');
+  } finally {
+    $('rp-run').disabled = false;
+  }
+}
+
+function render(r) {
+  $('rp-results').hidden = false;
+  const tiles = $('rp-tiles');
+  tiles.replaceChildren(
+    tile('Buyers', nf.format(r.buyers), `purchase event: ${r.purchase_event}${r.purchase_event_guessed ? ' (guessed)' : ''}`, 'Users with at least one purchase event.'),
+    ...r.rates.map((x) =>
+      tile(`Repeat within ${x.days} days`, formatPct(x.rate), `${nf.format(x.repeaters)} of ${nf.format(x.eligible)} eligible; ${nf.format(x.not_yet_eligible)} not yet eligible`,
+        `Among buyers whose first purchase is at least ${x.days} days before the data end, the share who bought again within ${x.days} days.`)),
+    tile('Median days to 2nd purchase', r.median_gap_days === null ? '—' : `${+r.median_gap_days.toFixed(1)} d`, null, 'Median gap between the first and the second purchase, over repeat buyers.'),
+  );
+  const rates = $('rp-rates').tBodies[0];
+  rates.replaceChildren();
+  r.rates.forEach((x, i) => rates.append(el('tr', { testid: `rp-rate-${i}` },
+    el('th', { scope: 'row', text: `${x.days} days` }),
+    numCell(nf.format(x.eligible), x.eligible), numCell(nf.format(x.repeaters), x.repeaters),
+    numCell(formatPct(x.rate), x.rate), numCell(nf.format(x.not_yet_eligible), x.not_yet_eligible))));
+
+  const sentences = $('rp-sentences');
+  sentences.replaceChildren(...r.drivers.slice(0, 3).map((d) => el('li', { text: d.sentence })));
+  const body = $('rp-drivers').tBodies[0];
+  body.replaceChildren();
+  r.drivers.forEach((d, i) => body.append(el('tr', { testid: `rp-driver-${i}` },
+    el('th', { scope: 'row', text: d.behaviour }),
+    numCell(formatPct(d.with_rate), d.with_rate), numCell(formatPct(d.without_rate), d.without_rate),
+    numCell(d.lift === null ? '—' : `×${d.lift.toFixed(2)}`, d.lift),
+    numCell(`${formatSignedPts(d.ci_low)} to ${formatSignedPts(d.ci_high)}`, `${d.ci_low},${d.ci_high}`),
+    numCell(formatP(d.p_value), d.p_value),
+    numCell(`${nf.format(d.with_users)} / ${nf.format(d.without_users)}`, `${d.with_users},${d.without_users}`))));
+  if (r.drivers.length === 0) {
+    body.append(el('tr', {}, el('td', { colspan: '7', text: 'No behaviour has enough buyers with and without it.' })));
+  }
+  $('rp-hidden').textContent =
+    `Behaviours done within ${r.drivers_within_days} days after the first purchase; outcome: a repeat within ${r.outcome_days} days. ` +
+    `${nf.format(r.hidden_small_groups)} behaviour${r.hidden_small_groups === 1 ? '' : 's'} with fewer than ${nf.format(r.min_group)} buyers on a side ${r.hidden_small_groups === 1 ? 'is' : 'are'} hidden. ` +
+    'This is association, not causation: buyers who do a behaviour may differ in other ways.';
+  draw();
+}
+
+function draw() {
+  if (!repeat) return;
+  drawInto('rp-gaps', drawRepeatGaps, repeat);
+  drawInto('rp-months', drawRepeatByMonth, repeat);
+}
+
+function exportRates() {
+  const r = repeat;
+  if (!r) return;
+  downloadCsv([['days', 'eligible', 'repeaters', 'rate', 'not_yet_eligible'], ...r.rates.map((x) => [x.days, x.eligible, x.repeaters, x.rate, x.not_yet_eligible])], 'repeat-rates');
+}
+
+function exportDrivers() {
+  const r = repeat;
+  if (!r) return;
+  downloadCsv([['behaviour', 'event', 'property', 'value', 'with_users', 'with_rate', 'without_users', 'without_rate', 'lift', 'ci_low', 'ci_high', 'p_value', 'sentence'],
+    ...r.drivers.map((d) => [d.behaviour, d.event, d.property, d.value, d.with_users, d.with_rate, d.without_users, d.without_rate, d.lift, d.ci_low, d.ci_high, d.p_value, d.sentence])], 'repeat-drivers');
+}
+
+/** The repeat-purchase panel. */
+export const repeatPanel = {
+  name: 'repeat',
+  wire() {
+    $('repeat-form').addEventListener('submit', (e) => {
+      e.preventDefault();
+      run();
+    });
+    $('rp-png-gaps').addEventListener('click', () => exportCanvas('rp-gaps', 'repeat-gaps'));
+    $('rp-png-months').addEventListener('click', () => exportCanvas('rp-months', 'repeat-by-month'));
+    $('rp-csv-rates').addEventListener('click', exportRates);
+    $('rp-csv-drivers').addEventListener('click', exportDrivers);
+  },
+  onLoaded: renderForm,
+  onReset({ hide = false } = {}) {
+    repeat = null;
+    if (hide) $('repeat').hidden = true;
+  },
+  redraw: draw,
+};

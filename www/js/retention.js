@@ -1,0 +1,158 @@
+// The retention panel: cohort × period matrix (users or revenue), heatmap, the
+// average curve, and the historical LTV curves and table for the revenue measure.
+import { drawRetention, drawRetentionCurve, drawLtv } from '/pkg/tidemark.js';
+import { $, el, nf, option, numCell, formatPct } from './dom.js';
+import { client, setStatus, panelError } from './state.js';
+import { downloadCsv, exportCanvas, drawInto } from './exports.js';
+
+/** The last retention result shown. */
+let retention = null;
+
+function renderForm(s) {
+  $('retention').hidden = false;
+  $('rt-results').hidden = true;
+  $('rt-message').hidden = true;
+  retention = null;
+  for (const id of ['rt-start', 'rt-return']) {
+    const sel = $(id);
+    sel.replaceChildren(option('', '(any event)', true));
+    for (const e of s.events) sel.append(option(e.name, e.name));
+  }
+}
+
+function buildSpec() {
+  const ev = (id) => ($(id).value === '' ? null : $(id).value);
+  return {
+    analysis: 'retention',
+    period: $('rt-period').value,
+    start_event: ev('rt-start'),
+    return_event: ev('rt-return'),
+    periods: Number($('rt-periods').value),
+    mode: $('rt-mode').value,
+    measure: $('rt-measure').value,
+  };
+}
+
+async function run() {
+  const spec = buildSpec();
+  $('rt-run').disabled = true;
+  $('rt-message').hidden = true;
+  setStatus('Computing retention…');
+  try {
+    const m = await client.request({ type: 'run', spec });
+    retention = m.report;
+    render(m.report);
+    setStatus(`Retention: ${nf.format(m.report.cohorts.length)} cohorts.`);
+  } catch (e) {
+    $('rt-results').hidden = true;
+    panelError('rt-message', e);
+    setStatus('Retention could not be computed.');
+  } finally {
+    $('rt-run').disabled = false;
+  }
+}
+
+function render(r) {
+  $('rt-results').hidden = false;
+  const width = Math.max(0, ...r.cohorts.map((c) => c.retained.length));
+  const head = $('rt-table').tHead.rows[0];
+  head.replaceChildren(el('th', { scope: 'col', text: 'Cohort' }), el('th', { scope: 'col', class: 'n', text: 'Size' }));
+  for (let k = 0; k < width; k++) head.append(el('th', { scope: 'col', class: 'n', text: `${r.period} ${k}` }));
+  const body = $('rt-table').tBodies[0];
+  body.replaceChildren();
+  r.cohorts.forEach((c, i) => {
+    const tr = el('tr', { testid: `rt-row-${i}` }, el('th', { scope: 'row', text: c.start }), numCell(nf.format(c.size), c.size));
+    for (let k = 0; k < width; k++) {
+      if (k >= c.retained.length) {
+        tr.append(el('td', { class: 'n empty', text: '' }));
+        continue;
+      }
+      const n = c.retained[k];
+      const rate = c.retained_rate[k];
+      let td;
+      if (c.complete[k]) {
+        td = el('td', { class: 'n', text: formatPct(rate), title: `${nf.format(n)} of ${nf.format(c.size)} users` });
+      } else {
+        td = el('td', { class: 'n partial', text: `${nf.format(n)}*`, title: `incomplete period: ${nf.format(n)} users so far (partial)` });
+      }
+      td.dataset.value = String(n);
+      td.dataset.complete = String(c.complete[k]);
+      td.dataset.rate = rate === null ? '' : String(rate);
+      tr.append(td);
+    }
+    body.append(tr);
+  });
+  renderLtvTable(r, width);
+  $('rt-ltv-box').hidden = r.measure !== 'revenue';
+  $('rt-png-ltv').hidden = r.measure !== 'revenue';
+  draw();
+}
+
+/** Cumulative revenue per cohort user; incomplete cells get a * and no plain value. */
+function renderLtvTable(r, width) {
+  const wrap = $('rt-ltv-wrap');
+  wrap.hidden = r.measure !== 'revenue';
+  if (wrap.hidden) return;
+  const money = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const head = $('rt-ltv-table').tHead.rows[0];
+  head.replaceChildren(el('th', { scope: 'col', text: 'Cohort' }), el('th', { scope: 'col', class: 'n', text: 'Size' }));
+  for (let k = 0; k < width; k++) head.append(el('th', { scope: 'col', class: 'n', text: `${r.period} ${k}` }));
+  const body = $('rt-ltv-table').tBodies[0];
+  body.replaceChildren();
+  for (const c of r.cohorts) {
+    const tr = el('tr', {}, el('th', { scope: 'row', text: c.start }), numCell(nf.format(c.size), c.size));
+    const cum = c.cumulative_revenue_per_user ?? [];
+    for (let k = 0; k < width; k++) {
+      if (k >= cum.length) {
+        tr.append(el('td', { class: 'n empty', text: '' }));
+        continue;
+      }
+      const v = cum[k];
+      const text = v === null ? '—' : money.format(v);
+      const td = el('td', { class: c.complete[k] ? 'n' : 'n partial', text: c.complete[k] ? text : `${text}*`, title: c.complete[k] ? undefined : 'incomplete period (partial)' });
+      td.dataset.value = v === null ? '' : String(v);
+      td.dataset.complete = String(c.complete[k]);
+      tr.append(td);
+    }
+    body.append(tr);
+  }
+}
+
+function draw() {
+  const r = retention;
+  if (!r) return;
+  drawInto('rt-heatmap', drawRetention, r);
+  drawInto('rt-curve', drawRetentionCurve, r);
+  if (r.measure === 'revenue') drawInto('rt-ltv', drawLtv, r);
+}
+
+function exportTable() {
+  const r = retention;
+  if (!r) return;
+  const rows = [['cohort', 'size', 'period', 'retained', 'retained_rate', 'complete', 'revenue', 'revenue_per_user', 'cumulative_revenue_per_user']];
+  for (const c of r.cohorts) {
+    c.retained.forEach((n, k) => rows.push([c.start, c.size, k, n, c.retained_rate[k], c.complete[k], c.revenue?.[k], c.revenue_per_user?.[k], c.cumulative_revenue_per_user?.[k]]));
+  }
+  downloadCsv(rows, 'retention');
+}
+
+/** The retention panel. */
+export const retentionPanel = {
+  name: 'retention',
+  wire() {
+    $('retention-form').addEventListener('submit', (e) => {
+      e.preventDefault();
+      run();
+    });
+    $('rt-png-heatmap').addEventListener('click', () => exportCanvas('rt-heatmap', 'retention-heatmap'));
+    $('rt-png-curve').addEventListener('click', () => exportCanvas('rt-curve', 'retention-curve'));
+    $('rt-png-ltv').addEventListener('click', () => exportCanvas('rt-ltv', 'ltv'));
+    $('rt-csv').addEventListener('click', exportTable);
+  },
+  onLoaded: renderForm,
+  onReset({ hide = false } = {}) {
+    retention = null;
+    if (hide) $('retention').hidden = true;
+  },
+  redraw: draw,
+};
