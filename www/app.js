@@ -11,9 +11,10 @@ import { funnelPanel } from './js/funnel.js';
 import { repeatPanel } from './js/repeat.js';
 import { retentionPanel } from './js/retention.js';
 import { lifecyclePanel } from './js/lifecycle.js';
+import { clvPanel } from './js/clv.js';
 
 // onLoaded runs in this order after every load; the overview asks the engine last.
-panels.push(funnelPanel, repeatPanel, retentionPanel, lifecyclePanel, overviewPanel);
+panels.push(funnelPanel, repeatPanel, retentionPanel, lifecyclePanel, clvPanel, overviewPanel);
 
 function wire() {
   wireLoad();
