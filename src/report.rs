@@ -441,7 +441,7 @@ pub struct LifecyclePeriod {
 }
 
 /// The result of a predictive CLV analysis (see `analysis::clv` for the rules).
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ClvReport {
     /// The purchase event's label.
     pub purchase_event: String,
@@ -483,12 +483,83 @@ pub struct ClvReport {
     pub holdout: Option<Vec<HoldoutRow>>,
     /// Why the results deserve caution, as sentences.
     pub warnings: Vec<String>,
-    /// One per fitted customer, in user order of first appearance.
+    /// What the tiers rank by: `clv`, or `expected_purchases` without a
+    /// Gamma-Gamma fit.
+    pub tier_metric: String,
+    /// The high tier's nominal share of the customers.
+    pub high_share: f64,
+    /// The mid tier's nominal share.
+    pub mid_share: f64,
+    /// High-value customers with a P(alive) below this are at risk.
+    pub at_risk_below: f64,
+    /// The value tiers, high, mid, low (see `analysis::clv::tiers`).
+    pub tiers: Vec<ClvTier>,
+    /// High-value customers at risk (`P(alive) < at_risk_below`).
+    pub at_risk: u64,
+    /// Customers by P(alive), in equal bins over `[0, 1]`.
+    pub p_alive_histogram: Vec<PAliveBin>,
+    /// Expected purchases by frequency and recency (see `analysis::clv::views`).
+    pub matrix: FrequencyRecencyMatrix,
+    /// One per fitted customer, in user order of first appearance (charts do not
+    /// need it: an object without it still draws).
+    #[serde(default)]
     pub customers: Vec<ClvCustomer>,
 }
 
+/// One value tier of the CLV customers.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ClvTier {
+    /// `high`, `mid` or `low`.
+    pub name: String,
+    /// Customers in the tier.
+    pub customers: u64,
+    /// Their share of all fitted customers.
+    pub share: f64,
+    /// Their total predicted CLV; `null` without CLV.
+    pub clv_total: Option<f64>,
+    /// Their mean predicted CLV; `null` without CLV.
+    pub clv_mean: Option<f64>,
+    /// Their mean expected purchases over the horizon; `null` for an empty tier.
+    pub expected_purchases_mean: Option<f64>,
+    /// Their mean P(alive); `null` for an empty tier.
+    pub p_alive_mean: Option<f64>,
+    /// Of them, at risk.
+    pub at_risk: u64,
+}
+
+/// One bin of the P(alive) histogram.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PAliveBin {
+    /// Lower bound (inclusive).
+    pub from: f64,
+    /// Upper bound (exclusive, except 1 for the last bin).
+    pub to: f64,
+    /// Customers in the bin.
+    pub customers: u64,
+}
+
+/// The model's expected purchases by frequency and recency, for one customer of
+/// the longest age, with the actual customers per cell.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FrequencyRecencyMatrix {
+    /// The age `T` (in units) the values assume: the longest age.
+    pub age: f64,
+    /// Width of a recency bin, in units.
+    pub recency_width: f64,
+    /// The rows: frequencies `0, 1, …`.
+    pub frequencies: Vec<u32>,
+    /// The columns: each recency bin's lower bound, in units.
+    pub recency_from: Vec<f64>,
+    /// `expected[row][column]`: expected purchases over the horizon.
+    pub expected: Vec<Vec<f64>>,
+    /// `customers[row][column]`: customers with that frequency and recency.
+    pub customers: Vec<Vec<u64>>,
+    /// Customers with a frequency above the last row (not in any cell).
+    pub customers_above: u64,
+}
+
 /// Fitted BG/NBD parameters.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct BgNbdFit {
     /// Shape of the purchase-rate Gamma.
     pub r: f64,
@@ -513,7 +584,7 @@ pub struct BgNbdFit {
 }
 
 /// Standard errors of the BG/NBD parameters.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct BgNbdErrors {
     /// SE of r.
     pub r: f64,
@@ -526,7 +597,7 @@ pub struct BgNbdErrors {
 }
 
 /// Fitted Gamma-Gamma parameters.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct GammaGammaFit {
     /// Shape of a transaction's value.
     pub p: f64,
@@ -549,7 +620,7 @@ pub struct GammaGammaFit {
 }
 
 /// Standard errors of the Gamma-Gamma parameters.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct GammaGammaErrors {
     /// SE of p.
     pub p: f64,
@@ -560,7 +631,7 @@ pub struct GammaGammaErrors {
 }
 
 /// One customer's summary and predictions.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ClvCustomer {
     /// The user id.
     pub user: String,
@@ -583,10 +654,16 @@ pub struct ClvCustomer {
     pub clv: Option<f64>,
     /// Purchase days after the calibration end.
     pub holdout_purchases: u32,
+    /// The value tier: `high`, `mid` or `low`.
+    pub tier: String,
+    /// `1 − p_alive`.
+    pub churn_risk: f64,
+    /// High value with `p_alive` below the report's `at_risk_below`.
+    pub at_risk: bool,
 }
 
 /// Holdout check for one calibration frequency.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct HoldoutRow {
     /// Calibration repeat purchases `x` (with `and_more`, this or more).
     pub frequency: u32,

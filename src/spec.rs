@@ -572,6 +572,29 @@ pub struct ClvSpec {
     /// Fit Gamma-Gamma on the revenue column (default true).
     #[serde(default = "yes")]
     pub revenue: bool,
+    /// Share of customers in the high value tier (default 0.2: the top 20% by
+    /// predicted CLV).
+    #[serde(default = "default_high_share")]
+    pub high_share: f64,
+    /// Share of customers in the mid tier, after the high one (default 0.3); the
+    /// rest are low.
+    #[serde(default = "default_mid_share")]
+    pub mid_share: f64,
+    /// A high-value customer with P(alive) below this is at risk (default 0.5).
+    #[serde(default = "default_at_risk_below")]
+    pub at_risk_below: f64,
+}
+
+fn default_high_share() -> f64 {
+    0.2
+}
+
+fn default_mid_share() -> f64 {
+    0.3
+}
+
+fn default_at_risk_below() -> f64 {
+    0.5
 }
 
 impl ClvSpec {
@@ -612,6 +635,19 @@ impl ClvSpec {
             return Err(Error::spec(format!(
                 "clv: discount_rate is a rate per {} between 0 and 1 (e.g. 0.01), not {d}",
                 self.unit.name()
+            )));
+        }
+        let (high, mid) = (self.high_share, self.mid_share);
+        let share = |v: f64| v.is_finite() && (0.0..=1.0).contains(&v);
+        if !(share(high) && share(mid) && high + mid <= 1.0 + 1e-12) {
+            return Err(Error::spec(format!(
+                "clv: high_share and mid_share are shares of the customers between 0 and 1 that add up to at most 1 (e.g. 0.2 and 0.3), not {high} and {mid}"
+            )));
+        }
+        let p = self.at_risk_below;
+        if !(p.is_finite() && (0.0..=1.0).contains(&p)) {
+            return Err(Error::spec(format!(
+                "clv: at_risk_below is a probability of being alive between 0 and 1 (e.g. 0.5), not {p}"
             )));
         }
         Ok(())

@@ -362,3 +362,70 @@ fn rfm_runs_and_draws_its_grid() {
     };
     assert!(thrown(err).1.contains("this is a tiers result"));
 }
+
+#[wasm_bindgen_test]
+fn clv_runs_with_progress_and_its_charts_paint() {
+    use std::cell::Cell;
+    use std::rc::Rc;
+    use tidemark::web::chart as c;
+    use wasm_bindgen::closure::Closure;
+
+    let bytes = include_bytes!("data/cdnow_sample.csv");
+    let e = Engine::from_csv(bytes, None, Some("cdnow_sample.csv".into())).expect("loads");
+    let calls = Rc::new(Cell::new(0u32));
+    let last = Rc::new(Cell::new((0.0, 0.0)));
+    let (c2, l2) = (calls.clone(), last.clone());
+    let cb = Closure::<dyn FnMut(f64, f64)>::new(move |done: f64, total: f64| {
+        c2.set(c2.get() + 1);
+        l2.set((done, total));
+    });
+    let spec = spec_js(
+        r#"{"analysis":"clv","purchase_event":"purchase","unit":"week","calibration_end":"1997-09-30","horizon":39,"discount_rate":0.01}"#,
+    );
+    let report = e
+        .run_with_progress(
+            spec.clone(),
+            cb.as_ref().unchecked_ref::<js_sys::Function>().clone(),
+        )
+        .expect("clv runs");
+    assert!(calls.get() > 5, "{} progress calls", calls.get());
+    assert_eq!(last.get().0, last.get().1, "ends at 100%");
+    // The same result as `run`.
+    assert_eq!(json(&report), json(&e.run(spec).expect("run")));
+    let bg = get(&report, "bgnbd");
+    assert_eq!((num(&bg, "r") * 1000.0).round(), 243.0);
+    assert_eq!(num(&report, "customers_fitted"), 2357.0);
+
+    // The charts read the summaries only: drawn from a copy without customers.
+    let bare = js_sys::Object::assign(&js_sys::Object::new(), report.unchecked_ref());
+    js_sys::Reflect::set(&bare, &"customers".into(), &js_sys::Array::new()).expect("set");
+    let bare: JsValue = bare.into();
+    let canvas = attached_canvas();
+    let holdout = c::draw_clv_holdout(canvas.clone(), bare.clone()).expect("holdout");
+    assert_eq!(js_sys::Array::from(&get(&holdout, "marks")).length(), 16);
+    assert!(painted(&canvas) > 5_000);
+    let p_alive = c::draw_clv_p_alive(canvas.clone(), bare.clone()).expect("p alive");
+    assert_eq!(js_sys::Array::from(&get(&p_alive, "marks")).length(), 20);
+    let tiers = c::draw_clv_tiers(canvas.clone(), bare.clone()).expect("tiers");
+    let marks = js_sys::Array::from(&get(&tiers, "marks"));
+    assert_eq!(marks.length(), 3);
+    let rect = get(&marks.get(0), "rect");
+    assert!(
+        num(&rect, "y1") > num(&rect, "y0"),
+        "the high tier has a bar"
+    );
+    let matrix = c::draw_clv_matrix(canvas.clone(), bare).expect("matrix");
+    assert!(js_sys::Array::from(&get(&matrix, "marks")).length() > 100);
+    assert_eq!(get(&matrix, "empty").as_bool(), Some(false));
+    assert!(painted(&canvas) > 20_000);
+
+    let funnel = engine().run(spec_js(SPEC)).expect("funnel");
+    let Err(err) = c::draw_clv_tiers(canvas, funnel) else {
+        panic!("a funnel result is not a clv result");
+    };
+    assert!(
+        thrown(err)
+            .1
+            .contains("this is a funnel result, not a clv result")
+    );
+}

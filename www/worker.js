@@ -5,6 +5,10 @@
 //   {type: 'summary', id}                  {type: 'summary', id, summary}
 //   {type: 'run', id, spec}                {type: 'result', id, report}
 //   {type: 'dropoff', id, spec, step}      {type: 'dropoff', id, users}
+//   {type: 'fit', id, spec}                {type: 'result', id, report}, with
+//                                          {type: 'progress', id, done, total} meanwhile.
+//     A fit is one synchronous call: this worker hears no 'cancel' during it, so
+//     the page cancels a fit by ending the worker (and reloading the file).
 //   {type: '__panic'}                      TEST ONLY: calls debugPanic()
 // Messages out besides the answers above:
 //   {type: 'ready'} once the wasm is initialised
@@ -167,6 +171,17 @@ self.onmessage = async (event) => {
       case 'run':
         postMessage({ type: 'result', id: msg.id, report: needEngine().run(msg.spec) });
         break;
+      case 'fit': {
+        let lastPost = 0;
+        const onProgress = (done, total) => {
+          const now = performance.now();
+          if (now - lastPost < PROGRESS_EVERY_MS && done < total) return;
+          lastPost = now;
+          postMessage({ type: 'progress', id: msg.id, done, total });
+        };
+        postMessage({ type: 'result', id: msg.id, report: needEngine().runWithProgress(msg.spec, onProgress) });
+        break;
+      }
       case 'dropoff':
         postMessage({ type: 'dropoff', id: msg.id, users: needEngine().dropoff(msg.spec, msg.step) });
         break;

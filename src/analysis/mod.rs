@@ -20,6 +20,7 @@ mod select;
 pub mod stats;
 
 use crate::error::Result;
+use crate::progress::Progress;
 use crate::report::Report;
 use crate::spec::Spec;
 use crate::table::EventTable;
@@ -34,5 +35,20 @@ pub fn run(table: &EventTable, spec: &Spec) -> Result<Report> {
         Spec::Clv(c) => clv::clv(table, c).map(|r| Report::Clv(Box::new(r))),
         Spec::Rfm(r) => segments::rfm(table, r).map(Report::Rfm),
         Spec::Tiers(t) => segments::tiers(table, t).map(Report::Tiers),
+    }
+}
+
+/// Runs any spec on a table, reporting progress and honouring cancellation where
+/// the analysis is long (the CLV fit); the others run as [`run`].
+pub fn run_with_progress(
+    table: &EventTable,
+    spec: &Spec,
+    progress: &mut dyn Progress,
+) -> Result<Report> {
+    match spec {
+        Spec::Clv(c) => {
+            clv::clv_with_progress(table, c, progress).map(|r| Report::Clv(Box::new(r)))
+        }
+        other => run(table, other),
     }
 }

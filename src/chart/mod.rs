@@ -13,6 +13,8 @@
 //!
 //! [`DrawingArea`]: plotters::drawing::DrawingArea
 
+pub mod clv;
+pub mod clv_matrix;
 mod frame;
 pub mod funnel;
 pub mod lifecycle;
@@ -29,6 +31,11 @@ use std::fmt;
 
 use plotters::drawing::DrawingAreaErrorKind;
 
+pub use clv::{
+    ClvLayout, ClvMark, clv_holdout_svg, clv_p_alive_svg, clv_tiers_svg, draw_clv_holdout,
+    draw_clv_p_alive, draw_clv_tiers,
+};
+pub use clv_matrix::{clv_matrix_svg, draw_clv_matrix};
 pub use funnel::{draw_funnel, funnel_svg};
 pub use lifecycle::{LifecycleBar, LifecycleKind, LifecycleLayout, draw_lifecycle, lifecycle_svg};
 pub use line::{CurveLayout, CurvePoint};

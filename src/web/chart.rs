@@ -18,10 +18,10 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use super::convert::{json_from_js, to_js};
 use super::error::{WebError, WebResult};
 use crate::chart::tips::{self, Hit};
-use crate::chart::{ChartLayout, PixelRect};
+use crate::chart::{ChartLayout, ClvLayout, PixelRect};
 use crate::report::{
-    FunnelBucket, FunnelReport, FunnelStep, LifecycleReport, RepurchaseReport, RetentionReport,
-    RfmReport,
+    ClvReport, FunnelBucket, FunnelReport, FunnelStep, LifecycleReport, RepurchaseReport,
+    RetentionReport, RfmReport,
 };
 
 /// The CSS size used when the canvas is not laid out (detached or hidden).
@@ -400,5 +400,123 @@ pub fn draw_rfm(
         let l = crate::chart::draw_rfm(area, &r)?;
         let hits = tips::rfm_hits(&r, &l);
         Ok((l.area, l.plot, l.empty, hits))
+    })
+}
+
+// ---------------------------------------------------------------------------
+// The CLV charts: they read the report's summaries, never its `customers`, so the
+// page may pass the result without them (`{...report, customers: []}`).
+
+/// What the CLV chart exports return: `{area, plot, marks: [{index, series,
+/// value, customers, rect}], empty}` in CSS pixels.
+#[derive(Serialize)]
+struct ClvLayoutOut {
+    area: RectOut,
+    plot: RectOut,
+    marks: Vec<ClvMarkOut>,
+    empty: bool,
+}
+
+#[derive(Serialize)]
+struct ClvMarkOut {
+    index: usize,
+    series: usize,
+    value: Option<f64>,
+    customers: u64,
+    rect: RectOut,
+}
+
+impl From<&ClvLayout> for ClvLayoutOut {
+    fn from(l: &ClvLayout) -> Self {
+        ClvLayoutOut {
+            area: (&l.area).into(),
+            plot: (&l.plot).into(),
+            marks: l
+                .marks
+                .iter()
+                .map(|m| ClvMarkOut {
+                    index: m.index,
+                    series: m.series,
+                    value: m.value,
+                    customers: m.customers,
+                    rect: (&m.rect).into(),
+                })
+                .collect(),
+            empty: l.empty,
+        }
+    }
+}
+
+/// Reads a CLV result and draws it with `draw` on `canvas` for `export`.
+fn draw_clv<F>(
+    canvas: HtmlCanvasElement,
+    report: JsValue,
+    export: &str,
+    draw: F,
+) -> WebResult<JsValue>
+where
+    F: FnOnce(
+        &DrawingArea<CanvasBackend, Shift>,
+        &ClvReport,
+    ) -> Result<ClvLayout, crate::chart::ChartError>,
+{
+    let r: ClvReport = cohort_report(report, "clv", export)?;
+    let (css_w, css_h) = prepare(&canvas)?;
+    let backend = CanvasBackend::with_canvas_object(canvas)
+        .ok_or_else(|| WebError::argument(format!("{export}: the canvas has no 2D context")))?;
+    let root = backend.into_drawing_area();
+    let area = root.shrink((0, 0), (css_w, css_h));
+    let layout = draw(&area, &r).map_err(|e| WebError::argument(format!("{export}: {e}")))?;
+    area.present()
+        .map_err(|e| WebError::argument(format!("{export}: {e}")))?;
+    to_js(&ClvLayoutOut::from(&layout))
+}
+
+/// `drawClvHoldout(canvas, report: ClvReport): ClvLayout` — actual vs expected
+/// holdout purchases by calibration repeat purchases (marks: series 0 actual, 1
+/// expected).
+#[wasm_bindgen(js_name = drawClvHoldout, unchecked_return_type = "ClvLayout")]
+pub fn draw_clv_holdout(
+    canvas: HtmlCanvasElement,
+    #[wasm_bindgen(unchecked_param_type = "ClvReport")] report: JsValue,
+) -> WebResult<JsValue> {
+    draw_clv(canvas, report, "drawClvHoldout", |a, r| {
+        crate::chart::draw_clv_holdout(a, r)
+    })
+}
+
+/// `drawClvPAlive(canvas, report: ClvReport): ClvLayout` — customers by P(alive),
+/// the at-risk threshold marked.
+#[wasm_bindgen(js_name = drawClvPAlive, unchecked_return_type = "ClvLayout")]
+pub fn draw_clv_p_alive(
+    canvas: HtmlCanvasElement,
+    #[wasm_bindgen(unchecked_param_type = "ClvReport")] report: JsValue,
+) -> WebResult<JsValue> {
+    draw_clv(canvas, report, "drawClvPAlive", |a, r| {
+        crate::chart::draw_clv_p_alive(a, r)
+    })
+}
+
+/// `drawClvTiers(canvas, report: ClvReport): ClvLayout` — total and mean
+/// predicted CLV per value tier.
+#[wasm_bindgen(js_name = drawClvTiers, unchecked_return_type = "ClvLayout")]
+pub fn draw_clv_tiers(
+    canvas: HtmlCanvasElement,
+    #[wasm_bindgen(unchecked_param_type = "ClvReport")] report: JsValue,
+) -> WebResult<JsValue> {
+    draw_clv(canvas, report, "drawClvTiers", |a, r| {
+        crate::chart::draw_clv_tiers(a, r)
+    })
+}
+
+/// `drawClvMatrix(canvas, report: ClvReport): ClvLayout` — expected purchases by
+/// frequency and recency (marks: `index` = row, `series` = column).
+#[wasm_bindgen(js_name = drawClvMatrix, unchecked_return_type = "ClvLayout")]
+pub fn draw_clv_matrix(
+    canvas: HtmlCanvasElement,
+    #[wasm_bindgen(unchecked_param_type = "ClvReport")] report: JsValue,
+) -> WebResult<JsValue> {
+    draw_clv(canvas, report, "drawClvMatrix", |a, r| {
+        crate::chart::draw_clv_matrix(a, r)
     })
 }

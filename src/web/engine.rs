@@ -14,10 +14,25 @@ use super::convert::{json_from_js, spec_from_js, to_js};
 use super::error::{WebError, WebResult};
 use crate::analysis;
 use crate::ingest::{self, LoadOptions};
-use crate::progress::Silent;
+use crate::progress::{Progress, Silent};
 use crate::report::Summary;
 use crate::spec::Spec;
 use crate::table::EventTable;
+
+/// Progress reported to a JS callback `(done, total)`; it cannot cancel (a
+/// synchronous call in a worker hears no messages: the page cancels by ending
+/// the worker).
+struct JsProgress(js_sys::Function);
+
+impl Progress for JsProgress {
+    fn report(&mut self, done: u64, total: u64) {
+        let _ = self.0.call2(
+            &JsValue::NULL,
+            &JsValue::from_f64(done as f64),
+            &JsValue::from_f64(total as f64),
+        );
+    }
+}
 
 /// The name used for an input when the caller gives none.
 pub const DEFAULT_NAME: &str = "data.csv";
@@ -88,6 +103,26 @@ impl Engine {
     ) -> WebResult<JsValue> {
         let spec = spec_from_js(spec)?;
         to_js(&analysis::run(&self.table, &spec)?)
+    }
+
+    /// `engine.runWithProgress(spec: Spec | string, onProgress: (done: number,
+    /// total: number) => void): Report` — as `run`, calling `onProgress` while a long
+    /// analysis (the CLV fit) works. An exception thrown by `onProgress` is
+    /// ignored. The call is synchronous: run it in a worker.
+    #[wasm_bindgen(js_name = runWithProgress, unchecked_return_type = "Report")]
+    pub fn run_with_progress(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Spec | string")] spec: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "(done: number, total: number) => void")]
+        on_progress: js_sys::Function,
+    ) -> WebResult<JsValue> {
+        let spec = spec_from_js(spec)?;
+        let mut progress = JsProgress(on_progress);
+        to_js(&analysis::run_with_progress(
+            &self.table,
+            &spec,
+            &mut progress,
+        )?)
     }
 
     /// `engine.dropoff(spec: FunnelSpec | string, step: number): string[]` — the ids

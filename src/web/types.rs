@@ -160,8 +160,31 @@ export interface TiersSpec {
   users?: boolean;
 }
 
+
+/** A predictive CLV spec (BG/NBD + Gamma-Gamma). */
+export interface ClvSpec {
+  analysis: "clv";
+  /** null = guessed from the event names. */
+  purchase_event?: EventSpec | null;
+  unit?: "day" | "week";
+  /** Last local date of the calibration period ("1997-09-30"); null = the data end. */
+  calibration_end?: string | null;
+  /** In units (default 52 weeks or 365 days). */
+  horizon?: number | null;
+  /** Per unit, 0 to 1 (default 0). */
+  discount_rate?: number;
+  /** Fit Gamma-Gamma on the revenue column (default true). */
+  revenue?: boolean;
+  /** Share of customers in the high tier (default 0.2). */
+  high_share?: number;
+  /** Share in the mid tier (default 0.3); the rest are low. */
+  mid_share?: number;
+  /** High-value customers with P(alive) below this are at risk (default 0.5). */
+  at_risk_below?: number;
+}
+
 /** Any analysis spec. */
-export type Spec = FunnelSpec | RetentionSpec | RepurchaseSpec | LifecycleSpec | RfmSpec | TiersSpec;
+export type Spec = FunnelSpec | RetentionSpec | RepurchaseSpec | LifecycleSpec | RfmSpec | TiersSpec | ClvSpec;
 
 /** One step of a funnel result. */
 export interface FunnelStep {
@@ -348,8 +371,81 @@ export interface TiersReport {
   users?: TierUser[];
 }
 
+
+export interface BgNbdFit {
+  r: number; alpha: number; a: number; b: number; log_likelihood: number;
+  /** null when the Hessian is not positive definite. */
+  std_errors: { r: number; alpha: number; a: number; b: number } | null;
+  converged: boolean; iterations: number; starts: number; starts_agree: boolean;
+}
+export interface GammaGammaFit {
+  p: number; q: number; v: number; log_likelihood: number;
+  std_errors: { p: number; q: number; v: number } | null;
+  converged: boolean; iterations: number;
+  /** Customers fitted (with a positive repeat spend). */
+  customers: number;
+  /** pv/(q−1); null when q ≤ 1. */
+  mean_spend: number | null;
+}
+export interface HoldoutRow {
+  /** Calibration repeat purchases (with and_more: this or more). */
+  frequency: number; and_more: boolean; customers: number;
+  actual_mean: number; predicted_mean: number;
+}
+export interface ClvTier {
+  name: "high" | "mid" | "low"; customers: number; share: number;
+  clv_total: number | null; clv_mean: number | null;
+  expected_purchases_mean: number | null; p_alive_mean: number | null; at_risk: number;
+}
+export interface PAliveBin { from: number; to: number; customers: number; }
+export interface FrequencyRecencyMatrix {
+  /** The age T (units) every cell assumes: the longest age. */
+  age: number; recency_width: number;
+  frequencies: number[]; recency_from: number[];
+  /** [row][column]: expected purchases over the horizon. */
+  expected: number[][];
+  /** [row][column]: actual customers. */
+  customers: number[][];
+  customers_above: number;
+}
+export interface ClvCustomer {
+  user: string;
+  /** Repeat purchase days x. */
+  frequency: number;
+  /** t_x, in units. */
+  recency: number;
+  /** Age, in units. */
+  T: number;
+  expected_purchases: number; p_alive: number;
+  spend: number | null; expected_spend: number | null; clv: number | null;
+  holdout_purchases: number;
+  tier: "high" | "mid" | "low"; churn_risk: number; at_risk: boolean;
+}
+
+/** A predictive CLV result. */
+export interface ClvReport {
+  analysis: "clv";
+  purchase_event: string; purchase_event_guessed: boolean;
+  unit: "day" | "week"; calibration_end: string; data_end: string;
+  horizon: number; discount_rate: number;
+  customers_fitted: number; repeat_buyers: number; customers_after_calibration: number;
+  bgnbd: BgNbdFit;
+  gamma_gamma: GammaGammaFit | null; gamma_gamma_note: string | null;
+  spend_frequency_correlation: number | null;
+  zero_value_purchases_excluded: number;
+  holdout_length: number | null; holdout: HoldoutRow[] | null;
+  warnings: string[];
+  tier_metric: "clv" | "expected_purchases";
+  high_share: number; mid_share: number; at_risk_below: number;
+  tiers: ClvTier[]; at_risk: number;
+  p_alive_histogram: PAliveBin[];
+  matrix: FrequencyRecencyMatrix;
+  /** The charts do not read it: a result without it draws the same. */
+  customers: ClvCustomer[];
+}
+
 /** Any analysis result. */
-export type Report = FunnelReport | RetentionReport | RepurchaseReport | LifecycleReport | RfmReport | TiersReport;
+export type Report = FunnelReport | RetentionReport | RepurchaseReport | LifecycleReport | RfmReport | TiersReport | ClvReport;
 
 /** A rectangle in CSS pixels of the canvas: x0 <= x < x1, y0 <= y < y1, y down. */
 export interface PixelRect { x0: number; y0: number; x1: number; y1: number; }
@@ -388,10 +484,23 @@ export interface ChartHit {
 
 /** Where a cohort chart drew, in CSS pixels, with one hover target per cell, bar or point. */
 export interface CohortLayout {
+
+/** One bar or heatmap cell of a CLV chart. */
+export interface ClvMark {
+  /** Row of the list the chart reads (holdout, p_alive_histogram, tiers, matrix row). */
+  index: number;
+  /** Holdout: 0 actual, 1 expected; matrix: the column; else 0. */
+  series: number;
+  value: number | null;
+  customers: number;
+  rect: PixelRect;
+}
+
+/** Where a CLV chart drew, in CSS pixels. */
+export interface ClvLayout {
   area: PixelRect;
   plot: PixelRect;
-  /** True when there was nothing to draw (an empty-state message was shown). */
+  marks: ClvMark[];
   empty: boolean;
-  hits: ChartHit[];
 }
 "#;

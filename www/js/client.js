@@ -39,6 +39,23 @@ export class EngineClient {
     this.worker?.postMessage({ type: 'cancel' });
   }
 
+  /**
+   * Ends the worker at once (a synchronous fit cannot hear 'cancel'): every pending
+   * request is rejected with kind 'cancelled'; the next request starts a fresh
+   * worker, which holds no table until the file is loaded again.
+   */
+  restart() {
+    this.worker?.terminate();
+    this.worker = null;
+    const lost = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of lost) {
+      const err = new Error('cancelled');
+      err.kind = 'cancelled';
+      p.reject(err);
+    }
+  }
+
   receive(m) {
     if (!m || m.type === 'ready') return;
     if (m.type === 'crashed') return this.crash(m.message);

@@ -45,8 +45,12 @@ function showProgress({ bytes, total, rows }) {
     `${formatBytes(bytes)} of ${formatBytes(total)}${pct} · ${nf.format(rows)} rows`;
 }
 
-/** Loads (or reloads with the current options) a file or the demo; true when it loaded. */
-export async function loadSource(source, { keepError = false } = {}) {
+/**
+ * Loads (or reloads with the current options) a file or the demo; true when it loaded.
+ * `quiet`: the same table again into a fresh worker (after a cancelled fit): the
+ * panels keep their forms and results.
+ */
+export async function loadSource(source, { keepError = false, quiet = false } = {}) {
   if (state.loading) client.cancel();
   const seq = ++state.loadSeq;
   const current = () => seq === state.loadSeq;
@@ -63,6 +67,10 @@ export async function loadSource(source, { keepError = false } = {}) {
     if (!current()) return false;
     const s = m.summary;
     state.summary = s;
+    if (quiet) {
+      setStatus(`Ready again: ${s.file} reloaded.`);
+      return true;
+    }
     renderSummary(s);
     for (const p of panels) p.onLoaded?.(s, seq);
     setStatus(`Loaded ${s.file}: ${nf.format(s.rows)} events from ${nf.format(s.users)} users.`);

@@ -27,6 +27,7 @@
 //!   repeat spend, the population mean `pv/(q−1)` for the others (one-time buyers,
 //!   only zero-value repeats); `null` everywhere without a Gamma-Gamma fit, and
 //!   for the others when `q ≤ 1`.
+//! - Value tiers and churn risk: see [`tiers`]; the chart summaries: see [`views`].
 //! - Warnings: fewer than [`MIN_REPEAT_BUYERS`] repeat buyers; a fit that did not
 //!   converge or whose standard errors are undefined; starts that disagree; a
 //!   spend–frequency correlation of at least [`NOTABLE_CORRELATION`] in absolute
@@ -37,6 +38,8 @@ pub mod fit;
 pub mod gamma_gamma;
 pub mod special;
 pub mod summary;
+pub mod tiers;
+pub mod views;
 
 use std::collections::HashMap;
 
@@ -393,6 +396,9 @@ pub fn clv_with_progress(
             expected_spend,
             clv: expected_spend.map(|s| s * discounted),
             holdout_purchases: holdout,
+            tier: String::new(),
+            churn_risk: 1.0 - p_alive,
+            at_risk: false,
         });
     }
     checkpoint(progress, WORK)?;
@@ -457,6 +463,20 @@ pub fn clv_with_progress(
         ));
     }
 
+    let tier_metric = tiers::metric(&customers);
+    let assigned = tiers::assign(&customers, tier_metric, spec.high_share, spec.mid_share);
+    for (c, tier) in customers.iter_mut().zip(assigned) {
+        c.tier = tier.name().to_string();
+        c.at_risk = tiers::at_risk(tier, c.p_alive, spec.at_risk_below);
+    }
+    let tier_summary = tiers::summarise(&customers);
+    let at_risk = customers.iter().filter(|c| c.at_risk).count() as u64;
+    if tier_metric == tiers::TierMetric::ExpectedPurchases {
+        warnings.push(
+            "without a Gamma-Gamma fit there is no CLV: the value tiers rank customers by expected purchases".into(),
+        );
+    }
+
     let errors = bg.std_errors;
     Ok(ClvReport {
         purchase_event: purchase.label().unwrap_or_default(),
@@ -507,6 +527,14 @@ pub fn clv_with_progress(
         holdout_length,
         holdout,
         warnings,
+        tier_metric: tier_metric.name().to_string(),
+        high_share: spec.high_share,
+        mid_share: spec.mid_share,
+        at_risk_below: spec.at_risk_below,
+        tiers: tier_summary,
+        at_risk,
+        p_alive_histogram: views::p_alive_histogram(&customers),
+        matrix: views::matrix(&model, horizon, &customers),
         customers,
     })
 }

@@ -1,0 +1,271 @@
+// The predicted-CLV panel: BG/NBD + Gamma-Gamma fitted in the worker with progress
+// and cancel, the fitted parameters with standard errors and warnings, four charts,
+// and the per-customer table (sorted by any column, paginated, filtered by tier or
+// "at risk", exported as CSV). Only one page of rows is ever in the DOM.
+import { drawClvHoldout, drawClvPAlive, drawClvTiers, drawClvMatrix } from '/pkg/tidemark.js';
+import { $, el, nf, option, numCell, tile, formatPct } from './dom.js';
+import { state, client, setStatus, panelError } from './state.js';
+import { downloadCsv, exportCanvas, drawInto } from './exports.js';
+import { purchaseEventGuess } from './repeat.js';
+import { loadSource } from './load.js';
+
+/** Rows per page of the customers table. */
+export const PAGE_SIZE = 50;
+
+/** The customers table's columns: key, header, how a cell is written. */
+const COLUMNS = [
+  ['user', 'Customer', (v) => v],
+  ['tier', 'Tier', (v) => v],
+  ['frequency', 'x', (v) => nf.format(v)],
+  ['recency', 't_x', (v) => fixed(v, 1)],
+  ['T', 'T', (v) => fixed(v, 1)],
+  ['p_alive', 'P(alive)', (v) => formatPct(v)],
+  ['churn_risk', 'Churn risk', (v) => formatPct(v)],
+  ['expected_purchases', 'Expected purchases', (v) => fixed(v, 2)],
+  ['expected_spend', 'Expected spend', (v) => fixed(v, 2)],
+  ['clv', 'CLV', (v) => fixed(v, 2)],
+  ['holdout_purchases', 'Holdout purchases', (v) => nf.format(v)],
+];
+
+function fixed(v, digits) {
+  return v === null || v === undefined ? '—' : v.toFixed(digits);
+}
+
+/** The last result, and the table's view of it. */
+let report = null;
+const view = { sort: 'clv', descending: true, filter: 'all', page: 0, rows: [] };
+/** The fit under way: {cancelled}. */
+let job = null;
+
+function renderForm(s) {
+  $('clv').hidden = false;
+  $('clv-results').hidden = true;
+  $('clv-message').hidden = true;
+  report = null;
+  const sel = $('clv-event');
+  sel.replaceChildren(option('', '(guess)', true));
+  for (const e of s.events) sel.append(option(e.name, e.name));
+  const guess = purchaseEventGuess(s);
+  if (guess) sel.value = guess;
+  // Default calibration end: the data end (no holdout); an earlier date gives one.
+  const last = s.last_time ? s.last_time.slice(0, 10) : '';
+  $('clv-end').value = '';
+  $('clv-end').max = last;
+  $('clv-end').placeholder = last;
+}
+
+/** The spec from the form. */
+export function buildSpec() {
+  const spec = { analysis: 'clv', unit: $('clv-unit').value };
+  const ev = $('clv-event').value;
+  spec.purchase_event = ev === '' ? null : ev;
+  const end = $('clv-end').value;
+  spec.calibration_end = end === '' ? null : end;
+  if ($('clv-horizon').value !== '') spec.horizon = Number($('clv-horizon').value);
+  if ($('clv-discount').value !== '') spec.discount_rate = Number($('clv-discount').value);
+  return spec;
+}
+
+function setRunning(on) {
+  $('clv-run').disabled = on;
+  $('clv-cancel').disabled = !on;
+  $('clv-progress').hidden = !on;
+  if (on) $('clv-progress').removeAttribute('value');
+}
+
+async function run() {
+  const spec = buildSpec();
+  const mine = { cancelled: false };
+  job = mine;
+  setRunning(true);
+  $('clv-message').hidden = true;
+  setStatus('Fitting BG/NBD and Gamma-Gamma…');
+  try {
+    const m = await client.request({ type: 'fit', spec }, ({ done, total }) => {
+      if (total > 0) {
+        $('clv-progress').max = total;
+        $('clv-progress').value = done;
+      }
+    });
+    if (mine.cancelled) return;
+    report = m.report;
+    render();
+    const r = m.report;
+    setStatus(`Predicted CLV: ${nf.format(r.customers_fitted)} customers fitted, ${nf.format(r.at_risk)} high-value customers at risk.`);
+  } catch (e) {
+    if (e.kind === 'cancelled' || mine.cancelled) {
+      setStatus('The CLV fit was cancelled.');
+    } else {
+      $('clv-results').hidden = true;
+      panelError('clv-message', e);
+      setStatus('The CLV model could not be fitted.');
+    }
+  } finally {
+    if (job === mine) {
+      job = null;
+      setRunning(false);
+    }
+  }
+}
+
+/** Cancel: the fit cannot hear messages, so the worker is ended and the file read again quietly. */
+async function cancel() {
+  if (!job) return;
+  job.cancelled = true;
+  client.restart();
+  setStatus('Cancelled; reading the file again in a fresh engine…');
+  if (state.source) await loadSource(state.source, { keepError: true, quiet: true });
+}
+
+function render() {
+  const r = report;
+  $('clv-results').hidden = false;
+  const gg = r.gamma_gamma;
+  const total = r.tiers.reduce((s, t) => s + (t.clv_total ?? 0), 0);
+  $('clv-tiles').replaceChildren(
+    tile('Customers fitted', nf.format(r.customers_fitted), `${nf.format(r.repeat_buyers)} repeat buyers · purchase event: ${r.purchase_event}${r.purchase_event_guessed ? ' (guessed)' : ''}`,
+      'Customers with a purchase on or before the calibration end.'),
+    tile('Calibration end', r.calibration_end, r.holdout_length === null ? 'no holdout (data end)' : `holdout: ${fixed(r.holdout_length, 1)} ${r.unit}s to ${r.data_end}`),
+    tile(`Predicted CLV, ${r.horizon} ${r.unit}s`, gg ? fixed(total, 0) : '—', gg ? `discount ${r.discount_rate} per ${r.unit}` : r.gamma_gamma_note),
+    tile('High value at risk', nf.format(r.at_risk), `P(alive) below ${formatPct(r.at_risk_below)}`, 'High-value customers (top tier) who have probably stopped buying.'),
+  );
+  const body = $('clv-params').tBodies[0];
+  const b = r.bgnbd;
+  const param = (model, name, value, se) => el('tr', { testid: `clv-param-${name}` },
+    el('td', { text: model }), el('th', { scope: 'row', text: name }),
+    numCell(value.toFixed(4), value), numCell(se === null || se === undefined ? '—' : se.toFixed(4), se ?? null));
+  body.replaceChildren(
+    param('BG/NBD', 'r', b.r, b.std_errors?.r), param('BG/NBD', 'alpha', b.alpha, b.std_errors?.alpha),
+    param('BG/NBD', 'a', b.a, b.std_errors?.a), param('BG/NBD', 'b', b.b, b.std_errors?.b),
+    param('BG/NBD', 'log-likelihood', b.log_likelihood, null),
+  );
+  if (gg) {
+    body.append(param('Gamma-Gamma', 'p', gg.p, gg.std_errors?.p), param('Gamma-Gamma', 'q', gg.q, gg.std_errors?.q),
+      param('Gamma-Gamma', 'v', gg.v, gg.std_errors?.v));
+  }
+  const rho = r.spend_frequency_correlation;
+  $('clv-fit-note').textContent =
+    `BG/NBD ${b.converged ? 'converged' : 'did not converge'} in ${b.iterations} iterations; ${b.starts} starting points ${b.starts_agree ? 'agree' : 'disagree'}. ` +
+    (gg ? `Gamma-Gamma on ${nf.format(gg.customers)} repeat buyers with a positive spend. ` : `No Gamma-Gamma: ${r.gamma_gamma_note}. `) +
+    `Spend–frequency correlation: ${rho === null ? '—' : rho.toFixed(3)}. ` +
+    `Zero-value repeat purchases excluded from spend: ${nf.format(r.zero_value_purchases_excluded)}. ` +
+    `Tiers by ${r.tier_metric === 'clv' ? 'predicted CLV' : 'expected purchases'}: high = top ${formatPct(r.high_share)}, mid = next ${formatPct(r.mid_share)}, low = the rest (equal values share a tier).`;
+  $('clv-warnings').replaceChildren(...r.warnings.map((w) => el('li', { text: w })));
+  view.page = 0;
+  refilter();
+  draw();
+}
+
+/** The result without its customers: what the charts read (no 23k-row copy into wasm). */
+function chartReport() {
+  return { ...report, customers: [] };
+}
+
+function draw() {
+  if (!report) return;
+  const r = chartReport();
+  drawInto('clv-holdout', drawClvHoldout, r);
+  drawInto('clv-palive', drawClvPAlive, r);
+  drawInto('clv-tiers', drawClvTiers, r);
+  drawInto('clv-matrix', drawClvMatrix, r);
+}
+
+/** Sort value of a cell: null/undefined last whatever the direction. */
+function compare(key, descending) {
+  return (x, y) => {
+    const a = x[key];
+    const b = y[key];
+    const an = a === null || a === undefined;
+    const bn = b === null || b === undefined;
+    if (an || bn) return an === bn ? 0 : an ? 1 : -1;
+    const c = typeof a === 'string' ? (a < b ? -1 : a > b ? 1 : 0) : a - b;
+    return descending ? -c : c;
+  };
+}
+
+/** The customers the filter keeps, in the current order. */
+function refilter() {
+  const f = view.filter;
+  const keep = f === 'all' ? () => true : f === 'at_risk' ? (c) => c.at_risk : (c) => c.tier === f;
+  view.rows = report.customers.filter(keep).sort(compare(view.sort, view.descending));
+  renderTable();
+}
+
+function renderTable() {
+  const head = $('clv-customers').tHead.rows[0];
+  head.replaceChildren(...COLUMNS.map(([key, label]) => {
+    const th = el('th', { scope: 'col', class: key === 'user' || key === 'tier' ? null : 'n', testid: `clv-sort-${key}` });
+    const button = el('button', { type: 'button', class: 'sort', text: label + (view.sort === key ? (view.descending ? ' ▼' : ' ▲') : '') });
+    button.addEventListener('click', () => {
+      if (view.sort === key) view.descending = !view.descending;
+      else {
+        view.sort = key;
+        view.descending = key !== 'user' && key !== 'tier';
+      }
+      view.page = 0;
+      refilter();
+    });
+    th.append(button);
+    if (view.sort === key) th.setAttribute('aria-sort', view.descending ? 'descending' : 'ascending');
+    return th;
+  }));
+  const pages = Math.max(1, Math.ceil(view.rows.length / PAGE_SIZE));
+  view.page = Math.min(view.page, pages - 1);
+  const slice = view.rows.slice(view.page * PAGE_SIZE, (view.page + 1) * PAGE_SIZE);
+  const body = $('clv-customers').tBodies[0];
+  body.replaceChildren(...slice.map((c) => el('tr', { 'data-user': c.user },
+    ...COLUMNS.map(([key, , fmt]) => (key === 'user' || key === 'tier'
+      ? el('td', { text: fmt(c[key]) })
+      : numCell(fmt(c[key]), c[key]))))));
+  if (slice.length === 0) body.append(el('tr', {}, el('td', { colspan: String(COLUMNS.length), text: 'No customer matches.' })));
+  $('clv-count').textContent = `${nf.format(view.rows.length)} of ${nf.format(report.customers.length)} customers`;
+  $('clv-page').textContent = `Page ${view.page + 1} of ${pages}`;
+  $('clv-prev').disabled = view.page === 0;
+  $('clv-next').disabled = view.page >= pages - 1;
+}
+
+function exportCustomers() {
+  if (!report) return;
+  const keys = COLUMNS.map(([k]) => k);
+  const extra = ['spend', 'at_risk'];
+  downloadCsv([[...keys, ...extra], ...view.rows.map((c) => [...keys, ...extra].map((k) => c[k]))],
+    view.filter === 'all' ? 'clv-customers' : `clv-customers-${view.filter}`);
+}
+
+/** The predicted-CLV panel. */
+export const clvPanel = {
+  name: 'clv',
+  wire() {
+    $('clv-form').addEventListener('submit', (e) => {
+      e.preventDefault();
+      run();
+    });
+    $('clv-cancel').addEventListener('click', cancel);
+    $('clv-unit').addEventListener('change', () => {
+      $('clv-horizon').value = $('clv-unit').value === 'day' ? '365' : '52';
+    });
+    $('clv-filter').addEventListener('change', () => {
+      view.filter = $('clv-filter').value;
+      view.page = 0;
+      if (report) refilter();
+    });
+    $('clv-prev').addEventListener('click', () => {
+      view.page = Math.max(0, view.page - 1);
+      renderTable();
+    });
+    $('clv-next').addEventListener('click', () => {
+      view.page += 1;
+      renderTable();
+    });
+    $('clv-csv').addEventListener('click', exportCustomers);
+    for (const [id, name] of [['holdout', 'clv-holdout'], ['palive', 'clv-p-alive'], ['tiers', 'clv-tiers'], ['matrix', 'clv-matrix']]) {
+      $(`clv-png-${id}`).addEventListener('click', () => exportCanvas(`clv-${id}`, name));
+    }
+  },
+  onLoaded: renderForm,
+  onReset({ hide = false } = {}) {
+    report = null;
+    if (hide) $('clv').hidden = true;
+  },
+  redraw: draw,
+};
