@@ -201,6 +201,9 @@ const table = [
   ...[['funnel', '4-step ordered funnel, 7 d'], ['retention', 'weekly retention, 12 weeks (bounded)'],
     ['rfm', 'RFM (purchase)'], ['repeat', '30-day repeat rate']].map(([k, label]) =>
     `| ${label} (median of 5) | ${cell('tidemark', k)} | ${cell('duckdb', k)} | ${na('tidemark', k) || na('duckdb', k) ? '' : ratio(timing('tidemark', k), timing('duckdb', k))} |`),
+  ...[['lifecycle', 'weekly lifecycle'], ['ltv', 'monthly revenue retention (historical LTV), 12 months'],
+    ['repurchase_full', 'repeat within 30/60/90 d with the behaviour drivers']].map(([k, label]) =>
+    `| ${label} (median of 5, Tidemark only) | ${ms(timing('tidemark', k))} | — | |`),
   line('renderer peak memory (VmHWM)', med('tidemark', (r) => r.renderer_peak_kib), med('duckdb', (r) => r.renderer_peak_kib), mib),
   `| memory per event (Tidemark: wasm memory after load; renderer peak) | ${all.tidemark
     ? `${(med('tidemark', (r) => r.wasm_memory_after_load_bytes) / rows).toFixed(0)} B; ${(med('tidemark', (r) => r.renderer_peak_kib) * 1024 / rows).toFixed(0)} B` : 'n/a'} | ${duck

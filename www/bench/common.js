@@ -26,6 +26,13 @@ export const SPECS = {
 
 export const ANALYSES = Object.keys(SPECS);
 
+/** Analyses timed for Tidemark only (DuckDB's SQL has no counterpart here): the rest of issue 3's. */
+export const OURS_ONLY = {
+  lifecycle: { analysis: 'lifecycle', period: 'week' },
+  ltv: { analysis: 'retention', period: 'month', periods: 12, measure: 'revenue' },
+  repurchase_full: { analysis: 'repurchase', purchase_event: 'purchase', within_days: [30, 60, 90], drivers_within_days: 7 },
+};
+
 export function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
