@@ -16,7 +16,7 @@
 //! local date of later instants can briefly go backwards; each instant still
 //! belongs to the period of its own local date.
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeZone};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Offset, TimeZone};
 use chrono_tz::Tz;
 
 use crate::ingest::timestamp::days_from_civil;
@@ -56,8 +56,44 @@ impl Calendar {
     }
 
     /// The index of the period holding an instant (epoch ms).
+    ///
+    /// Called once per event by the cohort analyses, so it works on day numbers:
+    /// the zone's offset at the instant (none for UTC), the local day number, and
+    /// the period from it, without building a calendar date and converting back
+    /// (that round trip was most of a retention run). Equal to
+    /// `index_of_date(local_date(ms))`, which a property test checks.
+    #[inline]
     pub fn index(&self, ms: i64) -> i64 {
-        self.index_of_date(self.local_date(ms))
+        let offset_ms = if self.tz == Tz::UTC {
+            0
+        } else {
+            match chrono::DateTime::from_timestamp_millis(ms) {
+                Some(t) => {
+                    i64::from(
+                        self.tz
+                            .offset_from_utc_datetime(&t.naive_utc())
+                            .fix()
+                            .local_minus_utc(),
+                    ) * 1000
+                }
+                None => return self.index_of_date(self.local_date(ms)),
+            }
+        };
+        let Some(local) = ms.checked_add(offset_ms) else {
+            return self.index_of_date(self.local_date(ms));
+        };
+        if chrono::DateTime::from_timestamp_millis(local).is_none() {
+            return self.index_of_date(self.local_date(ms));
+        }
+        let days = local.div_euclid(DAY_MS);
+        match self.unit {
+            PeriodUnit::Day => days,
+            PeriodUnit::Week => (days + WEEK_SHIFT).div_euclid(7),
+            PeriodUnit::Month => {
+                let (year, month) = year_month_of_days(days);
+                year * 12 + month - 1
+            }
+        }
     }
 
     /// The index of the period holding a local date.
@@ -135,9 +171,39 @@ fn first_instant_of(tz: Tz, date: NaiveDate) -> i64 {
     midnight.and_utc().timestamp_millis()
 }
 
+/// The year and month (1–12) of a day number since 1970-01-01 (proleptic
+/// Gregorian; Howard Hinnant's `civil_from_days`).
+fn year_month_of_days(days: i64) -> (i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+        /// The day-number fast path equals the calendar-date path, in UTC and in
+        /// zones with daylight saving, half-hour offsets and a date-line jump.
+        #[test]
+        fn index_equals_the_index_of_the_local_date(
+            ms in -4_000_000_000_000i64..7_000_000_000_000,
+            zone in proptest::sample::select(vec!["UTC", "America/New_York", "Europe/Berlin", "Australia/Lord_Howe", "Asia/Kolkata", "Pacific/Apia", "America/St_Johns"]),
+            unit in proptest::sample::select(vec![PeriodUnit::Day, PeriodUnit::Week, PeriodUnit::Month]),
+        ) {
+            let tz: Tz = zone.parse().expect("zone");
+            let cal = Calendar::new(tz, unit);
+            proptest::prop_assert_eq!(cal.index(ms), cal.index_of_date(cal.local_date(ms)));
+        }
+    }
 
     fn ms(text: &str) -> i64 {
         chrono::DateTime::parse_from_rfc3339(text)
