@@ -24,7 +24,8 @@
 //!   repeaters more — or fewer — the with-group has than its size at the
 //!   without-rate would give), descending; ties by p-value, then behaviour label.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::fast::FixedState;
+use hashbrown::{HashMap, HashSet};
 
 use crate::analysis::period::DAY_MS;
 use crate::analysis::stats;
@@ -64,9 +65,11 @@ pub(super) fn drivers(
         .collect();
 
     // Per behaviour: (buyers who did it, of whom repeaters).
-    let mut groups: HashMap<Behaviour, (u64, u64)> = HashMap::new();
+    // foldhash: SipHash was a third of this analysis (the order never matters: the
+    // rows are sorted below with a total order).
+    let mut groups: HashMap<Behaviour, (u64, u64), FixedState> = HashMap::default();
     let (mut total, mut total_repeaters) = (0u64, 0u64);
-    let mut seen: HashSet<Behaviour> = HashSet::new();
+    let mut seen: HashSet<Behaviour, FixedState> = HashSet::default();
     for b in buyers.iter().filter(|b| b.eligible(outcome, data_end)) {
         let repeats = b.repeats_within(outcome);
         total += 1;
