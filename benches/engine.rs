@@ -6,7 +6,8 @@
 //! - `load/<file>`: CSV bytes in memory → EventTable (throughput in bytes).
 //! - `<analysis>/<file>` on the loaded table: the 4-step ordered funnel (7-day
 //!   window), weekly retention (12 weeks), RFM, the 30-day repeat rate (the four
-//!   the browser benchmark compares with DuckDB-WASM), and the weekly lifecycle.
+//!   the browser benchmark compares with DuckDB-WASM), the weekly lifecycle, and
+//!   monthly revenue retention (historical LTV).
 //!
 //! `events_10m.csv` is included when present (`scripts/bench-browser 10m` makes it).
 
@@ -18,7 +19,7 @@ use tidemark::ingest::{LoadOptions, load};
 use tidemark::progress::Silent;
 use tidemark::spec::Spec;
 
-const SPECS: [(&str, &str); 5] = [
+const SPECS: [(&str, &str); 6] = [
     (
         "funnel",
         r#"{"analysis":"funnel","steps":[{"event":"page_view"},{"event":"product_view"},{"event":"add_to_cart"},{"event":"purchase"}],"window":"7d","mode":"ordered"}"#,
@@ -33,6 +34,10 @@ const SPECS: [(&str, &str); 5] = [
         r#"{"analysis":"repurchase","purchase_event":"purchase","within_days":[30]}"#,
     ),
     ("lifecycle", r#"{"analysis":"lifecycle","period":"week"}"#),
+    (
+        "ltv",
+        r#"{"analysis":"retention","period":"month","periods":12,"measure":"revenue"}"#,
+    ),
 ];
 
 fn files() -> Vec<PathBuf> {

@@ -106,6 +106,13 @@ impl BgNbd {
 
     /// Expected purchases in the next `horizon` time units given `(x, t_x, T)`.
     pub fn expected_purchases(&self, horizon: f64, x: f64, t_x: f64, t: f64) -> f64 {
+        self.expected_if_alive(horizon, x, t) * self.p_alive(x, t_x, t)
+    }
+
+    /// The part of [`BgNbd::expected_purchases`] that does not depend on the
+    /// recency: `E[X(horizon) | x, T] / P(alive)`. Customers with the same `x`
+    /// and `T` share it, whatever their `t_x` (scoring caches it that way).
+    pub fn expected_if_alive(&self, horizon: f64, x: f64, t: f64) -> f64 {
         if horizon <= 0.0 {
             return 0.0;
         }
@@ -122,7 +129,7 @@ impl BgNbd {
             -(beta1 * ln_1mz).exp_m1() / beta1
         };
         let tail = (beta1 * ln_1mz).exp() * hyp2f1_tail(a + b - 1.0 - r, beta1, c, z);
-        c * (head - tail) * self.p_alive(x, t_x, t)
+        c * (head - tail)
     }
 
     /// Unconditional expected purchases of a new customer in `t` time units, `E[X(t)]`.

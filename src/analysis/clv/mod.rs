@@ -213,12 +213,19 @@ pub fn discounted_purchases(
     t_x: f64,
     t: f64,
 ) -> f64 {
+    discounted_if_alive(model, horizon, discount, x, t) * model.p_alive(x, t_x, t)
+}
+
+/// [`discounted_purchases`] divided by P(alive): it depends on `x` and `T` only,
+/// so customers who share them share it (one series per unit of the horizon, the
+/// bulk of scoring).
+pub fn discounted_if_alive(model: &BgNbd, horizon: u32, discount: f64, x: f64, t: f64) -> f64 {
     if discount == 0.0 {
-        return model.expected_purchases(f64::from(horizon), x, t_x, t);
+        return model.expected_if_alive(f64::from(horizon), x, t);
     }
     let (mut sum, mut previous, mut factor) = (0.0, 0.0, 1.0);
     for k in 1..=horizon {
-        let e = model.expected_purchases(f64::from(k), x, t_x, t);
+        let e = model.expected_if_alive(f64::from(k), x, t);
         factor /= 1.0 + discount;
         sum += (e - previous) * factor;
         previous = e;
@@ -340,6 +347,8 @@ pub fn clv_with_progress(
     let holdout_days = data_end_day - end_day;
     let holdout_length = (holdout_days > 0).then(|| holdout_days as f64 / unit);
     let mut cache: HashMap<(u32, i64, i64), Score> = HashMap::new();
+    // Per (x, T): the expectations given alive, which do not depend on t_x.
+    let mut alive: HashMap<(u32, i64), [f64; 3]> = HashMap::new();
     let mut customers = Vec::with_capacity(summary.customers.len());
     let mut holdout_rows = vec![(0u64, 0.0f64, 0.0f64); HOLDOUT_ROWS as usize];
     let total = summary.customers.len() as u64;
@@ -366,15 +375,23 @@ pub fn clv_with_progress(
             expected,
             discounted,
             predicted_holdout,
-        } = cache
-            .entry((x, recency_days, age_days))
-            .or_insert_with(|| Score {
-                p_alive: model.p_alive(xf, tx, t),
-                expected: model.expected_purchases(f64::from(horizon), xf, tx, t),
-                discounted: discounted_purchases(&model, horizon, spec.discount_rate, xf, tx, t),
-                predicted_holdout: holdout_length
-                    .map_or(0.0, |h| model.expected_purchases(h, xf, tx, t)),
-            });
+        } = cache.entry((x, recency_days, age_days)).or_insert_with(|| {
+            let [expected, discounted, holdout] =
+                *alive.entry((x, age_days)).or_insert_with(|| {
+                    [
+                        model.expected_if_alive(f64::from(horizon), xf, t),
+                        discounted_if_alive(&model, horizon, spec.discount_rate, xf, t),
+                        holdout_length.map_or(0.0, |h| model.expected_if_alive(h, xf, t)),
+                    ]
+                });
+            let p_alive = model.p_alive(xf, tx, t);
+            Score {
+                p_alive,
+                expected: expected * p_alive,
+                discounted: discounted * p_alive,
+                predicted_holdout: holdout * p_alive,
+            }
+        });
         let expected_spend = gamma_gamma.as_ref().and_then(|(gg, _)| {
             gg.params
                 .expected_spend(f64::from(valued_repeat_days), spend.unwrap_or(0.0))
