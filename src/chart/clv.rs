@@ -16,14 +16,15 @@
 
 use plotters::coord::Shift;
 use plotters::drawing::DrawingArea;
-use plotters::element::{PathElement, Rectangle};
+use plotters::element::PathElement;
 use plotters::prelude::DrawingBackend;
+use plotters::style::RGBColor;
 use plotters::style::text_anchor::{HPos, VPos};
-use plotters::style::{Color, RGBColor};
 
+use super::bar_frame::{BarFrame, LABEL_SIZE};
 use super::frame::{
-    LINE, Offset, PAD, Scale, Swatch, TickFormat, check_size, draw_dashed, draw_legend,
-    draw_message, draw_y_ticks, label_stride, svg_string, tick_label,
+    LINE, Offset, PAD, Swatch, TickFormat, check_size, draw_dashed, draw_legend, draw_message,
+    label_stride, svg_string, tick_label,
 };
 use super::style::{
     self, BACKGROUND, BAR, BASELINE, MUTED, PALETTE, SMALL_SIZE, TEXT, fit_text, format_amount,
@@ -36,8 +37,6 @@ use crate::report::ClvReport;
 pub(crate) const EXPECTED: RGBColor = PALETTE[1];
 /// The at-risk threshold's colour.
 const RISK: RGBColor = RGBColor(225, 87, 89);
-/// Font size of labels on and under bars.
-const LABEL_SIZE: f64 = 11.0;
 /// Tier colours, high to low.
 const TIER_COLORS: [RGBColor; 3] = [RGBColor(23, 70, 130), BAR, RGBColor(147, 180, 214)];
 
@@ -91,109 +90,6 @@ pub fn clv_p_alive_svg(report: &ClvReport, width: u32, height: u32) -> Result<St
 /// Renders the CLV tiers as an SVG document.
 pub fn clv_tiers_svg(report: &ClvReport, width: u32, height: u32) -> Result<String, ChartError> {
     svg_string(width, height, |area| draw_clv_tiers(area, report))
-}
-
-/// The frame of a vertical bar chart: a caption on top, a value axis on the
-/// left, `lines` lines of labels and a legend row under the plot.
-struct Frame {
-    x0: f64,
-    x1: f64,
-    top: f64,
-    bottom: f64,
-    scale: Scale,
-}
-
-impl Frame {
-    fn draw<DB: DrawingBackend>(
-        area: &DrawingArea<DB, Shift>,
-        caption: &str,
-        max: f64,
-        format: TickFormat,
-        lines: usize,
-    ) -> Result<Frame, ChartError> {
-        let (width, height) = area.dim_in_pixel();
-        let (w, h) = (f64::from(width), f64::from(height));
-        let caption = fit_text(caption, SMALL_SIZE, w - 2.0 * PAD);
-        let cs = style::text_style(SMALL_SIZE, MUTED, HPos::Left, VPos::Top, false);
-        area.draw_text(&caption, &cs, (PAD.round() as i32, PAD.round() as i32))?;
-        let min_step = if format == TickFormat::Count {
-            1.0
-        } else {
-            0.001
-        };
-        let scale = Scale::new(0.0, max, 5, min_step);
-        let ticks: Vec<(f64, String)> = scale
-            .ticks()
-            .into_iter()
-            .map(|v| (v, tick_label(v, scale.step, format)))
-            .collect();
-        let label_w = ticks
-            .iter()
-            .map(|(_, l)| text_width(l, SMALL_SIZE))
-            .fold(0.0, f64::max);
-        let x0 = (PAD + label_w + 8.0).min(w / 3.0);
-        let x1 = (w - PAD).max(x0 + 1.0);
-        let top = (PAD + SMALL_SIZE * LINE + 4.0 + LABEL_SIZE * LINE).min(h);
-        let bottom = (h - PAD - lines as f64 * SMALL_SIZE * LINE - 6.0).max(top + 1.0);
-        let frame = Frame {
-            x0,
-            x1,
-            top,
-            bottom,
-            scale,
-        };
-        let rows: Vec<(f64, String)> = ticks
-            .iter()
-            .map(|(v, l)| (frame.y(*v), l.clone()))
-            .collect();
-        draw_y_ticks(area, &rows, x0, x1)?;
-        Ok(frame)
-    }
-
-    fn y(&self, v: f64) -> f64 {
-        self.scale.y(v, self.top, self.bottom)
-    }
-
-    /// Draws a bar from the baseline to `value` between `bx0..bx1`; returns its
-    /// rectangle in area pixels (empty when the value is 0 or missing).
-    fn bar<DB: DrawingBackend>(
-        &self,
-        area: &DrawingArea<DB, Shift>,
-        (bx0, bx1): (i32, i32),
-        value: Option<f64>,
-        color: RGBColor,
-    ) -> Result<(i32, i32, i32, i32), ChartError> {
-        let y1 = self.bottom.round() as i32;
-        let mut y0 = value.map_or(y1, |v| self.y(v).round() as i32);
-        if value.is_some_and(|v| v > 0.0) && y0 == y1 {
-            y0 = y1 - 1;
-        }
-        if y0 < y1 {
-            area.draw(&Rectangle::new([(bx0, y0), (bx1, y1)], color.filled()))?;
-        }
-        Ok((bx0, y0, bx1, y1))
-    }
-
-    fn baseline<DB: DrawingBackend>(
-        &self,
-        area: &DrawingArea<DB, Shift>,
-    ) -> Result<(), ChartError> {
-        let y = self.bottom.round() as i32;
-        area.draw(&PathElement::new(
-            vec![(self.x0.round() as i32, y), (self.x1.round() as i32, y)],
-            BASELINE,
-        ))?;
-        Ok(())
-    }
-
-    fn plot(&self, offset: Offset) -> PixelRect {
-        offset.rect(
-            self.x0.round() as i32,
-            self.top.round() as i32,
-            self.x1.round() as i32,
-            self.bottom.round() as i32,
-        )
-    }
 }
 
 fn finite(v: f64) -> Option<f64> {
@@ -254,7 +150,7 @@ pub fn draw_clv_holdout<DB: DrawingBackend>(
         ),
         None => "Holdout check: actual vs expected purchases after the calibration end".to_string(),
     };
-    let frame = Frame::draw(area, &caption, max, TickFormat::Days, 3)?;
+    let frame = BarFrame::draw(area, &caption, max, TickFormat::Days, 3)?;
     let n = rows.len();
     let slot = (frame.x1 - frame.x0) / n.max(1) as f64;
     let pair_w = (slot * 0.7).max(2.0);
@@ -368,7 +264,7 @@ pub fn draw_clv_p_alive<DB: DrawingBackend>(
         "Customers by probability of being alive at {} (churn risk = 1 − P(alive))",
         report.calibration_end
     );
-    let frame = Frame::draw(area, &caption, max as f64, TickFormat::Count, 2)?;
+    let frame = BarFrame::draw(area, &caption, max as f64, TickFormat::Count, 2)?;
     let x_of = |p: f64| frame.x0 + p * (frame.x1 - frame.x0);
     let mut marks = Vec::with_capacity(bins.len());
     for &(index, from, to, customers) in &bins {
@@ -513,7 +409,7 @@ pub fn draw_clv_tiers<DB: DrawingBackend>(
     } else {
         TickFormat::Count
     };
-    let frame = Frame::draw(area, &caption, max, format, 2)?;
+    let frame = BarFrame::draw(area, &caption, max, format, 2)?;
     let n = tiers.len();
     let slot = (frame.x1 - frame.x0) / n.max(1) as f64;
     let bar_w = (slot * 0.55).max(1.0);

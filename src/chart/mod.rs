@@ -13,6 +13,7 @@
 //!
 //! [`DrawingArea`]: plotters::drawing::DrawingArea
 
+mod bar_frame;
 pub mod clv;
 pub mod clv_matrix;
 mod frame;

@@ -19,9 +19,10 @@ use plotters::prelude::DrawingBackend;
 use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::{Color, RGBColor};
 
+use super::bar_frame::{BarFrame, LABEL_SIZE};
 use super::frame::{
-    LINE, Offset, PAD, Scale, TickFormat, check_size, draw_dashed, draw_message, draw_y_ticks,
-    label_stride, svg_string, tick_label,
+    LINE, Offset, PAD, Scale, TickFormat, check_size, draw_dashed, draw_message, label_stride,
+    svg_string, tick_label,
 };
 use super::style::{
     self, BACKGROUND, BAR, BASELINE, GRID, MUTED, SMALL_SIZE, TEXT, fit_text, format_count,
@@ -32,8 +33,6 @@ use crate::report::RepurchaseReport;
 
 /// The median marker's colour.
 const MEDIAN: RGBColor = RGBColor(225, 87, 89);
-/// Font size of labels on and under bars.
-const LABEL_SIZE: f64 = 11.0;
 
 /// One bar of a repeat-purchase chart.
 #[derive(Debug, Clone, PartialEq)]
@@ -100,90 +99,6 @@ pub fn repeat_rates_svg(
     svg_string(width, height, |area| draw_repeat_rates(area, report))
 }
 
-/// The frame of a vertical bar chart: a caption on top, a value axis on the
-/// left, `lines` lines of labels under the plot.
-struct Frame {
-    x0: f64,
-    x1: f64,
-    top: f64,
-    bottom: f64,
-    scale: Scale,
-}
-
-impl Frame {
-    /// Lays out and draws the caption and the value axis.
-    fn draw<DB: DrawingBackend>(
-        area: &DrawingArea<DB, Shift>,
-        caption: &str,
-        max: f64,
-        format: TickFormat,
-        lines: usize,
-    ) -> Result<Frame, ChartError> {
-        let (width, height) = area.dim_in_pixel();
-        let (w, h) = (f64::from(width), f64::from(height));
-        let caption = fit_text(caption, SMALL_SIZE, w - 2.0 * PAD);
-        let cs = style::text_style(SMALL_SIZE, MUTED, HPos::Left, VPos::Top, false);
-        area.draw_text(&caption, &cs, (PAD.round() as i32, PAD.round() as i32))?;
-        let min_step = if format == TickFormat::Count {
-            1.0
-        } else {
-            0.001
-        };
-        let scale = Scale::new(0.0, max, 5, min_step);
-        let ticks: Vec<(f64, String)> = scale
-            .ticks()
-            .into_iter()
-            .map(|v| (v, tick_label(v, scale.step, format)))
-            .collect();
-        let label_w = ticks
-            .iter()
-            .map(|(_, l)| text_width(l, SMALL_SIZE))
-            .fold(0.0, f64::max);
-        let x0 = (PAD + label_w + 8.0).min(w / 3.0);
-        let x1 = (w - PAD).max(x0 + 1.0);
-        let top = (PAD + SMALL_SIZE * LINE + 4.0 + LABEL_SIZE * LINE).min(h);
-        let bottom = (h - PAD - lines as f64 * SMALL_SIZE * LINE - 6.0).max(top + 1.0);
-        let frame = Frame {
-            x0,
-            x1,
-            top,
-            bottom,
-            scale,
-        };
-        let rows: Vec<(f64, String)> = ticks
-            .iter()
-            .map(|(v, l)| (frame.y(*v), l.clone()))
-            .collect();
-        draw_y_ticks(area, &rows, x0, x1)?;
-        Ok(frame)
-    }
-
-    fn y(&self, v: f64) -> f64 {
-        self.scale.y(v, self.top, self.bottom)
-    }
-
-    fn baseline<DB: DrawingBackend>(
-        &self,
-        area: &DrawingArea<DB, Shift>,
-    ) -> Result<(), ChartError> {
-        let y = self.bottom.round() as i32;
-        area.draw(&PathElement::new(
-            vec![(self.x0.round() as i32, y), (self.x1.round() as i32, y)],
-            BASELINE,
-        ))?;
-        Ok(())
-    }
-
-    fn plot(&self, offset: Offset) -> PixelRect {
-        offset.rect(
-            self.x0.round() as i32,
-            self.top.round() as i32,
-            self.x1.round() as i32,
-            self.bottom.round() as i32,
-        )
-    }
-}
-
 /// Draws the histogram of days from the first to the second purchase, with the
 /// median marked, on `area`.
 ///
@@ -210,7 +125,7 @@ pub fn draw_gap_histogram<DB: DrawingBackend>(
         .collect();
     let max_users = bins.iter().map(|b| b.3).max().unwrap_or(0);
     let empty = max_users == 0;
-    let frame = Frame::draw(
+    let frame = BarFrame::draw(
         area,
         "Repeat buyers by days from the first to the second purchase",
         max_users as f64,
@@ -365,7 +280,7 @@ pub fn draw_repeat_by_month<DB: DrawingBackend>(
         "Repeat rate within {} days, by month of first purchase (n = eligible buyers)",
         report.outcome_days
     );
-    let frame = Frame::draw(area, &caption, max_rate, TickFormat::Percent, 2)?;
+    let frame = BarFrame::draw(area, &caption, max_rate, TickFormat::Percent, 2)?;
     let n = months.len();
     let slot = (frame.x1 - frame.x0) / n.max(1) as f64;
     let month_w = months
