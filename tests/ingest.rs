@@ -471,3 +471,86 @@ fn cdnow_sample_loads_as_an_order_file() {
     let total: f64 = (0..t.len() as u32).filter_map(|r| t.revenue(r)).sum();
     assert!((total - 244_091.94).abs() < 0.01, "{total}");
 }
+
+// ---- hostile input: random bytes never panic, and nothing is lost silently ----
+
+/// Bytes that make CSV-like text: structure characters, timestamp pieces, digits,
+/// letters, a multi-byte character and invalid UTF-8.
+fn csvish() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+    use proptest::prelude::*;
+    let piece = proptest::sample::select(vec![
+        &b","[..],
+        b";",
+        b"\t",
+        b"\"",
+        b"\"\"",
+        b"\n",
+        b"\r\n",
+        b"\r",
+        b" ",
+        b"u1",
+        b"u2",
+        b"42",
+        b"view",
+        b"purchase",
+        b"2024-01-02",
+        b"T10:00:00Z",
+        b"2024-01-02T10:00:00+08:00",
+        b"19.99",
+        b"-3",
+        b"NaN",
+        b"=cmd()",
+        "é".as_bytes(),
+        "中".as_bytes(),
+        b"\xff\xfe",
+        b"\x00",
+        b"1700000000",
+        b"03/04/2024",
+    ]);
+    (
+        proptest::bool::ANY,
+        proptest::collection::vec(piece, 0..200),
+    )
+        .prop_map(|(header, pieces)| {
+            let mut out = if header {
+                b"user_id,time,event,revenue\n".to_vec()
+            } else {
+                Vec::new()
+            };
+            for p in pieces {
+                out.extend_from_slice(p);
+            }
+            out
+        })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1500))]
+    /// Any input loads or fails with a message naming the file; a loaded table
+    /// accounts for every data row (rows_read = rows + skipped); loading in random
+    /// chunks gives the same table or the same error.
+    #[test]
+    fn random_bytes_load_or_fail_cleanly(bytes in csvish(), chunk in 1usize..64) {
+        let whole = load_bytes_with(&bytes, LoadOptions::default());
+        let mut loader = Loader::new("t.csv", LoadOptions::default()).unwrap();
+        let mut pushed = Ok(());
+        for c in bytes.chunks(chunk) {
+            pushed = loader.push(c);
+            if pushed.is_err() {
+                break;
+            }
+        }
+        let chunked = pushed.and_then(|()| loader.finish());
+        match (&whole, &chunked) {
+            (Ok(a), Ok(b)) => {
+                assert_rows_add_up(a);
+                proptest::prop_assert_eq!(Summary::of(a), Summary::of(b));
+            }
+            (Err(a), Err(b)) => {
+                proptest::prop_assert!(a.to_string().starts_with("t.csv"), "{}", a);
+                proptest::prop_assert_eq!(a.to_string(), b.to_string());
+            }
+            _ => proptest::prop_assert!(false, "whole {:?} vs chunked {:?}", whole.as_ref().map(|_| ()), chunked.as_ref().map(|_| ())),
+        }
+    }
+}
