@@ -900,3 +900,65 @@ fn cdnow_master_fits_with_zero_value_purchases() {
         r.bgnbd, gg, r.zero_value_purchases_excluded, r.repeat_buyers, r.warnings
     );
 }
+
+/// Fits that run off to huge a and b (dropout probability nearly the same for
+/// everyone, as on the demo data) still give finite expectations: the limit with
+/// a fixed p₀ = a/(a+b), which the exact formula approaches as a and b grow.
+#[test]
+fn expectations_stay_finite_when_a_and_b_run_off() {
+    let limit = |m: &BgNbd, h: f64, x: f64, t: f64| {
+        let p0 = m.a / (m.a + m.b);
+        let base = (m.alpha + t) / (m.alpha + t + p0 * h);
+        (m.a + m.b + x - 1.0) / (m.a - 1.0) * (1.0 - base.powf(m.r + x))
+    };
+    let huge = BgNbd {
+        r: 0.1134,
+        alpha: 0.9554,
+        a: 1.115e8,
+        b: 4.394e8,
+    };
+    for (h, x, t) in [
+        (52.0, 0.0, 20.0),
+        (52.0, 3.0, 25.7),
+        (1.0, 1.0, 0.5),
+        (520.0, 40.0, 3.0),
+    ] {
+        let e = huge.expected_if_alive(h, x, t);
+        assert!(e.is_finite() && e >= 0.0, "{e} at {h} {x} {t}");
+        let want = limit(&huge, h, x, t);
+        assert!((e - want).abs() <= 1e-9 * want.max(1.0), "{e} vs {want}");
+        assert!(huge.expected_purchases(h, x, 0.5 * t, t).is_finite());
+    }
+    // Large but computable a and b: the exact formula is near the limit.
+    let big = BgNbd {
+        r: 0.5,
+        alpha: 2.0,
+        a: 400.0,
+        b: 1600.0,
+    };
+    for (h, x, t) in [(52.0, 0.0, 20.0), (52.0, 3.0, 25.7), (10.0, 1.0, 5.0)] {
+        let (e, want) = (big.expected_if_alive(h, x, t), limit(&big, h, x, t));
+        assert!(e.is_finite());
+        assert!(
+            (e - want).abs() <= 0.01 * want,
+            "{e} vs {want} at {h} {x} {t}"
+        );
+    }
+    // And the demo data, whose fit does this, scores every customer.
+    let csv = tidemark::demo::demo_csv();
+    let table = tidemark::ingest::load(
+        "demo.csv",
+        csv.as_bytes(),
+        tidemark::ingest::LoadOptions::default(),
+        &mut tidemark::progress::Silent,
+    )
+    .unwrap();
+    let r = clv::clv(
+        &table,
+        &spec(r#""purchase_event":"purchase","unit":"week","horizon":52"#),
+    )
+    .unwrap();
+    assert!(r.customers.iter().all(|c| c.expected_purchases.is_finite()));
+    assert!(r.customers.iter().filter_map(|c| c.clv).all(f64::is_finite));
+    assert!(r.customers.iter().any(|c| c.expected_purchases > 0.0));
+}

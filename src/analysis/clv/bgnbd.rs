@@ -128,8 +128,27 @@ impl BgNbd {
         } else {
             -(beta1 * ln_1mz).exp_m1() / beta1
         };
-        let tail = (beta1 * ln_1mz).exp() * hyp2f1_tail(a + b - 1.0 - r, beta1, c, z);
-        c * (head - tail)
+        let g = hyp2f1_tail(a + b - 1.0 - r, beta1, c, z);
+        // (1−z)^β₁ · G in log space: for large a the factor alone underflows while
+        // G is huge.
+        let tail = if g > 0.0 {
+            (beta1 * ln_1mz + g.ln()).exp()
+        } else {
+            (beta1 * ln_1mz).exp() * g
+        };
+        let e = c * (head - tail);
+        if e.is_finite() && e >= 0.0 {
+            return e;
+        }
+        // The series overflows when a and b are very large, which is where a fit
+        // ends up when the dropout probability barely varies between customers
+        // (a, b → ∞ with p₀ = a/(a+b) fixed; the demo data does this). The limit
+        // there is the model with every customer's p = p₀:
+        // E = (1/p₀)·[1 − ((α+T)/(α+T+p₀·h))^(r+x)], with the exact prefactor
+        // c/(a−1) for 1/p₀ (they differ by O(1/a)).
+        let p0 = a / (a + b);
+        let base = (alpha + t) / (alpha + t + p0 * horizon);
+        c / beta1 * -((r + x) * base.ln()).exp_m1()
     }
 
     /// Unconditional expected purchases of a new customer in `t` time units, `E[X(t)]`.
