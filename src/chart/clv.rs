@@ -28,7 +28,7 @@ use super::frame::{
 };
 use super::style::{
     self, BACKGROUND, BAR, BASELINE, MUTED, PALETTE, SMALL_SIZE, TEXT, fit_text, format_amount,
-    format_count, format_percent, text_width,
+    format_count, format_percent, format_short, text_width,
 };
 use super::{ChartError, PixelRect};
 use crate::report::ClvReport;
@@ -109,15 +109,6 @@ fn units(report: &ClvReport) -> String {
     }
 }
 
-/// `1.5`, `12`: a length of time with one decimal when not whole.
-fn length(v: f64) -> String {
-    if (v - v.round()).abs() < 0.05 {
-        format!("{:.0}", v.round())
-    } else {
-        format!("{v:.1}")
-    }
-}
-
 /// Draws the holdout check of `report` on `area`: actual and expected mean
 /// purchases in the holdout per calibration frequency.
 ///
@@ -144,7 +135,7 @@ pub fn draw_clv_holdout<DB: DrawingBackend>(
     let caption = match report.holdout_length.filter(|h| h.is_finite()) {
         Some(h) => format!(
             "Purchases per customer in the {} {} after {}: actual vs expected, by repeat purchases before it",
-            length(h),
+            format_short(h),
             units(report),
             report.calibration_end
         ),

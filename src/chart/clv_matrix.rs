@@ -21,7 +21,9 @@ use super::clv::{ClvLayout, ClvMark};
 use super::frame::{
     LINE, Offset, PAD, Swatch, check_size, draw_legend, draw_message, label_stride, svg_string,
 };
-use super::style::{self, BACKGROUND, MUTED, SMALL_SIZE, TEXT, blend, fit_text, text_width};
+use super::style::{
+    self, BACKGROUND, MUTED, SMALL_SIZE, TEXT, blend, fit_text, format_short, text_width,
+};
 use crate::report::ClvReport;
 
 /// The darkest cell colour.
@@ -36,15 +38,6 @@ const MAX_ROW: f64 = 26.0;
 /// Renders the frequency × recency heatmap as an SVG document.
 pub fn clv_matrix_svg(report: &ClvReport, width: u32, height: u32) -> Result<String, ChartError> {
     svg_string(width, height, |area| draw_clv_matrix(area, report))
-}
-
-/// `1.5`, `12`: with one decimal when not whole.
-fn short(v: f64) -> String {
-    if (v - v.round()).abs() < 0.05 {
-        format!("{:.0}", v.round())
-    } else {
-        format!("{v:.1}")
-    }
 }
 
 /// Draws the frequency × recency heatmap of `report` on `area`.
@@ -87,7 +80,7 @@ pub fn draw_clv_matrix<DB: DrawingBackend>(
     let caption = format!(
         "Expected purchases in the next {} {unit} by repeat purchases x and recency (a customer first seen {} {unit} before {})",
         report.horizon,
-        short(m.age),
+        format_short(m.age),
         report.calibration_end
     );
     let cs = style::text_style(SMALL_SIZE, MUTED, HPos::Left, VPos::Top, false);
@@ -203,7 +196,7 @@ pub fn draw_clv_matrix<DB: DrawingBackend>(
     }
 
     // Recency labels under the grid (bin starts), then the axis title.
-    let labels: Vec<String> = m.recency_from.iter().map(|v| short(*v)).collect();
+    let labels: Vec<String> = m.recency_from.iter().map(|v| format_short(*v)).collect();
     let widest = labels
         .iter()
         .map(|l| text_width(l, SMALL_SIZE))
@@ -218,7 +211,7 @@ pub fn draw_clv_matrix<DB: DrawingBackend>(
     }
     let title = format!(
         "recency t\u{2093}: {unit} from the first to the last purchase (bins of {})",
-        short(m.recency_width)
+        format_short(m.recency_width)
     );
     let ts = style::text_style(SMALL_SIZE, TEXT, HPos::Center, VPos::Top, false);
     area.draw_text(

@@ -26,7 +26,7 @@ use super::frame::{
 };
 use super::style::{
     self, BACKGROUND, BAR, BASELINE, GRID, MUTED, SMALL_SIZE, TEXT, fit_text, format_count,
-    format_percent, text_width,
+    format_percent, format_short, text_width,
 };
 use super::{ChartError, PixelRect};
 use crate::report::RepurchaseReport;
@@ -216,7 +216,7 @@ pub fn draw_gap_histogram<DB: DrawingBackend>(
             2,
             (6.0, 4.0),
         )?;
-        let label = format!("median {} d", days(median));
+        let label = format!("median {} d", format_short(median));
         let lw = text_width(&label, SMALL_SIZE);
         let (hpos, lx) = if x + 6.0 + lw <= frame.x1 {
             (HPos::Left, x + 6.0)
@@ -247,15 +247,6 @@ pub fn draw_gap_histogram<DB: DrawingBackend>(
         median_x,
         empty,
     })
-}
-
-/// `12`, `3.5`: days with one decimal when not whole.
-fn days(d: f64) -> String {
-    if (d - d.round()).abs() < 0.05 {
-        format!("{:.0}", d.round())
-    } else {
-        format!("{d:.1}")
-    }
 }
 
 /// Draws the repeat rate by first-purchase month on `area`: one bar per month,

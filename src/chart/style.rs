@@ -157,6 +157,15 @@ pub fn format_percent(fraction: Option<f64>) -> String {
     }
 }
 
+/// `12`, `1.5`: a number with one decimal when it is not whole (to 0.05).
+pub fn format_short(v: f64) -> String {
+    if (v - v.round()).abs() < 0.05 {
+        format!("{:.0}", v.round())
+    } else {
+        format!("{v:.1}")
+    }
+}
+
 /// An amount (revenue) for a narrow label: `0.42`, `12.5`, `950`, `12.3k`, `4.5M`,
 /// with a leading `-` for a negative amount; `–` when missing or not finite.
 pub fn format_amount(value: Option<f64>) -> String {
@@ -337,6 +346,15 @@ pub fn wrap_text(text: &str, size: f64, max_width: f64, max_lines: usize) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_numbers_drop_the_decimal_only_when_whole() {
+        assert_eq!(format_short(12.0), "12");
+        assert_eq!(format_short(12.04), "12");
+        assert_eq!(format_short(1.5), "1.5");
+        assert_eq!(format_short(0.06), "0.1");
+        assert_eq!(format_short(-3.0), "-3");
+    }
 
     #[test]
     fn counts_group_thousands() {
