@@ -429,3 +429,18 @@ fn clv_runs_with_progress_and_its_charts_paint() {
             .contains("this is a funnel result, not a clv result")
     );
 }
+
+#[path = "common/golden.rs"]
+mod golden;
+
+/// Determinism across targets: in wasm the engine gives byte for byte the JSON
+/// the native build wrote into tests/data/golden/ (tests/golden.rs).
+#[wasm_bindgen_test]
+fn results_equal_the_native_golden_files() {
+    for ((name, got), want) in golden::outputs().iter().zip(golden::EXPECTED) {
+        assert!(
+            got == want,
+            "{name}: wasm result differs from the native golden file"
+        );
+    }
+}
