@@ -430,6 +430,67 @@ fn clv_runs_with_progress_and_its_charts_paint() {
     );
 }
 
+/// The CLV customers cross into JS as columns and are rebuilt as objects in JS
+/// (`web::convert::report_to_js`): the result equals, field for field, the core's
+/// report serialized by serde (the CLI's JSON), with `null` where there is no
+/// spend, on a file where some customers have no repeat spend.
+#[wasm_bindgen_test]
+fn clv_customers_cross_as_columns_and_equal_the_core_report() {
+    let bytes = include_bytes!("data/cdnow_sample.csv");
+    let e = Engine::from_csv(bytes, None, Some("cdnow_sample.csv".into())).expect("loads");
+    let text = r#"{"analysis":"clv","purchase_event":"purchase","unit":"week","calibration_end":"1997-09-30","horizon":39,"discount_rate":0.01}"#;
+    let got: serde_json::Value =
+        serde_json::from_str(&json(&e.run(spec_js(text)).expect("runs"))).expect("json");
+    let spec = tidemark::spec::Spec::from_json(text).expect("spec");
+    let want =
+        serde_json::to_value(tidemark::analysis::run(e.table(), &spec).expect("core")).expect("v");
+    let customers = got["customers"].as_array().expect("customers");
+    assert_eq!(customers.len(), 2357);
+    assert!(customers.iter().any(|c| c["spend"].is_null()));
+    assert!(customers.iter().any(|c| c["tier"] == "high"));
+    assert!(customers.iter().any(|c| c["at_risk"] == true));
+    let (got, want) = (numbers_as_f64(got), numbers_as_f64(want));
+    if let Some(path) = first_difference(&got, &want, String::new()) {
+        panic!("the JS result differs from the core's at {path}");
+    }
+}
+
+/// The path of the first value where `a` and `b` differ.
+fn first_difference(a: &serde_json::Value, b: &serde_json::Value, at: String) -> Option<String> {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
+            .iter()
+            .zip(y)
+            .enumerate()
+            .find_map(|(i, (p, q))| first_difference(p, q, format!("{at}[{i}]"))),
+        (Value::Object(x), Value::Object(y)) if x.len() == y.len() => {
+            x.iter().find_map(|(k, p)| match y.get(k) {
+                Some(q) => first_difference(p, q, format!("{at}.{k}")),
+                None => Some(format!("{at}.{k} (missing)")),
+            })
+        }
+        _ if a == b => None,
+        _ => Some(format!("{at}: {a} vs {b}")),
+    }
+}
+
+/// Every number as an `f64` (JS's `1` and serde's `1.0` are the same number).
+fn numbers_as_f64(v: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::Number(n) => n
+            .as_f64()
+            .and_then(serde_json::Number::from_f64)
+            .map_or(Value::Null, Value::Number),
+        Value::Array(a) => Value::Array(a.into_iter().map(numbers_as_f64).collect()),
+        Value::Object(o) => {
+            Value::Object(o.into_iter().map(|(k, v)| (k, numbers_as_f64(v))).collect())
+        }
+        other => other,
+    }
+}
+
 #[path = "common/golden.rs"]
 mod golden;
 

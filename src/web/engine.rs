@@ -10,7 +10,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::convert::{json_from_js, spec_from_js, to_js};
+use super::convert::{json_from_js, report_to_js, spec_from_js, to_js};
 use super::error::{WebError, WebResult};
 use crate::analysis;
 use crate::ingest::{self, LoadOptions};
@@ -102,7 +102,7 @@ impl Engine {
         #[wasm_bindgen(unchecked_param_type = "Spec | string")] spec: JsValue,
     ) -> WebResult<JsValue> {
         let spec = spec_from_js(spec)?;
-        to_js(&analysis::run(&self.table, &spec)?)
+        report_to_js(analysis::run(&self.table, &spec)?)
     }
 
     /// `engine.runWithProgress(spec: Spec | string, onProgress: (done: number,
@@ -118,7 +118,7 @@ impl Engine {
     ) -> WebResult<JsValue> {
         let spec = spec_from_js(spec)?;
         let mut progress = JsProgress(on_progress);
-        to_js(&analysis::run_with_progress(
+        report_to_js(analysis::run_with_progress(
             &self.table,
             &spec,
             &mut progress,

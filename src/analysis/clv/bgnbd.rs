@@ -157,6 +157,23 @@ impl BgNbd {
     }
 }
 
+/// `(ln(e^l3 + e^l4), e^l3 / (e^l3 + e^l4), e^l4 / (e^l3 + e^l4))` with one `exp`
+/// and one `ln` (the likelihood's inner loop; finite whenever `l3` is). `ln(1 + e)`
+/// rather than `ln_1p(e)`: for `e` below 1e-16 it rounds to 0 where `ln_1p` gives
+/// `e`, an absolute error under 1e-16 next to `max(l3, l4)`, and `ln_1p` made the
+/// whole fit 15% slower.
+fn mix(l3: f64, l4: f64) -> (f64, f64, f64) {
+    if l4 <= l3 {
+        let e = (l4 - l3).exp();
+        let share = 1.0 / (1.0 + e);
+        (l3 + (1.0 + e).ln(), share, e * share)
+    } else {
+        let e = (l3 - l4).exp();
+        let share = 1.0 / (1.0 + e);
+        (l4 + (1.0 + e).ln(), e * share, share)
+    }
+}
+
 /// Customers grouped by identical `(x, t_x, T)`, with the distinct values of each
 /// so that one likelihood evaluation computes the gamma functions once per distinct
 /// `x` and the logarithms once per distinct time: the cost is one `exp` and one
@@ -267,9 +284,7 @@ impl Grouped {
             let (l_r, i_r) = rec[ri];
             let l3 = -(r + x) * l_t;
             let (s, w3, w4) = if x > 0.0 {
-                let l4 = ln4 - (r + x) * l_r;
-                let s = log_add_exp(l3, l4);
-                (s, (l3 - s).exp(), (l4 - s).exp())
+                mix(l3, ln4 - (r + x) * l_r)
             } else {
                 (l3, 1.0, 0.0)
             };

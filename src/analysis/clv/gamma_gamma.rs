@@ -72,31 +72,78 @@ impl GammaGamma {
     }
 
     /// The total log-likelihood of `data` and its gradient with respect to
-    /// `(ln p, ln q, ln v)`; the gamma functions are computed once per distinct `x`.
+    /// `(ln p, ln q, ln v)` (see [`Spends::log_likelihood_and_gradient`], which
+    /// a fit should use: it prepares the data once).
     pub fn log_likelihood_and_gradient(&self, data: &[Spend]) -> (f64, [f64; 3]) {
-        let Self { p, q, v } = *self;
+        Spends::new(data).log_likelihood_and_gradient(self)
+    }
+}
+
+/// Spend summaries prepared for repeated likelihood evaluations: the distinct `x`
+/// and each customer's `ln m` computed once, so an evaluation costs the gamma
+/// functions once per distinct `x` and one `ln` per customer.
+#[derive(Debug, Clone)]
+pub struct Spends {
+    /// Distinct `x`, ascending.
+    xs: Vec<f64>,
+    /// Per customer: (index into `xs`, `m`, `ln m`).
+    rows: Vec<(usize, f64, f64)>,
+}
+
+impl Spends {
+    /// Prepares `data`.
+    pub fn new(data: &[Spend]) -> Self {
+        let distinct: BTreeMap<u32, usize> = data
+            .iter()
+            .map(|d| (d.x, 0))
+            .collect::<BTreeMap<_, _>>()
+            .into_keys()
+            .enumerate()
+            .map(|(i, x)| (x, i))
+            .collect();
+        let xs = distinct.keys().map(|&x| f64::from(x)).collect();
+        let rows = data
+            .iter()
+            .map(|d| {
+                let i = distinct.get(&d.x).copied().unwrap_or(0);
+                (i, d.m, d.m.ln())
+            })
+            .collect();
+        Self { xs, rows }
+    }
+
+    /// The total log-likelihood and its gradient with respect to
+    /// `(ln p, ln q, ln v)`.
+    pub fn log_likelihood_and_gradient(&self, model: &GammaGamma) -> (f64, [f64; 3]) {
+        let GammaGamma { p, q, v } = *model;
         let (lg_q, dg_q, ln_v) = (ln_gamma(q), digamma(q), v.ln());
-        let mut per_x: BTreeMap<u32, [f64; 4]> = BTreeMap::new();
-        let (mut ll, mut g) = (0.0, [0.0; 3]);
-        for d in data {
-            let x = f64::from(d.x);
-            let px = p * x;
-            let [lg, dg_sum, dg_px, ln_x] = *per_x.entry(d.x).or_insert_with(|| {
+        // Per distinct x: ln Γ(px+q) − ln Γ(px), ψ(px+q), ψ(px), ln x.
+        let per_x: Vec<[f64; 4]> = self
+            .xs
+            .iter()
+            .map(|&x| {
+                let px = p * x;
                 [
                     ln_gamma(px + q) - ln_gamma(px),
                     digamma(px + q),
                     digamma(px),
                     x.ln(),
                 ]
-            });
-            let ln_m = d.m.ln();
-            let ln_vxm = (v + x * d.m).ln();
+            })
+            .collect();
+        let (mut ll, mut g) = (0.0, [0.0; 3]);
+        for &(xi, m, ln_m) in &self.rows {
+            let x = self.xs[xi];
+            let [lg, dg_sum, dg_px, ln_x] = per_x[xi];
+            let px = p * x;
+            let vxm = v + x * m;
+            let ln_vxm = vxm.ln();
             ll += lg - lg_q + q * ln_v + (px - 1.0) * ln_m + px * ln_x - (px + q) * ln_vxm;
             g[0] += x * (dg_sum - dg_px + ln_m + ln_x - ln_vxm);
             g[1] += dg_sum - dg_q + ln_v - ln_vxm;
-            g[2] += q / v - (px + q) / (v + x * d.m);
+            g[2] += q / v - (px + q) / vxm;
         }
-        for (gi, t) in g.iter_mut().zip(self.to_array()) {
+        for (gi, t) in g.iter_mut().zip(model.to_array()) {
             *gi *= t;
         }
         (ll, g)

@@ -41,7 +41,8 @@ pub mod summary;
 pub mod tiers;
 pub mod views;
 
-use std::collections::HashMap;
+use foldhash::fast::FixedState;
+use hashbrown::HashMap;
 
 use crate::analysis::period::Calendar;
 use crate::analysis::repurchase::guess;
@@ -55,7 +56,7 @@ use crate::spec::{ClvSpec, EventSpec, PeriodUnit};
 use crate::table::EventTable;
 
 use bgnbd::{BgNbd, Grouped, Rfm};
-use gamma_gamma::{GammaGamma, Spend};
+use gamma_gamma::{GammaGamma, Spend, Spends};
 use summary::CustomerDays;
 
 /// Starting points of the BG/NBD fit.
@@ -166,9 +167,10 @@ pub fn fit_gamma_gamma(
 ) -> Result<GammaGammaResult> {
     let n = (data.len() as f64).max(1.0);
     let mean = data.iter().map(|d| d.m).sum::<f64>() / n;
+    let spends = Spends::new(data);
     let mut objective = |phi: &[f64; 3]| {
-        let p = GammaGamma::from_array(phi.map(f64::exp));
-        let (ll, g) = p.log_likelihood_and_gradient(data);
+        let (ll, g) =
+            spends.log_likelihood_and_gradient(&GammaGamma::from_array(phi.map(f64::exp)));
         (-ll / n, g.map(|v| -v / n))
     };
     let mut best: Option<fit::Minimum<3>> = None;
@@ -190,7 +192,7 @@ pub fn fit_gamma_gamma(
     };
     let theta = best.point.map(f64::exp);
     let mut gradient = |t: &[f64; 3]| {
-        let (_, g) = GammaGamma::from_array(*t).log_likelihood_and_gradient(data);
+        let (_, g) = spends.log_likelihood_and_gradient(&GammaGamma::from_array(*t));
         [-g[0] / t[0], -g[1] / t[1], -g[2] / t[2]]
     };
     let hessian = fit::numerical_hessian(&mut gradient, theta);
@@ -346,9 +348,9 @@ pub fn clv_with_progress(
     let model = bg.params;
     let holdout_days = data_end_day - end_day;
     let holdout_length = (holdout_days > 0).then(|| holdout_days as f64 / unit);
-    let mut cache: HashMap<(u32, i64, i64), Score> = HashMap::new();
+    let mut cache: HashMap<(u32, i64, i64), Score, FixedState> = HashMap::default();
     // Per (x, T): the expectations given alive, which do not depend on t_x.
-    let mut alive: HashMap<(u32, i64), [f64; 3]> = HashMap::new();
+    let mut alive: HashMap<(u32, i64), [f64; 3], FixedState> = HashMap::default();
     let mut customers = Vec::with_capacity(summary.customers.len());
     let mut holdout_rows = vec![(0u64, 0.0f64, 0.0f64); HOLDOUT_ROWS as usize];
     let total = summary.customers.len() as u64;
