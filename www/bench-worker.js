@@ -7,11 +7,15 @@
 // await was pending would otherwise be dropped.
 import { SPECS, ANALYSES, OURS_ONLY, timed, ours, isUnknownAnalysis } from './bench/common.js';
 
+// The page compiles the wasm module (streaming, while this worker starts) and
+// posts it here; this worker only imports the JS glue and instantiates it.
 const t0 = performance.now();
 let initMs = 0;
 let readyAt = 0;
-const ready = import('/pkg/tidemark.js').then(async (wasm) => {
-  const exports = await wasm.default();
+let gotModule;
+const compiled = new Promise((resolve) => { gotModule = resolve; });
+const ready = Promise.all([import('/pkg/tidemark.js'), compiled]).then(async ([wasm, module]) => {
+  const exports = await wasm.default({ module_or_path: module });
   initMs = performance.now() - t0;
   readyAt = performance.timeOrigin + performance.now();
   return { wasm, exports };
@@ -44,7 +48,11 @@ async function load(wasm, file) {
   return loader.finish();
 }
 
-self.onmessage = async ({ data: { file } }) => {
+self.onmessage = async ({ data: { file, module } }) => {
+  if (module) {
+    gotModule(module);
+    return;
+  }
   try {
     const { wasm, exports } = await ready;
     const t1 = performance.now();

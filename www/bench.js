@@ -19,9 +19,13 @@ const fail = (e) => show({ error: String((e && e.message) || e) });
 
 let runFile;
 if (engine === 'tidemark') {
+  // As the page does (www/js/client.js): compile the module here while the worker
+  // starts, and post it to the worker, which only instantiates it.
   const worker = new Worker('bench-worker.js', { type: 'module' });
   worker.onmessage = ({ data }) => show(data);
   worker.onerror = (e) => fail(`worker error: ${e.message}`);
+  WebAssembly.compileStreaming(fetch('/pkg/tidemark_bg.wasm'))
+    .then((module) => worker.postMessage({ module }), fail);
   runFile = (file) => worker.postMessage({ file });
 } else if (engine === 'duckdb') {
   const t0 = performance.now();
