@@ -3,6 +3,7 @@
 // measures text through `window`). Every string that came from the data reaches the
 // DOM as text (textContent, option.text), never as HTML. ARCHITECTURE.md maps the modules.
 import init from '/pkg/tidemark.js';
+import { wasmModule } from './js/wasm.js';
 import { $ } from './js/dom.js';
 import { panels, client, setStatus, showError } from './js/state.js';
 import { wireLoad } from './js/load.js';
@@ -33,7 +34,7 @@ async function main() {
   wire();
   client.ensure(); // start the engine while the user picks a file
   try {
-    await init();
+    await init({ module_or_path: await wasmModule });
     document.body.dataset.ready = 'true';
     setStatus('Ready. Drop a CSV or try the demo data.');
   } catch (e) {

@@ -28,7 +28,13 @@ let engine = null;
 /** The load under way: {id, cancelled}. */
 let current = null;
 let crashed = false;
-const ready = init().then(
+// Started as `worker.js?wasm=posted`, the page posts the module it compiled
+// ({type: 'module', module}) and this worker only instantiates it; otherwise the
+// worker fetches and compiles the module itself.
+let gotModule;
+const posted = new URLSearchParams(self.location.search).get('wasm') === 'posted';
+const moduleOrPath = posted ? new Promise((resolve) => { gotModule = resolve; }) : Promise.resolve(undefined);
+const ready = moduleOrPath.then((module) => init(module ? { module_or_path: module } : undefined)).then(
   () => postMessage({ type: 'ready' }),
   (e) => {
     crashed = true;
@@ -151,6 +157,10 @@ function needEngine() {
 
 self.onmessage = async (event) => {
   const msg = event.data ?? {};
+  if (msg.type === 'module') {
+    gotModule?.(msg.module);
+    return;
+  }
   if (msg.type === 'cancel') {
     if (current) current.cancelled = true;
     return;

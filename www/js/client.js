@@ -1,5 +1,6 @@
 // The page's side of the engine worker (www/worker.js): requests with ids,
 // progress callbacks, cancel, and a fresh worker after a crash (a wasm panic).
+import { wasmModule } from './wasm.js';
 
 /** Talks to the engine worker; replaces it when it crashes. */
 export class EngineClient {
@@ -14,13 +15,18 @@ export class EngineClient {
   /** The running worker, started if there is none. */
   ensure() {
     if (this.worker) return this.worker;
-    const w = new Worker('worker.js', { type: 'module' });
+    // `?wasm=posted`: the worker waits for the module compiled by the page.
+    const w = new Worker('worker.js?wasm=posted', { type: 'module' });
     w.onmessage = (e) => this.receive(e.data);
     w.onerror = (e) => {
       e.preventDefault?.();
       this.crash(`the engine worker failed: ${e.message || 'it could not start'}`);
     };
     this.worker = w;
+    wasmModule.then(
+      (module) => w.postMessage({ type: 'module', module }),
+      (e) => this.crash(`the engine could not start: ${e?.message ?? e}`),
+    );
     return w;
   }
 
