@@ -2,7 +2,7 @@
 // Debian's headless Chromium (playwright-core; never downloads a browser). Usually
 // started by scripts/bench-browser, which installs this directory's npm packages
 // and builds pkg/ first:
-//   node benches/browser/run.mjs [100k|1m|10m|path/to/file.csv]
+//   node benches/browser/run.mjs [100k|1m|10m|30m|path/to/file.csv]
 // For a size tag it generates target/bench/events_<tag>.csv if missing
 // (benches/data/gen_events.py --seed 42). Then, for each engine, RUNS (3) fresh
 // browsers each load www/bench.html?engine=<engine>, pick the file and wait for the
@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { compareEngines, compareReference } from './compare.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const SIZES = { '100k': 100_000, '1m': 1_000_000, '10m': 10_000_000 };
+const SIZES = { '100k': 100_000, '1m': 1_000_000, '10m': 10_000_000, '30m': 30_000_000 };
 const arg = process.argv[2] || '1m';
 const runs = Number(process.env.RUNS || 3);
 const engines = (process.env.ENGINES || 'tidemark,duckdb').split(',');
@@ -51,7 +51,7 @@ if (SIZES[arg]) {
   }
 } else {
   file = resolve(arg);
-  if (!existsSync(file)) throw new Error(`no such file: ${file} (or give 100k, 1m or 10m)`);
+  if (!existsSync(file)) throw new Error(`no such file: ${file} (or give 100k, 1m, 10m or 30m)`);
 }
 const name = SIZES[arg] ? arg : basename(file).replace(/\.[^.]*$/, '');
 const bytes = statSync(file).size;
