@@ -58,6 +58,21 @@ impl<'t> Selector<'t> {
         }
     }
 
+    /// Every selected row, ascending (the same rows as [`Selector::matches`], found
+    /// from the event column's positions of the name rather than row by row).
+    pub(crate) fn rows(&self, table: &EventTable) -> Vec<u32> {
+        match &self.step {
+            None => (0..table.len() as u32).collect(),
+            Some((key, set, filtered)) => {
+                let mut rows = table.rows_with_event(*key);
+                if *filtered {
+                    rows.retain(|&r| set.mask(table, r) != 0);
+                }
+                rows
+            }
+        }
+    }
+
     /// The event key of a named selection (`None` for any event).
     pub(crate) fn event_key(&self) -> Option<u32> {
         self.step.as_ref().map(|(k, _, _)| *k)

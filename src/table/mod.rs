@@ -74,6 +74,10 @@ impl EventTable {
     pub fn event(&self, row: u32) -> u32 {
         self.event.get(row as usize)
     }
+    /// The rows of one event-name key, ascending.
+    pub fn rows_with_event(&self, key: u32) -> Vec<u32> {
+        self.event.positions(key)
+    }
     /// The event names, indexed by key.
     pub fn event_names(&self) -> &Dict {
         &self.events

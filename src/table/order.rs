@@ -5,6 +5,8 @@
 pub struct UserOrder {
     offsets: Vec<u32>,
     rows: Vec<u32>,
+    /// True when every user's rows are contiguous and in order: rows `0..n`.
+    contiguous: bool,
 }
 
 impl UserOrder {
@@ -34,7 +36,14 @@ impl UserOrder {
                 span.sort_by_key(|&r| time[r as usize]);
             }
         }
-        Self { offsets, rows }
+        // Rows already in per-user order (a table built from another table's
+        // order) need no permutation.
+        let contiguous = rows.iter().enumerate().all(|(i, &r)| i == r as usize);
+        Self {
+            offsets,
+            rows,
+            contiguous,
+        }
     }
     /// The permutation that puts the table in per-user order (all rows, user by
     /// user).
@@ -47,7 +56,17 @@ impl UserOrder {
         Self {
             offsets: self.offsets.clone(),
             rows: (0..self.rows.len() as u32).collect(),
+            contiguous: true,
         }
+    }
+    /// True when the table is stored in this order (every table the builder makes):
+    /// user `u`'s rows are `first_row(u)..first_row(u + 1)`.
+    pub fn is_contiguous(&self) -> bool {
+        self.contiguous
+    }
+    /// The position of user `user`'s first row in the order.
+    pub fn first_row(&self, user: u32) -> u32 {
+        self.offsets[user as usize]
     }
     /// The rows of one user, in order.
     pub fn rows_of(&self, user: u32) -> &[u32] {

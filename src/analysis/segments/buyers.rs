@@ -104,9 +104,8 @@ impl Buyers {
         let select = Selector::compile(table, Some(&event), &format!("{what} purchase_event"))?;
         let as_of = AsOf::resolve(table, as_of, what)?;
         let cutoff = as_of.map_or(i64::MIN, |a| a.cutoff);
-        let rows: Vec<u32> = (0..table.len() as u32)
-            .filter(|&r| table.time(r) <= cutoff && select.matches(table, r))
-            .collect();
+        let mut rows = select.rows(table);
+        rows.retain(|&r| table.time(r) <= cutoff);
         let scale = Scale::of(rows.iter().filter_map(|&r| table.revenue(r)));
 
         let mut slot = vec![u32::MAX; table.user_count()];
