@@ -479,7 +479,8 @@ pub struct RepurchaseSpec {
     /// outcome window of the drivers and of the by-month rates.
     #[serde(default = "default_within_days")]
     pub within_days: Vec<u32>,
-    /// Behaviours count when done within this many days after the first purchase.
+    /// Behaviours count when done within this many days after the first purchase
+    /// (default 7; 0 = no drivers: the rates, gaps and months only).
     #[serde(default = "default_drivers_within_days")]
     pub drivers_within_days: u32,
     /// Driver groups (with or without) smaller than this are hidden (default 30).

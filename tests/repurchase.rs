@@ -325,6 +325,17 @@ fn small_groups_are_hidden_on_either_side() {
 }
 
 #[test]
+fn zero_driver_days_means_no_drivers_and_the_same_rates() {
+    let with = run(&drivers_table(), r#""min_group":1"#);
+    assert!(!with.drivers.is_empty());
+    let none = run(&drivers_table(), r#""min_group":1,"drivers_within_days":0"#);
+    assert!(none.drivers.is_empty());
+    assert_eq!(none.hidden_small_groups, 0);
+    assert_eq!(none.rates, with.rates);
+    assert_eq!(none.median_gap_days, with.median_gap_days);
+}
+
+#[test]
 fn purchase_event_is_guessed_or_named_and_errors_list_the_events() {
     let t = table(&[
         ("a", JAN1, "view", None),

@@ -124,6 +124,7 @@ export interface RepurchaseSpec {
   purchase_event?: EventSpec | null;
   /** Default [30, 60, 90]; the first is also the drivers' outcome window. */
   within_days?: number[];
+  /** Days after the first purchase a behaviour counts in (default 7; 0 = no drivers). */
   drivers_within_days?: number;
   /** Driver groups smaller than this are hidden (default 30). */
   min_group?: number;

@@ -21,7 +21,8 @@ export const SPECS = {
   },
   retention: { analysis: 'retention', period: 'week', periods: 12, mode: 'bounded' },
   rfm: { analysis: 'rfm', purchase_event: 'purchase' },
-  repeat: { analysis: 'repurchase', purchase_event: 'purchase', within_days: [30] },
+  // The peer's SQL computes the rate only: no behaviour drivers (0 days = none).
+  repeat: { analysis: 'repurchase', purchase_event: 'purchase', within_days: [30], drivers_within_days: 0 },
 };
 
 export const ANALYSES = Object.keys(SPECS);

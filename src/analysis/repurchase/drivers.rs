@@ -54,6 +54,12 @@ pub(super) fn drivers(
     min_group: u64,
     data_end: i64,
 ) -> Drivers {
+    if within_days == 0 {
+        return Drivers {
+            rows: Vec::new(),
+            hidden: 0,
+        };
+    }
     let outcome = outcome_days as i64 * DAY_MS;
     let within = within_days as i64 * DAY_MS;
     let columns: Vec<usize> = table
