@@ -85,25 +85,33 @@ pub fn assign(
     high_share: f64,
     mid_share: f64,
 ) -> Vec<Tier> {
-    let values: Vec<f64> = customers.iter().map(|c| value(c, metric)).collect();
-    let mut sorted = values.clone();
-    // Descending; values are never NaN (see `value`).
-    sorted.sort_by(|a, b| b.total_cmp(a));
-    let n = values.len() as f64;
-    values
+    let n = customers.len() as f64;
+    // (value, index), descending by value: customers with a strictly larger value
+    // are the ones before the first of a run of ties. One sort and a walk (a
+    // binary search per customer was a cache miss per step at a million).
+    let mut order: Vec<(f64, u32)> = customers
         .iter()
-        .map(|v| {
-            // Customers with a strictly larger value come first in `sorted`.
-            let larger = sorted.partition_point(|s| s > v) as f64;
-            if larger < high_share * n {
-                Tier::High
-            } else if larger < (high_share + mid_share) * n {
-                Tier::Mid
-            } else {
-                Tier::Low
-            }
-        })
-        .collect()
+        .enumerate()
+        .map(|(i, c)| (value(c, metric), i as u32))
+        .collect();
+    // Values are never NaN (see `value`).
+    order.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+    let mut tiers = vec![Tier::Low; customers.len()];
+    let mut larger = 0usize;
+    for (pos, &(v, i)) in order.iter().enumerate() {
+        if pos > 0 && order[pos - 1].0 != v {
+            larger = pos;
+        }
+        let larger = larger as f64;
+        tiers[i as usize] = if larger < high_share * n {
+            Tier::High
+        } else if larger < (high_share + mid_share) * n {
+            Tier::Mid
+        } else {
+            Tier::Low
+        };
+    }
+    tiers
 }
 
 /// True when a customer of `tier` with this `p_alive` is at risk.
