@@ -71,9 +71,12 @@ fn binary_file_errored() {
         e.to_string(),
         "t.csv: this is not a CSV text file (it looks like a PNG image)"
     );
-    let xlsx = b"PK\x03\x04\x14\0\x06\0";
+    let xlsx = b"PK\x03\x04\x14\0\x06\0\0\0[Content_Types].xml...xl/workbook.xml";
     let e = load_bytes_with(xlsx, LoadOptions::default()).unwrap_err();
-    assert!(e.to_string().contains("Excel .xlsx workbook"), "{e}");
+    assert_eq!(
+        e.to_string(),
+        "t.csv: this is not a CSV text file (it looks like an Excel .xlsx workbook (save it as CSV first))"
+    );
 }
 
 #[test]
