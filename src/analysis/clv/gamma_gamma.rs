@@ -9,6 +9,7 @@
 //! expected spend per transaction given `(x, m)` is the weighted mean
 //! `(q−1)/(px+q−1) · pv/(q−1) + px/(px+q−1) · m = p (v + x m) / (px + q − 1)`.
 
+use crate::analysis::libm_ext::LibmExt;
 use std::collections::BTreeMap;
 
 use super::special::{digamma, ln_gamma};
@@ -53,10 +54,10 @@ impl GammaGamma {
         let Self { p, q, v } = *self;
         let px = p * x;
         ln_gamma(px + q) - ln_gamma(px) - ln_gamma(q)
-            + q * v.ln()
-            + (px - 1.0) * m.ln()
-            + px * x.ln()
-            - (px + q) * (v + x * m).ln()
+            + q * v.libm_ln()
+            + (px - 1.0) * m.libm_ln()
+            + px * x.libm_ln()
+            - (px + q) * (v + x * m).libm_ln()
     }
 
     /// Expected spend per transaction of a customer with `x` valued transactions of
@@ -75,7 +76,7 @@ impl GammaGamma {
     /// `(ln p, ln q, ln v)`; the gamma functions are computed once per distinct `x`.
     pub fn log_likelihood_and_gradient(&self, data: &[Spend]) -> (f64, [f64; 3]) {
         let Self { p, q, v } = *self;
-        let (lg_q, dg_q, ln_v) = (ln_gamma(q), digamma(q), v.ln());
+        let (lg_q, dg_q, ln_v) = (ln_gamma(q), digamma(q), v.libm_ln());
         let mut per_x: BTreeMap<u32, [f64; 4]> = BTreeMap::new();
         let (mut ll, mut g) = (0.0, [0.0; 3]);
         for d in data {
@@ -86,11 +87,11 @@ impl GammaGamma {
                     ln_gamma(px + q) - ln_gamma(px),
                     digamma(px + q),
                     digamma(px),
-                    x.ln(),
+                    x.libm_ln(),
                 ]
             });
-            let ln_m = d.m.ln();
-            let ln_vxm = (v + x * d.m).ln();
+            let ln_m = d.m.libm_ln();
+            let ln_vxm = (v + x * d.m).libm_ln();
             ll += lg - lg_q + q * ln_v + (px - 1.0) * ln_m + px * ln_x - (px + q) * ln_vxm;
             g[0] += x * (dg_sum - dg_px + ln_m + ln_x - ln_vxm);
             g[1] += dg_sum - dg_q + ln_v - ln_vxm;
