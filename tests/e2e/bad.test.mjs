@@ -50,3 +50,29 @@ test('times before 1970 or after 2100 are skipped with their reason', T, async (
   assert.equal(await page.getAttribute(tid('s-rows'), 'data-value'), '1');
   assert.match(await text('skipped'), /time before 1970 or after 2100/);
 });
+
+test('a file too big for the tab is refused early, with the estimate and the limit', T, async () => {
+  // A 2.5 MB file with a unique session id per row, whose File claims 2.9 GB (just
+  // under the 3 GB size cap): the projection from its first chunk must refuse it
+  // before the rest is read, and the page must stay usable.
+  const lines = ['user_id,timestamp,event,session'];
+  for (let i = 0; i < 40_000; i++) {
+    const t = new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString();
+    lines.push(`u${i % 3000},${t},page_view,s${String(i).padStart(12, '0')}-${(i * 7919) % 100000}`);
+  }
+  const csv = Buffer.from(lines.join('\n'));
+  const [worker] = page.workers();
+  assert.ok(worker, 'the engine worker is running');
+  await worker.evaluate(() => {
+    Object.defineProperty(File.prototype, 'size', { get() { return 2_900_000_000; } });
+  });
+  await loadFile('huge.csv', csv);
+  await page.waitForSelector(`${tid('error')}:not([hidden])`);
+  const message = await text('error-text');
+  assert.match(message,
+    /^huge\.csv: the file is too large to analyse here: its 2,900 MB would need about [\d,.]+ (MB|GB) of memory \(about [\d,]+ rows, estimated from its size and the rows read so far\), more than the limit of 3,221 MB; split it into smaller files \(e\.g\. by date range\)$/);
+  assert.equal(await page.isHidden(tid('loaded')), true);
+  await page.click(tid('demo-button'));
+  await waitLoaded('demo.csv');
+  assert.deepEqual(pageErrors, []);
+});
