@@ -88,6 +88,10 @@ struct LoadFlags {
     /// Field delimiter (one character, or `tab`); detected when omitted.
     #[arg(long)]
     delimiter: Option<String>,
+    /// The most memory a load may need, in MB (default 32 GiB): a file whose
+    /// projected load is larger is refused after its first 256 KB.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    max_memory_mb: Option<u64>,
 }
 
 impl LoadFlags {
@@ -129,6 +133,7 @@ impl LoadFlags {
             },
             encoding: self.encoding.clone(),
             delimiter,
+            memory_limit: self.max_memory_mb.map(|mb| mb.saturating_mul(1_000_000)),
         })
     }
 }

@@ -43,6 +43,14 @@ pub enum ErrorKind {
     NoUsableRows(String),
     /// The input is larger than can be held in memory here.
     TooLarge { bytes: u64, limit: u64 },
+    /// Loading the input would need more memory than may be used here: the
+    /// projected peak, the limit, the projected rows and the declared file size.
+    TooMuchMemory {
+        estimate: u64,
+        limit: u64,
+        rows: u64,
+        file_bytes: u64,
+    },
     /// A loading option is invalid (unknown time zone, encoding, role name…).
     BadOption(String),
     /// The CSV parser rejected the input.
@@ -130,6 +138,21 @@ impl fmt::Display for ErrorKind {
                 bytes / 1_000_000,
                 limit / 1_000_000
             ),
+            ErrorKind::TooMuchMemory {
+                estimate,
+                limit,
+                rows,
+                file_bytes,
+            } => write!(
+                f,
+                "the file is too large to analyse here: its {} would need about {} of memory \
+                 (about {} rows, estimated from its size and the rows read so far), more than the \
+                 limit of {}; split it into smaller files (e.g. by date range)",
+                size(*file_bytes),
+                size(*estimate),
+                thousands(*rows),
+                size(*limit)
+            ),
             ErrorKind::BadOption(why) => write!(f, "{why}"),
             ErrorKind::Csv(why) => write!(f, "{why}"),
             ErrorKind::BadSpec(why) => write!(f, "bad spec: {why}"),
@@ -137,6 +160,31 @@ impl fmt::Display for ErrorKind {
             ErrorKind::Io(why) => write!(f, "{why}"),
         }
     }
+}
+
+/// A size in decimal units: `2.9 MB`, `412 MB`, `3,221 MB`, `200.0 GB`.
+fn size(bytes: u64) -> String {
+    let b = bytes as f64;
+    if b >= 10e9 {
+        format!("{:.1} GB", b / 1e9)
+    } else if b >= 10e6 {
+        format!("{} MB", thousands(bytes / 1_000_000))
+    } else {
+        format!("{:.1} MB", b / 1e6)
+    }
+}
+
+/// `1234567` as `1,234,567`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 impl fmt::Display for Error {

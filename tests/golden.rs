@@ -22,7 +22,8 @@ fn results_are_byte_identical_across_runs_and_equal_the_golden_files() {
         }
         assert!(
             got == want,
-            "{name}: the result differs from tests/data/golden/{name}.json (TIDEMARK_BLESS=1 rewrites it after an intended change)"
+            "{name}: the result differs from tests/data/golden/{name}.json (TIDEMARK_BLESS=1 rewrites it after an intended change): {}",
+            golden::first_difference(got, want)
         );
     }
 }

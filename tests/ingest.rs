@@ -71,9 +71,12 @@ fn binary_file_errored() {
         e.to_string(),
         "t.csv: this is not a CSV text file (it looks like a PNG image)"
     );
-    let xlsx = b"PK\x03\x04\x14\0\x06\0";
+    let xlsx = b"PK\x03\x04\x14\0\x06\0\0\0[Content_Types].xml...xl/workbook.xml";
     let e = load_bytes_with(xlsx, LoadOptions::default()).unwrap_err();
-    assert!(e.to_string().contains("Excel .xlsx workbook"), "{e}");
+    assert_eq!(
+        e.to_string(),
+        "t.csv: this is not a CSV text file (it looks like an Excel .xlsx workbook (save it as CSV first))"
+    );
 }
 
 #[test]
@@ -552,5 +555,120 @@ proptest::proptest! {
             }
             _ => proptest::prop_assert!(false, "whole {:?} vs chunked {:?}", whole.as_ref().map(|_| ()), chunked.as_ref().map(|_| ())),
         }
+    }
+}
+
+// ---- memory: a load that would not fit stops early, with the numbers ----
+
+/// Pushes `bytes` in 1 MiB chunks after declaring `declared` bytes; the error, and
+/// how many bytes had been pushed when it came.
+fn load_declared(
+    bytes: &[u8],
+    declared: u64,
+    limit: Option<u64>,
+) -> (Result<EventTable, tidemark::Error>, usize) {
+    let options = LoadOptions {
+        memory_limit: limit,
+        ..Default::default()
+    };
+    let mut loader = Loader::new("huge.csv", options).unwrap();
+    if let Err(e) = loader.expect_bytes(declared) {
+        return (Err(e), 0);
+    }
+    let mut pushed = 0;
+    for chunk in bytes.chunks(1 << 20) {
+        pushed += chunk.len();
+        if let Err(e) = loader.push(chunk) {
+            return (Err(e), pushed);
+        }
+    }
+    (loader.finish(), pushed)
+}
+
+#[test]
+fn a_declared_huge_file_is_refused_after_the_first_chunk() {
+    let demo = tidemark::demo::demo_csv();
+    // Declared 200 GB: the first MiB already projects far beyond the native default.
+    let (got, pushed) = load_declared(demo.as_bytes(), 200_000_000_000, None);
+    let e = got.unwrap_err();
+    assert_eq!(
+        pushed,
+        1 << 20,
+        "refused at the first check, not at the end"
+    );
+    let ErrorKind::TooMuchMemory {
+        estimate,
+        limit,
+        rows,
+        file_bytes,
+    } = e.kind
+    else {
+        panic!("{e}")
+    };
+    assert_eq!(limit, tidemark::ingest::memory::NATIVE_DEFAULT_LIMIT);
+    assert_eq!(file_bytes, 200_000_000_000);
+    assert!(estimate > limit);
+    // Rows projected from bytes per row of the demo (about 70 B per line).
+    let per_line = demo.len() as f64 / demo.lines().count() as f64;
+    let want_rows = 200e9 / per_line;
+    assert!(
+        (rows as f64 / want_rows - 1.0).abs() < 0.1,
+        "{rows} rows projected, about {want_rows} expected"
+    );
+    let text = e.to_string();
+    assert!(
+        text.starts_with(&format!(
+            "huge.csv: the file is too large to analyse here: its 200.0 GB would need about {:.1} GB of memory",
+            estimate as f64 / 1e9
+        )),
+        "{text}"
+    );
+    assert!(
+        text.ends_with(&format!(
+            "more than the limit of {:.1} GB; split it into smaller files (e.g. by date range)",
+            limit as f64 / 1e9
+        )),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_memory_limit_is_configurable_and_the_estimate_brackets_the_real_table() {
+    let demo = tidemark::demo::demo_csv();
+    let declared = demo.len() as u64;
+    let table = load_str(&demo).unwrap();
+    let real = table.heap_bytes() as u64;
+    // The projection never falls below the table it builds: a limit of exactly
+    // the real table is refused…
+    let (got, _) = load_declared(demo.as_bytes(), declared, Some(real));
+    assert!(
+        matches!(got, Err(ref e) if matches!(e.kind, ErrorKind::TooMuchMemory { .. })),
+        "{:?}",
+        got.map(|_| ())
+    );
+    // …and it is not wildly above: four times the table (plus the fixed 8 MiB of
+    // buffers) is enough.
+    let (got, _) = load_declared(demo.as_bytes(), declared, Some(4 * real + (8 << 20)));
+    let t = got.unwrap();
+    assert_eq!(t.len(), table.len());
+    let mut want = Summary::of(&table);
+    want.file = "huge.csv".into();
+    assert_eq!(Summary::of(&t), want);
+}
+
+#[test]
+fn memory_limit_option_parses_strictly() {
+    let o = LoadOptions::from_value(serde_json::json!({"memory_limit": 1000000})).unwrap();
+    assert_eq!(o.memory_limit, Some(1_000_000));
+    for bad in [
+        serde_json::json!({"memory_limit": -1}),
+        serde_json::json!({"memory_limit": 0}),
+        serde_json::json!({"memory_limit": 1.5}),
+        serde_json::json!({"memory_limit": "1G"}),
+    ] {
+        let e = LoadOptions::from_value(bad.clone())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("memory_limit"), "{bad}: {e}");
     }
 }

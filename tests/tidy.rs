@@ -192,3 +192,44 @@ fn the_page_has_no_html_sinks_and_no_remote_urls() {
         }
     }
 }
+
+/// Determinism between targets (issue 8): natively `f64::ln`, `exp`… call the
+/// platform's C library, in wasm a port of musl, and the two differ in the last
+/// bit now and then. The analyses use the `libm` crate's instead
+/// (`src/analysis/libm_ext.rs`), so their JSON is byte-identical everywhere
+/// (`tests/golden.rs`, `tests/web.rs`). Unit tests may use either.
+#[test]
+fn analyses_use_libm_for_transcendental_functions() {
+    const STD_FORMS: [&str; 14] = [
+        ".ln()",
+        ".exp()",
+        ".exp_m1()",
+        ".ln_1p()",
+        ".exp2()",
+        ".log2()",
+        ".log10()",
+        ".log(",
+        ".powf(",
+        ".cbrt()",
+        ".tanh()",
+        ".atan(",
+        "f64::ln",
+        "f64::exp",
+    ];
+    for (path, text) in sources() {
+        if !path.starts_with("src/analysis/") {
+            continue;
+        }
+        let code = text.split("#[cfg(test)]").next().unwrap_or("");
+        for (n, line) in code.lines().enumerate() {
+            let line = line.split("//").next().unwrap_or("");
+            for form in STD_FORMS {
+                assert!(
+                    !line.contains(form),
+                    "{path}:{}: `{form}` is the platform's; use LibmExt (src/analysis/libm_ext.rs) or libm::",
+                    n + 1
+                );
+            }
+        }
+    }
+}

@@ -501,7 +501,8 @@ fn results_equal_the_native_golden_files() {
     for ((name, got), want) in golden::outputs().iter().zip(golden::EXPECTED) {
         assert!(
             got == want,
-            "{name}: wasm result differs from the native golden file"
+            "{name}: wasm result differs from the native golden file: {}",
+            golden::first_difference(got, want)
         );
     }
 }

@@ -11,6 +11,7 @@
 
 pub mod clv;
 pub mod funnel;
+pub mod libm_ext;
 pub mod lifecycle;
 pub mod period;
 pub mod repurchase;

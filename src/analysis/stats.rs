@@ -3,6 +3,8 @@
 //! 0), the complementary error function, and the comparison of two proportions
 //! (Wald interval of the difference, pooled two-proportion z-test).
 
+use crate::analysis::libm_ext::LibmExt;
+
 /// The median of `values` (reordered in place): the middle value, or the mean of
 /// the two middle values for an even count; `None` when empty. NaNs sort last
 /// (`f64::total_cmp`), so they never panic the sort.
@@ -80,7 +82,7 @@ pub fn erfc(x: f64) -> f64 {
             break;
         }
     }
-    (-x * x).exp() / (f * std::f64::consts::PI.sqrt())
+    (-x * x).libm_exp() / (f * std::f64::consts::PI.sqrt())
 }
 
 /// The two-sided p-value of a standard normal statistic `z`: `P(|Z| >= |z|) =

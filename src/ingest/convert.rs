@@ -6,7 +6,7 @@ use super::fields::Fields;
 use super::number::parse_number;
 use super::skipped::{SkipReason, Skipped};
 use super::sniff::Plan;
-use super::timestamp::TimeParser;
+use super::timestamp::{EARLIEST_MS, LATEST_MS, TimeParser};
 use crate::table::{Role, TableBuilder};
 
 /// The event name of every row of a file without an event column.
@@ -71,6 +71,11 @@ impl Converter {
                 .add(SkipReason::UnreadableTime, line, time_text);
             return;
         };
+        if !(EARLIEST_MS..LATEST_MS).contains(&time) {
+            self.skipped
+                .add(SkipReason::TimeOutOfRange, line, time_text);
+            return;
+        }
         let event = match self.event {
             None => ORDER_EVENT,
             Some(e) => match text(cell(e)) {

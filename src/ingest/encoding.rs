@@ -15,14 +15,22 @@ pub struct Detected {
     pub bom_len: usize,
 }
 
+/// Why an input was refused before decoding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The bytes are a binary format (its name, with what to do).
+    Binary(&'static str),
+    /// The user's encoding label is unknown (the sentence to show).
+    UnknownLabel(String),
+}
+
 /// If the sample starts like a well-known binary format, its name.
 pub fn binary_kind(sample: &[u8]) -> Option<&'static str> {
-    const MAGIC: [(&[u8], &str); 10] = [
+    if sample.starts_with(b"PK\x03\x04") {
+        return Some(zip_kind(sample));
+    }
+    const MAGIC: [(&[u8], &str); 9] = [
         (b"\x89PNG", "a PNG image"),
-        (
-            b"PK\x03\x04",
-            "a ZIP archive, or an Excel .xlsx workbook (save it as CSV first)",
-        ),
         (
             b"\xD0\xCF\x11\xE0",
             "an old Excel .xls workbook (save it as CSV first)",
@@ -45,16 +53,31 @@ pub fn binary_kind(sample: &[u8]) -> Option<&'static str> {
         .then_some("binary data (it contains NUL bytes)")
 }
 
+/// What a ZIP archive holds, from the entry names in its first bytes: Office
+/// documents are ZIP archives whose parts live under `xl/`, `word/`, `ppt/`.
+fn zip_kind(sample: &[u8]) -> &'static str {
+    let has = |name: &[u8]| memchr::memmem::find(sample, name).is_some();
+    if has(b"xl/") {
+        "an Excel .xlsx workbook (save it as CSV first)"
+    } else if has(b"word/") {
+        "a Word .docx document"
+    } else if has(b"[Content_Types].xml") {
+        "an Office document (if it is an Excel workbook, save it as CSV first)"
+    } else {
+        "a ZIP archive (unpack it first)"
+    }
+}
+
 /// Chooses the encoding from the file's first bytes, or from the user's label.
 pub fn detect(
     sample: &[u8],
     forced: Option<&str>,
     is_whole_file: bool,
-) -> Result<Detected, String> {
+) -> Result<Detected, Refusal> {
     let bom = Encoding::for_bom(sample);
     if let Some(label) = forced.filter(|l| !l.trim().is_empty() && l.trim() != "auto") {
         let encoding = Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
-            format!("unknown text encoding \"{label}\" (try utf-8, gbk, gb18030, big5, shift_jis, windows-1252)")
+            Refusal::UnknownLabel(format!("unknown text encoding \"{label}\" (try utf-8, gbk, gb18030, big5, shift_jis, windows-1252)"))
         })?;
         let bom_len = bom.filter(|(e, _)| *e == encoding).map_or(0, |(_, n)| n);
         return Ok(Detected {
@@ -71,9 +94,7 @@ pub fn detect(
         });
     }
     if let Some(kind) = binary_kind(sample) {
-        return Err(format!(
-            "this is not a CSV text file (it looks like {kind})"
-        ));
+        return Err(Refusal::Binary(kind));
     }
     let utf8_ok = match std::str::from_utf8(sample) {
         Ok(_) => true,
@@ -234,20 +255,26 @@ mod tests {
 
     #[test]
     fn detects_binary() {
-        assert!(
-            detect(b"\x89PNG\r\n\x1a\n", None, true)
-                .unwrap_err()
-                .contains("PNG")
+        assert_eq!(
+            detect(b"\x89PNG\r\n\x1a\n", None, true).unwrap_err(),
+            Refusal::Binary("a PNG image")
         );
-        assert!(
-            detect(b"PK\x03\x04xx", None, true)
-                .unwrap_err()
-                .contains("xlsx")
+        assert_eq!(
+            detect(b"PK\x03\x04xx", None, true).unwrap_err(),
+            Refusal::Binary("a ZIP archive (unpack it first)")
         );
-        assert!(
-            detect(b"a,b\n\0\0\0", None, true)
-                .unwrap_err()
-                .contains("NUL")
+        assert_eq!(
+            detect(
+                b"PK\x03\x04..[Content_Types].xml..xl/workbook.xml",
+                None,
+                true
+            )
+            .unwrap_err(),
+            Refusal::Binary("an Excel .xlsx workbook (save it as CSV first)")
+        );
+        assert_eq!(
+            detect(b"a,b\n\0\0\0", None, true).unwrap_err(),
+            Refusal::Binary("binary data (it contains NUL bytes)")
         );
     }
 
@@ -257,11 +284,10 @@ mod tests {
             detect(b"abc", Some("gbk"), true).unwrap().encoding,
             encoding_rs::GBK
         );
-        assert!(
-            detect(b"abc", Some("klingon"), true)
-                .unwrap_err()
-                .contains("unknown text encoding")
-        );
+        assert!(matches!(
+            detect(b"abc", Some("klingon"), true).unwrap_err(),
+            Refusal::UnknownLabel(why) if why.starts_with("unknown text encoding")
+        ));
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod convert;
 pub mod dialect;
 pub mod encoding;
 pub mod fields;
+pub mod memory;
 pub mod number;
 pub mod roles;
 pub mod skipped;
@@ -57,6 +58,10 @@ pub struct LoadOptions {
     pub encoding: Option<String>,
     /// Force a delimiter.
     pub delimiter: Option<u8>,
+    /// The most memory (bytes) a load of a declared size may need: refused early
+    /// when the projection is larger ([`memory`]). Default: 3 GiB in wasm32 (and
+    /// never more), 32 GiB natively.
+    pub memory_limit: Option<u64>,
 }
 
 impl LoadOptions {
@@ -98,6 +103,14 @@ impl LoadOptions {
                     }
                 }
                 ("roles", serde_json::Value::Null) => {}
+                ("memory_limit", serde_json::Value::Number(n)) => {
+                    let Some(bytes) = n.as_u64().filter(|&b| b > 0) else {
+                        return Err(bad(format!(
+                            "memory_limit must be a positive whole number of bytes, not {n}"
+                        )));
+                    };
+                    out.memory_limit = Some(bytes);
+                }
                 ("time_zone", serde_json::Value::String(s)) => out.time_zone = Some(s),
                 ("date_order", serde_json::Value::String(s)) => {
                     out.date_order = match s.as_str() {
@@ -119,7 +132,7 @@ impl LoadOptions {
                     out.delimiter = Some(d);
                 }
                 (
-                    "time_zone" | "date_order" | "encoding" | "delimiter",
+                    "time_zone" | "date_order" | "encoding" | "delimiter" | "memory_limit",
                     serde_json::Value::Null,
                 ) => {}
                 (k, v) => {
@@ -140,6 +153,8 @@ pub struct Loader {
     bytes_in: u64,
     /// The input's declared size, if any: sizes the columns up front.
     expected: Option<u64>,
+    /// With a declared size: the memory projection checked after every chunk.
+    budget: Option<memory::Budget>,
     state: State,
 }
 
@@ -161,8 +176,6 @@ struct Active {
     header_pending: bool,
     /// The current record's fields (reused).
     fields: fields::Fields,
-    /// Rows predicted from the declared size, once the sample is split.
-    reserve: Option<(usize, u64)>,
     converter: Converter,
     rows_read: u64,
 }
@@ -175,12 +188,15 @@ impl Loader {
             options,
             bytes_in: 0,
             expected: None,
+            budget: None,
             state: State::Sniffing(Vec::new()),
         })
     }
 
     /// Declares the input's total size when known: refuses, before reading, an input
-    /// too large to hold here.
+    /// too large to hold here; then, after the first 256 KB and every later chunk,
+    /// refuses as soon as the projected memory of the whole load exceeds the limit
+    /// ([`memory`], [`LoadOptions::memory_limit`]).
     ///
     /// The size also lets the table's columns be allocated once, at the row count
     /// the first records predict, instead of growing by doubling (which briefly
@@ -198,6 +214,10 @@ impl Loader {
             ));
         }
         self.expected = Some(total);
+        self.budget = Some(memory::Budget::new(
+            total,
+            memory::limit(self.options.memory_limit),
+        ));
         Ok(())
     }
 
@@ -220,18 +240,43 @@ impl Loader {
                 if raw.len() >= SNIFF_BYTES {
                     let raw = std::mem::take(raw);
                     let mut active = start(&self.file, &self.options, &raw, false)?;
-                    active.reserve_for(raw.len(), self.expected);
                     active.feed_text(&self.file, false)?;
                     self.state = State::Loading(active);
+                    // Checked before the columns are sized for the whole file: a
+                    // declared size too big to hold must not be reserved first.
+                    if let Some(rows) = self.check_memory()?
+                        && let State::Loading(active) = &mut self.state
+                    {
+                        active.reserve_rows(rows, self.expected.unwrap_or(0));
+                    }
                 }
                 Ok(())
             }
             State::Loading(active) => {
                 let Active { text, buf, .. } = active.as_mut();
                 text.decode(chunk, buf, false);
-                active.feed_text(&self.file, false)
+                active.feed_text(&self.file, false)?;
+                self.check_memory().map(|_| ())
             }
         }
+    }
+
+    /// With a declared size, projects the whole load's memory from what the bytes so
+    /// far became, and refuses when it would not fit; else the projected rows.
+    fn check_memory(&mut self) -> Result<Option<u64>> {
+        let (Some(budget), State::Loading(active)) = (self.budget.as_mut(), &self.state) else {
+            return Ok(None);
+        };
+        let builder = &active.converter.builder;
+        budget.check(
+            &self.file,
+            memory::Progress {
+                bytes: self.bytes_in,
+                rows: builder.len() as u64,
+                row_bytes: builder.row_bytes() as u64,
+                dictionary_bytes: builder.dictionary_bytes() as u64,
+            },
+        )
     }
 
     /// Bytes pushed so far.
@@ -287,33 +332,25 @@ fn start(file: &str, options: &LoadOptions, raw: &[u8], whole: bool) -> Result<B
         buf,
         records: Vec::new(),
         fields: fields::Fields::new(),
-        reserve: None,
         rows_read: 0,
     }))
 }
 
 impl Active {
-    /// Asks for the columns to be sized for a `total`-byte input, predicted from the
-    /// records in the first `sample` bytes (done by the next [`Active::feed_text`]).
-    fn reserve_for(&mut self, sample: usize, total: Option<u64>) {
-        self.reserve = total.map(|t| (sample, t));
+    /// Sizes the columns once for the `rows` the budget projects (2% spare, never
+    /// more than one row per two bytes of a `total`-byte input), instead of letting
+    /// them grow by doubling (which briefly holds the old and the new buffer: in
+    /// wasm, whose memory never shrinks, that peak stays).
+    fn reserve_rows(&mut self, rows: u64, total: u64) {
+        let want = (rows as f64 * 1.02).min(total as f64 / 2.0) as usize;
+        let have = self.converter.builder.len();
+        self.converter.builder.reserve(want.saturating_sub(have));
     }
 
     /// Parses every whole record in `buf` (with `last`, the final one too).
     fn feed_text(&mut self, file: &str, last: bool) -> Result<()> {
         self.records.clear();
         let keep_from = self.splitter.scan(&self.buf, &mut self.records);
-        if let Some((sample, total)) = self.reserve.take() {
-            // Bytes per record in the sample (its last, partial record left out),
-            // 2% spare; never more rows than one per two bytes.
-            let scanned = self.records.last().map_or(0, |r| r.end);
-            if scanned > 0 && !self.records.is_empty() {
-                let per_row = scanned as f64 / self.records.len() as f64;
-                let ratio = sample as f64 / scanned.max(1) as f64;
-                let rows = (total as f64 / ratio.max(1.0) / per_row * 1.02).min(total as f64 / 2.0);
-                self.converter.builder.reserve(rows as usize);
-            }
-        }
         let mut tail = None;
         if last {
             match self.splitter.finish(&self.buf) {

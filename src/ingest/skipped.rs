@@ -11,6 +11,9 @@ pub enum SkipReason {
     MissingTime,
     /// The time cell holds no readable timestamp.
     UnreadableTime,
+    /// The time is before 1970 or after 2100: a placeholder (`1900-01-01`,
+    /// `9999-12-31`), not an event (see [`super::timestamp::EARLIEST_MS`]).
+    TimeOutOfRange,
     /// The event cell is empty.
     MissingEvent,
     /// The revenue cell holds text that is not a finite number.
@@ -26,6 +29,7 @@ impl SkipReason {
             SkipReason::MissingUser => "missing user id",
             SkipReason::MissingTime => "missing time",
             SkipReason::UnreadableTime => "time not readable",
+            SkipReason::TimeOutOfRange => "time before 1970 or after 2100",
             SkipReason::MissingEvent => "missing event name",
             SkipReason::BadRevenue => "revenue is not a number",
             SkipReason::WrongFieldCount => "wrong number of fields",

@@ -11,7 +11,7 @@ use chrono_tz::Tz;
 
 use super::LoadOptions;
 use super::dialect::{Record, RecordSplitter, sniff_delimiter};
-use super::encoding::{Detected, TextDecoder, detect};
+use super::encoding::{Detected, Refusal, TextDecoder, detect};
 use super::roles::{assign, unique_names};
 use super::timestamp::{Shape, decide_date_order, shape_of};
 use crate::error::{Error, ErrorKind, Result};
@@ -55,19 +55,9 @@ pub fn plan(file: &str, raw: &[u8], whole: bool, options: &LoadOptions) -> Resul
             )))
         })?,
     };
-    let encoding = detect(raw, options.encoding.as_deref(), whole).map_err(|why| {
-        if why.starts_with("this is not a CSV") {
-            at(
-                ErrorKind::Binary(
-                    why.trim_start_matches("this is not a CSV text file (it looks like ")
-                        .trim_end_matches(')')
-                        .to_string(),
-                ),
-                None,
-            )
-        } else {
-            Error::new(ErrorKind::BadOption(why))
-        }
+    let encoding = detect(raw, options.encoding.as_deref(), whole).map_err(|why| match why {
+        Refusal::Binary(kind) => at(ErrorKind::Binary(kind.to_string()), None),
+        Refusal::UnknownLabel(why) => Error::new(ErrorKind::BadOption(why)),
     })?;
     let mut text = Vec::with_capacity(raw.len());
     TextDecoder::new(encoding.encoding).decode(&raw[encoding.bom_len..], &mut text, whole);

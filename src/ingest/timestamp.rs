@@ -14,6 +14,15 @@ use chrono_tz::Tz;
 
 use crate::table::DateOrder;
 
+/// The earliest event time loaded: 1970-01-01T00:00:00Z (ms). Earlier times are
+/// placeholders (`1900-01-01`, Excel's day zero) or typos in an event log, and a
+/// placeholder century would stretch every calendar analysis over thousands of
+/// empty periods; such rows are skipped and counted, never dropped silently.
+pub const EARLIEST_MS: i64 = 0;
+/// The first instant no longer loaded: 2101-01-01T00:00:00Z (ms); see
+/// [`EARLIEST_MS`] (`9999-12-31` is a common "never" placeholder).
+pub const LATEST_MS: i64 = 4_133_980_800_000;
+
 /// A timestamp split into its calendar fields, before the zone is applied.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Fields {

@@ -89,6 +89,30 @@ impl TableBuilder {
         }
     }
 
+    /// Bytes per row of the columns at their current widths: user and time,
+    /// the event key, revenue, every property key (for the load's memory estimate).
+    pub fn row_bytes(&self) -> usize {
+        4 + 8
+            + self.event.width()
+            + self.revenue.as_ref().map_or(0, |_| 8)
+            + self
+                .properties
+                .iter()
+                .map(PropertyColumn::key_width)
+                .sum::<usize>()
+    }
+
+    /// Bytes the dictionaries take so far: user ids, event names, property values.
+    pub fn dictionary_bytes(&self) -> usize {
+        self.users.used_bytes()
+            + self.events.used_bytes()
+            + self
+                .properties
+                .iter()
+                .map(PropertyColumn::dictionary_bytes)
+                .sum::<usize>()
+    }
+
     /// Number of events pushed so far.
     pub fn len(&self) -> usize {
         self.time.len()

@@ -149,6 +149,16 @@ impl Dict {
             + self.index.capacity() * (std::mem::size_of::<Slot>() + 1)
             + self.numbers.capacity() * (std::mem::size_of::<(u64, u32)>() + 1)
     }
+    /// Bytes the strings take by count, not capacity (the strings, their offsets, and
+    /// the index at hashbrown's 7/8 load): grows smoothly as values are added, for
+    /// the load's memory estimate ([`crate::ingest::memory`]).
+    pub fn used_bytes(&self) -> usize {
+        let slots = (self.index.len() * (std::mem::size_of::<Slot>() + 1)
+            + self.numbers.len() * (std::mem::size_of::<(u64, u32)>() + 1))
+            * 8
+            / 7;
+        self.text.len() + self.ends.len() * std::mem::size_of::<usize>() + slots
+    }
     /// Releases spare capacity once the dictionary is complete.
     pub fn shrink_to_fit(&mut self) {
         let Self {

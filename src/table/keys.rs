@@ -116,6 +116,14 @@ impl Keys {
             Keys::U32(v) => v.capacity() * 4,
         }
     }
+    /// Bytes per key at the current width (1, 2 or 4).
+    pub fn width(&self) -> usize {
+        match self {
+            Keys::U8(_) => 1,
+            Keys::U16(_) => 2,
+            Keys::U32(_) => 4,
+        }
+    }
     /// Makes room for `n` more keys at the current width.
     pub fn reserve_exact(&mut self, n: usize) {
         match self {

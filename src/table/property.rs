@@ -65,6 +65,14 @@ impl PropertyColumn {
     pub fn heap_bytes(&self) -> usize {
         self.keys.heap_bytes() + self.values.heap_bytes() + self.name.capacity()
     }
+    /// Bytes per row of its keys now (1, 2 or 4).
+    pub fn key_width(&self) -> usize {
+        self.keys.width()
+    }
+    /// Bytes its distinct values take (see [`Dict::used_bytes`]).
+    pub fn dictionary_bytes(&self) -> usize {
+        self.values.used_bytes()
+    }
     /// The column with its rows reordered (row `i` becomes row `perm[i]`).
     pub fn permute(&mut self, perm: &[u32]) {
         self.keys = self.keys.permuted(perm);

@@ -42,6 +42,7 @@ impl WebError {
                 ErrorKind::UnknownColumn { .. } => "unknown_column",
                 ErrorKind::NoUsableRows(_) => "no_usable_rows",
                 ErrorKind::TooLarge { .. } => "too_large",
+                ErrorKind::TooMuchMemory { .. } => "too_much_memory",
                 ErrorKind::BadOption(_) => "bad_option",
                 ErrorKind::Csv(_) => "csv",
                 ErrorKind::BadSpec(_) => "bad_spec",

@@ -22,6 +22,10 @@ export interface LoadOptions {
   encoding?: string | null;
   /** Force a one-character delimiter ("," ";" "|" or "\t" / "tab"). */
   delimiter?: string | null;
+  /** The most memory (bytes) a load of a declared size (`CsvLoader.expectBytes`)
+   *  may need; refused early when the projection is larger. Default and maximum:
+   *  3 GiB (the wasm32 address space is 4 GiB). */
+  memory_limit?: number | null;
 }
 
 /** One column of the loaded file. */

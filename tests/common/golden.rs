@@ -1,55 +1,120 @@
-//! Golden results for determinism: analyses whose numbers involve no
-//! transcendental function (so no libm difference between targets) run on the
-//! demo log must give byte-identical JSON on every run and on every target —
-//! natively (`tests/golden.rs`) and in wasm (`tests/web.rs`). The expected texts
-//! live in `tests/data/golden/`; `TIDEMARK_BLESS=1 cargo test --test golden`
+//! Golden results for determinism: every analysis, run on a fixed input, must give
+//! byte-identical JSON on every run and on every target — natively
+//! (`tests/golden.rs`) and in wasm (`tests/web.rs`). The transcendental functions
+//! of the core come from the `libm` crate (`tidemark::analysis::libm_ext`), so
+//! repurchase's p-values and the CLV fit agree to the last bit too. The expected
+//! texts live in `tests/data/golden/`; `TIDEMARK_BLESS=1 cargo test --test golden`
 //! rewrites them after an intended change.
 
 use tidemark::ingest::{LoadOptions, load};
 use tidemark::progress::Silent;
 use tidemark::spec::Spec;
+use tidemark::table::EventTable;
 
-/// (file stem, spec) of every golden result.
-pub const SPECS: [(&str, &str); 5] = [
+/// The input of a golden result.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    /// The demo event log (`tidemark::demo::demo_csv`).
+    Demo,
+    /// The CDNOW sample's customers `0001`–`0150` (`tests/data/cdnow_sample.csv`):
+    /// a real order file, small enough for a readable CLV golden file.
+    Cdnow150,
+}
+
+/// (file stem, input, spec) of every golden result.
+pub const SPECS: [(&str, Input, &str); 7] = [
     (
         "funnel",
+        Input::Demo,
         r#"{"analysis":"funnel","steps":[{"event":"page_view"},{"event":"add_to_cart"},{"event":"purchase"}],"window":"7d","breakdown":"channel"}"#,
     ),
     (
         "retention",
+        Input::Demo,
         r#"{"analysis":"retention","period":"week","periods":8}"#,
     ),
-    ("lifecycle", r#"{"analysis":"lifecycle","period":"month"}"#),
-    ("rfm", r#"{"analysis":"rfm","purchase_event":"purchase"}"#),
-    ("tiers", r#"{"analysis":"tiers","metric":"revenue"}"#),
+    (
+        "lifecycle",
+        Input::Demo,
+        r#"{"analysis":"lifecycle","period":"month"}"#,
+    ),
+    (
+        "rfm",
+        Input::Demo,
+        r#"{"analysis":"rfm","purchase_event":"purchase"}"#,
+    ),
+    (
+        "tiers",
+        Input::Demo,
+        r#"{"analysis":"tiers","metric":"revenue"}"#,
+    ),
+    (
+        "repurchase",
+        Input::Demo,
+        r#"{"analysis":"repurchase","purchase_event":"purchase","within_days":[30,60,90],"drivers_within_days":7}"#,
+    ),
+    (
+        "clv",
+        Input::Cdnow150,
+        r#"{"analysis":"clv","purchase_event":"purchase","unit":"week","calibration_end":"1997-09-30","horizon":39,"discount_rate":0.01}"#,
+    ),
 ];
 
 /// The expected texts, in the order of [`SPECS`].
-pub const EXPECTED: [&str; 5] = [
+pub const EXPECTED: [&str; 7] = [
     include_str!("../data/golden/funnel.json"),
     include_str!("../data/golden/retention.json"),
     include_str!("../data/golden/lifecycle.json"),
     include_str!("../data/golden/rfm.json"),
     include_str!("../data/golden/tiers.json"),
+    include_str!("../data/golden/repurchase.json"),
+    include_str!("../data/golden/clv.json"),
 ];
+
+fn table(input: Input) -> EventTable {
+    let (name, csv) = match input {
+        Input::Demo => ("demo.csv", tidemark::demo::demo_csv()),
+        Input::Cdnow150 => {
+            let all = include_str!("../data/cdnow_sample.csv");
+            let csv: String = all
+                .lines()
+                .enumerate()
+                .filter(|(i, l)| *i == 0 || l.get(..4).is_some_and(|id| id <= "0150"))
+                .map(|(_, l)| format!("{l}\n"))
+                .collect();
+            ("cdnow_150.csv", csv)
+        }
+    };
+    load(name, csv.as_bytes(), LoadOptions::default(), &mut Silent).expect("golden input loads")
+}
 
 /// Every golden result computed now, as pretty JSON with a final newline.
 pub fn outputs() -> Vec<(&'static str, String)> {
-    let csv = tidemark::demo::demo_csv();
-    let table = load(
-        "demo.csv",
-        csv.as_bytes(),
-        LoadOptions::default(),
-        &mut Silent,
-    )
-    .expect("the demo loads");
+    let demo = table(Input::Demo);
+    let cdnow = table(Input::Cdnow150);
     SPECS
         .iter()
-        .map(|(name, json)| {
+        .map(|(name, input, json)| {
+            let table = match input {
+                Input::Demo => &demo,
+                Input::Cdnow150 => &cdnow,
+            };
             let spec = Spec::from_json(json).expect("golden spec parses");
-            let report = tidemark::analysis::run(&table, &spec).expect("golden spec runs");
+            let report = tidemark::analysis::run(table, &spec).expect("golden spec runs");
             let text = serde_json::to_string_pretty(&report).expect("serializes");
             (*name, format!("{text}\n"))
         })
         .collect()
+}
+
+/// Where two texts first differ: the line number and both lines.
+pub fn first_difference(got: &str, want: &str) -> String {
+    let mut want_lines = want.lines();
+    for (i, g) in got.lines().enumerate() {
+        let w = want_lines.next().unwrap_or("<end>");
+        if g != w {
+            return format!("line {}: got `{g}`, want `{w}`", i + 1);
+        }
+    }
+    "the expected text is longer".into()
 }

@@ -23,6 +23,7 @@
 //! the factor `a − 1` is divided out analytically ([`super::special::hyp2f1_tail`],
 //! `expm1`), so `a` near 1 loses no precision.
 
+use crate::analysis::libm_ext::LibmExt;
 use std::collections::BTreeMap;
 
 use super::special::{digamma, hyp2f1_tail, ln_gamma, log_add_exp};
@@ -70,11 +71,11 @@ impl BgNbd {
     /// The log-likelihood of one customer (log space throughout; see the module doc).
     pub fn log_likelihood(&self, x: f64, t_x: f64, t: f64) -> f64 {
         let Self { r, alpha, a, b } = *self;
-        let ln_a1 = ln_gamma(r + x) - ln_gamma(r) + r * alpha.ln();
+        let ln_a1 = ln_gamma(r + x) - ln_gamma(r) + r * alpha.libm_ln();
         let ln_a2 = ln_gamma(a + b) + ln_gamma(b + x) - ln_gamma(b) - ln_gamma(a + b + x);
-        let ln_a3 = -(r + x) * (alpha + t).ln();
+        let ln_a3 = -(r + x) * (alpha + t).libm_ln();
         let ln_sum = if x > 0.0 {
-            let ln_a4 = a.ln() - (b + x - 1.0).ln() - (r + x) * (alpha + t_x).ln();
+            let ln_a4 = a.libm_ln() - (b + x - 1.0).libm_ln() - (r + x) * (alpha + t_x).libm_ln();
             log_add_exp(ln_a3, ln_a4)
         } else {
             ln_a3
@@ -89,7 +90,8 @@ impl BgNbd {
             return f64::NEG_INFINITY;
         }
         let Self { r, alpha, a, b } = *self;
-        a.ln() - (b + x - 1.0).ln() + (r + x) * ((alpha + t).ln() - (alpha + t_x).ln())
+        a.libm_ln() - (b + x - 1.0).libm_ln()
+            + (r + x) * ((alpha + t).libm_ln() - (alpha + t_x).libm_ln())
     }
 
     /// The probability that the customer is still alive at the end of calibration.
@@ -97,10 +99,10 @@ impl BgNbd {
         let l = self.ln_dropout_odds(x, t_x, t);
         // 1 / (1 + eˡ), without overflow for large l.
         if l > 0.0 {
-            let e = (-l).exp();
+            let e = (-l).libm_exp();
             e / (1.0 + e)
         } else {
-            1.0 / (1.0 + l.exp())
+            1.0 / (1.0 + l.libm_exp())
         }
     }
 
@@ -120,21 +122,21 @@ impl BgNbd {
         let c = a + b + x - 1.0;
         let z = horizon / (alpha + t + horizon);
         // ln(1 − z), accurate for small z.
-        let ln_1mz = (alpha + t).ln() - (alpha + t + horizon).ln();
+        let ln_1mz = (alpha + t).libm_ln() - (alpha + t + horizon).libm_ln();
         let beta1 = a - 1.0;
         // [1 − (1−z)^β₁ ₂F₁] / β₁ = −expm1(β₁ ln(1−z))/β₁ − (1−z)^β₁ G.
         let head = if beta1 == 0.0 {
             -ln_1mz
         } else {
-            -(beta1 * ln_1mz).exp_m1() / beta1
+            -(beta1 * ln_1mz).libm_exp_m1() / beta1
         };
         let g = hyp2f1_tail(a + b - 1.0 - r, beta1, c, z);
         // (1−z)^β₁ · G in log space: for large a the factor alone underflows while
         // G is huge.
         let tail = if g > 0.0 {
-            (beta1 * ln_1mz + g.ln()).exp()
+            (beta1 * ln_1mz + g.libm_ln()).libm_exp()
         } else {
-            (beta1 * ln_1mz).exp() * g
+            (beta1 * ln_1mz).libm_exp() * g
         };
         let e = c * (head - tail);
         if e.is_finite() && e >= 0.0 {
@@ -148,7 +150,7 @@ impl BgNbd {
         // c/(a−1) for 1/p₀ (they differ by O(1/a)).
         let p0 = a / (a + b);
         let base = (alpha + t) / (alpha + t + p0 * horizon);
-        c / beta1 * -((r + x) * base.ln()).exp_m1()
+        c / beta1 * -((r + x) * base.libm_ln()).libm_exp_m1()
     }
 
     /// Unconditional expected purchases of a new customer in `t` time units, `E[X(t)]`.
@@ -164,13 +166,13 @@ impl BgNbd {
 /// whole fit 15% slower.
 fn mix(l3: f64, l4: f64) -> (f64, f64, f64) {
     if l4 <= l3 {
-        let e = (l4 - l3).exp();
+        let e = (l4 - l3).libm_exp();
         let share = 1.0 / (1.0 + e);
-        (l3 + (1.0 + e).ln(), share, e * share)
+        (l3 + (1.0 + e).libm_ln(), share, e * share)
     } else {
-        let e = (l3 - l4).exp();
+        let e = (l3 - l4).libm_exp();
         let share = 1.0 / (1.0 + e);
-        (l4 + (1.0 + e).ln(), e * share, share)
+        (l4 + (1.0 + e).libm_ln(), e * share, share)
     }
 }
 
@@ -249,8 +251,8 @@ impl Grouped {
         let BgNbd { r, alpha, a, b } = *p;
         let (lg_r, lg_b, lg_ab) = (ln_gamma(r), ln_gamma(b), ln_gamma(a + b));
         let (dg_r, dg_b, dg_ab) = (digamma(r), digamma(b), digamma(a + b));
-        let ln_alpha = alpha.ln();
-        let ln_a = a.ln();
+        let ln_alpha = alpha.libm_ln();
+        let ln_a = a.libm_ln();
         // Per distinct x: the constant part of ln L and of its derivatives.
         let per_x: Vec<[f64; 5]> = self
             .xs
@@ -263,7 +265,7 @@ impl Grouped {
                 let da = dg_ab - digamma(a + b + x);
                 let db = dg_ab + digamma(b + x) - dg_b - digamma(a + b + x);
                 let ln4 = if x > 0.0 {
-                    ln_a - (b + x - 1.0).ln()
+                    ln_a - (b + x - 1.0).libm_ln()
                 } else {
                     f64::NEG_INFINITY
                 };
@@ -272,7 +274,7 @@ impl Grouped {
             .collect();
         let logs = |v: &[f64]| -> Vec<(f64, f64)> {
             v.iter()
-                .map(|&t| ((alpha + t).ln(), 1.0 / (alpha + t)))
+                .map(|&t| ((alpha + t).libm_ln(), 1.0 / (alpha + t)))
                 .collect()
         };
         let (age, rec) = (logs(&self.ages), logs(&self.recencies));

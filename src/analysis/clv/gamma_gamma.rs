@@ -9,6 +9,7 @@
 //! expected spend per transaction given `(x, m)` is the weighted mean
 //! `(q−1)/(px+q−1) · pv/(q−1) + px/(px+q−1) · m = p (v + x m) / (px + q − 1)`.
 
+use crate::analysis::libm_ext::LibmExt;
 use std::collections::BTreeMap;
 
 use super::special::{digamma, ln_gamma};
@@ -53,10 +54,10 @@ impl GammaGamma {
         let Self { p, q, v } = *self;
         let px = p * x;
         ln_gamma(px + q) - ln_gamma(px) - ln_gamma(q)
-            + q * v.ln()
-            + (px - 1.0) * m.ln()
-            + px * x.ln()
-            - (px + q) * (v + x * m).ln()
+            + q * v.libm_ln()
+            + (px - 1.0) * m.libm_ln()
+            + px * x.libm_ln()
+            - (px + q) * (v + x * m).libm_ln()
     }
 
     /// Expected spend per transaction of a customer with `x` valued transactions of
@@ -106,7 +107,7 @@ impl Spends {
             .iter()
             .map(|d| {
                 let i = distinct.get(&d.x).copied().unwrap_or(0);
-                (i, d.m, d.m.ln())
+                (i, d.m, d.m.libm_ln())
             })
             .collect();
         Self { xs, rows }
@@ -116,7 +117,7 @@ impl Spends {
     /// `(ln p, ln q, ln v)`.
     pub fn log_likelihood_and_gradient(&self, model: &GammaGamma) -> (f64, [f64; 3]) {
         let GammaGamma { p, q, v } = *model;
-        let (lg_q, dg_q, ln_v) = (ln_gamma(q), digamma(q), v.ln());
+        let (lg_q, dg_q, ln_v) = (ln_gamma(q), digamma(q), v.libm_ln());
         // Per distinct x: ln Γ(px+q) − ln Γ(px), ψ(px+q), ψ(px), ln x.
         let per_x: Vec<[f64; 4]> = self
             .xs
@@ -127,7 +128,7 @@ impl Spends {
                     ln_gamma(px + q) - ln_gamma(px),
                     digamma(px + q),
                     digamma(px),
-                    x.ln(),
+                    x.libm_ln(),
                 ]
             })
             .collect();
@@ -137,7 +138,7 @@ impl Spends {
             let [lg, dg_sum, dg_px, ln_x] = per_x[xi];
             let px = p * x;
             let vxm = v + x * m;
-            let ln_vxm = vxm.ln();
+            let ln_vxm = vxm.libm_ln();
             ll += lg - lg_q + q * ln_v + (px - 1.0) * ln_m + px * ln_x - (px + q) * ln_vxm;
             g[0] += x * (dg_sum - dg_px + ln_m + ln_x - ln_vxm);
             g[1] += dg_sum - dg_q + ln_v - ln_vxm;

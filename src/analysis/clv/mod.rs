@@ -102,14 +102,14 @@ pub fn fit_bgnbd(
     let grouped = Grouped::new(data);
     let n = grouped.customers().max(1.0);
     let mut objective = |phi: &[f64; 4]| {
-        let p = BgNbd::from_array(phi.map(f64::exp));
+        let p = BgNbd::from_array(phi.map(libm::exp));
         let (ll, g) = grouped.log_likelihood_and_gradient(&p);
         (-ll / n, g.map(|v| -v / n))
     };
     let mut best: Option<fit::Minimum<4>> = None;
     let mut values = Vec::new();
     for (i, start) in starts.iter().enumerate() {
-        let m = fit::minimize(&mut objective, start.map(f64::ln), &mut |it| {
+        let m = fit::minimize(&mut objective, start.map(libm::log), &mut |it| {
             on_iteration(i, it)
         })?;
         values.push(m.value);
@@ -120,7 +120,7 @@ pub fn fit_bgnbd(
     let Some(best) = best else {
         return Err(Error::spec("clv: no starting point for the BG/NBD fit"));
     };
-    let theta = best.point.map(f64::exp);
+    let theta = best.point.map(libm::exp);
     let mut gradient = |t: &[f64; 4]| {
         let (_, g) = grouped.log_likelihood_and_gradient(&BgNbd::from_array(*t));
         // Natural-parameter gradient of the negative log-likelihood.
@@ -170,7 +170,7 @@ pub fn fit_gamma_gamma(
     let spends = Spends::new(data);
     let mut objective = |phi: &[f64; 3]| {
         let (ll, g) =
-            spends.log_likelihood_and_gradient(&GammaGamma::from_array(phi.map(f64::exp)));
+            spends.log_likelihood_and_gradient(&GammaGamma::from_array(phi.map(libm::exp)));
         (-ll / n, g.map(|v| -v / n))
     };
     let mut best: Option<fit::Minimum<3>> = None;
@@ -178,7 +178,7 @@ pub fn fit_gamma_gamma(
         .iter()
         .enumerate()
     {
-        let m = fit::minimize(&mut objective, start.map(f64::ln), &mut |it| {
+        let m = fit::minimize(&mut objective, start.map(libm::log), &mut |it| {
             on_iteration(i, it)
         })?;
         if fit::better(&m, best.as_ref()) {
@@ -190,7 +190,7 @@ pub fn fit_gamma_gamma(
             "clv: no starting point for the Gamma-Gamma fit",
         ));
     };
-    let theta = best.point.map(f64::exp);
+    let theta = best.point.map(libm::exp);
     let mut gradient = |t: &[f64; 3]| {
         let (_, g) = spends.log_likelihood_and_gradient(&GammaGamma::from_array(*t));
         [-g[0] / t[0], -g[1] / t[1], -g[2] / t[2]]

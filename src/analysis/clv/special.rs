@@ -2,6 +2,8 @@
 //! `lgamma`), the digamma function `ψ`, and the hypergeometric series behind the
 //! BG/NBD expectations.
 
+use crate::analysis::libm_ext::LibmExt;
+
 /// `ln Γ(x)` for `x > 0`.
 pub fn ln_gamma(x: f64) -> f64 {
     libm::lgamma(x)
@@ -31,7 +33,7 @@ pub fn digamma(x: f64) -> f64 {
                         * (1.0 / 252.0
                             - inv2
                                 * (1.0 / 240.0 - inv2 * (1.0 / 132.0 - inv2 * 691.0 / 32760.0)))));
-    shift + x.ln() - 0.5 * inv - series
+    shift + x.libm_ln() - 0.5 * inv - series
 }
 
 /// The tail `G = Σ_{k≥1} (α₁)_k (β₁+1)_{k−1} z^k / ((c)_k k!)` of the Gauss series
@@ -64,7 +66,7 @@ pub fn log_add_exp(a: f64, b: f64) -> f64 {
     if hi == f64::NEG_INFINITY {
         return hi;
     }
-    hi + (lo - hi).exp().ln_1p()
+    hi + (lo - hi).libm_exp().libm_ln_1p()
 }
 
 #[cfg(test)]
