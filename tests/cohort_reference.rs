@@ -367,6 +367,8 @@ fn check_retention(
         } else {
             RetentionMeasure::Users
         },
+        segment: None,
+        segments: Vec::new(),
     };
     let got = retention(&table, &spec);
     if !start.exists(log) || !back.exists(log) {
@@ -574,6 +576,8 @@ fn check_repurchase(log: &Log, within: Vec<u32>, d: u32, min_group: u64) {
         within_days: within.clone(),
         drivers_within_days: d,
         min_group,
+        segment: None,
+        segments: Vec::new(),
     };
     let got = repurchase(&table, &spec);
     if !log.events.iter().any(|e| e.name == "purchase") {

@@ -39,6 +39,7 @@ use crate::analysis::stats;
 use crate::error::{Error, Result};
 use crate::ingest::timestamp::parse_bound;
 use crate::report::{FunnelReport, FunnelStep};
+use crate::segment::{reference, scope};
 use crate::spec::{FunnelMode, FunnelSpec};
 use crate::table::{EventTable, PropertyColumn};
 
@@ -49,7 +50,21 @@ const MAX_STEPS: usize = FunnelSpec::MAX_STEPS;
 
 /// Computes a funnel: per step, users, conversions, drop-off and timings, and
 /// the same per breakdown value when the spec asks for a breakdown.
+/// With a segment filter, only its members count; with named segments, the
+/// report also has one funnel per segment (`by_segment`).
 pub fn funnel(table: &EventTable, spec: &FunnelSpec) -> Result<FunnelReport> {
+    let s = scope::run(table, spec.segment.as_ref(), &spec.segments, |t| {
+        funnel_all(t, spec)
+    })?;
+    Ok(FunnelReport {
+        segment: s.segment,
+        by_segment: s.by_segment,
+        ..s.result
+    })
+}
+
+/// The funnel over every user of `table`.
+fn funnel_all(table: &EventTable, spec: &FunnelSpec) -> Result<FunnelReport> {
     let plan = Plan::new(table, spec)?;
     let paths = plan.paths(table);
     let steps = summarize(&plan.labels, paths.iter());
@@ -61,12 +76,22 @@ pub fn funnel(table: &EventTable, spec: &FunnelSpec) -> Result<FunnelReport> {
         window_seconds: spec.window.millis as f64 / 1e3,
         steps,
         breakdown,
+        segment: None,
+        by_segment: None,
     })
 }
 
 /// The user ids that reached step `step` (1-based) but not step `step + 1`,
 /// sorted ascending. `step` must be in `1..n` (nobody drops off after the last).
+/// With a segment filter, only its members.
 pub fn dropoff_users(table: &EventTable, spec: &FunnelSpec, step: usize) -> Result<Vec<String>> {
+    match &spec.segment {
+        Some(s) => dropoff_all(&table.restrict(&reference::mask(table, s)?), spec, step),
+        None => dropoff_all(table, spec, step),
+    }
+}
+
+fn dropoff_all(table: &EventTable, spec: &FunnelSpec, step: usize) -> Result<Vec<String>> {
     let n = spec.steps.len();
     if step == 0 || step >= n {
         return Err(Error::spec(format!(
