@@ -18,7 +18,8 @@ fn at(iso: &str) -> i64 {
 fn table() -> EventTable {
     let props = [("country".to_string(), Role::Property)];
     let mut b = TableBuilder::new(true, &props);
-    let rows: [(&str, &str, &str, Option<f64>, Option<&str>); 7] = [
+    type Row<'a> = (&'a str, &'a str, &'a str, Option<f64>, Option<&'a str>);
+    let rows: [Row; 7] = [
         ("a", "2024-03-01T10:00:00Z", "page_view", None, Some("CN")),
         ("a", "2024-03-08T10:00:00Z", "add_to_cart", None, None),
         ("a", "2024-03-09T10:00:00Z", "purchase", Some(20.0), None),

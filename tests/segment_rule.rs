@@ -24,7 +24,15 @@ fn table() -> EventTable {
         ("age".to_string(), Role::Property),
     ];
     let mut b = TableBuilder::new(true, &props);
-    let rows: [(&str, &str, &str, Option<f64>, Option<&str>, Option<&str>); 7] = [
+    type Row<'a> = (
+        &'a str,
+        &'a str,
+        &'a str,
+        Option<f64>,
+        Option<&'a str>,
+        Option<&'a str>,
+    );
+    let rows: [Row; 7] = [
         (
             "a",
             "2024-03-01T10:00:00Z",

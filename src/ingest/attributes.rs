@@ -52,6 +52,17 @@ pub fn attach(
     bytes: &[u8],
     id_column: Option<&str>,
 ) -> Result<(EventTable, AttachReport)> {
+    let (attributes, report) = read(&table, file, bytes, id_column)?;
+    Ok((table.with_attributes(attributes), report))
+}
+
+/// Reads an attribute file against the users of `table`.
+pub fn read(
+    table: &EventTable,
+    file: &str,
+    bytes: &[u8],
+    id_column: Option<&str>,
+) -> Result<(UserAttributes, AttachReport)> {
     let at = |kind: ErrorKind, line: Option<u64>| Error::at(kind, file, line);
     if bytes.is_empty() {
         return Err(at(ErrorKind::EmptyFile, None));
@@ -182,5 +193,5 @@ pub fn attach(
     }
     report.users_without_row = table.user_count() as u64 - report.matched_users;
     let attributes = UserAttributes::new(file.to_string(), report.id_column.clone(), columns);
-    Ok((table.with_attributes(attributes), report))
+    Ok((attributes, report))
 }

@@ -11,7 +11,8 @@
 //! the columns sequentially. Row numbers are positions in that order, not input
 //! lines.
 //!
-//! Invariant: the table never changes after [`TableBuilder::build`].
+//! Invariant: the events never change after [`TableBuilder::build`]; only the
+//! user-attribute overlay may be attached or replaced.
 
 mod attributes;
 mod builder;
@@ -176,5 +177,10 @@ impl EventTable {
     pub fn with_attributes(mut self, attributes: UserAttributes) -> Self {
         self.attributes = Some(attributes);
         self
+    }
+    /// Attaches (or with `None` removes) user attributes in place: the one change
+    /// a built table accepts, an overlay keyed by user; the events never change.
+    pub fn set_attributes(&mut self, attributes: Option<UserAttributes>) {
+        self.attributes = attributes;
     }
 }
