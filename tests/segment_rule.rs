@@ -535,3 +535,245 @@ fn a_bad_as_of_is_a_spec_error() {
         "{e}"
     );
 }
+
+// ------------------------------------------------------------------ naive reference
+
+mod naive {
+    //! Random rules on random logs, evaluated by the engine and by a naive
+    //! evaluator written from the definitions in `docs/segments.md`.
+
+    use super::*;
+    use proptest::prelude::*;
+
+    /// user, second of the log, event index, revenue cents, country index.
+    pub type Ev = (u8, u32, u8, u16, u8);
+    const EVENTS: [&str; 3] = ["page_view", "add_to_cart", "purchase"];
+    const COUNTRIES: [&str; 4] = ["CN", "US", "FR", ""];
+    const DAY: f64 = 86_400_000.0;
+    const T0: i64 = 1_704_067_200_000;
+
+    #[derive(Debug, Clone)]
+    pub enum R {
+        Metric(&'static str, &'static str, f64),
+        Country(&'static str, usize),
+        CountryIn(Vec<usize>),
+        Did(usize, Option<u32>),
+        Count(usize, Option<u32>, &'static str, u32),
+        And(Box<R>, Box<R>),
+        Or(Box<R>, Box<R>),
+        Not(Box<R>),
+    }
+
+    fn op_name() -> impl Strategy<Value = &'static str> {
+        prop_oneof![
+            Just("="),
+            Just("!="),
+            Just("<"),
+            Just("<="),
+            Just(">"),
+            Just(">=")
+        ]
+    }
+
+    pub fn arb_rule() -> impl Strategy<Value = R> {
+        let metric = prop_oneof![
+            Just("events"),
+            Just("purchases"),
+            Just("revenue"),
+            Just("days_since_first"),
+            Just("days_since_last"),
+            Just("days_since_first_purchase"),
+            Just("days_since_last_purchase"),
+        ];
+        let atom = prop_oneof![
+            (metric, op_name(), 0..12u32).prop_map(|(m, o, v)| R::Metric(m, o, f64::from(v))),
+            (prop_oneof![Just("="), Just("!=")], 0..4usize).prop_map(|(o, c)| R::Country(o, c)),
+            prop::collection::vec(0..4usize, 1..3).prop_map(R::CountryIn),
+            (0..3usize, proptest::option::of(1..10u32)).prop_map(|(e, d)| R::Did(e, d)),
+            (
+                0..3usize,
+                proptest::option::of(1..10u32),
+                op_name(),
+                0..4u32
+            )
+                .prop_map(|(e, d, o, n)| R::Count(e, d, o, n)),
+        ];
+        atom.prop_recursive(3, 12, 2, |inner| {
+            prop_oneof![
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| R::And(Box::new(a), Box::new(b))),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| R::Or(Box::new(a), Box::new(b))),
+                inner.prop_map(|a| R::Not(Box::new(a))),
+            ]
+        })
+    }
+
+    fn within(d: Option<u32>) -> String {
+        d.map_or(String::new(), |d| format!(", within = \"{d}d\""))
+    }
+
+    /// The rule's text, every compound in parentheses.
+    pub fn text(r: &R) -> String {
+        match r {
+            R::Metric(m, o, v) => format!("{m} {o} {v}"),
+            R::Country(o, c) => format!("country {o} \"{}\"", COUNTRIES[*c]),
+            R::CountryIn(cs) => format!(
+                "country in [{}]",
+                cs.iter()
+                    .map(|c| format!("\"{}\"", COUNTRIES[*c]))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            R::Did(e, d) => format!("did(\"{}\"{})", EVENTS[*e], within(*d)),
+            R::Count(e, d, o, n) => format!("count(\"{}\"{}) {o} {n}", EVENTS[*e], within(*d)),
+            R::And(a, b) => format!("({}) and ({})", text(a), text(b)),
+            R::Or(a, b) => format!("({}) or ({})", text(a), text(b)),
+            R::Not(a) => format!("not ({})", text(a)),
+        }
+    }
+
+    fn cmp(o: &str, a: f64, b: f64) -> bool {
+        match o {
+            "=" => a == b,
+            "!=" => a != b,
+            "<" => a < b,
+            "<=" => a <= b,
+            ">" => a > b,
+            _ => a >= b,
+        }
+    }
+
+    /// One user's events in (time, input) order, and the data end.
+    pub struct User<'a> {
+        pub events: Vec<&'a Ev>,
+        pub end: i64,
+    }
+
+    fn time(e: &Ev) -> i64 {
+        T0 + i64::from(e.1) * 1000
+    }
+
+    fn metric(u: &User, m: &str) -> f64 {
+        let days = |t: Option<i64>| t.map_or(f64::NAN, |t| (u.end - t) as f64 / DAY);
+        let purchases: Vec<&&Ev> = u.events.iter().filter(|e| e.2 == 2).collect();
+        match m {
+            "events" => u.events.len() as f64,
+            "purchases" => purchases.len() as f64,
+            "revenue" => u
+                .events
+                .iter()
+                .filter(|e| e.2 == 2)
+                .fold(0.0, |s, e| s + f64::from(e.3) / 100.0),
+            "days_since_first" => days(u.events.first().map(|e| time(e))),
+            "days_since_last" => days(u.events.last().map(|e| time(e))),
+            "days_since_first_purchase" => days(purchases.first().map(|e| time(e))),
+            _ => days(purchases.last().map(|e| time(e))),
+        }
+    }
+
+    fn count(u: &User, e: usize, d: Option<u32>) -> f64 {
+        let since = d.map_or(i64::MIN, |d| u.end - i64::from(d) * 86_400_000);
+        u.events
+            .iter()
+            .filter(|x| x.2 as usize == e && time(x) >= since)
+            .count() as f64
+    }
+
+    fn country(u: &User) -> Option<usize> {
+        u.events
+            .iter()
+            .rev()
+            .map(|e| e.4 as usize % 4)
+            .find(|&c| !COUNTRIES[c].is_empty())
+    }
+
+    pub fn eval(r: &R, u: &User) -> bool {
+        match r {
+            R::Metric(m, o, v) => cmp(o, metric(u, m), *v),
+            R::Country(o, c) => {
+                // An empty literal matches no value (cells are never empty).
+                let equal = country(u).is_some_and(|x| x == *c);
+                if *o == "=" { equal } else { !equal }
+            }
+            R::CountryIn(cs) => country(u).is_some_and(|x| cs.contains(&x)),
+            R::Did(e, d) => count(u, *e, *d) > 0.0,
+            R::Count(e, d, o, n) => cmp(o, count(u, *e, *d), f64::from(*n)),
+            R::And(a, b) => eval(a, u) && eval(b, u),
+            R::Or(a, b) => eval(a, u) || eval(b, u),
+            R::Not(a) => !eval(a, u),
+        }
+    }
+
+    pub fn build(events: &[Ev]) -> EventTable {
+        let props = [("country".to_string(), Role::Property)];
+        let mut b = TableBuilder::new(true, &props);
+        for e in events {
+            let ev = EVENTS[e.2 as usize];
+            let revenue = (ev == "purchase").then(|| f64::from(e.3) / 100.0);
+            let c = COUNTRIES[e.4 as usize % 4];
+            b.push(
+                &format!("u{}", e.0),
+                time(e),
+                ev,
+                revenue,
+                &[(!c.is_empty()).then_some(c)],
+            );
+        }
+        b.build(TableMeta::synthetic("t.csv"))
+    }
+
+    pub fn users(events: &[Ev]) -> Vec<(String, User<'_>)> {
+        let end = events.iter().map(time).max().unwrap_or(0);
+        let mut ids: Vec<u8> = events.iter().map(|e| e.0).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.into_iter()
+            .map(|id| {
+                let mut evs: Vec<(usize, &Ev)> = events
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, e)| e.0 == id)
+                    .collect();
+                evs.sort_by_key(|(i, e)| (time(e), *i));
+                (
+                    format!("u{id}"),
+                    User {
+                        events: evs.into_iter().map(|(_, e)| e).collect(),
+                        end,
+                    },
+                )
+            })
+            .collect()
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 1000,
+        failure_persistence: None,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    #[test]
+    fn random_rules_match_a_naive_evaluator(
+        events in proptest::collection::vec((0..10u8, 0..(20 * 86_400u32), 0..3u8, 1..5_000u16, 0..4u8), 1..60),
+        rule in naive::arb_rule(),
+    ) {
+        let table = naive::build(&events);
+        let text = naive::text(&rule);
+        let compiled = Rule::compile(&table, &text, &RuleOptions::default());
+        let compiled = match compiled {
+            Ok(c) => c,
+            // An event of the rule that no row has, or no purchase event at all.
+            Err(e) => {
+                let m = e.to_string();
+                proptest::prop_assert!(m.contains("no event") || m.contains("needs the purchase event"), "{text}: {m}");
+                return Ok(());
+            }
+        };
+        let mask = compiled.mask(&table);
+        for (id, user) in naive::users(&events) {
+            let key = table.user_key(&id).unwrap() as usize;
+            proptest::prop_assert_eq!(mask[key], naive::eval(&rule, &user), "{} for {}", text, id);
+        }
+    }
+}
