@@ -268,3 +268,32 @@ test('an attribute file: matched and unmatched ids, and rules on its columns', T
   assert.equal(await text('rs-attr-message'), 'dup.csv:3: user id "a" is also on line 2: an attribute file has one row per user');
   assert.deepEqual(pageErrors, []);
 });
+
+test('repeat purchase and retention take a segment filter; repeat compares with a segment', T, async () => {
+  await page.click(tid('demo-button'));
+  await waitLoaded('demo.csv');
+  const highTier = JSON.stringify({ tier: 'high' });
+  await page.selectOption(tid('rp-segment'), JSON.stringify({ rfm: 'Champions' }));
+  await page.selectOption(tid('rp-compare'), highTier);
+  await runAndWait('rp-run', 'rp-results', 'rp-message');
+  const ev = await page.inputValue(tid('rp-event'));
+  const rspec = { analysis: 'repurchase', within_days: [30, 60, 90], purchase_event: ev, drivers_within_days: 7, min_group: 30 };
+  const champions = await engineRun({ ...rspec, segment: { rfm: 'Champions' }, segments: [{ name: 'high', segment: { tier: 'high' } }] });
+  assert.ok(champions.segment.users > 0);
+  const rates = await tableValues('rp-rates');
+  assert.deepEqual(rates, champions.rates.map((x) => [String(x.eligible), String(x.repeaters), str(x.rate), String(x.not_yet_eligible)]));
+  assert.match(await text('rp-filter-note'), /^Only the segment RFM: Champions: /);
+  // The comparison: Champions (filter) beside Champions ∩ high tier.
+  const compare = await tableValues('rp-compare-table');
+  const part = champions.by_segment[0].result;
+  assert.deepEqual(compare, [[String(champions.buyers), String(part.buyers)], ...champions.rates.map((x, i) => [str(x.rate), str(part.rates[i].rate)])]);
+
+  await page.selectOption(tid('rt-segment'), highTier);
+  await runAndWait('rt-run', 'rt-results', 'rt-message');
+  const high = await engineRun({ analysis: 'retention', period: 'week', start_event: null, return_event: null, periods: 12, mode: 'bounded', measure: 'users', segment: { tier: 'high' } });
+  const sizes = await page.$$eval('[data-testid^="rt-row-"]', (rows) => rows.map((r) => r.querySelectorAll('td')[0].dataset.value));
+  assert.deepEqual(sizes, high.cohorts.map((c) => String(c.size)));
+  assert.equal(high.cohorts.reduce((a, c) => a + c.size, 0), high.segment.users);
+  assert.match(await text('rt-filter-note'), /^Only the segment Tier: high: /);
+  assert.deepEqual(pageErrors, []);
+});
