@@ -8,7 +8,7 @@
 //! intersected.
 
 use super::{Mask, reference};
-use crate::error::Result;
+use crate::error::{Error, ErrorKind, Result};
 use crate::report::{SegmentPart, SegmentSize};
 use crate::spec::{NamedSegment, SegmentRef};
 use crate::table::EventTable;
@@ -46,6 +46,20 @@ pub fn size(table: &EventTable, mask: &[bool], name: String) -> SegmentSize {
     }
 }
 
+/// Names the breakdown part in a rule error (its column is in that part's rule).
+fn in_part(e: Error, name: &str) -> Error {
+    match e.kind {
+        ErrorKind::BadRule { column, message } => Error {
+            kind: ErrorKind::BadRule {
+                column,
+                message: format!("{message} (in the segment \"{name}\")"),
+            },
+            ..e
+        },
+        _ => e,
+    }
+}
+
 /// Runs `analysis` on the members of `segment` (everyone when `None`) and once
 /// per segment of `segments`.
 pub fn run<R>(
@@ -58,7 +72,7 @@ pub fn run<R>(
         .map(|s| {
             let mask = reference::mask(table, s)?;
             let size = size(table, &mask, s.label());
-            Ok::<_, crate::error::Error>((mask, size))
+            Ok::<_, Error>((mask, size))
         })
         .transpose()?;
     let result = match &filter {
@@ -70,7 +84,8 @@ pub fn run<R>(
     } else {
         let mut parts = Vec::with_capacity(segments.len());
         for named in segments {
-            let mut mask = reference::mask(table, &named.segment)?;
+            let mut mask = reference::mask(table, &named.segment)
+                .map_err(|e| in_part(e, &named.display_name()))?;
             if let Some((f, _)) = &filter {
                 for (m, keep) in mask.iter_mut().zip(f) {
                     *m &= *keep;
