@@ -10,7 +10,7 @@ use tidemark::progress::Silent;
 use tidemark::spec::Spec;
 
 /// (file stem, spec) of every golden result.
-pub const SPECS: [(&str, &str); 5] = [
+pub const SPECS: [(&str, &str); 7] = [
     (
         "funnel",
         r#"{"analysis":"funnel","steps":[{"event":"page_view"},{"event":"add_to_cart"},{"event":"purchase"}],"window":"7d","breakdown":"channel"}"#,
@@ -22,15 +22,25 @@ pub const SPECS: [(&str, &str); 5] = [
     ("lifecycle", r#"{"analysis":"lifecycle","period":"month"}"#),
     ("rfm", r#"{"analysis":"rfm","purchase_event":"purchase"}"#),
     ("tiers", r#"{"analysis":"tiers","metric":"revenue"}"#),
+    (
+        "segment",
+        r#"{"analysis":"segment","rule":"purchases >= 2 and days_since_last < 30","users":true}"#,
+    ),
+    (
+        "funnel_segments",
+        r#"{"analysis":"funnel","steps":[{"event":"page_view"},{"event":"add_to_cart"},{"event":"purchase"}],"segment":{"rule":"did(\"page_view\", within = \"90d\")"},"segments":[{"name":"CN","segment":{"rule":"country = \"CN\""}},{"segment":{"rfm":"Champions"}}]}"#,
+    ),
 ];
 
 /// The expected texts, in the order of [`SPECS`].
-pub const EXPECTED: [&str; 5] = [
+pub const EXPECTED: [&str; 7] = [
     include_str!("../data/golden/funnel.json"),
     include_str!("../data/golden/retention.json"),
     include_str!("../data/golden/lifecycle.json"),
     include_str!("../data/golden/rfm.json"),
     include_str!("../data/golden/tiers.json"),
+    include_str!("../data/golden/segment.json"),
+    include_str!("../data/golden/funnel_segments.json"),
 ];
 
 /// Every golden result computed now, as pretty JSON with a final newline.
