@@ -162,3 +162,39 @@ fn a_restricted_table_keeps_its_users_attributes() {
     assert_eq!(members(&sub, r#"plan = "free""#), ["u4"]);
     assert_eq!(members(&sub, r#"plan = "pro""#), ["u2"]);
 }
+
+#[test]
+fn a_funnel_breaks_down_by_a_user_attribute() {
+    let mut b = TableBuilder::new(false, &[]);
+    // u1, u2: view then buy; u3: view only; u4: buys without a view.
+    for (u, t, e) in [
+        ("u1", 0, "view"),
+        ("u1", 1, "buy"),
+        ("u2", 0, "view"),
+        ("u2", 5, "buy"),
+        ("u3", 0, "view"),
+        ("u4", 0, "buy"),
+    ] {
+        b.push(u, 1_700_000_000_000 + t * 60_000, e, None, &[]);
+    }
+    let t = b.build(TableMeta::synthetic("events.csv"));
+    let (t, _) = attach(t, "plans.csv", b"id,plan\nu1,pro\nu3,pro\nu2,free\n", None).unwrap();
+    let spec = Spec::from_value(json!({
+        "analysis": "funnel", "steps": [{"event": "view"}, {"event": "buy"}], "breakdown": "plan"
+    }))
+    .unwrap();
+    let r = serde_json::to_value(analysis::run(&t, &spec).unwrap()).unwrap();
+    let buckets: Vec<(String, u64, u64)> = r["breakdown"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            (
+                b["value"].as_str().unwrap_or("(none)").to_string(),
+                b["steps"][0]["users"].as_u64().unwrap(),
+                b["steps"][1]["users"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(buckets, [("pro".into(), 2, 1), ("free".into(), 1, 1)]);
+}

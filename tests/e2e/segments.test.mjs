@@ -262,6 +262,15 @@ test('an attribute file: matched and unmatched ids, and rules on its columns', T
   assert.equal(await page.getAttribute(tid('rs-size'), 'data-value'), '1');
   await countRule('plan != "pro"');
   assert.equal(await page.getAttribute(tid('rs-size'), 'data-value'), '1');
+  // The attribute is a funnel breakdown by the user's value: a (pro) bought, c (pro) did not.
+  await setSteps(['page_view', 'purchase']);
+  await page.selectOption(tid('breakdown'), 'plan');
+  await page.fill(tid('window-n'), '30');
+  await runFunnel();
+  const heads = await page.$$eval('[data-testid="results-table"] tr.bucket', (rows) => rows.map((r) => r.textContent));
+  assert.deepEqual(heads, ['plan = pro']);
+  const pro = await page.$$eval('[data-testid="results-table"] tr.bucket-step', (rows) => rows.map((r) => r.querySelector('td').dataset.value));
+  assert.deepEqual(pro, ['2', '1']);
   // A duplicate id: the file and line, nothing attached.
   await page.setInputFiles(tid('rs-attr-file'), { name: 'dup.csv', mimeType: 'text/csv', buffer: Buffer.from('id,plan\na,pro\na,free\n') });
   await page.waitForFunction(() => !document.querySelector('[data-testid="rs-attr-message"]').hidden);

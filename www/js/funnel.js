@@ -54,6 +54,18 @@ function renderBuilder(s) {
   updateStepControls();
 }
 
+/** The user attribute columns (an attached attribute file): breakdowns by the user's value. */
+export function setAttributeColumns(columns) {
+  const bd = $('breakdown');
+  const keep = bd.value;
+  for (const o of [...bd.options]) if (o.dataset.attribute) o.remove();
+  for (const name of columns) {
+    const o = option(name, `${name} (user attribute)`, name === keep);
+    o.dataset.attribute = 'true';
+    bd.append(o);
+  }
+}
+
 function fillSegmentSelects() {
   fillSegmentSelect($('funnel-segment'), 'All users');
   fillSegmentSelect($('funnel-compare-a'), '—');

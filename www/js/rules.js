@@ -6,6 +6,7 @@ import { $, el, nf, formatPct } from './dom.js';
 import { client, setStatus, panelError } from './state.js';
 import { downloadCsv } from './exports.js';
 import { savedSegments, saveSegment, removeSegment, onSavedChange } from './saved.js';
+import { setAttributeColumns } from './funnel.js';
 
 const money = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 
@@ -135,6 +136,7 @@ async function attach() {
 
 /** The attach report as text (ids are data: text only). */
 function showAttach(r) {
+  setAttributeColumns(r?.columns ?? []);
   if (!r) {
     $('rs-attr-summary').textContent = '';
     return;

@@ -19,6 +19,9 @@
 //! - Level-0 users are in no step and in no breakdown bucket.
 //! - Unordered timings: step `k`'s time is the gap between the `(k-1)`-th and
 //!   `k`-th events of the chain in the per-user order, whichever steps they match.
+//! - A breakdown column that is a user attribute (an attached attribute file)
+//!   splits by the user's value instead of the first event's; an attribute
+//!   shadows an event property of the same name, as in segment rules.
 //! - Breakdown ties put the missing value (`null`) after every text value; the
 //!   merged bucket is `{value: null, other: true}` and is left out when empty.
 //! - A filter on a column that is not a property (user, time, event, revenue) is
@@ -41,7 +44,9 @@ use crate::ingest::timestamp::parse_bound;
 use crate::report::{FunnelReport, FunnelStep};
 use crate::segment::{reference, scope};
 use crate::spec::{FunnelMode, FunnelSpec};
-use crate::table::{EventTable, PropertyColumn};
+use crate::table::EventTable;
+
+use breakdown::By;
 
 use matcher::StepSet;
 
@@ -179,7 +184,7 @@ struct Plan<'t> {
     window_ms: i64,
     /// Where `e1` may fall, inclusive (ms).
     range: (i64, i64),
-    breakdown: Option<&'t PropertyColumn>,
+    breakdown: Option<By<'t>>,
 }
 
 impl<'t> Plan<'t> {
@@ -203,10 +208,15 @@ impl<'t> Plan<'t> {
             }
         }
         let steps = StepSet::compile(table, &spec.steps)?;
+        // A user attribute of that name first (as in segment rules), else an
+        // event property.
         let breakdown = spec
             .breakdown
             .as_deref()
-            .map(|col| matcher::property(table, col, "funnel breakdown"))
+            .map(|col| match table.attributes().and_then(|a| a.column(col)) {
+                Some(attr) => Ok(By::User(attr)),
+                None => matcher::property(table, col, "funnel breakdown").map(By::Event),
+            })
             .transpose()?;
         let tz = table.meta().time_zone;
         let bound = |field: &str, text: &Option<String>, end: bool| -> Result<Option<i64>> {
