@@ -92,7 +92,7 @@ export interface FunnelSpec {
   /** Conversion window, default "7d". */
   window?: Duration;
   mode?: "ordered" | "strict" | "unordered";
-  /** A property column to split users by, or null. */
+  /** A property column (or an attached user attribute) to split users by, or null. */
   breakdown?: string | null;
   /** Values listed before the rest become "other" (default 10). */
   breakdown_limit?: number;
