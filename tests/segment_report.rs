@@ -75,9 +75,9 @@ fn a_rule_segment_by_hand() {
     assert_eq!(r["purchase_event"], "purchase");
     assert_eq!(r["total_users"], 4);
     assert_eq!(r["users"], 2);
-    assert_eq!(r["share_of_users"], 0.5);
+    assert_eq!(r["share_users"], 0.5);
     assert_eq!(r["revenue"], 32.5);
-    assert_eq!(r["share_of_revenue"], 1.0);
+    assert_eq!(r["share_revenue"], 1.0);
     assert_eq!(
         r["members"],
         json!([
@@ -95,7 +95,7 @@ fn a_rule_segment_by_hand() {
     );
     assert_eq!(cn["name"], "China");
     assert_eq!(ids(&cn), ["a", "d"]);
-    assert_eq!(cn["share_of_revenue"], 20.0 / 32.5);
+    assert_eq!(cn["share_revenue"], 20.0 / 32.5);
     // d never bought: no purchase days.
     assert_eq!(cn["members"][1]["days_since_last_purchase"], Value::Null);
     assert_eq!(cn["members"][1]["purchases"], 0);
@@ -115,7 +115,7 @@ fn as_of_cuts_the_members_and_the_revenue_shares() {
     assert_eq!(ids(&r), ["a", "b", "d"]);
     // Only b's first purchase (5) is before the end of 03-04, out of 5 in all.
     assert_eq!(r["revenue"], 5.0);
-    assert_eq!(r["share_of_revenue"], 1.0);
+    assert_eq!(r["share_revenue"], 1.0);
     assert_eq!(r["as_of"], "2024-03-05T00:00:00Z");
 }
 
@@ -184,8 +184,8 @@ fn a_filter_reports_its_size() {
     );
     assert_eq!(
         r["segment"],
-        json!({"name": "country = \"CN\"", "users": 2, "share_of_users": 0.5,
-               "revenue": 20.0, "share_of_revenue": 20.0 / 32.5})
+        json!({"name": "country = \"CN\"", "users": 2, "share_users": 0.5,
+               "revenue": 20.0, "share_revenue": 20.0 / 32.5})
     );
     // a: page_view then purchase; d has no page_view.
     assert_eq!(r["steps"][0]["users"], 1);

@@ -169,7 +169,7 @@ fn attributes_and_rule_segments_as_a_funnel_filter() {
     let r = e.run(spec_js(spec)).expect("the filtered funnel runs");
     let text = json(&r);
     assert!(
-        text.contains(r#""segment":{"name":"plan = \"pro\"","users":2,"share_of_users":0.5"#),
+        text.contains(r#""segment":{"name":"plan = \"pro\"","users":2,"share_users":0.5"#),
         "{text}"
     );
     let users: Vec<f64> = (0..3)

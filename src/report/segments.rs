@@ -236,11 +236,11 @@ pub struct SegmentSize {
     /// Members.
     pub users: u64,
     /// Members / users of the table (`null` for an empty table).
-    pub share_of_users: Option<f64>,
+    pub share_users: Option<f64>,
     /// The members' revenue (`null` without a revenue column).
     pub revenue: Option<f64>,
     /// The members' revenue / all revenue (`null` without revenue).
-    pub share_of_revenue: Option<f64>,
+    pub share_revenue: Option<f64>,
 }
 
 /// One part of a breakdown by segment: the segment and the analysis' result on
@@ -270,12 +270,12 @@ pub struct SegmentReport {
     /// Members.
     pub users: u64,
     /// Members / users (`null` for an empty table).
-    pub share_of_users: Option<f64>,
+    pub share_users: Option<f64>,
     /// The members' revenue up to the analysis date (`null` without a revenue
     /// column).
     pub revenue: Option<f64>,
     /// The members' revenue / everyone's, both up to the analysis date.
-    pub share_of_revenue: Option<f64>,
+    pub share_revenue: Option<f64>,
     /// Every member with their metrics, by user id (only with `"users": true`).
     pub members: Option<Vec<SegmentMember>>,
 }

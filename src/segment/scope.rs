@@ -37,9 +37,9 @@ pub fn size(table: &EventTable, mask: &[bool], name: String) -> SegmentSize {
     SegmentSize {
         name,
         users,
-        share_of_users: (total > 0).then(|| users as f64 / total as f64),
+        share_users: (total > 0).then(|| users as f64 / total as f64),
         revenue,
-        share_of_revenue: match (revenue, all) {
+        share_revenue: match (revenue, all) {
             (Some(r), Some(a)) if a != 0.0 => Some(r / a),
             _ => None,
         },

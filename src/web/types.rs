@@ -218,10 +218,10 @@ export type Spec = FunnelSpec | RetentionSpec | RepurchaseSpec | LifecycleSpec |
 export interface SegmentSize {
   name: string;
   users: number;
-  share_of_users: number | null;
+  share_users: number | null;
   /** Revenue over all the members' rows; null without a revenue column. */
   revenue: number | null;
-  share_of_revenue: number | null;
+  share_revenue: number | null;
 }
 
 /** One part of a breakdown by segment. */
@@ -248,9 +248,9 @@ export interface SegmentReport {
   purchase_event: string | null;
   total_users: number;
   users: number;
-  share_of_users: number | null;
+  share_users: number | null;
   revenue: number | null;
-  share_of_revenue: number | null;
+  share_revenue: number | null;
   members: SegmentMember[] | null;
 }
 

@@ -152,8 +152,8 @@ test('a rule segment typed by hand: size equals the engine, members export, save
   const want = await engineRun(spec);
   assert.ok(want.users > 10 && want.users < want.total_users, `a real subset (${want.users} of ${want.total_users})`);
   assert.equal(await page.getAttribute(tid('rs-size'), 'data-value'), String(want.users));
-  assert.equal(await page.getAttribute(tid('rs-share'), 'data-value'), String(want.share_of_users));
-  assert.equal(await page.getAttribute(tid('rs-revenue-share'), 'data-value'), String(want.share_of_revenue));
+  assert.equal(await page.getAttribute(tid('rs-share'), 'data-value'), String(want.share_users));
+  assert.equal(await page.getAttribute(tid('rs-revenue-share'), 'data-value'), String(want.share_revenue));
 
   // The members, exactly the engine's, with their metrics.
   const csv = await download('rs-members');

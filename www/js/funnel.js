@@ -205,13 +205,13 @@ function renderResults(report, spec) {
       body.append(tr);
     });
   $('funnel-filter-note').textContent = report.segment
-    ? `Only the segment ${chosenName($('funnel-segment'))}: ${nf.format(report.segment.users)} users (${formatPct(report.segment.share_of_users)} of all).`
+    ? `Only the segment ${chosenName($('funnel-segment'))}: ${nf.format(report.segment.users)} users (${formatPct(report.segment.share_users)} of all).`
     : '';
   stepRows(report.steps);
   (report.breakdown ?? []).forEach((b, i) => {
     const name = bucketName(b);
     const head = b.segment
-      ? `Segment ${name}: ${nf.format(b.segment.users)} users (${formatPct(b.segment.share_of_users)})`
+      ? `Segment ${name}: ${nf.format(b.segment.users)} users (${formatPct(b.segment.share_users)})`
       : `${spec.breakdown} = ${name}`;
     body.append(el('tr', { class: 'bucket', testid: b.segment ? `funnel-part-${i}` : undefined }, el('th', { scope: 'rowgroup', colspan: '7', text: head })));
     stepRows(b.steps, name);

@@ -98,7 +98,7 @@ function render(r) {
 /** The filter note, and the repeat rates side by side with a compared segment's. */
 function renderCompare(r) {
   $('rp-filter-note').textContent = r.segment
-    ? `Only the segment ${chosenName($('rp-segment'))}: ${nf.format(r.segment.users)} users (${formatPct(r.segment.share_of_users)} of all); the data end is the whole file's.`
+    ? `Only the segment ${chosenName($('rp-segment'))}: ${nf.format(r.segment.users)} users (${formatPct(r.segment.share_users)} of all); the data end is the whole file's.`
     : '';
   const part = r.by_segment?.[0];
   $('rp-compare-box').hidden = !part;

@@ -97,7 +97,7 @@ function matrixCell(r, c, k) {
 function render(r) {
   $('rt-results').hidden = false;
   $('rt-filter-note').textContent = r.segment
-    ? `Only the segment ${chosenName($('rt-segment'))}: ${nf.format(r.segment.users)} users (${formatPct(r.segment.share_of_users)} of all); the data end is the whole file's.`
+    ? `Only the segment ${chosenName($('rt-segment'))}: ${nf.format(r.segment.users)} users (${formatPct(r.segment.share_users)} of all); the data end is the whole file's.`
     : '';
   const width = Math.max(0, ...r.cohorts.map((c) => c.retained.length));
   $('rt-table-note').textContent = r.measure === 'revenue'

@@ -66,11 +66,11 @@ function render(r) {
   size.textContent = nf.format(r.users);
   size.dataset.value = String(r.users);
   const share = $('rs-share');
-  share.textContent = formatPct(r.share_of_users);
-  share.dataset.value = r.share_of_users === null ? '' : String(r.share_of_users);
+  share.textContent = formatPct(r.share_users);
+  share.dataset.value = r.share_users === null ? '' : String(r.share_users);
   const rev = $('rs-revenue-share');
-  rev.textContent = r.revenue === null ? 'no revenue column' : `${money.format(r.revenue)} (${formatPct(r.share_of_revenue)})`;
-  rev.dataset.value = r.share_of_revenue === null ? '' : String(r.share_of_revenue);
+  rev.textContent = r.revenue === null ? 'no revenue column' : `${money.format(r.revenue)} (${formatPct(r.share_revenue)})`;
+  rev.dataset.value = r.share_revenue === null ? '' : String(r.share_revenue);
   $('rs-summary').textContent =
     `of ${nf.format(r.total_users)} users, as of ${r.as_of ?? '—'}` +
     (r.purchase_event ? ` (purchase event: ${r.purchase_event})` : '');

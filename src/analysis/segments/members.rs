@@ -75,9 +75,9 @@ pub fn segment(table: &EventTable, spec: &SegmentSpec) -> Result<SegmentReport> 
         purchase_event: rule.purchase_event().map(str::to_owned),
         total_users: total,
         users,
-        share_of_users: (total > 0).then(|| users as f64 / total as f64),
+        share_users: (total > 0).then(|| users as f64 / total as f64),
         revenue: has_revenue.then_some(revenue),
-        share_of_revenue: (has_revenue && all != 0.0).then(|| revenue / all),
+        share_revenue: (has_revenue && all != 0.0).then(|| revenue / all),
         members,
     })
 }
