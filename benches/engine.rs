@@ -10,6 +10,12 @@
 //!   monthly revenue retention (historical LTV).
 //!
 //! `events_10m.csv` is included when present (`scripts/bench-browser 10m` makes it).
+//!
+//! Segments: `rule3/<file>`, a 3-clause rule segment (`RULE`: purchases, days
+//! since the last event, a property) compiled and evaluated into a mask; and
+//! `users_1m/…`, a synthetic table of exactly 1,000,000 users (`synthetic_users`,
+//! about 3.5M events, deterministic) with RFM, the same rule, and a funnel filtered
+//! by it.
 
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -39,6 +45,67 @@ const SPECS: [(&str, &str); 6] = [
         r#"{"analysis":"retention","period":"month","periods":12,"measure":"revenue"}"#,
     ),
 ];
+
+/// The 3-clause rule of the segment benchmarks.
+const RULE: &str = r#"purchases >= 2 and days_since_last < 30 and country = "CN""#;
+
+/// One million users, 1 to 6 events each over 180 days (page_view, add_to_cart,
+/// purchase with revenue), a country each; a fixed linear congruential sequence.
+fn synthetic_users() -> tidemark::EventTable {
+    use tidemark::table::{Role, TableBuilder, TableMeta};
+    const USERS: u64 = 1_000_000;
+    const EVENTS: [&str; 3] = ["page_view", "add_to_cart", "purchase"];
+    const COUNTRIES: [&str; 5] = ["US", "CN", "DE", "GB", "BR"];
+    let mut x: u64 = 42;
+    let mut next = move || {
+        x = x
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        x >> 33
+    };
+    let mut b = TableBuilder::new(true, &[("country".to_string(), Role::Property)]);
+    let t0: i64 = 1_735_689_600_000;
+    for u in 0..USERS {
+        let id = format!("u{u}");
+        let country = COUNTRIES[(next() % 5) as usize];
+        let mut t = t0 + (next() % (150 * 86_400)) as i64 * 1000;
+        for _ in 0..1 + next() % 6 {
+            let e = EVENTS[(next() % 3) as usize];
+            let revenue = (e == "purchase").then(|| (next() % 20_000) as f64 / 100.0);
+            b.push(&id, t, e, revenue, &[Some(country)]);
+            t += (next() % (10 * 86_400)) as i64 * 1000;
+        }
+    }
+    b.build(TableMeta::synthetic("users_1m"))
+}
+
+fn segment_benches(c: &mut Criterion) {
+    use tidemark::segment::{Rule, RuleOptions};
+    let table = synthetic_users();
+    assert_eq!(table.user_count(), 1_000_000);
+    let rfm = Spec::from_json(r#"{"analysis":"rfm","purchase_event":"purchase"}"#).expect("parses");
+    let funnel = Spec::from_json(&format!(
+        r#"{{"analysis":"funnel","steps":[{{"event":"page_view"}},{{"event":"add_to_cart"}},{{"event":"purchase"}}],"window":"7d","segment":{{"rule":{}}}}}"#,
+        serde_json::to_string(RULE).expect("text")
+    ))
+    .expect("parses");
+    let mut g = c.benchmark_group("users_1m");
+    g.sample_size(10);
+    g.bench_function("rfm", |b| {
+        b.iter(|| tidemark::analysis::run(black_box(&table), &rfm).expect("runs"))
+    });
+    g.bench_function("rule3", |b| {
+        b.iter(|| {
+            Rule::compile(black_box(&table), RULE, &RuleOptions::default())
+                .expect("compiles")
+                .mask(&table)
+        })
+    });
+    g.bench_function("funnel_filtered_by_rule3", |b| {
+        b.iter(|| tidemark::analysis::run(black_box(&table), &funnel).expect("runs"))
+    });
+    g.finish();
+}
 
 fn files() -> Vec<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench");
@@ -89,8 +156,22 @@ fn benches(c: &mut Criterion) {
             });
             g.finish();
         }
+        let mut g = c.benchmark_group("rule3");
+        g.sample_size(10);
+        g.bench_function(&name, |b| {
+            b.iter(|| {
+                tidemark::segment::Rule::compile(
+                    black_box(&table),
+                    RULE,
+                    &tidemark::segment::RuleOptions::default(),
+                )
+                .expect("compiles")
+                .mask(&table)
+            })
+        });
+        g.finish();
     }
 }
 
-criterion_group!(engine, benches);
+criterion_group!(engine, benches, segment_benches);
 criterion_main!(engine);

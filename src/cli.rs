@@ -92,6 +92,14 @@ struct LoadFlags {
     /// projected load is larger is refused after its first 256 KB.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     max_memory_mb: Option<u64>,
+    /// A user attribute file (CSV keyed by user id): its columns become user
+    /// properties for segment rules. How many users matched, and the ids not in
+    /// the data, are printed to standard error.
+    #[arg(long, value_name = "FILE")]
+    attributes: Option<PathBuf>,
+    /// The user-id column of the attribute file (default: its first column).
+    #[arg(long, value_name = "COL", requires = "attributes")]
+    attributes_id: Option<String>,
 }
 
 impl LoadFlags {
@@ -219,7 +227,38 @@ fn read_table(path: &PathBuf, flags: &LoadFlags) -> Result<EventTable, Error> {
             None,
         )
     })?;
-    load(&name, &bytes, options, &mut Silent)
+    let table = load(&name, &bytes, options, &mut Silent)?;
+    let Some(path) = &flags.attributes else {
+        return Ok(table);
+    };
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| {
+        Error::at(
+            ErrorKind::Io(format!("cannot read the file: {e}")),
+            &name,
+            None,
+        )
+    })?;
+    let (table, report) =
+        tidemark::ingest::attributes::attach(table, &name, &bytes, flags.attributes_id.as_deref())?;
+    eprintln!("{}", attach_note(&report));
+    Ok(table)
+}
+
+/// One line about an attached attribute file, for standard error.
+fn attach_note(r: &tidemark::ingest::attributes::AttachReport) -> String {
+    let mut note = format!(
+        "{}: {} rows, {} users matched ({} users of the data have no row), {} ids not in the data",
+        r.file, r.rows, r.matched_users, r.users_without_row, r.unmatched
+    );
+    if !r.unmatched_ids.is_empty() {
+        let more = r.unmatched - r.unmatched_ids.len() as u64;
+        note.push_str(&format!(": {}", r.unmatched_ids.join(", ")));
+        if more > 0 {
+            note.push_str(&format!(" and {more} more"));
+        }
+    }
+    note
 }
 
 fn read_spec(arg: &str) -> Result<Spec, Error> {

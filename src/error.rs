@@ -57,6 +57,8 @@ pub enum ErrorKind {
     Csv(String),
     /// The spec JSON is malformed or names things that are not in the data.
     BadSpec(String),
+    /// A segment rule has a mistake at a 1-based column (in characters).
+    BadRule { column: usize, message: String },
     /// The work was cancelled by the user.
     Cancelled,
     /// Reading the input failed (the CLI's file system).
@@ -156,6 +158,9 @@ impl fmt::Display for ErrorKind {
             ErrorKind::BadOption(why) => write!(f, "{why}"),
             ErrorKind::Csv(why) => write!(f, "{why}"),
             ErrorKind::BadSpec(why) => write!(f, "bad spec: {why}"),
+            ErrorKind::BadRule { column, message } => {
+                write!(f, "bad segment rule, column {column}: {message}")
+            }
             ErrorKind::Cancelled => write!(f, "cancelled"),
             ErrorKind::Io(why) => write!(f, "{why}"),
         }

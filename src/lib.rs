@@ -17,6 +17,8 @@
 //! - [`spec`]: the analysis specs (the input side of the JSON contract).
 //! - [`report`]: the results (the output side of the JSON contract).
 //! - [`analysis`]: the analyses; they read only the event table.
+//! - [`segment`]: rule segments (the expression language) and segments as
+//!   filters and breakdowns of the analyses.
 //! - [`chart`]: charts drawn from reports on any plotters backend.
 //! - [`demo`]: the built-in, deterministic demo event log.
 //!
@@ -31,6 +33,7 @@ pub mod error;
 pub mod ingest;
 pub mod progress;
 pub mod report;
+pub mod segment;
 pub mod spec;
 pub mod table;
 

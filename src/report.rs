@@ -10,8 +10,9 @@ use crate::table::EventTable;
 mod segments;
 
 pub use segments::{
-    RfmCell, RfmGridCell, RfmReport, RfmRule, RfmScores, RfmSegment, RfmUser, ScoreRange, Tier,
-    TierThresholds, TierUser, TiersReport,
+    RfmCell, RfmGridCell, RfmReport, RfmRule, RfmScores, RfmSegment, RfmUser, ScoreRange,
+    SegmentMember, SegmentPart, SegmentReport, SegmentSize, Tier, TierThresholds, TierUser,
+    TiersReport,
 };
 
 /// What was loaded: the object of `tidemark inspect` and `engine.summary()`.
@@ -182,6 +183,8 @@ pub enum Report {
     Rfm(RfmReport),
     /// Value tiers.
     Tiers(TiersReport),
+    /// One segment: size, shares, members.
+    Segment(SegmentReport),
 }
 
 /// The result of a funnel.
@@ -195,6 +198,12 @@ pub struct FunnelReport {
     pub steps: Vec<FunnelStep>,
     /// Per breakdown value, when a breakdown was asked for (`null` otherwise).
     pub breakdown: Option<Vec<FunnelBucket>>,
+    /// The segment filter, when the spec had one: who counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment: Option<SegmentSize>,
+    /// One result per named segment, when the spec asked for them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by_segment: Option<Vec<SegmentPart<FunnelReport>>>,
 }
 
 /// One step of a funnel.
@@ -251,6 +260,12 @@ pub struct RetentionReport {
     pub cohorts: Vec<Cohort>,
     /// The average curve over complete cells, weighted by cohort size.
     pub average: RetentionAverage,
+    /// The segment filter, when the spec had one: who counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment: Option<SegmentSize>,
+    /// One result per named segment, when the spec asked for them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by_segment: Option<Vec<SegmentPart<RetentionReport>>>,
 }
 
 /// One cohort's row of the retention table.
@@ -334,6 +349,12 @@ pub struct RepurchaseReport {
     pub drivers: Vec<Driver>,
     /// Candidate behaviours hidden because a group was smaller than `min_group`.
     pub hidden_small_groups: u64,
+    /// The segment filter, when the spec had one: who counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment: Option<SegmentSize>,
+    /// One result per named segment, when the spec asked for them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by_segment: Option<Vec<SegmentPart<RepurchaseReport>>>,
 }
 
 /// The repeat rate within one number of days.

@@ -13,7 +13,9 @@ use crate::error::{Error, Result};
 
 mod segments;
 
-pub use segments::{RfmSpec, TierBy, TierMetric, TiersSpec};
+pub use segments::{
+    NamedSegment, RfmSpec, RuleRef, SegmentRef, SegmentSpec, TierBy, TierMetric, TiersSpec,
+};
 
 /// Any analysis spec.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,15 +34,18 @@ pub enum Spec {
     Rfm(RfmSpec),
     /// High / mid / low value tiers.
     Tiers(TiersSpec),
+    /// One segment (a rule, an RFM segment, a tier): size, shares, members.
+    Segment(SegmentSpec),
 }
 
 /// The analysis names the contract defines, and whether this build computes them.
-pub const ANALYSES: [(&str, bool); 7] = [
+pub const ANALYSES: [(&str, bool); 8] = [
     ("funnel", true),
     ("retention", true),
     ("repurchase", true),
     ("rfm", true),
     ("tiers", true),
+    ("segment", true),
     ("lifecycle", true),
     ("clv", true),
 ];
@@ -108,6 +113,7 @@ impl Spec {
                 spec.validate()?;
                 Ok(Spec::Tiers(spec))
             }
+            "segment" => Ok(Spec::Segment(SegmentSpec::from_value(value)?)),
             other => match ANALYSES.iter().find(|(n, _)| *n == other) {
                 Some(_) => Err(Error::spec(format!(
                     "the \"{other}\" analysis is not available in this version yet"
@@ -293,6 +299,12 @@ pub struct FunnelSpec {
     /// Latest time of step 1 (a plain date includes that whole day).
     #[serde(default)]
     pub to: Option<String>,
+    /// Only the users of this segment count (`docs/segments.md`); `null` = all.
+    #[serde(default)]
+    pub segment: Option<SegmentRef>,
+    /// One result per named segment, side by side (`by_segment` in the result).
+    #[serde(default)]
+    pub segments: Vec<NamedSegment>,
 }
 
 impl FunnelSpec {
@@ -438,6 +450,12 @@ pub struct RetentionSpec {
     /// Users (default) or revenue.
     #[serde(default)]
     pub measure: RetentionMeasure,
+    /// Only the users of this segment count (`docs/segments.md`); `null` = all.
+    #[serde(default)]
+    pub segment: Option<SegmentRef>,
+    /// One result per named segment, side by side (`by_segment` in the result).
+    #[serde(default)]
+    pub segments: Vec<NamedSegment>,
 }
 
 impl RetentionSpec {
@@ -486,6 +504,12 @@ pub struct RepurchaseSpec {
     /// Driver groups (with or without) smaller than this are hidden (default 30).
     #[serde(default = "default_min_group")]
     pub min_group: u64,
+    /// Only the users of this segment count (`docs/segments.md`); `null` = all.
+    #[serde(default)]
+    pub segment: Option<SegmentRef>,
+    /// One result per named segment, side by side (`by_segment` in the result).
+    #[serde(default)]
+    pub segments: Vec<NamedSegment>,
 }
 
 impl RepurchaseSpec {

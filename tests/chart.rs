@@ -44,6 +44,8 @@ fn report(spec: &[(&str, u64)]) -> FunnelReport {
         window_seconds: 7.0 * 86_400.0,
         steps: steps(spec),
         breakdown: None,
+        segment: None,
+        by_segment: None,
     }
 }
 

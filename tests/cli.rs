@@ -659,3 +659,92 @@ fn max_memory_flag_refuses_a_load_that_would_not_fit() {
     let out = tidemark(&["inspect", path, "--max-memory-mb", "0"]);
     assert_eq!(out.status.code(), Some(2), "clap refuses 0");
 }
+
+#[test]
+fn run_a_rule_segment_with_an_attribute_file() {
+    let events = temp_file(
+        "seg_events.csv",
+        b"user,time,event,amount\na,2024-01-01,view,\na,2024-01-02,purchase,12.5\nb,2024-01-03,purchase,5\nb,2024-01-04,purchase,5\nc,2024-01-05,view,\n",
+    );
+    let users = temp_file("seg_users.csv", b"id,plan\na,pro\nb,free\nzz,pro\n");
+    let spec = temp_file(
+        "seg_spec.json",
+        br#"{"analysis":"segment","rule":"plan = \"pro\" or purchases >= 2","users":true}"#,
+    );
+    let out = tidemark(&[
+        "run",
+        events.to_str().unwrap(),
+        "--spec",
+        spec.to_str().unwrap(),
+        "--attributes",
+        users.to_str().unwrap(),
+    ]);
+    let v = json(&out);
+    assert_eq!(v["users"], 2);
+    assert_eq!(v["total_users"], 3);
+    assert_eq!(v["members"][0]["user"], "a");
+    assert_eq!(v["members"][1]["purchases"], 2);
+    let note = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        note.contains(
+            "3 rows, 2 users matched (1 users of the data have no row), 1 ids not in the data: zz"
+        ),
+        "{note}"
+    );
+    // A funnel filtered by the attribute.
+    let funnel = temp_file(
+        "seg_funnel.json",
+        br#"{"analysis":"funnel","steps":[{"event":"view"},{"event":"purchase"}],"segment":{"rule":"plan = \"pro\""}}"#,
+    );
+    let v = json(&tidemark(&[
+        "run",
+        events.to_str().unwrap(),
+        "--spec",
+        funnel.to_str().unwrap(),
+        "--attributes",
+        users.to_str().unwrap(),
+    ]));
+    assert_eq!(v["segment"]["users"], 1);
+    assert_eq!(v["steps"][1]["users"], 1);
+}
+
+#[test]
+fn run_a_bad_rule_or_attribute_file_errored() {
+    let events = temp_file(
+        "seg_events2.csv",
+        b"user,time,event\na,2024-01-01,view\nb,2024-01-03,purchase\n",
+    );
+    let spec = temp_file(
+        "seg_bad.json",
+        br#"{"analysis":"segment","rule":"purchases >= 2 and"}"#,
+    );
+    let e = stderr(&tidemark(&[
+        "run",
+        events.to_str().unwrap(),
+        "--spec",
+        spec.to_str().unwrap(),
+    ]));
+    assert_eq!(
+        e,
+        "bad segment rule, column 19: expected a condition after 'and'"
+    );
+    let users = temp_file("seg_dup.csv", b"id,plan\na,pro\na,free\n");
+    let ok_spec = temp_file(
+        "seg_ok.json",
+        br#"{"analysis":"segment","rule":"events > 0"}"#,
+    );
+    let e = stderr(&tidemark(&[
+        "run",
+        events.to_str().unwrap(),
+        "--spec",
+        ok_spec.to_str().unwrap(),
+        "--attributes",
+        users.to_str().unwrap(),
+    ]));
+    assert!(
+        e.ends_with(
+            "seg_dup.csv:3: user id \"a\" is also on line 2: an attribute file has one row per user"
+        ),
+        "{e}"
+    );
+}

@@ -367,6 +367,8 @@ fn check_retention(
         } else {
             RetentionMeasure::Users
         },
+        segment: None,
+        segments: Vec::new(),
     };
     let got = retention(&table, &spec);
     if !start.exists(log) || !back.exists(log) {
@@ -519,10 +521,11 @@ fn ref_repurchase(log: &Log, within: &[u32], d: u32, min_group: u64) -> RefRepur
         }
     }
     // Drivers: every (event) and (event, p = value) done strictly after the first
-    // purchase and within D days, among buyers eligible for n1.
+    // purchase and within D > 0 days, among buyers eligible for n1.
     let pool: Vec<_> = buyers.iter().filter(|b| eligible(b.2, n1)).collect();
     let mut candidates: Vec<(String, Option<&str>)> = Vec::new();
-    for name in ["a", "b"] {
+    // D = 0 means no drivers (the spec's documented switch).
+    for name in ["a", "b"].into_iter().filter(|_| d > 0) {
         candidates.push((name.to_string(), None));
         for v in ["x", "y"] {
             candidates.push((name.to_string(), Some(v)));
@@ -574,6 +577,8 @@ fn check_repurchase(log: &Log, within: Vec<u32>, d: u32, min_group: u64) {
         within_days: within.clone(),
         drivers_within_days: d,
         min_group,
+        segment: None,
+        segments: Vec::new(),
     };
     let got = repurchase(&table, &spec);
     if !log.events.iter().any(|e| e.name == "purchase") {

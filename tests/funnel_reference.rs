@@ -113,6 +113,8 @@ fn arb_case(mode: FunnelMode) -> impl Strategy<Value = Case> {
                 breakdown_limit: breakdown.unwrap_or(10),
                 from: from.map(iso),
                 to: to.map(iso),
+                segment: None,
+                segments: Vec::new(),
             };
             Case {
                 events,
@@ -449,6 +451,8 @@ fn reference_sanity() {
             breakdown_limit: 10,
             from: None,
             to: None,
+            segment: None,
+            segments: Vec::new(),
         },
         range: (i64::MIN, i64::MAX),
     };
@@ -513,6 +517,8 @@ fn check_all_modes(events: &[Ev]) -> usize {
                 breakdown_limit: 1,
                 from: None,
                 to: None,
+                segment: None,
+                segments: Vec::new(),
             },
             range: (i64::MIN, i64::MAX),
         });

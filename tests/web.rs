@@ -153,6 +153,48 @@ fn bad_spec_throws_a_readable_error() {
 }
 
 #[wasm_bindgen_test]
+fn attributes_and_rule_segments_as_a_funnel_filter() {
+    let mut e = engine();
+    let report = e
+        .attach_attributes(
+            b"id,plan\nu1,pro\nu3,pro\nzz,free\n",
+            Some("plans.csv".into()),
+            None,
+        )
+        .expect("the attribute file attaches");
+    assert_eq!(num(&report, "matched_users"), 2.0);
+    assert_eq!(json(&get(&report, "unmatched_ids")), r#"["zz"]"#);
+    // u1 reaches 3 steps, u3 reaches 1: the filtered funnel is 2, 1, 1.
+    let spec = r#"{"analysis":"funnel","steps":[{"event":"page_view"},{"event":"add_to_cart"},{"event":"purchase"}],"segment":{"rule":"plan = \"pro\""}}"#;
+    let r = e.run(spec_js(spec)).expect("the filtered funnel runs");
+    let text = json(&r);
+    assert!(
+        text.contains(r#""segment":{"name":"plan = \"pro\"","users":2,"share_users":0.5"#),
+        "{text}"
+    );
+    let users: Vec<f64> = (0..3)
+        .map(|i| {
+            num(
+                &js_sys::Reflect::get_u32(&get(&r, "steps"), i).expect("a step"),
+                "users",
+            )
+        })
+        .collect();
+    assert_eq!(users, [2.0, 1.0, 1.0]);
+    // A mistake in a rule: a JS Error with its column.
+    let Err(err) = e.run(spec_js(r#"{"analysis":"segment","rule":"plan = "}"#)) else {
+        panic!("an incomplete rule must be refused");
+    };
+    let (err, message) = thrown(err);
+    assert!(
+        message.starts_with("bad segment rule, column 8: expected a value after '='"),
+        "{message}"
+    );
+    assert_eq!(get(&err, "kind").as_string().as_deref(), Some("bad_rule"));
+    assert_eq!(get(&err, "column").as_f64(), Some(8.0));
+}
+
+#[wasm_bindgen_test]
 fn bad_options_throw() {
     let opts = spec_js(r#"{"roles":{"usr":"user_id"}}"#);
     let Err(e) = Engine::from_csv(CSV.as_bytes(), Some(opts), None) else {

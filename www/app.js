@@ -13,10 +13,11 @@ import { repeatPanel } from './js/repeat.js';
 import { retentionPanel } from './js/retention.js';
 import { lifecyclePanel } from './js/lifecycle.js';
 import { segmentsPanel } from './js/segments.js';
+import { rulesPanel } from './js/rules.js';
 import { clvPanel } from './js/clv.js';
 
 // onLoaded runs in this order after every load; the overview asks the engine last.
-panels.push(funnelPanel, repeatPanel, retentionPanel, lifecyclePanel, segmentsPanel, clvPanel, overviewPanel);
+panels.push(funnelPanel, repeatPanel, retentionPanel, lifecyclePanel, segmentsPanel, rulesPanel, clvPanel, overviewPanel);
 
 function wire() {
   wireLoad();

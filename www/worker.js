@@ -5,6 +5,10 @@
 //   {type: 'summary', id}                  {type: 'summary', id, summary}
 //   {type: 'run', id, spec}                {type: 'result', id, report}
 //   {type: 'dropoff', id, spec, step}      {type: 'dropoff', id, users}
+//   {type: 'attach', id, file: File}       {type: 'attached', id, report}: a user
+//     attribute file (engine.attachAttributes); kept and attached again after
+//     every later load, its report (or error) then in summary.attributes
+//     (summary.attributes_error).
 //   {type: 'fit', id, spec}                {type: 'result', id, report}, with
 //                                          {type: 'progress', id, done, total} meanwhile.
 //     A fit is one synchronous call: this worker hears no 'cancel' during it, so
@@ -25,6 +29,8 @@ const PUSH_BYTES = 1 << 20;
 const PROGRESS_EVERY_MS = 80;
 
 let engine = null;
+/** The user attribute file attached last: {bytes, name}, attached again after a reload. */
+let attributes = null;
 /** The load under way: {id, cancelled}. */
 let current = null;
 let crashed = false;
@@ -136,7 +142,16 @@ async function load({ id, file, demo, options }) {
     // role mapped to the wrong column) leaves the page where it was.
     engine?.free();
     engine = next;
-    postMessage({ type: 'loaded', id, summary: engine.summary() });
+    const summary = engine.summary();
+    if (attributes) {
+      try {
+        summary.attributes = engine.attachAttributes(attributes.bytes, attributes.name);
+      } catch (e) {
+        summary.attributes_error = String(e?.message ?? e);
+        attributes = null;
+      }
+    }
+    postMessage({ type: 'loaded', id, summary });
   } catch (e) {
     reader?.cancel().catch(() => {});
     try {
@@ -195,6 +210,13 @@ self.onmessage = async (event) => {
       case 'dropoff':
         postMessage({ type: 'dropoff', id: msg.id, users: needEngine().dropoff(msg.spec, msg.step) });
         break;
+      case 'attach': {
+        const bytes = new Uint8Array(await msg.file.arrayBuffer());
+        const report = needEngine().attachAttributes(bytes, msg.file.name);
+        attributes = { bytes, name: msg.file.name };
+        postMessage({ type: 'attached', id: msg.id, report });
+        break;
+      }
       case '__panic':
         // TEST ONLY (tests/e2e): a deliberate panic, to check the page survives one.
         debugPanic();

@@ -17,7 +17,7 @@ pub mod period;
 pub mod repurchase;
 pub mod retention;
 pub mod segments;
-mod select;
+pub(crate) mod select;
 pub mod stats;
 
 use crate::error::Result;
@@ -36,6 +36,7 @@ pub fn run(table: &EventTable, spec: &Spec) -> Result<Report> {
         Spec::Clv(c) => clv::clv(table, c).map(|r| Report::Clv(Box::new(r))),
         Spec::Rfm(r) => segments::rfm(table, r).map(Report::Rfm),
         Spec::Tiers(t) => segments::tiers(table, t).map(Report::Tiers),
+        Spec::Segment(s) => segments::segment(table, s).map(Report::Segment),
     }
 }
 

@@ -45,6 +45,7 @@ use crate::analysis::period::Calendar;
 use crate::analysis::select::Selector;
 use crate::error::{Error, Result};
 use crate::report::{Cohort, RetentionAverage, RetentionReport, iso_utc};
+use crate::segment::scope;
 use crate::spec::{RetentionMeasure, RetentionMode, RetentionSpec};
 use crate::table::EventTable;
 
@@ -68,8 +69,21 @@ impl Tally {
     }
 }
 
-/// Computes the retention table of `spec` on `table`.
+/// Computes the retention table of `spec` on `table`: over the members of its
+/// segment filter, and per named segment (`by_segment`) when asked.
 pub fn retention(table: &EventTable, spec: &RetentionSpec) -> Result<RetentionReport> {
+    let s = scope::run(table, spec.segment.as_ref(), &spec.segments, |t| {
+        retention_all(t, spec)
+    })?;
+    Ok(RetentionReport {
+        segment: s.segment,
+        by_segment: s.by_segment,
+        ..s.result
+    })
+}
+
+/// The retention table over every user of `table`.
+fn retention_all(table: &EventTable, spec: &RetentionSpec) -> Result<RetentionReport> {
     if !(1..=RetentionSpec::MAX_PERIODS).contains(&spec.periods) {
         return Err(Error::spec(format!(
             "retention: periods must be between 1 and {}, not {}",
@@ -159,6 +173,8 @@ pub fn retention(table: &EventTable, spec: &RetentionSpec) -> Result<RetentionRe
         data_end: data_end.map(iso_utc),
         cohorts,
         average,
+        segment: None,
+        by_segment: None,
     })
 }
 

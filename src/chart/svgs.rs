@@ -51,7 +51,7 @@ pub fn chart_names(spec: &Spec) -> Vec<&'static str> {
         Spec::Repurchase(_) => vec!["gaps", "by-month", "rates"],
         Spec::Lifecycle(_) => vec!["lifecycle"],
         Spec::Rfm(_) => vec!["rfm"],
-        Spec::Clv(_) | Spec::Tiers(_) => Vec::new(),
+        Spec::Clv(_) | Spec::Tiers(_) | Spec::Segment(_) => Vec::new(),
     }
 }
 
@@ -83,6 +83,6 @@ pub fn report_svgs(report: &Report, width: u32, height: u32) -> Result<Vec<Named
         ],
         Report::Lifecycle(l) => vec![named("lifecycle", lifecycle_svg(l, width, height)?)],
         Report::Rfm(r) => vec![named("rfm", rfm_svg(r, width, height)?)],
-        Report::Clv(_) | Report::Tiers(_) => Vec::new(),
+        Report::Clv(_) | Report::Tiers(_) | Report::Segment(_) => Vec::new(),
     })
 }

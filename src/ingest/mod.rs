@@ -14,6 +14,7 @@
 //! (a ragged record is skipped and counted, never fed to the parser) and converted
 //! row by row. Memory holds the table being built plus one chunk, never the whole file.
 
+pub mod attributes;
 pub mod convert;
 pub mod dialect;
 pub mod encoding;

@@ -226,3 +226,77 @@ pub struct TierUser {
     /// `high`, `mid` or `low`.
     pub tier: String,
 }
+
+/// Who a segment holds, among the table's users: the size of a filter or of one
+/// breakdown part. Revenue is over every loaded row of the members.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SegmentSize {
+    /// The segment's name (its label when the spec gave none).
+    pub name: String,
+    /// Members.
+    pub users: u64,
+    /// Members / users of the table (`null` for an empty table).
+    pub share_users: Option<f64>,
+    /// The members' revenue (`null` without a revenue column).
+    pub revenue: Option<f64>,
+    /// The members' revenue / all revenue (`null` without revenue).
+    pub share_revenue: Option<f64>,
+}
+
+/// One part of a breakdown by segment: the segment and the analysis' result on
+/// its members alone (the same as a filter by it).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SegmentPart<T> {
+    /// The segment.
+    pub segment: SegmentSize,
+    /// The result over its members.
+    pub result: T,
+}
+
+/// The result of `{"analysis": "segment"}`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SegmentReport {
+    /// The name (the segment's label when the spec gave none).
+    pub name: String,
+    /// The rule text, for a rule segment.
+    pub rule: Option<String>,
+    /// The analysis date of the metrics (ISO 8601, UTC); `null` for an empty
+    /// table or a segment that has none.
+    pub as_of: Option<String>,
+    /// The purchase event of the metrics, when one was resolved.
+    pub purchase_event: Option<String>,
+    /// Users of the table.
+    pub total_users: u64,
+    /// Members.
+    pub users: u64,
+    /// Members / users (`null` for an empty table).
+    pub share_users: Option<f64>,
+    /// The members' revenue up to the analysis date (`null` without a revenue
+    /// column).
+    pub revenue: Option<f64>,
+    /// The members' revenue / everyone's, both up to the analysis date.
+    pub share_revenue: Option<f64>,
+    /// Every member with their metrics, by user id (only with `"users": true`).
+    pub members: Option<Vec<SegmentMember>>,
+}
+
+/// A member of a segment with the rule metrics (`docs/segments.md`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SegmentMember {
+    /// The user id.
+    pub user: String,
+    /// Events up to the analysis date.
+    pub events: u64,
+    /// Purchases (`null` when no purchase event was resolved).
+    pub purchases: Option<u64>,
+    /// Revenue (`null` without a revenue column).
+    pub revenue: Option<f64>,
+    /// Days since the first event.
+    pub days_since_first: Option<f64>,
+    /// Days since the last event.
+    pub days_since_last: Option<f64>,
+    /// Days since the first purchase.
+    pub days_since_first_purchase: Option<f64>,
+    /// Days since the last purchase.
+    pub days_since_last_purchase: Option<f64>,
+}

@@ -144,3 +144,181 @@ impl TiersSpec {
         self.thresholds().map(|_| ())
     }
 }
+
+/// A segment, as specs name it: a rule, an RFM segment, a value tier, or a list
+/// of user ids. In JSON: `{"rule": "purchases >= 2", "as_of": null,
+/// "purchase_event": null}`, `{"rfm": "Champions"}` (with any field of the RFM
+/// spec), `{"tier": "high"}` (with any field of the tiers spec: `metric`, `by`,
+/// `high`, `mid`, `as_of`), `{"ids": ["u1", "u2"]}`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SegmentRef {
+    /// Users matching a rule (`docs/segments.md`).
+    Rule(RuleRef),
+    /// Buyers in one named RFM segment.
+    Rfm {
+        /// The segment name (`Champions`, `At risk`, …).
+        name: String,
+        /// How RFM is computed.
+        spec: RfmSpec,
+    },
+    /// Buyers in one value tier.
+    Tier {
+        /// `high`, `mid` or `low`.
+        name: String,
+        /// How the tiers are cut.
+        spec: TiersSpec,
+    },
+    /// These user ids (an id not in the data is an error).
+    Ids(Vec<String>),
+}
+
+/// A rule segment's fields.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleRef {
+    /// The rule text.
+    pub rule: String,
+    /// The analysis date of the rule's metrics (as RFM's); `null` = the data end.
+    #[serde(default)]
+    pub as_of: Option<String>,
+    /// The purchase event of `purchases` and the `*_purchase` metrics; `null` =
+    /// guessed.
+    #[serde(default)]
+    pub purchase_event: Option<EventSpec>,
+}
+
+impl SegmentRef {
+    /// Reads a segment reference from a JSON value; `what` names the field in errors.
+    pub fn from_value(value: serde_json::Value, what: &str) -> Result<SegmentRef> {
+        let serde_json::Value::Object(mut map) = value else {
+            return Err(Error::spec(format!(
+                "{what}: a segment is an object like {{\"rule\": \"purchases >= 2\"}}, {{\"rfm\": \"Champions\"}}, {{\"tier\": \"high\"}} or {{\"ids\": [\"u1\"]}}"
+            )));
+        };
+        let kinds: Vec<&str> = ["rule", "rfm", "tier", "ids"]
+            .into_iter()
+            .filter(|k| map.contains_key(*k))
+            .collect();
+        let text = |map: &mut serde_json::Map<String, serde_json::Value>, key: &str| match map
+            .remove(key)
+        {
+            Some(serde_json::Value::String(s)) => Ok(s),
+            _ => Err(Error::spec(format!("{what}: \"{key}\" must be a text"))),
+        };
+        match kinds.as_slice() {
+            ["rule"] => serde_json::from_value(serde_json::Value::Object(map))
+                .map(SegmentRef::Rule)
+                .map_err(|e| Error::spec(format!("{what}: {e}"))),
+            ["rfm"] => {
+                let name = text(&mut map, "rfm")?;
+                let spec: RfmSpec = serde_json::from_value(serde_json::Value::Object(map))
+                    .map_err(|e| Error::spec(format!("{what} (rfm): {e}")))?;
+                Ok(SegmentRef::Rfm { name, spec })
+            }
+            ["tier"] => {
+                let name = text(&mut map, "tier")?;
+                let spec: TiersSpec = serde_json::from_value(serde_json::Value::Object(map))
+                    .map_err(|e| Error::spec(format!("{what} (tier): {e}")))?;
+                spec.validate()?;
+                Ok(SegmentRef::Tier { name, spec })
+            }
+            ["ids"] => {
+                let ids = map.remove("ids").unwrap_or_default();
+                if let Some(extra) = map.keys().next() {
+                    return Err(Error::spec(format!(
+                        "{what}: unknown field `{extra}` beside \"ids\""
+                    )));
+                }
+                serde_json::from_value(ids)
+                    .map(SegmentRef::Ids)
+                    .map_err(|_| Error::spec(format!("{what}: \"ids\" is a list of user ids")))
+            }
+            [] => Err(Error::spec(format!(
+                "{what}: a segment needs one of \"rule\", \"rfm\", \"tier\" or \"ids\""
+            ))),
+            many => Err(Error::spec(format!(
+                "{what}: a segment has one of \"rule\", \"rfm\", \"tier\" or \"ids\", not {}",
+                many.join(" and ")
+            ))),
+        }
+    }
+
+    /// A readable name: the rule text, `RFM Champions`, `high tier`, `3 users`.
+    pub fn label(&self) -> String {
+        match self {
+            SegmentRef::Rule(r) => r.rule.clone(),
+            SegmentRef::Rfm { name, .. } => format!("RFM {name}"),
+            SegmentRef::Tier { name, .. } => format!("{name} tier"),
+            SegmentRef::Ids(ids) => format!(
+                "{} user{}",
+                ids.len(),
+                if ids.len() == 1 { "" } else { "s" }
+            ),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SegmentRef {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(d)?;
+        SegmentRef::from_value(value, "segment")
+            .map_err(|e| serde::de::Error::custom(e.to_string().trim_start_matches("bad spec: ")))
+    }
+}
+
+/// A named segment of a breakdown: `{"name": "China", "segment": {"rule": "country = \"CN\""}}`
+/// (`name` defaults to the segment's label).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamedSegment {
+    /// The name shown for this segment.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The segment.
+    pub segment: SegmentRef,
+}
+
+impl NamedSegment {
+    /// The name, or the segment's label.
+    pub fn display_name(&self) -> String {
+        self.name.clone().unwrap_or_else(|| self.segment.label())
+    }
+}
+
+/// A segment's size, share of users and of revenue, and optionally its members
+/// with their metrics: `{"analysis": "segment", "rule": "…", "users": true}`
+/// (any segment reference's fields, plus `name` and `users`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SegmentSpec {
+    /// The name shown (default: the segment's label).
+    pub name: Option<String>,
+    /// The segment.
+    pub segment: SegmentRef,
+    /// Also list every member with their metrics (default false).
+    pub users: bool,
+}
+
+impl SegmentSpec {
+    /// Reads the spec's fields (the `analysis` field already removed).
+    pub fn from_value(value: serde_json::Value) -> Result<SegmentSpec> {
+        let serde_json::Value::Object(mut map) = value else {
+            return Err(Error::spec("segment: a spec is a JSON object"));
+        };
+        let name = match map.remove("name") {
+            None | Some(serde_json::Value::Null) => None,
+            Some(serde_json::Value::String(s)) => Some(s),
+            Some(_) => return Err(Error::spec("segment: \"name\" must be a text")),
+        };
+        let users = match map.remove("users") {
+            None | Some(serde_json::Value::Null) => false,
+            Some(serde_json::Value::Bool(b)) => b,
+            Some(_) => return Err(Error::spec("segment: \"users\" must be true or false")),
+        };
+        let segment = SegmentRef::from_value(serde_json::Value::Object(map), "segment")?;
+        Ok(SegmentSpec {
+            name,
+            segment,
+            users,
+        })
+    }
+}

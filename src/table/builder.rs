@@ -156,6 +156,12 @@ impl TableBuilder {
         if meta.rows_read == 0 {
             meta.rows_read = self.time.len() as u64;
         }
+        let span = self
+            .time
+            .iter()
+            .copied()
+            .min()
+            .zip(self.time.iter().copied().max());
         EventTable {
             meta,
             users: self.users,
@@ -166,6 +172,8 @@ impl TableBuilder {
             revenue: self.revenue,
             properties: self.properties,
             order,
+            span,
+            attributes: None,
         }
     }
 }

@@ -11,15 +11,19 @@
 //! the columns sequentially. Row numbers are positions in that order, not input
 //! lines.
 //!
-//! Invariant: the table never changes after [`TableBuilder::build`].
+//! Invariant: the events never change after [`TableBuilder::build`]; only the
+//! user-attribute overlay may be attached or replaced.
 
+mod attributes;
 mod builder;
 mod dict;
 mod keys;
 mod meta;
 mod order;
 mod property;
+mod restrict;
 
+pub use attributes::{AttributeColumn, UserAttributes};
 pub use builder::TableBuilder;
 pub use dict::Dict;
 pub use keys::Keys;
@@ -39,6 +43,11 @@ pub struct EventTable {
     pub(crate) revenue: Option<Vec<f64>>,
     pub(crate) properties: Vec<PropertyColumn>,
     pub(crate) order: UserOrder,
+    /// First and last event time: the observed span (a restricted table keeps
+    /// its parent's).
+    pub(crate) span: Option<(i64, i64)>,
+    /// The user attribute file, when one is attached.
+    pub(crate) attributes: Option<UserAttributes>,
 }
 
 impl EventTable {
@@ -142,11 +151,40 @@ impl EventTable {
                 .map(PropertyColumn::heap_bytes)
                 .sum::<usize>()
             + self.order.heap_bytes()
+            + self
+                .attributes
+                .as_ref()
+                .map_or(0, UserAttributes::heap_bytes)
     }
-    /// Earliest and latest event time (ms), `None` when empty.
+    /// Earliest and latest event time (ms), `None` when empty: the observed span,
+    /// whose end is "the data end" of the analyses. A table restricted to some
+    /// users keeps its parent's ([`EventTable::restrict`]).
     pub fn time_range(&self) -> Option<(i64, i64)> {
-        let min = self.time.iter().copied().min()?;
-        let max = self.time.iter().copied().max()?;
-        Some((min, max))
+        self.span
+    }
+    /// The same table observed over `span` (first, last time in ms) instead of
+    /// its own first and last event: what a file pre-filtered to some users
+    /// needs to compare with a segment filter on the whole file.
+    pub fn with_time_range(mut self, span: Option<(i64, i64)>) -> Self {
+        self.span = span;
+        self
+    }
+    /// The user id's key, if the table has that user.
+    pub fn user_key(&self, id: &str) -> Option<u32> {
+        self.users.key(id)
+    }
+    /// The attached user attributes, if any.
+    pub fn attributes(&self) -> Option<&UserAttributes> {
+        self.attributes.as_ref()
+    }
+    /// The same table with user attributes attached (replacing any before).
+    pub fn with_attributes(mut self, attributes: UserAttributes) -> Self {
+        self.attributes = Some(attributes);
+        self
+    }
+    /// Attaches (or with `None` removes) user attributes in place: the one change
+    /// a built table accepts, an overlay keyed by user; the events never change.
+    pub fn set_attributes(&mut self, attributes: Option<UserAttributes>) {
+        self.attributes = attributes;
     }
 }

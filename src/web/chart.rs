@@ -220,6 +220,8 @@ fn report_from_js(value: JsValue) -> WebResult<FunnelReport> {
                 })
                 .collect()
         }),
+        segment: None,
+        by_segment: None,
     })
 }
 

@@ -5,6 +5,7 @@
 //! engine.summary();                       // Summary
 //! engine.run({ analysis: 'funnel', … });  // FunnelReport (throws on a bad spec)
 //! engine.dropoff(spec, 2);                // user ids that reached step 2, not step 3
+//! engine.attachAttributes(bytes, 'users.csv'); // user attributes for segment rules
 //! engine.free();                          // releases the table's memory
 //! ```
 
@@ -123,6 +124,26 @@ impl Engine {
             &spec,
             &mut progress,
         )?)
+    }
+
+    /// `engine.attachAttributes(bytes: Uint8Array, name?: string, idColumn?: string):
+    /// AttachReport` — reads a user attribute file (a CSV keyed by user id: the
+    /// column `idColumn`, default the first) and attaches its columns as user
+    /// properties for segment rules, replacing any attached before. Returns rows,
+    /// matched users and the ids not in the data. Throws an `Error` naming the
+    /// file and line of a bad row (a duplicate id, a ragged row).
+    #[wasm_bindgen(js_name = attachAttributes, unchecked_return_type = "AttachReport")]
+    pub fn attach_attributes(
+        &mut self,
+        bytes: &[u8],
+        #[wasm_bindgen(unchecked_optional_param_type = "string | null")] name: Option<String>,
+        #[wasm_bindgen(unchecked_optional_param_type = "string | null")] id_column: Option<String>,
+    ) -> WebResult<JsValue> {
+        let name = name.unwrap_or_else(|| "attributes.csv".to_string());
+        let (attributes, report) =
+            ingest::attributes::read(&self.table, &name, bytes, id_column.as_deref())?;
+        self.table.set_attributes(Some(attributes));
+        to_js(&report)
     }
 
     /// `engine.dropoff(spec: FunnelSpec | string, step: number): string[]` — the ids

@@ -46,6 +46,7 @@ impl WebError {
                 ErrorKind::BadOption(_) => "bad_option",
                 ErrorKind::Csv(_) => "csv",
                 ErrorKind::BadSpec(_) => "bad_spec",
+                ErrorKind::BadRule { .. } => "bad_rule",
                 ErrorKind::Cancelled => "cancelled",
                 ErrorKind::Io(_) => "io",
             },
@@ -71,7 +72,8 @@ impl fmt::Display for WebError {
 impl std::error::Error for WebError {}
 
 impl From<WebError> for JsValue {
-    /// A JS `Error` with the sentence as its message, plus `name`, `kind`, `file`, `line`.
+    /// A JS `Error` with the sentence as its message, plus `name`, `kind`, `file`, `line`
+    /// and, for a bad segment rule, `column`.
     fn from(e: WebError) -> JsValue {
         let js = js_sys::Error::new(&e.to_string());
         js.set_name("TidemarkError");
@@ -81,6 +83,13 @@ impl From<WebError> for JsValue {
             let _ = js_sys::Reflect::set(&js, &JsValue::from_str(key), &value);
         };
         set("kind", JsValue::from_str(e.kind()));
+        if let WebError::Core(Error {
+            kind: ErrorKind::BadRule { column, .. },
+            ..
+        }) = &e
+        {
+            set("column", JsValue::from_f64(*column as f64));
+        }
         if let WebError::Core(Error {
             location: Some(loc),
             ..

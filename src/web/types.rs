@@ -96,13 +96,17 @@ export interface FunnelSpec {
   /** Conversion window, default "7d". */
   window?: Duration;
   mode?: "ordered" | "strict" | "unordered";
-  /** A property column to split users by, or null. */
+  /** A property column (or an attached user attribute) to split users by, or null. */
   breakdown?: string | null;
   /** Values listed before the rest become "other" (default 10). */
   breakdown_limit?: number;
   /** Earliest / latest time of step 1 (ISO 8601). */
   from?: string | null;
   to?: string | null;
+  /** Only the users of this segment count (docs/segments.md). */
+  segment?: SegmentRef | null;
+  /** One result per named segment, side by side (`by_segment`). */
+  segments?: NamedSegment[];
 }
 
 /** An event: a name, or a name with property filters. */
@@ -119,6 +123,10 @@ export interface RetentionSpec {
   periods?: number;
   mode?: "bounded" | "unbounded";
   measure?: "users" | "revenue";
+  /** Only the users of this segment count (docs/segments.md). */
+  segment?: SegmentRef | null;
+  /** One result per named segment, side by side (`by_segment`). */
+  segments?: NamedSegment[];
 }
 
 /** A repeat-purchase spec. */
@@ -132,6 +140,10 @@ export interface RepurchaseSpec {
   drivers_within_days?: number;
   /** Driver groups smaller than this are hidden (default 30). */
   min_group?: number;
+  /** Only the users of this segment count (docs/segments.md). */
+  segment?: SegmentRef | null;
+  /** One result per named segment, side by side (`by_segment`). */
+  segments?: NamedSegment[];
 }
 
 /** A lifecycle spec. */
@@ -189,7 +201,76 @@ export interface ClvSpec {
 }
 
 /** Any analysis spec. */
-export type Spec = FunnelSpec | RetentionSpec | RepurchaseSpec | LifecycleSpec | RfmSpec | TiersSpec | ClvSpec;
+/**
+ * A segment: a rule (docs/segments.md), an RFM segment (with any RFM spec field),
+ * a value tier (with any tiers spec field), or a list of user ids.
+ */
+export type SegmentRef =
+  | { rule: string; as_of?: string | null; purchase_event?: EventSpec | null }
+  | ({ rfm: string } & Omit<RfmSpec, "analysis">)
+  | ({ tier: "high" | "mid" | "low" } & Omit<TiersSpec, "analysis">)
+  | { ids: string[] };
+
+/** A segment of a breakdown; `name` defaults to the segment's label. */
+export interface NamedSegment { name?: string | null; segment: SegmentRef; }
+
+/** One segment's size, shares and (with `users: true`) members. */
+export type SegmentSpec = { analysis: "segment"; name?: string | null; users?: boolean } & SegmentRef;
+
+export type Spec = FunnelSpec | RetentionSpec | RepurchaseSpec | LifecycleSpec | RfmSpec | TiersSpec | ClvSpec | SegmentSpec;
+
+/** Who a segment holds: the size of a filter or of one breakdown part. */
+export interface SegmentSize {
+  name: string;
+  users: number;
+  share_users: number | null;
+  /** Revenue over all the members' rows; null without a revenue column. */
+  revenue: number | null;
+  share_revenue: number | null;
+}
+
+/** One part of a breakdown by segment. */
+export interface SegmentPart<T> { segment: SegmentSize; result: T; }
+
+/** A member of a segment with the rule metrics (days are fractional). */
+export interface SegmentMember {
+  user: string;
+  events: number;
+  purchases: number | null;
+  revenue: number | null;
+  days_since_first: number | null;
+  days_since_last: number | null;
+  days_since_first_purchase: number | null;
+  days_since_last_purchase: number | null;
+}
+
+/** A segment result (`engine.run({analysis: "segment", rule: "…"})`). */
+export interface SegmentReport {
+  analysis: "segment";
+  name: string;
+  rule: string | null;
+  as_of: string | null;
+  purchase_event: string | null;
+  total_users: number;
+  users: number;
+  share_users: number | null;
+  revenue: number | null;
+  share_revenue: number | null;
+  members: SegmentMember[] | null;
+}
+
+/** What `engine.attachAttributes` read. */
+export interface AttachReport {
+  file: string;
+  id_column: string;
+  columns: string[];
+  rows: number;
+  matched_users: number;
+  users_without_row: number;
+  /** Rows whose id is not a user of the data, and the first 20 of those ids. */
+  unmatched: number;
+  unmatched_ids: string[];
+}
 
 /** One step of a funnel result. */
 export interface FunnelStep {
@@ -220,6 +301,10 @@ export interface FunnelReport {
   window_seconds: number;
   steps: FunnelStep[];
   breakdown: FunnelBucket[] | null;
+  /** The segment filter's size, when the spec had one. */
+  segment?: SegmentSize;
+  /** One result per named segment, when asked for (results carry no `analysis`). */
+  by_segment?: SegmentPart<Omit<FunnelReport, "analysis">>[];
 }
 
 /** One cohort's row. */
@@ -258,6 +343,10 @@ export interface RetentionReport {
   data_end: string | null;
   cohorts: Cohort[];
   average: RetentionAverage;
+  /** The segment filter's size, when the spec had one. */
+  segment?: SegmentSize;
+  /** One result per named segment, when asked for (results carry no `analysis`). */
+  by_segment?: SegmentPart<Omit<RetentionReport, "analysis">>[];
 }
 
 export interface RepeatRate { days: number; eligible: number; repeaters: number; rate: number | null; not_yet_eligible: number; }
@@ -287,6 +376,10 @@ export interface RepurchaseReport {
   min_group: number;
   drivers: Driver[];
   hidden_small_groups: number;
+  /** The segment filter's size, when the spec had one. */
+  segment?: SegmentSize;
+  /** One result per named segment, when asked for (results carry no `analysis`). */
+  by_segment?: SegmentPart<Omit<RepurchaseReport, "analysis">>[];
 }
 
 export interface LifecyclePeriod {
@@ -450,7 +543,7 @@ export interface ClvReport {
 }
 
 /** Any analysis result. */
-export type Report = FunnelReport | RetentionReport | RepurchaseReport | LifecycleReport | RfmReport | TiersReport | ClvReport;
+export type Report = FunnelReport | RetentionReport | RepurchaseReport | LifecycleReport | RfmReport | TiersReport | ClvReport | SegmentReport;
 
 /** A rectangle in CSS pixels of the canvas: x0 <= x < x1, y0 <= y < y1, y down. */
 export interface PixelRect { x0: number; y0: number; x1: number; y1: number; }

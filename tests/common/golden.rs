@@ -22,7 +22,7 @@ pub enum Input {
 }
 
 /// (file stem, input, spec) of every golden result.
-pub const SPECS: [(&str, Input, &str); 7] = [
+pub const SPECS: [(&str, Input, &str); 9] = [
     (
         "funnel",
         Input::Demo,
@@ -58,10 +58,20 @@ pub const SPECS: [(&str, Input, &str); 7] = [
         Input::Cdnow150,
         r#"{"analysis":"clv","purchase_event":"purchase","unit":"week","calibration_end":"1997-09-30","horizon":39,"discount_rate":0.01}"#,
     ),
+    (
+        "segment",
+        Input::Demo,
+        r#"{"analysis":"segment","rule":"purchases >= 2 and days_since_last < 30","users":true}"#,
+    ),
+    (
+        "funnel_segments",
+        Input::Demo,
+        r#"{"analysis":"funnel","steps":[{"event":"page_view"},{"event":"add_to_cart"},{"event":"purchase"}],"segment":{"rule":"did(\"page_view\", within = \"90d\")"},"segments":[{"name":"CN","segment":{"rule":"country = \"CN\""}},{"segment":{"rfm":"Champions"}}]}"#,
+    ),
 ];
 
 /// The expected texts, in the order of [`SPECS`].
-pub const EXPECTED: [&str; 7] = [
+pub const EXPECTED: [&str; 9] = [
     include_str!("../data/golden/funnel.json"),
     include_str!("../data/golden/retention.json"),
     include_str!("../data/golden/lifecycle.json"),
@@ -69,6 +79,8 @@ pub const EXPECTED: [&str; 7] = [
     include_str!("../data/golden/tiers.json"),
     include_str!("../data/golden/repurchase.json"),
     include_str!("../data/golden/clv.json"),
+    include_str!("../data/golden/segment.json"),
+    include_str!("../data/golden/funnel_segments.json"),
 ];
 
 fn table(input: Input) -> EventTable {

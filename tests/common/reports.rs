@@ -59,6 +59,8 @@ pub fn retention_report(cohorts: Vec<Cohort>) -> RetentionReport {
         data_end: Some("2026-01-28T12:00:00Z".to_string()),
         cohorts,
         average: avg,
+        segment: None,
+        by_segment: None,
     }
 }
 
@@ -190,5 +192,7 @@ pub fn repurchase_report() -> RepurchaseReport {
         min_group: 30,
         drivers: Vec::new(),
         hidden_small_groups: 0,
+        segment: None,
+        by_segment: None,
     }
 }

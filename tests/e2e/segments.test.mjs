@@ -3,7 +3,7 @@
 // grid is drawn, and member exports hold the right users with formulas neutralised.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { T, page, pageErrors, tid, loadFile, waitLoaded, text, download } from './harness.mjs';
+import { T, page, pageErrors, tid, loadFile, waitLoaded, text, download, setSteps, runFunnel, resultRows, canvasInkedPixels } from './harness.mjs';
 
 /** engine.run(spec) in the page on `csv` text, or on the demo log when `csv` is null. */
 async function engineRun(spec, csv = null) {
@@ -130,5 +130,179 @@ test('RFM as of a date, and member ids that look like formulas are neutralised',
   await page.fill(tid('tr-high'), '1.5');
   await runAndWait('tr-run', 'tr-results', 'tr-message');
   assert.match(await text('tr-message'), /between 0 and 1/);
+  assert.deepEqual(pageErrors, []);
+});
+
+/** The lines of a downloaded CSV. */
+const csvLines = (csv) => csv.text.split('\r\n').filter(Boolean);
+
+async function countRule(rule) {
+  await page.fill(tid('rs-rule'), rule);
+  await runAndWait('rs-run', 'rs-results', 'rs-message');
+}
+
+test('a rule segment typed by hand: size equals the engine, members export, saved for the funnel', T, async () => {
+  await page.click(tid('demo-button'));
+  await waitLoaded('demo.csv');
+  const rule = 'purchases >= 2 and days_since_last < 30 or country = "CN" and not did("add_to_cart", within = "14d")';
+  await countRule(rule);
+  assert.equal(await page.isVisible(tid('rs-message')), false);
+  const ev = await page.inputValue(tid('sg-event'));
+  const spec = { analysis: 'segment', rule, purchase_event: ev === '' ? null : ev, as_of: null };
+  const want = await engineRun(spec);
+  assert.ok(want.users > 10 && want.users < want.total_users, `a real subset (${want.users} of ${want.total_users})`);
+  assert.equal(await page.getAttribute(tid('rs-size'), 'data-value'), String(want.users));
+  assert.equal(await page.getAttribute(tid('rs-share'), 'data-value'), String(want.share_users));
+  assert.equal(await page.getAttribute(tid('rs-revenue-share'), 'data-value'), String(want.share_revenue));
+
+  // The members, exactly the engine's, with their metrics.
+  const csv = await download('rs-members');
+  assert.match(csv.name, /segment-.*\.csv$/);
+  const lines = csvLines(csv);
+  assert.equal(lines[0], 'user,events,purchases,revenue,days_since_first,days_since_last,days_since_first_purchase,days_since_last_purchase');
+  const members = (await engineRun({ ...spec, users: true })).members;
+  assert.equal(lines.length - 1, want.users);
+  const cell = (x) => (x === null ? '' : String(x));
+  assert.deepEqual(lines.slice(1), members.map((m) => [m.user, m.events, m.purchases, m.revenue, m.days_since_first, m.days_since_last, m.days_since_first_purchase, m.days_since_last_purchase].map(cell).join(',')));
+
+  // Saved by name: listed, and offered in the funnel, repeat and retention filters.
+  await page.fill(tid('rs-name'), 'Loyal or quiet CN');
+  await page.click(tid('rs-save'));
+  assert.match(await text('rs-saved-0'), /Loyal or quiet CN/);
+  for (const sel of ['funnel-segment', 'funnel-compare-a', 'rp-segment', 'rt-segment']) {
+    const labels = await page.$$eval(`${tid(sel)} option`, (o) => o.map((x) => x.text));
+    assert.ok(labels.includes('Loyal or quiet CN'), `${sel}: ${labels.join(', ')}`);
+  }
+  const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('tidemark.segments')));
+  assert.deepEqual(stored, [{ name: 'Loyal or quiet CN', rule }]);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('a typo in a rule shows its column and a caret under it', T, async () => {
+  await page.click(tid('demo-button'));
+  await waitLoaded('demo.csv');
+  const rule = 'purchases >= 2 and days_since_lst < 30';
+  await countRule(rule);
+  assert.equal(await page.isVisible(tid('rs-results')), false);
+  const message = await text('rs-message');
+  assert.match(message, /^bad segment rule, column 20: unknown name 'days_since_lst' \(metrics: events, purchases/);
+  const caret = (await page.textContent(tid('rs-caret'))).split('\n');
+  assert.equal(caret[0], rule);
+  assert.equal(caret[1], `${' '.repeat(19)}^`);
+  assert.equal(rule.slice(19, 33), 'days_since_lst');
+  await countRule('purchases >= ');
+  assert.match(await text('rs-message'), /column 14: expected a value after '>='/);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('the funnel compares two segments side by side and filters by one', T, async () => {
+  await page.click(tid('demo-button'));
+  await waitLoaded('demo.csv');
+  // A saved rule segment (saved through the Segments panel).
+  await countRule('purchases >= 2 and days_since_last < 30 or country = "CN"');
+  await page.fill(tid('rs-name'), 'Loyal or quiet CN');
+  await page.click(tid('rs-save'));
+  await setSteps(['page_view', 'add_to_cart', 'purchase']);
+  const saved = await page.$eval(`${tid('funnel-compare-a')} optgroup[label="Saved segments"] option`, (o) => o.value);
+  await page.selectOption(tid('funnel-compare-a'), saved);
+  await page.selectOption(tid('funnel-compare-b'), JSON.stringify({ rfm: 'Champions' }));
+  await runFunnel();
+  const base = { analysis: 'funnel', steps: [{ event: 'page_view' }, { event: 'add_to_cart' }, { event: 'purchase' }], window: '7d', mode: 'ordered', breakdown: null, breakdown_limit: 10 };
+  const got = await engineRun({ ...base, segments: [{ name: 'A', segment: JSON.parse(saved) }, { name: 'B', segment: { rfm: 'Champions' } }] });
+  assert.equal(got.by_segment.length, 2);
+  // Each part's rows: the engine's funnel filtered by that segment.
+  const partRows = await page.$$eval('[data-testid="results-table"] tbody tr', (rows) => {
+    const parts = [];
+    for (const tr of rows) {
+      if (tr.dataset.testid?.startsWith('funnel-part-')) parts.push({ head: tr.textContent, rows: [] });
+      else if (parts.length && tr.classList.contains('bucket-step')) parts.at(-1).rows.push([...tr.querySelectorAll('td')].map((td) => td.dataset.value));
+    }
+    return parts;
+  });
+  assert.equal(partRows.length, 2);
+  assert.match(partRows[0].head, /^Segment Loyal or quiet CN: /);
+  assert.match(partRows[1].head, /^Segment RFM: Champions: /);
+  const str2 = (x) => (x === null ? '' : String(x));
+  for (const [i, seg] of [JSON.parse(saved), { rfm: 'Champions' }].entries()) {
+    const alone = await engineRun({ ...base, segment: seg });
+    assert.ok(alone.segment.users > 0);
+    assert.equal(got.by_segment[i].segment.users, alone.segment.users);
+    assert.deepEqual(partRows[i].rows, alone.steps.map((s) => [s.users, s.conversion_from_previous, s.conversion_from_first, s.dropoff, s.median_seconds_from_previous, s.mean_seconds_from_previous].map(str2)));
+  }
+  const ink = await canvasInkedPixels();
+  assert.ok(ink.n > ink.total / 50, 'both funnels drawn');
+
+  // As a filter: the all-users rows become the segment's.
+  await page.selectOption(tid('funnel-compare-a'), '');
+  await page.selectOption(tid('funnel-compare-b'), '');
+  await page.selectOption(tid('funnel-segment'), JSON.stringify({ tier: 'high' }));
+  await runFunnel();
+  const high = await engineRun({ ...base, segment: { tier: 'high' } });
+  assert.deepEqual(await resultRows(), high.steps.map((s) => [s.users, s.conversion_from_previous, s.conversion_from_first, s.dropoff, s.median_seconds_from_previous, s.mean_seconds_from_previous].map(str2)));
+  assert.match(await text('funnel-filter-note'), new RegExp(`^Only the segment Tier: high: ${high.segment.users.toLocaleString('en-US')} users`));
+  assert.deepEqual(pageErrors, []);
+});
+
+test('an attribute file: matched and unmatched ids, and rules on its columns', T, async () => {
+  const events = [
+    'user,time,event,revenue',
+    'a,2024-03-01T10:00:00Z,page_view,',
+    'a,2024-03-02T10:00:00Z,purchase,10',
+    'b,2024-03-03T10:00:00Z,purchase,20',
+    'c,2024-03-04T10:00:00Z,page_view,',
+  ].join('\n') + '\n';
+  await loadFile('small.csv', events);
+  await waitLoaded('small.csv');
+  await page.setInputFiles(tid('rs-attr-file'), { name: 'plans.csv', mimeType: 'text/csv', buffer: Buffer.from('id,plan\na,pro\nc,pro\n=evil,free\n') });
+  await page.waitForFunction(() => document.querySelector('[data-testid="rs-attr-summary"]').textContent !== '');
+  assert.equal(await page.getAttribute(tid('rs-attr-summary'), 'data-matched'), '2');
+  assert.equal(await page.getAttribute(tid('rs-attr-summary'), 'data-unmatched'), '1');
+  assert.match(await text('rs-attr-summary'), /plans\.csv: 3 rows keyed by "id"; 2 users matched, 1 users of the data have no row; 1 ids not in the data: =evil\. Columns for rules: plan\./);
+  await countRule('plan = "pro" and purchases >= 1');
+  assert.equal(await page.getAttribute(tid('rs-size'), 'data-value'), '1');
+  await countRule('plan != "pro"');
+  assert.equal(await page.getAttribute(tid('rs-size'), 'data-value'), '1');
+  // The attribute is a funnel breakdown by the user's value: a (pro) bought, c (pro) did not.
+  await setSteps(['page_view', 'purchase']);
+  await page.selectOption(tid('breakdown'), 'plan');
+  await page.fill(tid('window-n'), '30');
+  await runFunnel();
+  const heads = await page.$$eval('[data-testid="results-table"] tr.bucket', (rows) => rows.map((r) => r.textContent));
+  assert.deepEqual(heads, ['plan = pro']);
+  const pro = await page.$$eval('[data-testid="results-table"] tr.bucket-step', (rows) => rows.map((r) => r.querySelector('td').dataset.value));
+  assert.deepEqual(pro, ['2', '1']);
+  // A duplicate id: the file and line, nothing attached.
+  await page.setInputFiles(tid('rs-attr-file'), { name: 'dup.csv', mimeType: 'text/csv', buffer: Buffer.from('id,plan\na,pro\na,free\n') });
+  await page.waitForFunction(() => !document.querySelector('[data-testid="rs-attr-message"]').hidden);
+  assert.equal(await text('rs-attr-message'), 'dup.csv:3: user id "a" is also on line 2: an attribute file has one row per user');
+  assert.deepEqual(pageErrors, []);
+});
+
+test('repeat purchase and retention take a segment filter; repeat compares with a segment', T, async () => {
+  await page.click(tid('demo-button'));
+  await waitLoaded('demo.csv');
+  const highTier = JSON.stringify({ tier: 'high' });
+  await page.selectOption(tid('rp-segment'), JSON.stringify({ rfm: 'Champions' }));
+  await page.selectOption(tid('rp-compare'), highTier);
+  await runAndWait('rp-run', 'rp-results', 'rp-message');
+  const ev = await page.inputValue(tid('rp-event'));
+  const rspec = { analysis: 'repurchase', within_days: [30, 60, 90], purchase_event: ev, drivers_within_days: 7, min_group: 30 };
+  const champions = await engineRun({ ...rspec, segment: { rfm: 'Champions' }, segments: [{ name: 'high', segment: { tier: 'high' } }] });
+  assert.ok(champions.segment.users > 0);
+  const rates = await tableValues('rp-rates');
+  assert.deepEqual(rates, champions.rates.map((x) => [String(x.eligible), String(x.repeaters), str(x.rate), String(x.not_yet_eligible)]));
+  assert.match(await text('rp-filter-note'), /^Only the segment RFM: Champions: /);
+  // The comparison: Champions (filter) beside Champions ∩ high tier.
+  const compare = await tableValues('rp-compare-table');
+  const part = champions.by_segment[0].result;
+  assert.deepEqual(compare, [[String(champions.buyers), String(part.buyers)], ...champions.rates.map((x, i) => [str(x.rate), str(part.rates[i].rate)])]);
+
+  await page.selectOption(tid('rt-segment'), highTier);
+  await runAndWait('rt-run', 'rt-results', 'rt-message');
+  const high = await engineRun({ analysis: 'retention', period: 'week', start_event: null, return_event: null, periods: 12, mode: 'bounded', measure: 'users', segment: { tier: 'high' } });
+  const sizes = await page.$$eval('[data-testid^="rt-row-"]', (rows) => rows.map((r) => r.querySelectorAll('td')[0].dataset.value));
+  assert.deepEqual(sizes, high.cohorts.map((c) => String(c.size)));
+  assert.equal(high.cohorts.reduce((a, c) => a + c.size, 0), high.segment.users);
+  assert.match(await text('rt-filter-note'), /^Only the segment Tier: high: /);
   assert.deepEqual(pageErrors, []);
 });

@@ -4,6 +4,7 @@ import { drawFunnel } from '/pkg/tidemark.js';
 import { $, el, nf, option, formatPct, formatDuration } from './dom.js';
 import { state, client, setStatus, showError, clearError } from './state.js';
 import { download, downloadCsv, baseName, csvText } from './exports.js';
+import { fillSegmentSelect, onSavedChange, chosenSegment, chosenName } from './saved.js';
 
 const MAX_STEPS = 10;
 const MIN_STEPS = 2;
@@ -49,7 +50,26 @@ function renderBuilder(s) {
   const current = bd.value;
   bd.replaceChildren(option('', 'None'));
   for (const name of propertyColumns(s)) bd.append(option(name, name, name === current));
+  fillSegmentSelects();
   updateStepControls();
+}
+
+/** The user attribute columns (an attached attribute file): breakdowns by the user's value. */
+export function setAttributeColumns(columns) {
+  const bd = $('breakdown');
+  const keep = bd.value;
+  for (const o of [...bd.options]) if (o.dataset.attribute) o.remove();
+  for (const name of columns) {
+    const o = option(name, `${name} (user attribute)`, name === keep);
+    o.dataset.attribute = 'true';
+    bd.append(o);
+  }
+}
+
+function fillSegmentSelects() {
+  fillSegmentSelect($('funnel-segment'), 'All users');
+  fillSegmentSelect($('funnel-compare-a'), '—');
+  fillSegmentSelect($('funnel-compare-b'), '—');
 }
 
 function stepRow(s, step = {}) {
@@ -109,13 +129,32 @@ function buildSpec() {
   });
   const n = $('window-n').value.trim();
   const limit = Number.parseInt($('breakdown-limit').value, 10);
-  return {
+  const spec = {
     analysis: 'funnel',
     steps,
     window: `${n === '' ? '7' : n}${$('window-unit').value}`,
     mode: $('mode').value,
     breakdown: $('breakdown').value || null,
     breakdown_limit: Number.isFinite(limit) && limit > 0 ? limit : 10,
+    segment: chosenSegment($('funnel-segment')),
+  };
+  const compare = ['funnel-compare-a', 'funnel-compare-b']
+    .map((id) => $(id))
+    .filter((sel) => sel.value !== '')
+    .map((sel) => ({ name: chosenName(sel), segment: chosenSegment(sel) }));
+  if (compare.length) spec.segments = compare;
+  return spec;
+}
+
+/**
+ * The report the chart and the table show: with compared segments, their
+ * funnels as the buckets (the chart draws buckets side by side).
+ */
+function shown(report) {
+  if (!report.by_segment) return report;
+  return {
+    ...report,
+    breakdown: report.by_segment.map((p) => ({ value: p.segment.name, other: false, steps: p.result.steps, segment: p.segment })),
   };
 }
 
@@ -126,9 +165,9 @@ async function runFunnel() {
   setStatus('Computing the funnel…');
   try {
     const m = await client.request({ type: 'run', spec });
-    funnel.report = m.report;
+    funnel.report = shown(m.report);
     funnel.spec = spec;
-    renderResults(m.report, spec);
+    renderResults(funnel.report, spec);
     const first = m.report.steps[0]?.users ?? 0;
     const last = m.report.steps.at(-1)?.users ?? 0;
     setStatus(`Funnel: ${nf.format(first)} users started, ${nf.format(last)} completed.`);
@@ -165,14 +204,18 @@ function renderResults(report, spec) {
       if (bucket !== undefined) tr.classList.add('bucket-step');
       body.append(tr);
     });
+  $('funnel-filter-note').textContent = report.segment
+    ? `Only the segment ${chosenName($('funnel-segment'))}: ${nf.format(report.segment.users)} users (${formatPct(report.segment.share_users)} of all).`
+    : '';
   stepRows(report.steps);
-  for (const b of report.breakdown ?? []) {
+  (report.breakdown ?? []).forEach((b, i) => {
     const name = bucketName(b);
-    body.append(
-      el('tr', { class: 'bucket' }, el('th', { scope: 'rowgroup', colspan: '7', text: `${spec.breakdown} = ${name}` })),
-    );
+    const head = b.segment
+      ? `Segment ${name}: ${nf.format(b.segment.users)} users (${formatPct(b.segment.share_users)})`
+      : `${spec.breakdown} = ${name}`;
+    body.append(el('tr', { class: 'bucket', testid: b.segment ? `funnel-part-${i}` : undefined }, el('th', { scope: 'rowgroup', colspan: '7', text: head })));
     stepRows(b.steps, name);
-  }
+  });
   const sel = $('dropoff-step');
   sel.replaceChildren();
   for (let k = 1; k < report.steps.length; k++) {
@@ -195,7 +238,7 @@ function chartTooltip(event) {
   }
   const bucket = bar.bucket === null || bar.bucket === undefined ? null : funnel.report.breakdown?.[bar.bucket];
   const step = (bucket ? bucket.steps : funnel.report.steps)[bar.step];
-  const who = bucket ? ` (${funnel.spec?.breakdown} = ${bucketName(bucket)})` : '';
+  const who = !bucket ? '' : bucket.segment ? ` (segment ${bucketName(bucket)})` : ` (${funnel.spec?.breakdown} = ${bucketName(bucket)})`;
   canvas.title = `Step ${bar.step + 1}: ${step?.label ?? ''}${who}: ${nf.format(bar.users)} users, ${formatPct(step?.conversion_from_first)} of step 1`;
 }
 
@@ -271,6 +314,7 @@ export const funnelPanel = {
     $('export-csv').addEventListener('click', exportTable);
     $('export-dropoff').addEventListener('click', exportDropoff);
     $('chart').addEventListener('mousemove', chartTooltip);
+    onSavedChange(() => fillSegmentSelects());
   },
   onLoaded(s) {
     renderBuilder(s);

@@ -3,6 +3,7 @@
 import { drawRepeatGaps, drawRepeatByMonth } from '/pkg/tidemark.js';
 import { $, el, nf, option, numCell, tile, formatPct, formatSignedPts, formatP } from './dom.js';
 import { client, setStatus, panelError } from './state.js';
+import { fillSegmentSelect, onSavedChange, chosenSegment, chosenName } from './saved.js';
 import { downloadCsv, exportCanvas, drawInto } from './exports.js';
 
 /** Event names that usually mean a purchase, most likely first. */
@@ -28,6 +29,12 @@ function renderForm(s) {
   for (const e of s.events) sel.append(option(e.name, e.name));
   const guess = purchaseEventGuess(s);
   if (guess) sel.value = guess;
+  fillSegmentSelects();
+}
+
+function fillSegmentSelects() {
+  fillSegmentSelect($('rp-segment'), 'All users');
+  fillSegmentSelect($('rp-compare'), '—');
 }
 
 function buildSpec() {
@@ -39,6 +46,8 @@ function buildSpec() {
   if ($('rp-drivers-days').value !== '') spec.drivers_within_days = d;
   const g = Number($('rp-min-group').value);
   if ($('rp-min-group').value !== '') spec.min_group = g;
+  spec.segment = chosenSegment($('rp-segment'));
+  if ($('rp-compare').value !== '') spec.segments = [{ name: chosenName($('rp-compare')), segment: chosenSegment($('rp-compare')) }];
   return spec;
 }
 
@@ -77,12 +86,36 @@ function render(r) {
     el('th', { scope: 'row', text: `${x.days} days` }),
     numCell(nf.format(x.eligible), x.eligible), numCell(nf.format(x.repeaters), x.repeaters),
     numCell(formatPct(x.rate), x.rate), numCell(nf.format(x.not_yet_eligible), x.not_yet_eligible))));
+  renderCompare(r);
 
   const sentences = $('rp-sentences');
   sentences.replaceChildren(...r.drivers.slice(0, 3).map((d) => el('li', { text: d.sentence })));
   showAllDrivers = false;
   renderDrivers(r);
   draw();
+}
+
+/** The filter note, and the repeat rates side by side with a compared segment's. */
+function renderCompare(r) {
+  $('rp-filter-note').textContent = r.segment
+    ? `Only the segment ${chosenName($('rp-segment'))}: ${nf.format(r.segment.users)} users (${formatPct(r.segment.share_users)} of all); the data end is the whole file's.`
+    : '';
+  const part = r.by_segment?.[0];
+  $('rp-compare-box').hidden = !part;
+  if (!part) return;
+  const mine = r.segment ? chosenName($('rp-segment')) : 'All users';
+  $('rp-compare-table').tHead.rows[0].replaceChildren(
+    el('th', { scope: 'col', text: 'Within' }),
+    el('th', { scope: 'col', class: 'n', text: mine }),
+    el('th', { scope: 'col', class: 'n', text: part.segment.name }));
+  const body = $('rp-compare-table').tBodies[0];
+  body.replaceChildren(
+    el('tr', {}, el('th', { scope: 'row', text: 'Buyers' }), numCell(nf.format(r.buyers), r.buyers), numCell(nf.format(part.result.buyers), part.result.buyers)),
+    ...r.rates.map((x, i) => {
+      const y = part.result.rates[i];
+      return el('tr', { testid: `rp-compare-${i}` }, el('th', { scope: 'row', text: `${x.days} days` }),
+        numCell(formatPct(x.rate), x.rate), numCell(formatPct(y.rate), y.rate));
+    }));
 }
 
 /** The drivers table shows this many rows until "show all" is pressed. */
@@ -152,6 +185,7 @@ export const repeatPanel = {
     $('rp-png-months').addEventListener('click', () => exportCanvas('rp-months', 'repeat-by-month'));
     $('rp-csv-rates').addEventListener('click', exportRates);
     $('rp-csv-drivers').addEventListener('click', exportDrivers);
+    onSavedChange(fillSegmentSelects);
     $('rp-drivers-more').addEventListener('click', () => {
       if (!repeat) return;
       showAllDrivers = true;

@@ -4,6 +4,7 @@ import { drawRetention, drawRetentionCurve, drawLtv } from '/pkg/tidemark.js';
 import { $, el, nf, option, numCell, formatPct } from './dom.js';
 import { client, setStatus, panelError } from './state.js';
 import { downloadCsv, exportCanvas, drawInto } from './exports.js';
+import { fillSegmentSelect, onSavedChange, chosenSegment, chosenName } from './saved.js';
 
 /** The last retention result shown. */
 let retention = null;
@@ -18,6 +19,7 @@ function renderForm(s) {
     sel.replaceChildren(option('', '(any event)', true));
     for (const e of s.events) sel.append(option(e.name, e.name));
   }
+  fillSegmentSelect($('rt-segment'), 'All users');
 }
 
 function buildSpec() {
@@ -30,6 +32,7 @@ function buildSpec() {
     periods: Number($('rt-periods').value),
     mode: $('rt-mode').value,
     measure: $('rt-measure').value,
+    segment: chosenSegment($('rt-segment')),
   };
 }
 
@@ -93,6 +96,9 @@ function matrixCell(r, c, k) {
 
 function render(r) {
   $('rt-results').hidden = false;
+  $('rt-filter-note').textContent = r.segment
+    ? `Only the segment ${chosenName($('rt-segment'))}: ${nf.format(r.segment.users)} users (${formatPct(r.segment.share_users)} of all); the data end is the whole file's.`
+    : '';
   const width = Math.max(0, ...r.cohorts.map((c) => c.retained.length));
   $('rt-table-note').textContent = r.measure === 'revenue'
     ? `Each cell: revenue per cohort user in ${r.period} k (the cohort's revenue that ${r.period} ÷ its size). Hover a cell for the total and the active users.`
@@ -174,6 +180,7 @@ export const retentionPanel = {
     $('rt-png-curve').addEventListener('click', () => exportCanvas('rt-curve', 'retention-curve'));
     $('rt-png-ltv').addEventListener('click', () => exportCanvas('rt-ltv', 'ltv'));
     $('rt-csv').addEventListener('click', exportTable);
+    onSavedChange(() => fillSegmentSelect($('rt-segment'), 'All users'));
   },
   onLoaded: renderForm,
   onReset({ hide = false } = {}) {

@@ -19,6 +19,9 @@
 //! - Level-0 users are in no step and in no breakdown bucket.
 //! - Unordered timings: step `k`'s time is the gap between the `(k-1)`-th and
 //!   `k`-th events of the chain in the per-user order, whichever steps they match.
+//! - A breakdown column that is a user attribute (an attached attribute file)
+//!   splits by the user's value instead of the first event's; an attribute
+//!   shadows an event property of the same name, as in segment rules.
 //! - Breakdown ties put the missing value (`null`) after every text value; the
 //!   merged bucket is `{value: null, other: true}` and is left out when empty.
 //! - A filter on a column that is not a property (user, time, event, revenue) is
@@ -39,8 +42,11 @@ use crate::analysis::stats;
 use crate::error::{Error, Result};
 use crate::ingest::timestamp::parse_bound;
 use crate::report::{FunnelReport, FunnelStep};
+use crate::segment::{reference, scope};
 use crate::spec::{FunnelMode, FunnelSpec};
-use crate::table::{EventTable, PropertyColumn};
+use crate::table::EventTable;
+
+use breakdown::By;
 
 use matcher::StepSet;
 
@@ -49,7 +55,21 @@ const MAX_STEPS: usize = FunnelSpec::MAX_STEPS;
 
 /// Computes a funnel: per step, users, conversions, drop-off and timings, and
 /// the same per breakdown value when the spec asks for a breakdown.
+/// With a segment filter, only its members count; with named segments, the
+/// report also has one funnel per segment (`by_segment`).
 pub fn funnel(table: &EventTable, spec: &FunnelSpec) -> Result<FunnelReport> {
+    let s = scope::run(table, spec.segment.as_ref(), &spec.segments, |t| {
+        funnel_all(t, spec)
+    })?;
+    Ok(FunnelReport {
+        segment: s.segment,
+        by_segment: s.by_segment,
+        ..s.result
+    })
+}
+
+/// The funnel over every user of `table`.
+fn funnel_all(table: &EventTable, spec: &FunnelSpec) -> Result<FunnelReport> {
     let plan = Plan::new(table, spec)?;
     let paths = plan.paths(table);
     let steps = summarize(&plan.labels, paths.iter());
@@ -61,12 +81,22 @@ pub fn funnel(table: &EventTable, spec: &FunnelSpec) -> Result<FunnelReport> {
         window_seconds: spec.window.millis as f64 / 1e3,
         steps,
         breakdown,
+        segment: None,
+        by_segment: None,
     })
 }
 
 /// The user ids that reached step `step` (1-based) but not step `step + 1`,
 /// sorted ascending. `step` must be in `1..n` (nobody drops off after the last).
+/// With a segment filter, only its members.
 pub fn dropoff_users(table: &EventTable, spec: &FunnelSpec, step: usize) -> Result<Vec<String>> {
+    match &spec.segment {
+        Some(s) => dropoff_all(&table.restrict(&reference::mask(table, s)?), spec, step),
+        None => dropoff_all(table, spec, step),
+    }
+}
+
+fn dropoff_all(table: &EventTable, spec: &FunnelSpec, step: usize) -> Result<Vec<String>> {
     let n = spec.steps.len();
     if step == 0 || step >= n {
         return Err(Error::spec(format!(
@@ -154,7 +184,7 @@ struct Plan<'t> {
     window_ms: i64,
     /// Where `e1` may fall, inclusive (ms).
     range: (i64, i64),
-    breakdown: Option<&'t PropertyColumn>,
+    breakdown: Option<By<'t>>,
 }
 
 impl<'t> Plan<'t> {
@@ -178,10 +208,15 @@ impl<'t> Plan<'t> {
             }
         }
         let steps = StepSet::compile(table, &spec.steps)?;
+        // A user attribute of that name first (as in segment rules), else an
+        // event property.
         let breakdown = spec
             .breakdown
             .as_deref()
-            .map(|col| matcher::property(table, col, "funnel breakdown"))
+            .map(|col| match table.attributes().and_then(|a| a.column(col)) {
+                Some(attr) => Ok(By::User(attr)),
+                None => matcher::property(table, col, "funnel breakdown").map(By::Event),
+            })
             .transpose()?;
         let tz = table.meta().time_zone;
         let bound = |field: &str, text: &Option<String>, end: bool| -> Result<Option<i64>> {

@@ -32,6 +32,7 @@ use crate::analysis::select::Selector;
 use crate::analysis::stats;
 use crate::error::Result;
 use crate::report::{GapBin, MonthRate, RepeatRate, RepurchaseReport, iso_utc};
+use crate::segment::scope;
 use crate::spec::{EventSpec, PeriodUnit, RepurchaseSpec};
 use crate::table::EventTable;
 
@@ -59,8 +60,21 @@ impl Buyer {
     }
 }
 
-/// Computes the repeat-purchase report of `spec` on `table`.
+/// Computes the repeat-purchase report of `spec` on `table`: over the members of
+/// its segment filter, and per named segment (`by_segment`) when asked.
 pub fn repurchase(table: &EventTable, spec: &RepurchaseSpec) -> Result<RepurchaseReport> {
+    let s = scope::run(table, spec.segment.as_ref(), &spec.segments, |t| {
+        repurchase_all(t, spec)
+    })?;
+    Ok(RepurchaseReport {
+        segment: s.segment,
+        by_segment: s.by_segment,
+        ..s.result
+    })
+}
+
+/// The repeat-purchase report over every user of `table`.
+fn repurchase_all(table: &EventTable, spec: &RepurchaseSpec) -> Result<RepurchaseReport> {
     let (event_spec, guessed) = match &spec.purchase_event {
         Some(e) => (e.clone(), false),
         None => (EventSpec::Name(guess::purchase_event(table)?), true),
@@ -113,6 +127,8 @@ pub fn repurchase(table: &EventTable, spec: &RepurchaseSpec) -> Result<Repurchas
         min_group: spec.min_group,
         drivers: found.rows,
         hidden_small_groups: found.hidden,
+        segment: None,
+        by_segment: None,
     })
 }
 

@@ -1,5 +1,7 @@
 //! Segments (ANALYSES.md, "Segments"): RFM scores with the 11 named segments
-//! ([`rfm`]) and high / mid / low value tiers ([`tiers`]).
+//! ([`rfm`]), high / mid / low value tiers ([`tiers`]) and any one segment's
+//! size, shares and members ([`segment`], `members.rs`; rules in
+//! [`crate::segment`]).
 //!
 //! Data flow: the purchase event is resolved (given, or guessed as for repeat
 //! purchase); the purchases up to the analysis date give each buyer's count,
@@ -22,13 +24,15 @@
 //!   decimals (`money.rs`), so equal spend ties; the peer (DuckDB on
 //!   `DECIMAL(12,2)`) gets the same cells.
 
-mod buyers;
+pub(crate) mod buyers;
+mod members;
 mod money;
 pub mod names;
 pub mod rfm;
 mod scores;
 pub mod tiers;
 
+pub use members::segment;
 pub use names::Segment;
 pub use rfm::rfm;
 pub use tiers::tiers;
