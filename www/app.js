@@ -13,9 +13,10 @@ import { retentionPanel } from './js/retention.js';
 import { lifecyclePanel } from './js/lifecycle.js';
 import { segmentsPanel } from './js/segments.js';
 import { clvPanel } from './js/clv.js';
+import { reportPanel } from './js/report.js';
 
 // onLoaded runs in this order after every load; the overview asks the engine last.
-panels.push(funnelPanel, repeatPanel, retentionPanel, lifecyclePanel, segmentsPanel, clvPanel, overviewPanel);
+panels.push(funnelPanel, repeatPanel, retentionPanel, lifecyclePanel, segmentsPanel, clvPanel, reportPanel, overviewPanel);
 
 function wire() {
   wireLoad();

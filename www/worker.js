@@ -9,6 +9,8 @@
 //                                          {type: 'progress', id, done, total} meanwhile.
 //     A fit is one synchronous call: this worker hears no 'cancel' during it, so
 //     the page cancels a fit by ending the worker (and reloading the file).
+//   {type: 'sha256', id, file, demo}      {type: 'sha256', id, hex, bytes}: the SHA-256
+//                                          of the file's bytes (or the demo's), streamed
 //   {type: '__panic'}                      TEST ONLY: calls debugPanic()
 // Messages out besides the answers above:
 //   {type: 'ready'} once the wasm is initialised
@@ -18,6 +20,7 @@
 //   {type: 'crashed', id, message}  after a wasm panic: this worker is now unusable,
 //                                   the page terminates it and starts a new one.
 import init, { CsvLoader, demoCsv, lastPanic, debugPanic } from '/pkg/tidemark.js';
+import { Sha256 } from './js/sha256.js';
 
 /** Bytes per push into the loader (the demo is pushed in slices too, for progress). */
 const PUSH_BYTES = 1 << 20;
@@ -144,6 +147,22 @@ async function load({ id, file, demo, options }) {
   }
 }
 
+/** The SHA-256 of a File (streamed: never whole in memory) or of the demo bytes. */
+async function fingerprint({ file, demo }) {
+  const hash = new Sha256();
+  if (demo) {
+    const bytes = demoCsv();
+    return { hex: hash.update(bytes).hex(), bytes: bytes.length };
+  }
+  const reader = file.stream().getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    hash.update(value);
+  }
+  return { hex: hash.hex(), bytes: file.size };
+}
+
 function needEngine() {
   if (!engine) throw new Error('no file is loaded yet');
   return engine;
@@ -184,6 +203,9 @@ self.onmessage = async (event) => {
       }
       case 'dropoff':
         postMessage({ type: 'dropoff', id: msg.id, users: needEngine().dropoff(msg.spec, msg.step) });
+        break;
+      case 'sha256':
+        postMessage({ type: 'sha256', id: msg.id, ...(await fingerprint(msg)) });
         break;
       case '__panic':
         // TEST ONLY (tests/e2e): a deliberate panic, to check the page survives one.

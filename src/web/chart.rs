@@ -7,6 +7,8 @@
 //! sized by CSS; its backing store is set to the CSS size × `devicePixelRatio` and
 //! the context scaled, so the chart is drawn in CSS pixels (the returned layout is in
 //! CSS pixels too, ready for hit-testing pointer events) and stays sharp on HiDPI.
+//! A canvas with `data-min-pixel-ratio="2"` gets at least that ratio: the page's PNG
+//! exports and reports draw at 2× on any screen.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -48,13 +50,20 @@ pub fn draw_funnel(
     Ok(layout)
 }
 
-/// Sizes the backing store to CSS size × devicePixelRatio and scales the context so
-/// drawing happens in CSS pixels. Returns the CSS size.
+/// Sizes the backing store to CSS size × devicePixelRatio (at least the canvas's
+/// `data-min-pixel-ratio`, at most 4) and scales the context so drawing happens in
+/// CSS pixels. Returns the CSS size.
 fn prepare(canvas: &HtmlCanvasElement) -> WebResult<(u32, u32)> {
-    let dpr = web_sys::window()
+    let screen = web_sys::window()
         .map(|w| w.device_pixel_ratio())
         .filter(|d| d.is_finite() && *d > 0.0)
         .unwrap_or(1.0);
+    let asked = canvas
+        .get_attribute("data-min-pixel-ratio")
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|d| d.is_finite() && *d > 0.0)
+        .map_or(1.0, |d| d.min(4.0));
+    let dpr = screen.max(asked);
     let (cw, ch) = (canvas.client_width(), canvas.client_height());
     let (css_w, css_h) = if cw > 0 && ch > 0 {
         (cw as u32, ch as u32)

@@ -4,6 +4,7 @@ import { drawFunnel } from '/pkg/tidemark.js';
 import { $, el, nf, option, formatPct, formatDuration } from './dom.js';
 import { state, client, setStatus, showError, clearError } from './state.js';
 import { download, downloadCsv, baseName, csvText } from './exports.js';
+import { remember } from './results.js';
 
 const MAX_STEPS = 10;
 const MIN_STEPS = 2;
@@ -128,6 +129,7 @@ async function runFunnel() {
     const m = await client.request({ type: 'run', spec });
     funnel.report = m.report;
     funnel.spec = spec;
+    remember('funnel', spec, m.report);
     renderResults(m.report, spec);
     const first = m.report.steps[0]?.users ?? 0;
     const last = m.report.steps.at(-1)?.users ?? 0;

@@ -2,6 +2,7 @@
 // "what was loaded" summary with role changes, and reloading after a crash.
 import { $, el, nf, option, formatBytes, formatTime } from './dom.js';
 import { state, panels, client, onCrash, setStatus, showError, clearError } from './state.js';
+import { forgetAll } from './results.js';
 
 /** Roles a column can take, in the order shown. */
 const ROLES = ['user', 'time', 'event', 'revenue', 'order', 'item', 'property'];
@@ -72,6 +73,7 @@ export async function loadSource(source, { keepError = false, quiet = false } = 
       return true;
     }
     renderSummary(s);
+    forgetAll();
     for (const p of panels) p.onLoaded?.(s, seq);
     setStatus(`Loaded ${s.file}: ${nf.format(s.rows)} events from ${nf.format(s.users)} users.`);
     return true;

@@ -4,6 +4,7 @@ import { drawRetention, drawRetentionCurve, drawLtv } from '/pkg/tidemark.js';
 import { $, el, nf, option, numCell, formatPct } from './dom.js';
 import { client, setStatus, panelError } from './state.js';
 import { downloadCsv, exportCanvas, drawInto } from './exports.js';
+import { remember } from './results.js';
 
 /** The last retention result shown. */
 let retention = null;
@@ -41,6 +42,7 @@ async function run() {
   try {
     const m = await client.request({ type: 'run', spec });
     retention = m.report;
+    remember('retention', spec, m.report);
     render(m.report);
     setStatus(`Retention: ${nf.format(m.report.cohorts.length)} cohorts.`);
   } catch (e) {
