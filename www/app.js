@@ -14,9 +14,10 @@ import { lifecyclePanel } from './js/lifecycle.js';
 import { segmentsPanel } from './js/segments.js';
 import { clvPanel } from './js/clv.js';
 import { reportPanel } from './js/report.js';
+import { savedPanel } from './js/saved.js';
 
 // onLoaded runs in this order after every load; the overview asks the engine last.
-panels.push(funnelPanel, repeatPanel, retentionPanel, lifecyclePanel, segmentsPanel, clvPanel, reportPanel, overviewPanel);
+panels.push(funnelPanel, repeatPanel, retentionPanel, lifecyclePanel, segmentsPanel, clvPanel, reportPanel, overviewPanel, savedPanel);
 
 function wire() {
   wireLoad();

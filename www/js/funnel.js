@@ -254,6 +254,12 @@ async function exportDropoff() {
   }
 }
 
+/** Shows `steps` ([{event, where?}]) in the step builder (a saved analysis being restored). */
+export function showSteps(steps) {
+  funnel.spec = { steps };
+  renderBuilder(state.summary);
+}
+
 /** The funnel panel. */
 export const funnelPanel = {
   name: 'funnel',
