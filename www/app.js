@@ -15,11 +15,22 @@ import { segmentsPanel } from './js/segments.js';
 import { clvPanel } from './js/clv.js';
 import { reportPanel } from './js/report.js';
 import { savedPanel } from './js/saved.js';
+import { lang, setLang, onLang, translatePage } from './js/i18n.js';
 
 // onLoaded runs in this order after every load; the overview asks the engine last.
 panels.push(funnelPanel, repeatPanel, retentionPanel, lifecyclePanel, segmentsPanel, clvPanel, reportPanel, overviewPanel, savedPanel);
 
+/** The language switch: the page's labelled texts follow it; the choice is remembered. */
+function wireLanguage() {
+  const sel = $('lang');
+  sel.value = lang();
+  sel.addEventListener('change', () => setLang(sel.value));
+  onLang(() => translatePage());
+  translatePage();
+}
+
 function wire() {
+  wireLanguage();
   wireLoad();
   for (const p of panels) p.wire();
   let resizeTimer = 0;

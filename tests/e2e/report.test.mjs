@@ -88,7 +88,11 @@ test('report: offline file with the engine numbers, no user ids, suppression, HT
   assert.equal(/<script/i.test(html), false, 'a <script> tag is in the report');
   assert.equal(html.includes('<img src=x'), false);
   assert.ok(html.includes(`content="default-src 'none'; img-src data:; style-src 'unsafe-inline'`));
-  const range = `${await page.textContent(tid('s-first'))} – ${await page.textContent(tid('s-last'))}`;
+  // The range in the report's locale format (en-US, UTC), from the page's ISO-like times.
+  const when = async (id) => new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'UTC', hourCycle: 'h23' })
+    .format(new Date((await page.textContent(tid(id))).replace(' UTC', 'Z').replace(' ', 'T')));
+  const range = `${await when('s-first')} UTC – ${await when('s-last')} UTC`;
+  assert.equal(range, 'Mar 1, 2024, 00:00:00 UTC – Apr 9, 2024, 00:00:00 UTC');
   const sha = createHash('sha256').update(data).digest('hex');
   assert.ok(html.includes(sha), 'the SHA-256 of the input file');
 

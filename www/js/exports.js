@@ -31,10 +31,10 @@ export function downloadCsv(rows, suffix) {
   download(new Blob([csvText(rows)], { type: 'text/csv' }), `${baseName()}-${suffix}.csv`);
 }
 
-/** The loaded file's name, safe for a download name. */
+/** The loaded file's name, safe for a download name (letters of any script kept). */
 export function baseName() {
   const name = state.summary?.file ?? 'tidemark';
-  return name.replace(/\.[^.]*$/, '').replace(/[^\w.-]+/g, '_') || 'tidemark';
+  return name.replace(/\.[^.]*$/, '').replace(/[^\p{L}\p{N}_.-]+/gu, '_') || 'tidemark';
 }
 
 /** Downloads canvas `id` as `<file>-<suffix>.png`. */

@@ -2,8 +2,9 @@
 // from the data or the author is a text node), serialised by XMLSerializer. It has
 // its own CSP (no script, no network: images are data: URLs, styles inline), print
 // CSS and a phone layout, and opens offline in any browser.
-import { el, nf, formatTime } from './dom.js';
+import { el } from './dom.js';
 import { chartPng } from './report-sections.js';
+import { tIn, formats } from './i18n.js';
 
 /** The report's own policy: nothing may run or load except its inline styles and data: images. */
 export const REPORT_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
@@ -57,12 +58,15 @@ code { overflow-wrap: anywhere; }
 `;
 
 /**
- * The report as HTML text. `info`: {title, notes, summary, sha256, generated,
- * min, sections: [{title, definitions, charts, tables, spec}], members: element|null}.
+ * The report as HTML text. `info`: {lang ('en' | 'zh'), title, notes, summary,
+ * sha256, generated (a Date), min, sections: [{title, definitions, charts, tables,
+ * spec}], members: element|null}.
  */
 export function reportHtml(info) {
+  const t = (key, ...args) => tIn(info.lang, key, ...args);
+  const f = formats(info.lang);
   const doc = document.implementation.createHTMLDocument('');
-  doc.documentElement.lang = 'en';
+  doc.documentElement.lang = info.lang === 'zh' ? 'zh-CN' : 'en';
   const head = doc.head;
   head.replaceChildren(
     el('meta', { charset: 'utf-8' }),
@@ -76,43 +80,43 @@ export function reportHtml(info) {
   const s = info.summary;
   const meta = el('dl', { class: 'meta', 'data-testid': 'report-meta' });
   const fact = (label, value, testid) => meta.append(el('dt', { text: label }), el('dd', { text: value, 'data-testid': testid }));
-  fact('Data file', s.file, 'report-file');
-  fact('SHA-256 of the file', info.sha256, 'report-sha256');
-  fact('Date range', `${formatTime(s.first_time)} – ${formatTime(s.last_time)}`, 'report-range');
-  fact('Rows, users', `${nf.format(s.rows)} events from ${nf.format(s.users)} users (${nf.format(s.rows_read)} rows read)`, 'report-rows');
-  fact('Time zone', s.time_zone, 'report-tz');
-  fact('Generated', info.generated, 'report-generated');
+  fact(t('r.meta.file'), s.file, 'report-file');
+  fact(t('r.meta.sha'), info.sha256, 'report-sha256');
+  fact(t('r.meta.range'), `${f.time(s.first_time)} – ${f.time(s.last_time)}`, 'report-range');
+  fact(t('r.meta.rows'), t('r.meta.rows.value', f.int(s.rows), f.int(s.users), f.int(s.rows_read)), 'report-rows');
+  fact(t('r.meta.tz'), s.time_zone, 'report-tz');
+  fact(t('r.meta.generated'), f.time(info.generated.toISOString()), 'report-generated');
   const body = doc.body;
   body.replaceChildren(el('h1', { text: info.title, 'data-testid': 'report-title' }), meta);
   if (info.notes.trim()) body.append(el('div', { class: 'notes', text: info.notes, 'data-testid': 'report-notes' }));
-  for (const sec of info.sections) body.append(sectionNode(sec, info.min));
+  for (const sec of info.sections) body.append(sectionNode(sec, info.min, t));
   if (info.members) {
-    body.append(el('section', { class: 'analysis' }, el('h2', { text: 'Member list (user ids, included by the author)' }), info.members));
+    body.append(el('section', { class: 'analysis' }, el('h2', { text: t('r.members') }), info.members));
   }
   body.append(el('section', { class: 'about' },
-    el('h2', { text: 'About this report' }),
-    el('p', { text: `Aggregates only: groups of fewer than ${info.min} users are shown as "<${info.min}", the rates and amounts resting on them as "suppressed", and a chart that would show such a group is left out.` + (info.members ? ' The author included a member list with user ids.' : ' No user ids are included.') }),
-    el('p', { text: 'The SHA-256 fingerprint identifies the exact input file: hash the same file again (e.g. sha256sum) to check a report against its data. Each section lists the spec that produced it; load the same specs with the same or a newer file in Tidemark to recompute.' }),
+    el('h2', { text: t('r.about') }),
+    el('p', { text: `${t('r.about.suppression', info.min)} ${info.members ? t('r.about.members') : t('r.about.no_ids')}` }),
+    el('p', { text: t('r.about.sha') }),
   ));
   return `<!DOCTYPE html>\n${new XMLSerializer().serializeToString(doc.documentElement)}\n`;
 }
 
-function sectionNode(sec, min) {
+function sectionNode(sec, min, t) {
   const node = el('section', { class: 'analysis', 'data-testid': `report-section-${sec.key}` }, el('h2', { text: sec.title }));
   const defs = el('dl', { class: 'defs' });
   for (const [term, def] of sec.definitions) defs.append(el('dt', { text: term }), el('dd', { text: def }));
-  node.append(el('h3', { text: 'Definitions' }), defs);
+  node.append(el('h3', { text: t('r.definitions') }), defs);
   for (const c of sec.charts) {
     if (c.omitted) {
-      node.append(el('p', { class: 'omitted', text: `Chart "${c.title}" left out: it would show a group of fewer than ${min} users.` }));
+      node.append(el('p', { class: 'omitted', text: t('r.chart.omitted', c.title, min) }));
     } else if (c.png) {
       node.append(el('figure', {}, el('img', { src: c.png, alt: c.title }), el('figcaption', { text: c.title })));
     } else {
-      node.append(el('p', { class: 'omitted', text: `Chart "${c.title}" could not be drawn: ${c.error}` }));
+      node.append(el('p', { class: 'omitted', text: t('r.chart.failed', c.title, c.error) }));
     }
   }
   node.append(...sec.tables);
-  node.append(el('h3', { text: 'Spec' }), el('pre', { text: JSON.stringify(sec.spec, null, 2), 'data-testid': `report-spec-${sec.key}` }));
+  node.append(el('h3', { text: t('r.spec') }), el('pre', { text: JSON.stringify(sec.spec, null, 2), 'data-testid': `report-spec-${sec.key}` }));
   return node;
 }
 

@@ -7,14 +7,12 @@ import {
   drawFunnel, drawRetention, drawRetentionCurve, drawLtv, drawLifecycle, drawRepeatGaps,
   drawRepeatByMonth, drawRfm, drawClvHoldout, drawClvPAlive, drawClvTiers, drawClvMatrix,
 } from '/pkg/tidemark.js';
-import { el, nf, formatPct, formatDuration, formatTime } from './dom.js';
+import { el } from './dom.js';
+import { tIn, formats } from './i18n.js';
 
-const money = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const fmtMoney = (x) => (x === null || x === undefined ? '—' : money.format(x));
-const fixed = (x, d) => (x === null || x === undefined ? '—' : x.toFixed(d));
-
-/** The text a suppressed rate or amount shows. */
-export const SUPPRESSED = 'suppressed';
+/** The language of the report being built: t (its texts) and f (its number formats). */
+let t = (key, ...args) => tIn('en', key, ...args);
+let f = formats('en');
 
 /**
  * Small-group suppression with minimum `min`: a count n with 0 < n < min is shown
@@ -39,14 +37,14 @@ export class Suppressor {
       this.hidden++;
       return cell(`<${this.min}`, null, 'n suppressed');
     }
-    return cell(n === null || n === undefined ? '—' : nf.format(n), n);
+    return cell(f.int(n), n);
   }
 
   /** A cell showing `text` (raw `value`) unless any of `groups` is small. */
   guarded(text, value, ...groups) {
     if (groups.some((g) => this.small(g))) {
       this.hidden++;
-      return cell(SUPPRESSED, null, 'n suppressed');
+      return cell(t('r.suppressed'), null, 'n suppressed');
     }
     return cell(text, value);
   }
@@ -92,30 +90,30 @@ function chart(title, draw, counts, w, h) {
 }
 
 const funnelCounts = (r) => [...r.steps, ...(r.breakdown ?? []).flatMap((b) => b.steps)].flatMap((s) => [s.users, s.dropoff]);
-const bucketName = (b) => (b.other ? '(other)' : b.value === null ? '(missing)' : b.value);
+const bucketName = (b) => (b.other ? t('r.other') : b.value === null ? t('r.missing') : b.value);
 
 function funnelSection(r, spec, sup) {
   const rows = [];
   const steps = (list, prefix) => list.forEach((st, i) => rows.push([
     `${prefix}${i + 1}. ${st.label || st.event}`,
     sup.count(st.users),
-    sup.guarded(formatPct(st.conversion_from_previous), st.conversion_from_previous, st.users, i ? list[i - 1].users : 0),
-    sup.guarded(formatPct(st.conversion_from_first), st.conversion_from_first, st.users, list[0].users),
+    sup.guarded(f.pct(st.conversion_from_previous), st.conversion_from_previous, st.users, i ? list[i - 1].users : 0),
+    sup.guarded(f.pct(st.conversion_from_first), st.conversion_from_first, st.users, list[0].users),
     i === 0 ? cell('—', null) : sup.count(st.dropoff),
-    sup.guarded(formatDuration(st.median_seconds_from_previous), st.median_seconds_from_previous, st.users),
+    sup.guarded(f.duration(st.median_seconds_from_previous), st.median_seconds_from_previous, st.users),
   ]));
   steps(r.steps, '');
   for (const b of r.breakdown ?? []) steps(b.steps, `${spec.breakdown} = ${bucketName(b)} · `);
   return {
-    title: 'Funnel',
+    title: t('r.funnel'),
     definitions: [
-      ['Users at step k', `Users who did steps 1…k in ${r.mode} mode with the last within ${formatDuration(r.window_seconds)} of the first (ordered: in order, other events may come between; strict: nothing between; unordered: any order).`],
-      ['Conversion', 'Users at a step divided by users at the previous step, and by users at step 1.'],
-      ['Drop-off', 'Users who reached the previous step but not this one.'],
-      ['Median time', 'Median time from the previous step, over users who reached this step.'],
+      [t('r.funnel.users'), t('r.funnel.users.def', t(`r.mode.${r.mode}`), f.duration(r.window_seconds))],
+      [t('r.funnel.conversion'), t('r.funnel.conversion.def')],
+      [t('r.funnel.dropoff'), t('r.funnel.dropoff.def')],
+      [t('r.funnel.median'), t('r.funnel.median.def')],
     ],
-    charts: [chart('Users per step', drawFunnel, funnelCounts(r))],
-    tables: [table('report-funnel', ['Step', 'Users', 'From previous', 'From step 1', 'Drop-off', 'Median time'], rows)],
+    charts: [chart(t('r.funnel.chart'), drawFunnel, funnelCounts(r))],
+    tables: [table('report-funnel', [t('r.col.step'), t('r.col.users'), t('r.col.from_previous'), t('r.col.from_first'), t('r.funnel.dropoff'), t('r.funnel.median')], rows)],
   };
 }
 
@@ -134,25 +132,27 @@ function retentionSection(r, sup) {
       if (sup.small(c.size) || sup.small(n)) {
         cells.push(sup.small(n) ? sup.count(n) : sup.guarded('', null, c.size));
       } else if (revenue) {
-        cells.push(cell(`${fmtMoney(c.revenue_per_user?.[k] ?? null)}${star}`, c.revenue_per_user?.[k] ?? null));
+        cells.push(cell(`${f.money(c.revenue_per_user?.[k] ?? null)}${star}`, c.revenue_per_user?.[k] ?? null));
       } else {
-        cells.push(cell(c.complete[k] ? formatPct(c.retained_rate[k]) : `${nf.format(n)}*`, n));
+        cells.push(cell(c.complete[k] ? f.pct(c.retained_rate[k]) : `${f.int(n)}*`, n));
       }
     }
     return [c.start, ...cells];
   });
   const counts = r.cohorts.flatMap((c) => [c.size, ...c.retained]);
-  const charts = [chart('Cohort heatmap', drawRetention, counts, 900, 560), chart('Average retention', drawRetentionCurve, [...(r.average?.users ?? []), ...(r.average?.retained ?? [])])];
-  if (revenue) charts.push(chart('Historical LTV: cumulative revenue per user', drawLtv, counts));
-  const head = ['Cohort', 'Size', ...Array.from({ length: width }, (_, k) => `${r.period} ${k}`)];
+  const period = t(`r.period.${r.period}`);
+  const charts = [
+    chart(t('r.retention.heatmap'), drawRetention, counts, 900, 560),
+    chart(t('r.retention.curve'), drawRetentionCurve, [...(r.average?.users ?? []), ...(r.average?.retained ?? [])]),
+  ];
+  if (revenue) charts.push(chart(t('r.retention.ltv'), drawLtv, counts));
+  const head = [t('r.col.cohort'), t('r.col.size'), ...Array.from({ length: width }, (_, k) => t('r.period.k', period, k))];
   return {
-    title: `Retention by ${r.period}`,
+    title: t('r.retention', period),
     definitions: [
-      ['Cohort', `The ${r.period} of a user's first ${r.start_event ?? 'event'} (start event); size = its users.`],
-      [`${r.period} k`, revenue
-        ? `Revenue of the cohort in ${r.period} k divided by its size (revenue per cohort user).`
-        : `Share of the cohort with a ${r.return_event ?? 'any'} event in ${r.period} k${r.mode === 'unbounded' ? ' or later (unbounded)' : ''}.`],
-      ['*', 'Incomplete period: it ends after the data end, so the count is partial (never a final percentage).'],
+      [t('r.col.cohort'), t('r.retention.cohort.def', period, r.start_event)],
+      [t('r.period.k', period, 'k'), revenue ? t('r.retention.revenue.def', period) : t('r.retention.users.def', period, r.return_event, r.mode === 'unbounded')],
+      ['*', t('r.retention.partial.def')],
     ],
     charts,
     tables: [table('report-retention', head, rows)],
@@ -160,88 +160,84 @@ function retentionSection(r, sup) {
 }
 
 function repurchaseSection(r, sup) {
-  const rates = r.rates.map((x) => [`${x.days} days`, sup.count(x.eligible), sup.count(x.repeaters),
-    sup.guarded(formatPct(x.rate), x.rate, x.eligible, x.repeaters), sup.count(x.not_yet_eligible)]);
+  const rates = r.rates.map((x) => [t('r.days', x.days), sup.count(x.eligible), sup.count(x.repeaters),
+    sup.guarded(f.pct(x.rate), x.rate, x.eligible, x.repeaters), sup.count(x.not_yet_eligible)]);
   const months = r.by_first_month.map((m) => [m.month, sup.count(m.buyers), sup.count(m.eligible), sup.count(m.repeaters),
-    sup.guarded(formatPct(m.rate), m.rate, m.eligible, m.repeaters)]);
+    sup.guarded(f.pct(m.rate), m.rate, m.eligible, m.repeaters)]);
   const drivers = r.drivers.slice(0, 10).map((d) => [d.behaviour,
-    sup.guarded(formatPct(d.with_rate), d.with_rate, d.with_users), sup.guarded(formatPct(d.without_rate), d.without_rate, d.without_users),
-    sup.guarded(d.lift === null ? '—' : `×${d.lift.toFixed(2)}`, d.lift, d.with_users, d.without_users),
-    cell(d.p_value === null ? '—' : d.p_value < 0.001 ? '< 0.001' : d.p_value.toFixed(3), d.p_value),
+    sup.guarded(f.pct(d.with_rate), d.with_rate, d.with_users), sup.guarded(f.pct(d.without_rate), d.without_rate, d.without_users),
+    sup.guarded(d.lift === null ? '—' : `×${f.fixed(d.lift, 2)}`, d.lift, d.with_users, d.without_users),
+    cell(d.p_value === null ? '—' : d.p_value < 0.001 ? '< 0.001' : f.fixed(d.p_value, 3), d.p_value),
     sup.count(d.with_users), sup.count(d.without_users)]);
   return {
-    title: 'Repeat purchase',
+    title: t('r.repeat'),
     definitions: [
-      ['Buyers', `Users with at least one ${r.purchase_event} event: ${nf.format(r.buyers)}; ${nf.format(r.repeat_buyers)} bought again.`],
-      ['Repeat within N days', 'Among buyers whose first purchase is at least N days before the data end, the share whose next purchase is at most N days after the first. Buyers with less than N days of data are not yet eligible.'],
-      ['Median days to 2nd purchase', r.median_gap_days === null ? '—' : `${r.median_gap_days.toFixed(1)} days (over repeat buyers).`],
-      ['Drivers', `Repeat rate within ${r.outcome_days} days of buyers who did a behaviour within ${r.drivers_within_days} days after their first purchase vs those who did not; association, not causation. The top 10 shown.`],
+      [t('r.repeat.buyers'), t('r.repeat.buyers.def', r.purchase_event, f.int(r.buyers), f.int(r.repeat_buyers))],
+      [t('r.repeat.within'), t('r.repeat.within.def')],
+      [t('r.repeat.median'), r.median_gap_days === null ? '—' : t('r.repeat.median.def', f.fixed(r.median_gap_days, 1))],
+      [t('r.repeat.drivers'), t('r.repeat.drivers.def', r.outcome_days, r.drivers_within_days)],
     ],
     charts: [
-      chart('Days from the first to the second purchase', drawRepeatGaps, r.gap_histogram.map((b) => b.users)),
-      chart('Repeat rate by first-purchase month', drawRepeatByMonth, r.by_first_month.flatMap((m) => [m.buyers, m.eligible, m.repeaters])),
+      chart(t('r.repeat.gaps'), drawRepeatGaps, r.gap_histogram.map((b) => b.users)),
+      chart(t('r.repeat.by_month'), drawRepeatByMonth, r.by_first_month.flatMap((m) => [m.buyers, m.eligible, m.repeaters])),
     ],
     tables: [
-      table('report-repeat-rates', ['Window', 'Eligible', 'Repeat buyers', 'Rate', 'Not yet eligible'], rates),
-      table('report-repeat-months', ['First purchase', 'Buyers', 'Eligible', 'Repeat buyers', 'Rate'], months),
-      table('report-repeat-drivers', ['Behaviour', 'With', 'Without', 'Lift', 'p', 'Buyers with', 'Buyers without'], drivers),
+      table('report-repeat-rates', [t('r.col.window'), t('r.col.eligible'), t('r.col.repeaters'), t('r.col.rate'), t('r.col.not_yet')], rates),
+      table('report-repeat-months', [t('r.col.first_month'), t('r.repeat.buyers'), t('r.col.eligible'), t('r.col.repeaters'), t('r.col.rate')], months),
+      table('report-repeat-drivers', [t('r.col.behaviour'), t('r.col.with'), t('r.col.without'), t('r.col.lift'), 'p', t('r.col.with_n'), t('r.col.without_n')], drivers),
     ],
   };
 }
 
 function lifecycleSection(r, sup) {
-  const rows = r.periods.map((p) => [p.complete ? p.start : `${p.start} (in progress)`,
+  const rows = r.periods.map((p) => [p.complete ? p.start : t('r.in_progress', p.start),
     sup.count(p.new), sup.count(p.returning), sup.count(p.resurrecting), sup.count(p.dormant), sup.count(p.active)]);
   return {
-    title: `Lifecycle by ${r.period}`,
-    definitions: [
-      ['New', 'Users whose first event is in the period.'],
-      ['Returning', 'Active this period and the previous one.'],
-      ['Resurrecting', 'Active this period, not the previous one, but before.'],
-      ['Dormant', 'Active the previous period, not this one (counted negative).'],
-    ],
-    charts: [chart('New, returning, resurrecting, dormant', drawLifecycle, r.periods.flatMap((p) => [p.new, p.returning, p.resurrecting, p.dormant]))],
-    tables: [table('report-lifecycle', ['Period', 'New', 'Returning', 'Resurrecting', 'Dormant', 'Active'], rows)],
+    title: t('r.lifecycle', t(`r.period.${r.period}`)),
+    definitions: ['new', 'returning', 'resurrecting', 'dormant'].map((k) => [t(`r.lc.${k}`), t(`r.lc.${k}.def`)]),
+    charts: [chart(t('r.lifecycle.chart'), drawLifecycle, r.periods.flatMap((p) => [p.new, p.returning, p.resurrecting, p.dormant]))],
+    tables: [table('report-lifecycle', [t('r.col.period'), t('r.lc.new'), t('r.lc.returning'), t('r.lc.resurrecting'), t('r.lc.dormant'), t('r.lc.active')], rows)],
   };
 }
 
 function rfmSection(r, sup) {
   const rows = r.segments.map((s) => [s.name, sup.count(s.users),
-    sup.guarded(formatPct(s.share_users), s.share_users, s.users), sup.guarded(fmtMoney(s.revenue), s.revenue, s.users),
-    sup.guarded(formatPct(s.share_revenue), s.share_revenue, s.users), sup.guarded(fmtMoney(s.avg_order_value), s.avg_order_value, s.users),
-    sup.guarded(fixed(s.days_since_last, 1), s.days_since_last, s.users)]);
+    sup.guarded(f.pct(s.share_users), s.share_users, s.users), sup.guarded(f.money(s.revenue), s.revenue, s.users),
+    sup.guarded(f.pct(s.share_revenue), s.share_revenue, s.users), sup.guarded(f.money(s.avg_order_value), s.avg_order_value, s.users),
+    sup.guarded(f.fixed(s.days_since_last, 1), s.days_since_last, s.users)]);
   const rules = r.rules.map((x) => [x.name, el('td', { text: x.rule })]);
   return {
-    title: 'RFM segments',
+    title: t('r.rfm'),
     definitions: [
-      ['As of', `${formatTime(r.as_of)}; ${nf.format(r.buyers)} buyers scored (purchase event ${r.purchase_event}).`],
-      ['R, F, M scores', 'Recency (days since the last purchase; the most recent get 5), frequency (purchases) and monetary (revenue), each 1 + floor(5 · (rank − 1) / n), ties sharing the lowest rank.'],
-      ['Segment', 'From R and F: the first rule in the rules table that matches.'],
+      [t('r.rfm.as_of'), t('r.rfm.as_of.def', f.time(r.as_of), f.int(r.buyers), r.purchase_event)],
+      [t('r.rfm.scores'), t('r.rfm.scores.def')],
+      [t('r.rfm.segment'), t('r.rfm.segment.def')],
     ],
-    charts: [chart('Buyers by recency and frequency score', drawRfm, r.grid.map((g) => g.users), 900, 560)],
+    charts: [chart(t('r.rfm.chart'), drawRfm, r.grid.map((g) => g.users), 900, 560)],
     tables: [
-      table('report-rfm', ['Segment', 'Users', 'Share of users', 'Revenue', 'Share of revenue', 'Avg order value', 'Days since last (mean)'], rows),
-      table('report-rfm-rules', ['Segment', 'Rule'], rules),
+      table('report-rfm', [t('r.rfm.segment'), t('r.col.users'), t('r.col.share_users'), t('r.col.revenue'), t('r.col.share_revenue'), t('r.col.aov'), t('r.col.days_since')], rows),
+      table('report-rfm-rules', [t('r.rfm.segment'), t('r.col.rule')], rules),
     ],
   };
 }
 
 function tiersSection(r, sup) {
   const threshold = [r.thresholds.high, r.thresholds.mid, null];
-  const rows = r.tiers.map((t, i) => [t.name, sup.count(t.users),
-    sup.guarded(formatPct(t.share_users), t.share_users, t.users), sup.guarded(fmtMoney(t.revenue), t.revenue, t.users),
-    sup.guarded(formatPct(t.share_revenue), t.share_revenue, t.users), sup.count(t.purchases),
-    cell(threshold[i] === null ? '—' : r.metric === 'revenue' ? fmtMoney(threshold[i]) : nf.format(threshold[i]), threshold[i])]);
+  const metric = t(`r.metric.${r.metric}`);
+  const rows = r.tiers.map((x, i) => [t(`r.tier.${x.name}`), sup.count(x.users),
+    sup.guarded(f.pct(x.share_users), x.share_users, x.users), sup.guarded(f.money(x.revenue), x.revenue, x.users),
+    sup.guarded(f.pct(x.share_revenue), x.share_revenue, x.users), sup.count(x.purchases),
+    cell(threshold[i] === null ? '—' : r.metric === 'revenue' ? f.money(threshold[i]) : f.int(threshold[i]), threshold[i])]);
   return {
-    title: `Value tiers by ${r.metric}`,
+    title: t('r.tiers', metric),
     definitions: [
-      ['Tiers', r.by === 'share'
-        ? `High: the top ${formatPct(r.thresholds.high_given)} of buyers by ${r.metric}; mid: down to the top ${formatPct(r.thresholds.mid_given)}; low: the rest. Ties at a boundary stay in the upper tier.`
-        : `High: ${r.metric} at least ${r.thresholds.high_given}; mid: at least ${r.thresholds.mid_given}; low: the rest.`],
-      ['Threshold', 'The smallest value in the tier (its lower bound).'],
+      [t('r.tiers.tiers'), r.by === 'share'
+        ? t('r.tiers.share.def', f.pct(r.thresholds.high_given), f.pct(r.thresholds.mid_given), metric)
+        : t('r.tiers.value.def', r.thresholds.high_given, r.thresholds.mid_given, metric)],
+      [t('r.col.threshold'), t('r.tiers.threshold.def')],
     ],
     charts: [],
-    tables: [table('report-tiers', ['Tier', 'Users', 'Share of users', 'Revenue', 'Share of revenue', 'Purchases', 'Threshold'], rows)],
+    tables: [table('report-tiers', [t('r.col.tier'), t('r.col.users'), t('r.col.share_users'), t('r.col.revenue'), t('r.col.share_revenue'), t('r.col.purchases'), t('r.col.threshold')], rows)],
   };
 }
 
@@ -249,34 +245,41 @@ function clvSection(r, sup) {
   const params = [];
   for (const [model, fit] of [['BG/NBD', r.bgnbd], ['Gamma-Gamma', r.gamma_gamma]]) {
     if (!fit) continue;
-    for (const [k, se] of Object.entries(fit.std_errors ?? {})) params.push([`${model} ${k}`, cell(fixed(fit[k], 4), fit[k]), cell(fixed(se, 4), se)]);
+    for (const [k, se] of Object.entries(fit.std_errors ?? {})) params.push([`${model} ${k}`, cell(f.fixed(fit[k], 4), fit[k]), cell(f.fixed(se, 4), se)]);
   }
   const holdout = r.holdout.map((h) => [`${h.frequency}${h.and_more ? '+' : ''}`, sup.count(h.customers),
-    sup.guarded(fixed(h.actual_mean, 3), h.actual_mean, h.customers), sup.guarded(fixed(h.predicted_mean, 3), h.predicted_mean, h.customers)]);
-  const tiers = r.tiers.map((t) => [t.name, sup.count(t.customers), sup.guarded(formatPct(t.share), t.share, t.customers),
-    sup.guarded(fmtMoney(t.clv_total), t.clv_total, t.customers), sup.guarded(fmtMoney(t.clv_mean), t.clv_mean, t.customers),
-    sup.guarded(formatPct(t.p_alive_mean), t.p_alive_mean, t.customers), sup.count(t.at_risk)]);
+    sup.guarded(f.fixed(h.actual_mean, 3), h.actual_mean, h.customers), sup.guarded(f.fixed(h.predicted_mean, 3), h.predicted_mean, h.customers)]);
+  const tiers = r.tiers.map((x) => [t(`r.tier.${x.name}`), sup.count(x.customers), sup.guarded(f.pct(x.share), x.share, x.customers),
+    sup.guarded(f.money(x.clv_total), x.clv_total, x.customers), sup.guarded(f.money(x.clv_mean), x.clv_mean, x.customers),
+    sup.guarded(f.pct(x.p_alive_mean), x.p_alive_mean, x.customers), sup.count(x.at_risk)]);
   const matrixCounts = [...(r.matrix?.customers ?? []).flat(), r.matrix?.customers_above ?? 0];
+  const unit = t(`r.period.${r.unit}`);
   return {
-    title: 'Predicted lifetime value',
+    title: t('r.clv'),
     definitions: [
-      ['Model', `BG/NBD for repeat purchases and Gamma-Gamma for spend, fitted by maximum likelihood on ${nf.format(r.customers_fitted)} customers up to ${r.calibration_end} (unit: ${r.unit}).`],
-      ['CLV', `Expected spend over the next ${r.horizon} ${r.unit}s, discounted at ${r.discount_rate} per ${r.unit}.`],
-      ['P(alive)', 'Probability that a customer is still active; churn risk = 1 − P(alive).'],
-      ['Holdout', 'Mean repeat purchases after the calibration end, actual vs predicted, by calibration frequency.'],
+      [t('r.clv.model'), t('r.clv.model.def', f.int(r.customers_fitted), r.calibration_end, unit)],
+      ['CLV', t('r.clv.clv.def', r.horizon, unit, r.discount_rate)],
+      ['P(alive)', t('r.clv.palive.def')],
+      [t('r.clv.holdout'), t('r.clv.holdout.def')],
     ],
     charts: [
-      chart('Holdout: actual vs predicted', drawClvHoldout, r.holdout.map((h) => h.customers)),
-      chart('Customers by P(alive)', drawClvPAlive, r.p_alive_histogram.map((b) => b.customers)),
-      chart('Predicted CLV by tier', drawClvTiers, r.tiers.map((t) => t.customers)),
-      chart('Expected purchases by frequency and recency', drawClvMatrix, matrixCounts, 900, 560),
+      chart(t('r.clv.holdout.chart'), drawClvHoldout, r.holdout.map((h) => h.customers)),
+      chart(t('r.clv.palive.chart'), drawClvPAlive, r.p_alive_histogram.map((b) => b.customers)),
+      chart(t('r.clv.tiers.chart'), drawClvTiers, r.tiers.map((x) => x.customers)),
+      chart(t('r.clv.matrix.chart'), drawClvMatrix, matrixCounts, 900, 560),
     ],
     tables: [
-      table('report-clv-params', ['Parameter', 'Estimate', 'Std. error'], params),
-      table('report-clv-holdout', ['Calibration purchases', 'Customers', 'Actual mean', 'Predicted mean'], holdout),
-      table('report-clv-tiers', ['Tier', 'Customers', 'Share', 'CLV total', 'CLV mean', 'P(alive) mean', 'At risk'], tiers),
+      table('report-clv-params', [t('r.col.parameter'), t('r.col.estimate'), t('r.col.se')], params),
+      table('report-clv-holdout', [t('r.col.calibration_purchases'), t('r.col.customers'), t('r.col.actual_mean'), t('r.col.predicted_mean')], holdout),
+      table('report-clv-tiers', [t('r.col.tier'), t('r.col.customers'), t('r.col.share'), t('r.col.clv_total'), t('r.col.clv_mean'), t('r.col.palive_mean'), t('r.col.at_risk')], tiers),
     ],
   };
+}
+
+/** Builds the next sections in language `code` ('en', 'zh'). */
+export function useLanguage(code) {
+  t = (key, ...args) => tIn(code, key, ...args);
+  f = formats(code);
 }
 
 /** The section of one result {key, spec, report}: {title, definitions, charts, tables}. */
@@ -296,11 +299,5 @@ export function sectionFor({ key, spec, report }, sup) {
 /** The RFM member list (user ids: only when the author asks for it), from a run with users: true. */
 export function memberList(users) {
   const rows = users.map((u) => [u.user, el('td', { text: u.segment }), cell(String(u.r), u.r), cell(String(u.f), u.f), cell(String(u.m), u.m)]);
-  return table('report-members', ['User', 'Segment', 'R', 'F', 'M'], rows);
+  return table('report-members', [t('r.col.user'), t('r.rfm.segment'), 'R', 'F', 'M'], rows);
 }
-
-/** Human names of the analyses, for the picker. */
-export const ANALYSIS_NAMES = {
-  funnel: 'Funnel', repurchase: 'Repeat purchase', retention: 'Retention', lifecycle: 'Lifecycle',
-  rfm: 'RFM segments', tiers: 'Value tiers', clv: 'Predicted CLV',
-};

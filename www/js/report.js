@@ -2,11 +2,12 @@
 // choose the minimum group size, and download one self-contained HTML file
 // (report-doc.js) with charts, tables, definitions, specs, the date range and the
 // SHA-256 of the input file (computed in the worker, streamed).
-import { $, el, nf } from './dom.js';
+import { $, el } from './dom.js';
 import { state, client, setStatus, showError } from './state.js';
 import { download, baseName } from './exports.js';
 import { allResults, resultOf, onResults } from './results.js';
-import { Suppressor, sectionFor, memberList, ANALYSIS_NAMES } from './report-sections.js';
+import { Suppressor, sectionFor, memberList, useLanguage } from './report-sections.js';
+import { t, lang, onLang, formats } from './i18n.js';
 import { reportHtml, drawCharts } from './report-doc.js';
 
 /** The fingerprint of the loaded source, computed once per source: {source, hex}. */
@@ -29,7 +30,7 @@ function renderPicker() {
   list.replaceChildren(...results.map((r) => {
     const box = el('input', { type: 'checkbox', value: r.key, 'data-testid': `report-pick-${r.key}` });
     box.checked = before.get(r.key) ?? true;
-    return el('li', {}, el('label', {}, box, ` ${ANALYSIS_NAMES[r.key] ?? r.key}`));
+    return el('li', {}, el('label', {}, box, ` ${t(`name.${r.key}`)}`));
   }));
   $('rpt-empty').hidden = results.length > 0;
   $('rpt-download').disabled = results.length === 0;
@@ -43,6 +44,7 @@ export async function buildReport() {
   const chosen = allResults().filter((r) => picked.has(r.key));
   const min = Number($('rpt-min').value);
   const sup = new Suppressor(Number.isFinite(min) && min >= 1 ? min : 5);
+  useLanguage(lang());
   const sections = chosen.map((r) => {
     const sec = sectionFor(r, sup);
     for (const c of sec.charts) c.report = r.report;
@@ -54,13 +56,14 @@ export async function buildReport() {
     const m = await client.request({ type: 'run', spec: { ...resultOf('rfm').spec, users: true } });
     members = memberList(m.report.users);
   }
-  const title = $('rpt-title').value.trim() || `Tidemark report: ${state.summary.file}`;
+  const title = $('rpt-title').value.trim() || t('r.default_title', state.summary.file);
   return reportHtml({
+    lang: lang(),
     title,
     notes: $('rpt-notes').value,
     summary: state.summary,
     sha256: await sha256(),
-    generated: new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC'),
+    generated: new Date(),
     min: sup.min,
     sections,
     members,
@@ -70,13 +73,13 @@ export async function buildReport() {
 async function exportReport() {
   if (!state.summary) return;
   $('rpt-download').disabled = true;
-  setStatus('Building the report…');
+  setStatus(t('report.building'));
   try {
     const html = await buildReport();
     download(new Blob([html], { type: 'text/html;charset=utf-8' }), `${baseName()}-report.html`);
-    setStatus(`Report downloaded (${nf.format(Math.round(html.length / 1024))} KB).`);
+    setStatus(t('report.done', formats().int(Math.round(html.length / 1024))));
   } catch (e) {
-    if (e.kind !== 'crashed') showError(`The report could not be built: ${e?.message ?? e}`);
+    if (e.kind !== 'crashed') showError(t('report.failed', e?.message ?? e));
   } finally {
     $('rpt-download').disabled = allResults().length === 0;
   }
@@ -87,6 +90,7 @@ export const reportPanel = {
   name: 'report',
   wire() {
     onResults(renderPicker);
+    onLang(renderPicker);
     $('rpt-download').addEventListener('click', exportReport);
   },
   onLoaded() {
