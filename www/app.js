@@ -25,7 +25,11 @@ function wireLanguage() {
   const sel = $('lang');
   sel.value = lang();
   sel.addEventListener('change', () => setLang(sel.value));
-  onLang(() => translatePage());
+  // The engine draws chart texts in <html lang>: redraw every chart in the new language.
+  onLang(() => {
+    translatePage();
+    for (const p of panels) p.redraw?.();
+  });
   translatePage();
 }
 
