@@ -27,7 +27,7 @@ const base = await new Promise((ok) => {
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless=new', '--no-sandbox', '--disable-gpu'] });
 try {
   await mkdir(out, { recursive: true });
-  const langs = process.env.LANGS ? process.env.LANGS.split(',') : ['en'];
+  const langs = process.env.LANGS ? process.env.LANGS.split(',') : ['en', 'zh'];
   for (const lang of langs) {
     const page = await (await browser.newContext({ acceptDownloads: true, locale: lang === 'zh' ? 'zh-CN' : 'en-US' })).newPage();
     await page.goto(base);
@@ -47,7 +47,7 @@ try {
     const [dl] = await Promise.all([page.waitForEvent('download'), page.click(tid('rpt-download'))]);
     const file = join(await mkdtemp(join(tmpdir(), 'tidemark-shot-')), 'report.html');
     await copyFile(await dl.path(), file);
-    const ctx = await browser.newContext({ offline: true, viewport: { width: 1000, height: 1400 } });
+    const ctx = await browser.newContext({ offline: true, viewport: { width: 820, height: 1200 } });
     const rp = await ctx.newPage();
     await rp.goto(pathToFileURL(file).href);
     await rp.screenshot({ path: join(out, `report-${lang}.png`), type: 'png', scale: 'css' });

@@ -29,6 +29,7 @@ figcaption { color: #5b6475; font-size: 0.9rem; margin-top: 4px; }
 .omitted { color: #5b6475; font-style: italic; border: 1px dashed #c5ccd8; border-radius: 6px; padding: 12px; }
 .table-wrap { overflow-x: auto; margin: 8px 0 16px; }
 table { border-collapse: collapse; font-size: 0.9rem; min-width: 50%; }
+tbody th { white-space: nowrap; }
 th, td { padding: 5px 9px; border-bottom: 1px solid #e6e9ef; text-align: left; vertical-align: top; }
 thead th { background: #f1f3f7; font-weight: 600; }
 .n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
