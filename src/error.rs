@@ -49,6 +49,8 @@ pub enum ErrorKind {
     Csv(String),
     /// The spec JSON is malformed or names things that are not in the data.
     BadSpec(String),
+    /// A result table to export is malformed (a row's length, no column).
+    BadTable(String),
     /// The work was cancelled by the user.
     Cancelled,
     /// Reading the input failed (the CLI's file system).
@@ -133,6 +135,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::BadOption(why) => write!(f, "{why}"),
             ErrorKind::Csv(why) => write!(f, "{why}"),
             ErrorKind::BadSpec(why) => write!(f, "bad spec: {why}"),
+            ErrorKind::BadTable(why) => write!(f, "bad table: {why}"),
             ErrorKind::Cancelled => write!(f, "cancelled"),
             ErrorKind::Io(why) => write!(f, "{why}"),
         }

@@ -56,8 +56,19 @@ fn chinese_titles_legends_and_labels() {
         assert!(zh.iter().any(|t| t == want), "{want:?} in {zh:?}");
     }
     // No English chart word is left among them (data such as dates stay as they are).
-    for english in ["Cohort", "Users", "New", "Returning", "Resurrecting", "Dormant", "days"] {
-        assert!(!zh.iter().any(|t| t == english), "{english:?} left in {zh:?}");
+    for english in [
+        "Cohort",
+        "Users",
+        "New",
+        "Returning",
+        "Resurrecting",
+        "Dormant",
+        "days",
+    ] {
+        assert!(
+            !zh.iter().any(|t| t == english),
+            "{english:?} left in {zh:?}"
+        );
     }
     assert!(
         zh.iter().any(|t| t.starts_with("距同期群首周的周数 (k)")),

@@ -45,6 +45,7 @@ impl WebError {
                 ErrorKind::BadOption(_) => "bad_option",
                 ErrorKind::Csv(_) => "csv",
                 ErrorKind::BadSpec(_) => "bad_spec",
+                ErrorKind::BadTable(_) => "bad_table",
                 ErrorKind::Cancelled => "cancelled",
                 ErrorKind::Io(_) => "io",
             },

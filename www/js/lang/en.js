@@ -7,7 +7,7 @@ export default {
   // The page (elements with data-i18n).
   'page.tagline': 'Customer analytics that run entirely in your browser. Your file never leaves this machine.',
   'page.footer': 'Tidemark reads your file in this tab with a WebAssembly engine. Nothing is uploaded.',
-  'page.language': 'Language',
+  'page.language': 'Language', 'page.tables': 'Tables as',
   'title.load': 'Load a CSV', 'title.loaded': 'What was loaded', 'title.overview': 'Overview', 'title.funnel': 'Funnel',
   'title.repeat': 'Repeat purchase', 'title.retention': 'Retention', 'title.lifecycle': 'Lifecycle', 'title.segments': 'Segments',
   'title.clv': 'Predicted lifetime value', 'title.report': 'Report',

@@ -4,7 +4,7 @@ export default {
 
   'page.tagline': '完全在浏览器中运行的客户分析。您的文件不会离开这台电脑。',
   'page.footer': 'Tidemark 在此标签页中用 WebAssembly 引擎读取您的文件，不上传任何内容。',
-  'page.language': '语言',
+  'page.language': '语言', 'page.tables': '表格格式',
   'title.load': '载入 CSV', 'title.loaded': '已载入的数据', 'title.overview': '概览', 'title.funnel': '漏斗',
   'title.repeat': '复购', 'title.retention': '留存', 'title.lifecycle': '生命周期', 'title.segments': '分群',
   'title.clv': '预测客户终身价值', 'title.report': '报告',
