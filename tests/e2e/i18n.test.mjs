@@ -25,6 +25,12 @@ test('the language switch translates the page and is remembered', T, async () =>
   assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
   assert.equal(await text('demo-button'), '试用演示数据');
   assert.equal(await page.textContent('#funnel-title [data-i18n]'), '漏斗');
+  assert.equal(await text('run-button'), '运行');
+  assert.equal(await page.textContent('#loaded dt'), '文件');
+  assert.equal(await page.$eval('[data-testid="mode"] option[value="strict"]', (o) => o.textContent), '严格（中间不能有其他事件）');
+  // Every labelled text has a Chinese version (no English left in those elements).
+  const left = await page.$$eval('[data-i18n]', (xs) => xs.map((x) => x.textContent).filter((t) => /^[A-Za-z][a-z ]+$/.test(t)));
+  assert.deepEqual(left, []);
   await page.reload();
   await page.waitForSelector('body[data-ready="true"]');
   assert.equal(await page.inputValue(tid('lang')), 'zh');
