@@ -243,17 +243,30 @@ function tiersSection(r, sup) {
 
 function clvSection(r, sup) {
   const params = [];
-  for (const [model, fit] of [['BG/NBD', r.bgnbd], ['Gamma-Gamma', r.gamma_gamma]]) {
+  for (const [model, fit, names] of [['BG/NBD', r.bgnbd, ['r', 'alpha', 'a', 'b']], ['Gamma-Gamma', r.gamma_gamma, ['p', 'q', 'v']]]) {
     if (!fit) continue;
-    for (const [k, se] of Object.entries(fit.std_errors ?? {})) params.push([`${model} ${k}`, cell(f.fixed(fit[k], 4), fit[k]), cell(f.fixed(se, 4), se)]);
+    for (const k of names) {
+      const se = fit.std_errors?.[k] ?? null;
+      params.push([`${model} ${k}`, cell(f.fixed(fit[k], 4), fit[k]), cell(f.fixed(se, 4), se)]);
+    }
   }
-  const holdout = r.holdout.map((h) => [`${h.frequency}${h.and_more ? '+' : ''}`, sup.count(h.customers),
+  const holdout = (r.holdout ?? []).map((h) => [`${h.frequency}${h.and_more ? '+' : ''}`, sup.count(h.customers),
     sup.guarded(f.fixed(h.actual_mean, 3), h.actual_mean, h.customers), sup.guarded(f.fixed(h.predicted_mean, 3), h.predicted_mean, h.customers)]);
   const tiers = r.tiers.map((x) => [t(`r.tier.${x.name}`), sup.count(x.customers), sup.guarded(f.pct(x.share), x.share, x.customers),
     sup.guarded(f.money(x.clv_total), x.clv_total, x.customers), sup.guarded(f.money(x.clv_mean), x.clv_mean, x.customers),
     sup.guarded(f.pct(x.p_alive_mean), x.p_alive_mean, x.customers), sup.count(x.at_risk)]);
   const matrixCounts = [...(r.matrix?.customers ?? []).flat(), r.matrix?.customers_above ?? 0];
   const unit = t(`r.period.${r.unit}`);
+  const charts = [
+    chart(t('r.clv.palive.chart'), drawClvPAlive, r.p_alive_histogram.map((b) => b.customers)),
+    chart(t('r.clv.tiers.chart'), drawClvTiers, r.tiers.map((x) => x.customers)),
+    chart(t('r.clv.matrix.chart'), drawClvMatrix, matrixCounts, 900, 560),
+  ];
+  // Without a holdout (calibration end = data end) there is no holdout chart or table.
+  if (r.holdout) charts.unshift(chart(t('r.clv.holdout.chart'), drawClvHoldout, r.holdout.map((h) => h.customers)));
+  const tables = [table('report-clv-params', [t('r.col.parameter'), t('r.col.estimate'), t('r.col.se')], params)];
+  if (r.holdout) tables.push(table('report-clv-holdout', [t('r.col.calibration_purchases'), t('r.col.customers'), t('r.col.actual_mean'), t('r.col.predicted_mean')], holdout));
+  tables.push(table('report-clv-tiers', [t('r.col.tier'), t('r.col.customers'), t('r.col.share'), t('r.col.clv_total'), t('r.col.clv_mean'), t('r.col.palive_mean'), t('r.col.at_risk')], tiers));
   return {
     title: t('r.clv'),
     definitions: [
@@ -262,17 +275,8 @@ function clvSection(r, sup) {
       ['P(alive)', t('r.clv.palive.def')],
       [t('r.clv.holdout'), t('r.clv.holdout.def')],
     ],
-    charts: [
-      chart(t('r.clv.holdout.chart'), drawClvHoldout, r.holdout.map((h) => h.customers)),
-      chart(t('r.clv.palive.chart'), drawClvPAlive, r.p_alive_histogram.map((b) => b.customers)),
-      chart(t('r.clv.tiers.chart'), drawClvTiers, r.tiers.map((x) => x.customers)),
-      chart(t('r.clv.matrix.chart'), drawClvMatrix, matrixCounts, 900, 560),
-    ],
-    tables: [
-      table('report-clv-params', [t('r.col.parameter'), t('r.col.estimate'), t('r.col.se')], params),
-      table('report-clv-holdout', [t('r.col.calibration_purchases'), t('r.col.customers'), t('r.col.actual_mean'), t('r.col.predicted_mean')], holdout),
-      table('report-clv-tiers', [t('r.col.tier'), t('r.col.customers'), t('r.col.share'), t('r.col.clv_total'), t('r.col.clv_mean'), t('r.col.palive_mean'), t('r.col.at_risk')], tiers),
-    ],
+    charts,
+    tables,
   };
 }
 
