@@ -10,13 +10,13 @@ import { T, page, pageErrors, tid, waitLoaded, setSteps, runFunnel, text } from 
 /** Every results table the test compares: the raw data-value (or text) of each cell. */
 async function snapshot() {
   return page.evaluate(() => {
-    const tables = ['results-table', 'rt-table', 'sg-table', 'tr-table', 'lc-table'];
+    const tables = ['results-table', 'rt-table', 'sg-table', 'tr-table', 'lc-table', 'rp-rates'];
     const out = {};
     for (const id of tables) {
       out[id] = [...document.querySelectorAll(`[data-testid="${id}"] tbody tr`)].map((tr) =>
         [...tr.cells].map((c) => c.dataset.value ?? c.textContent));
     }
-    const forms = ['window-n', 'window-unit', 'mode', 'rt-period', 'rt-measure', 'rt-periods', 'lc-period', 'tr-by', 'tr-high', 'tr-mid'];
+    const forms = ['window-n', 'window-unit', 'mode', 'rt-period', 'rt-measure', 'rt-periods', 'lc-period', 'tr-by', 'tr-high', 'tr-mid', 'rp-windows', 'rp-min-group'];
     out.forms = forms.map((id) => document.querySelector(`[data-testid="${id}"]`).value);
     out.steps = [...document.querySelectorAll('[data-testid="steps"] .step-event')].map((s) => s.value);
     return out;
@@ -25,9 +25,9 @@ async function snapshot() {
 
 /** Waits until the funnel, retention, lifecycle, RFM and tiers results are shown and idle. */
 async function waitAllShown() {
-  await page.waitForFunction(() => ['results', 'rt-results', 'lc-results', 'sg-results', 'tr-results']
+  await page.waitForFunction(() => ['results', 'rt-results', 'lc-results', 'sg-results', 'tr-results', 'rp-results']
     .every((id) => !document.querySelector(`[data-testid="${id}"]`).hidden) &&
-    ['run-button', 'rt-run', 'lc-run', 'sg-run', 'tr-run'].every((id) => !document.querySelector(`[data-testid="${id}"]`).disabled));
+    ['run-button', 'rt-run', 'lc-run', 'sg-run', 'tr-run', 'rp-run'].every((id) => !document.querySelector(`[data-testid="${id}"]`).disabled));
 }
 
 async function click(button, results) {
@@ -48,6 +48,9 @@ test('save state → reload the page → load the data → identical results (li
   await page.selectOption(tid('window-unit'), 'h');
   await page.selectOption(tid('mode'), 'strict');
   await runFunnel();
+  await page.fill(tid('rp-windows'), '14, 45');
+  await page.fill(tid('rp-min-group'), '20');
+  await click('rp-run', 'rp-results');
   await page.selectOption(tid('rt-period'), 'month');
   await page.selectOption(tid('rt-measure'), 'revenue');
   await page.fill(tid('rt-periods'), '4');
@@ -70,7 +73,9 @@ test('save state → reload the page → load the data → identical results (li
   assert.equal(dl.suggestedFilename(), 'demo-analyses.json');
   const saved = JSON.parse(await readFile(await dl.path(), 'utf8'));
   assert.equal(saved.version, 1);
-  assert.deepEqual(Object.keys(saved.analyses), ['funnel', 'retention', 'lifecycle', 'rfm', 'tiers']);
+  assert.deepEqual(Object.keys(saved.analyses), ['funnel', 'repurchase', 'retention', 'lifecycle', 'rfm', 'tiers']);
+  assert.deepEqual(saved.analyses.repurchase.within_days, [14, 45]);
+  assert.equal(saved.analyses.repurchase.min_group, 20);
   assert.deepEqual(saved.analyses.funnel.steps.map((s) => s.event), ['page_view', 'add_to_cart', 'checkout', 'purchase']);
   assert.equal(saved.analyses.funnel.window, '36h');
   assert.deepEqual(saved.analyses.tiers, { analysis: 'tiers', purchase_event: 'purchase', as_of: null, metric: 'revenue', by: 'value', high: 300, mid: 100 });

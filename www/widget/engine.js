@@ -97,10 +97,19 @@ function sourceOf(input, options) {
   throw new Error('no data: give src (a URL), or data, file or rows');
 }
 
-/** Loads the input's table (once per source) and runs `spec` on it: {summary, report}. */
+/**
+ * Loads the input's table (once per source) and runs `spec` on it: {summary, report,
+ * key}. A table made from rows or bytes belongs to the one widget that gave them:
+ * it should `release(key)` it when it shows something else or leaves the page.
+ */
 export async function compute(input, spec, options) {
   const { key, source, name } = sourceOf(input, options);
   const { summary } = await request({ type: 'load', key, source, options, name });
   const { report } = await request({ type: 'run', key, spec });
-  return { summary, report };
+  return { summary, report, key };
+}
+
+/** Frees a table made from rows or bytes (URL and File tables stay shared). */
+export function release(key) {
+  if (worker && key && (key.startsWith('rows:') || key.startsWith('data:'))) worker.postMessage({ type: 'free', key });
 }

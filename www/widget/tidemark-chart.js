@@ -7,7 +7,7 @@
 // options (loading options JSON), table ("none" hides the numbers). The chart's
 // height is the CSS variable --tidemark-chart-height (default 300px); its width, the
 // container's.
-import { compute, drawModule } from './engine.js';
+import { compute, release, drawModule } from './engine.js';
 
 /** Charts per analysis (the first is the default): name → draw export. */
 const CHARTS = {
@@ -114,6 +114,8 @@ export class TidemarkChart extends HTMLElement {
 
   disconnectedCallback() {
     this.resize.disconnect();
+    release(this.tableKey);
+    this.tableKey = null;
   }
 
   attributeChangedCallback() {
@@ -156,8 +158,13 @@ export class TidemarkChart extends HTMLElement {
       const charts = CHARTS[s.spec.analysis] ?? {};
       const chartName = s.chart || Object.keys(charts)[0];
       if (s.chart && !charts[s.chart]) throw new Error(`chart "${s.chart}" is not one of ${Object.keys(charts).join(', ') || '(none for this analysis)'}`);
-      const { summary, report } = await compute(s.data, s.spec, s.options);
-      if (seq !== this.seq) return report;
+      const { summary, report, key } = await compute(s.data, s.spec, s.options);
+      if (seq !== this.seq) {
+        release(key);
+        return report;
+      }
+      if (this.tableKey !== key) release(this.tableKey);
+      this.tableKey = key;
       this.summary = summary;
       this.report = report;
       this.error = null;

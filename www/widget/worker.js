@@ -4,6 +4,7 @@
 //   {type: 'load', id, key, source: {url} | {file} | {bytes}, options, name}
 //        → {id, summary}      the table under `key` (loaded once)
 //   {type: 'run', id, key, spec} → {id, report}
+//   {type: 'free', key}                    forgets the table (rows or bytes given to one widget)
 // Failures answer {id, error: {message, kind, line}} with the engine's sentence.
 import { ENGINE_URL } from './engine-url.js';
 
@@ -36,6 +37,12 @@ function table(key, source, options, name) {
 
 self.onmessage = async ({ data: msg }) => {
   try {
+    if (msg.type === 'free') {
+      const loading = tables.get(msg.key);
+      tables.delete(msg.key);
+      (await loading)?.free();
+      return;
+    }
     if (msg.type === 'load') {
       const engine = await table(msg.key, msg.source, msg.options, msg.name);
       postMessage({ id: msg.id, summary: engine.summary() });
