@@ -95,6 +95,13 @@ test('report: offline file with the engine numbers, no user ids, suppression, HT
   assert.equal(range, 'Mar 1, 2024, 00:00:00 UTC – Apr 9, 2024, 00:00:00 UTC');
   const sha = createHash('sha256').update(data).digest('hex');
   assert.ok(html.includes(sha), 'the SHA-256 of the input file');
+  // The worker's two ways (crypto.subtle on the whole file, our streamed SHA-256) agree with node's.
+  const both = await page.evaluate(async () => {
+    const { client, state } = await import('/js/state.js');
+    const ask = (stream) => client.request({ type: 'sha256', file: state.source.file, stream });
+    return [await ask(false), await ask(true)].map((m) => [m.how, m.hex, m.bytes]);
+  });
+  assert.deepEqual(both, [['subtle', sha, Buffer.byteLength(data)], ['stream', sha, Buffer.byteLength(data)]]);
 
   const funnelSpec = { analysis: 'funnel', steps: [{ event: 'page_view' }, { event: IMG }, { event: 'purchase' }], window: '7d', mode: 'ordered', breakdown: 'channel', breakdown_limit: 10 };
   const funnel = await engineRun(funnelSpec, data);
