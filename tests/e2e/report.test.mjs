@@ -179,6 +179,21 @@ test('report: offline file with the engine numbers, no user ids, suppression, HT
   } finally {
     await opened.ctx.close();
   }
+
+  // The member list only when the author ticks it: then every buyer's id and segment, as text.
+  await page.check(tid('rpt-members'));
+  const third = await exportReport();
+  const users = (await engineRun({ analysis: 'rfm', purchase_event: 'purchase', as_of: null, users: true }, data)).users;
+  assert.equal(users.length, 20);
+  const withIds = await openOffline(third.file);
+  try {
+    const members = await withIds.rp.$$eval('[data-testid="report-members"] tbody tr', (trs) =>
+      trs.map((tr) => [tr.querySelector('th').textContent, tr.querySelector('td').textContent]));
+    assert.deepEqual(members, users.map((u) => [u.user, u.segment]));
+    assert.match(await withIds.rp.textContent('section.about'), /The author included a member list with user ids/);
+  } finally {
+    await withIds.ctx.close();
+  }
   assert.deepEqual(pageErrors, []);
 });
 
