@@ -47,6 +47,12 @@ test('Chinese event names: loaded, charted, exported to CSV, and a Chinese repor
   await waitLoaded('订单.csv');
   const events = await page.$$eval('[data-testid="events-table"] tbody td:first-child', (tds) => tds.map((td) => td.textContent));
   assert.deepEqual(events.sort(), ['加入购物车', '支付', '浏览商品'].sort());
+  await page.waitForSelector('[data-testid="ov-tiles"][data-ready="true"]');
+  const label = () => page.$eval('[data-testid="ov-repeat-30"] .tile-label', (x) => x.textContent);
+  assert.equal(await label(), '30 天内复购');
+  await page.selectOption(tid('lang'), 'en');
+  assert.equal(await label(), 'Repeat within 30 d', 'the tiles follow a switch at once');
+  await page.selectOption(tid('lang'), 'zh');
   await setSteps(['浏览商品', '加入购物车', '支付']);
   await page.selectOption(tid('breakdown'), '渠道');
   await runFunnel();
