@@ -52,7 +52,8 @@ async function main() {
   try {
     await init();
     document.body.dataset.ready = 'true';
-    setStatus('Ready. Drop a CSV or try the demo data.');
+    // Unless a saved state from the link already said what to do next.
+    if (!$('status').textContent) setStatus('Ready. Drop a CSV or try the demo data.');
   } catch (e) {
     showError(`The chart module could not start: ${e?.message ?? e}`);
   }

@@ -125,3 +125,30 @@ test('a saved state is checked: unknown fields, newer versions and missing event
   assert.equal(await page.isHidden(tid('results')), true);
   assert.deepEqual(pageErrors, []);
 });
+
+test('a saved state with roles and options reloads the file with them, then runs its analyses', T, async () => {
+  const csv = ['user_id,timestamp,event,amount', 'a,2024-01-01 10:00,view,', 'a,2024-01-02 10:00,buy,10',
+    'b,2024-01-01 11:00,view,', 'b,2024-01-03 11:00,buy,20', 'c,2024-01-02 12:00,view,'].join('\n') + '\n';
+  const state = {
+    version: 1,
+    options: { time_zone: 'Europe/Berlin' },
+    roles: { revenue: null },
+    analyses: { funnel: { analysis: 'funnel', steps: [{ event: 'view' }, { event: 'buy' }], window: '1d', mode: 'ordered', breakdown: null, breakdown_limit: 10 } },
+  };
+  await page.setInputFiles(tid('state-input'), { name: 'team.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(state)) });
+  assert.match(await text('status'), /load the data file/);
+  await page.setInputFiles(tid('file-input'), { name: 'shop.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.waitForFunction(() => !document.querySelector('[data-testid="results"]').hidden &&
+    !document.querySelector('[data-testid="run-button"]').disabled);
+  assert.equal(await page.inputValue(tid('opt-tz')), 'Europe/Berlin');
+  // The amount column is no longer the revenue: it is a property now.
+  const roles = await page.$$eval('[data-testid="columns-table"] select', (xs) => xs.map((x) => [x.dataset.column, x.value]));
+  assert.deepEqual(roles, [['user_id', 'user'], ['timestamp', 'time'], ['event', 'event'], ['amount', 'property']]);
+  const users = await page.$$eval('[data-testid^="result-step-"]', (rows) => rows.map((tr) => tr.querySelector('td').dataset.value));
+  assert.deepEqual(users, ['3', '1'], 'b bought 2 days after the view: outside the 1-day window');
+  const link = JSON.parse(Buffer.from(new URL(page.url()).hash.slice('#state='.length), 'base64url').toString('utf8'));
+  assert.deepEqual(link.roles, { revenue: null });
+  assert.equal(link.options.time_zone, 'Europe/Berlin');
+  assert.deepEqual(link.analyses.funnel, state.analyses.funnel);
+  assert.deepEqual(pageErrors, []);
+});
