@@ -121,6 +121,8 @@ test('a saved state is checked: unknown fields, newer versions and missing event
     /funnel: funnel step "refund" is not an event of this file/);
   assert.match(await open({ version: 1, analyses: { funnel: { analysis: 'funnel', steps: [{ event: 'page_view' }, { event: 'purchase' }], from: '2026-01-01' } } }),
     /the saved funnel spec has "from", which the page cannot set/);
+  assert.match(await open({ version: 1, analyses: { rfm: { analysis: 'rfm', purchase_event: 'purchase', as_of: '2026-03-01T10:00:00Z' } } }),
+    /rfm: as-of date "2026-03-01T10:00:00Z" cannot be set in the page's form/);
   // The funnel was not run from any of them.
   assert.equal(await page.isHidden(tid('results')), true);
   assert.deepEqual(pageErrors, []);

@@ -73,12 +73,13 @@ export function checkState(s) {
   return s;
 }
 
-/** Sets a control to `value`; a select that has no such option is an error. */
+/** Sets a control to `value`; a select without such an option, or an input that refuses it, is an error. */
 function set(id, value, what) {
   const node = $(id);
   const text = value === null || value === undefined ? '' : String(value);
   node.value = text;
-  if (node.value !== text) throw new Error(`${what} "${text}" is not in this file`);
+  if (node.value === text) return;
+  throw new Error(node.tagName === 'SELECT' ? `${what} "${text}" is not in this file` : `${what} "${text}" cannot be set in the page's form`);
 }
 
 /** Throws when `spec` has a field the page has no control for. */
