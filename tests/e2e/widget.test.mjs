@@ -132,6 +132,24 @@ test('a bad spec is an error inside its widget only; HTML in rows stays text', T
     };
   });
   assert.deepEqual(result.users, [6, 4]);
+
+  // lang="zh" on the element: its texts and the engine's chart in Chinese, same numbers.
+  const zh = await page.evaluate(async () => {
+    const w = document.createElement('tidemark-chart');
+    w.setAttribute('lang', 'zh-CN');
+    w.setAttribute('src', 'shop-events.csv');
+    w.setAttribute('spec', JSON.stringify({ analysis: 'funnel', steps: [{ event: 'page_view' }, { event: 'purchase' }], window: '7d' }));
+    document.querySelector('main').append(w);
+    await new Promise((ok) => w.addEventListener('tidemark-ready', ok, { once: true }));
+    return {
+      title: w.shadowRoot.querySelector('.title').textContent,
+      head: [...w.shadowRoot.querySelectorAll('thead th')].map((th) => th.textContent),
+      canvasLang: w.shadowRoot.querySelector('canvas').dataset.lang,
+      users: w.report.steps.map((s) => s.users),
+    };
+  });
+  const want = await engineRun({ analysis: 'funnel', steps: [{ event: 'page_view' }, { event: 'purchase' }], window: '7d' });
+  assert.deepEqual(zh, { title: '漏斗', head: ['步骤', '用户数', '占第 1 步'], canvasLang: 'zh', users: want.steps.map((s) => s.users) });
   assert.equal(result.label, '2. <img src=x onerror=alert(1)>');
   assert.equal(result.imgs, 0);
   assert.equal(page.workers().length, 1, 'still one engine');

@@ -21,7 +21,7 @@ export type WidgetInput = WidgetData & {
 };
 
 /**
- * `<tidemark-chart src="…" spec='{…}' chart="…" heading="…" options='{…}' table="none">`.
+ * `<tidemark-chart src="…" spec='{…}' chart="…" heading="…" options='{…}' table="none" lang="zh">`.
  * `data-state` is "loading", "ready" or "error"; events `tidemark-ready` ({report})
  * and `tidemark-error` ({message}) are dispatched on it.
  */

@@ -4,7 +4,8 @@
 // container, one shared engine for every widget on the page (./engine.js). A bad
 // spec or file shows its message inside that widget only. Data reaches the DOM as
 // text only. Attributes: src, spec, chart (which chart of the analysis), heading,
-// options (loading options JSON), table ("none" hides the numbers). The chart's
+// options (loading options JSON), table ("none" hides the numbers), lang (zh: the
+// widget's texts and the chart in Simplified Chinese; else the nearest lang). The chart's
 // height is the CSS variable --tidemark-chart-height (default 300px); its width, the
 // container's.
 import { compute, release, drawModule } from './engine.js';
@@ -20,7 +21,25 @@ const CHARTS = {
   tiers: {},
 };
 
+/**
+ * The widget's own texts in Simplified Chinese, used when the element (or an
+ * ancestor, or the page) has a `lang` starting with "zh"; English otherwise. The
+ * engine draws the chart in the same language (the canvas's data-lang).
+ */
+const ZH = {
+  Funnel: '漏斗', Retention: '留存', 'Repeat purchase': '复购', Lifecycle: '生命周期', 'RFM segments': 'RFM 分群',
+  'Predicted CLV': '预测 CLV', 'Value tiers': '价值分层', 'Loading…': '加载中…', Step: '步骤', Users: '用户数',
+  'Of step 1': '占第 1 步', Day: '日', Week: '周', Month: '月', Cohorts: '同期群数', Retained: '留存率', Within: '时间窗',
+  'Repeat rate': '复购率', Eligible: '合格买家', Period: '周期', New: '新增', Returning: '回访', Resurrecting: '召回',
+  Dormant: '沉睡', Segment: '分群', Share: '占比', Tier: '层级', Revenue: '收入', Customers: '客户数', 'Mean CLV': 'CLV 均值',
+};
 const NAMES = { funnel: 'Funnel', retention: 'Retention', repurchase: 'Repeat purchase', lifecycle: 'Lifecycle', rfm: 'RFM segments', clv: 'Predicted CLV', tiers: 'Value tiers' };
+
+/** The language of `node`: its own or the nearest `lang` (else the page's). */
+function langOf(node) {
+  const tag = node.closest('[lang]')?.getAttribute('lang') ?? document.documentElement.lang ?? '';
+  return /^zh\b/i.test(tag) ? 'zh' : 'en';
+}
 
 const CSS = `
 :host { display: block; box-sizing: border-box; font: 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK SC", sans-serif; color: #1d2330; container-type: inline-size; }
@@ -50,12 +69,17 @@ function styles() {
 const pct = (x) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)}%`);
 const num = (x) => (x === null || x === undefined ? '—' : new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 }).format(x));
 
-/** The key numbers of a result, as [header, rows]. */
-function numbers(r) {
+/** The key numbers of a result, as [header, rows], in language `lang`. */
+function numbers(r, lang) {
+  const [head, rows] = rawNumbers(r, lang);
+  return [head.map((h) => (lang === 'zh' ? ZH[h] ?? h : h)), rows];
+}
+
+function rawNumbers(r, lang) {
   switch (r.analysis) {
     case 'funnel': return [['Step', 'Users', 'Of step 1'], r.steps.map((s, i) => [`${i + 1}. ${s.label || s.event}`, num(s.users), pct(s.conversion_from_first)])];
     case 'retention': return [[r.period[0].toUpperCase() + r.period.slice(1), 'Cohorts', 'Retained'], (r.average?.rate ?? []).map((x, k) => [`${k}`, num(r.average.cohorts[k]), pct(x)])];
-    case 'repurchase': return [['Within', 'Repeat rate', 'Eligible'], r.rates.map((x) => [`${x.days} days`, pct(x.rate), num(x.eligible)])];
+    case 'repurchase': return [['Within', 'Repeat rate', 'Eligible'], r.rates.map((x) => [lang === 'zh' ? `${x.days} 天` : `${x.days} days`, pct(x.rate), num(x.eligible)])];
     case 'lifecycle': return [['Period', 'New', 'Returning', 'Resurrecting', 'Dormant'], r.periods.slice(-6).map((p) => [p.start, num(p.new), num(p.returning), num(p.resurrecting), num(p.dormant)])];
     case 'rfm': return [['Segment', 'Users', 'Share'], r.segments.map((s) => [s.name, num(s.users), pct(s.share_users)])];
     case 'tiers': return [['Tier', 'Users', 'Revenue'], r.tiers.map((t) => [t.name, num(t.users), num(t.revenue)])];
@@ -74,7 +98,7 @@ function el(tag, attrs = {}, text) {
 /** The custom element. `report`, `summary` and `error` hold the last outcome. */
 export class TidemarkChart extends HTMLElement {
   static get observedAttributes() {
-    return ['src', 'spec', 'chart', 'heading', 'options', 'table'];
+    return ['src', 'spec', 'chart', 'heading', 'options', 'table', 'lang'];
   }
 
   constructor() {
@@ -149,12 +173,15 @@ export class TidemarkChart extends HTMLElement {
     this.dataset.state = 'loading';
     ui.error.hidden = true;
     ui.status.hidden = false;
-    ui.status.textContent = 'Loading…';
+    const lang = langOf(this);
+    const say = (en) => (lang === 'zh' ? ZH[en] ?? en : en);
+    ui.status.textContent = say('Loading…');
+    ui.canvas.dataset.lang = lang;
     try {
       const s = this.settings();
       if (!s.spec || typeof s.spec !== 'object') throw new Error('no spec: give a spec like {"analysis": "funnel", …}');
       if (!s.data.url && !s.data.file && !s.data.rows && s.data.data === undefined) throw new Error('no data: give src (a URL), or data, file or rows');
-      ui.title.textContent = s.heading || NAMES[s.spec.analysis] || String(s.spec.analysis);
+      ui.title.textContent = s.heading || say(NAMES[s.spec.analysis] ?? '') || String(s.spec.analysis);
       const charts = CHARTS[s.spec.analysis] ?? {};
       const chartName = s.chart || Object.keys(charts)[0];
       if (s.chart && !charts[s.chart]) throw new Error(`chart "${s.chart}" is not one of ${Object.keys(charts).join(', ') || '(none for this analysis)'}`);
@@ -194,7 +221,7 @@ export class TidemarkChart extends HTMLElement {
 
   fillTable(report) {
     const t = this.ui.table;
-    const [head, rows] = numbers(report);
+    const [head, rows] = numbers(report, langOf(this));
     t.hidden = this.getAttribute('table') === 'none' || rows.length === 0;
     const tr = (cells, tag) => {
       const row = document.createElement('tr');
