@@ -15,7 +15,7 @@ import { segmentsPanel } from './js/segments.js';
 import { clvPanel } from './js/clv.js';
 import { reportPanel } from './js/report.js';
 import { savedPanel } from './js/saved.js';
-import { lang, setLang, onLang, translatePage } from './js/i18n.js';
+import { t, lang, setLang, onLang, translatePage } from './js/i18n.js';
 
 // onLoaded runs in this order after every load; the overview asks the engine last.
 panels.push(funnelPanel, repeatPanel, retentionPanel, lifecyclePanel, segmentsPanel, clvPanel, reportPanel, overviewPanel, savedPanel);
@@ -53,7 +53,7 @@ async function main() {
     await init();
     document.body.dataset.ready = 'true';
     // Unless a saved state from the link already said what to do next.
-    if (!$('status').textContent) setStatus('Ready. Drop a CSV or try the demo data.');
+    if (!$('status').textContent) setStatus(t('app.ready'));
   } catch (e) {
     showError(`The chart module could not start: ${e?.message ?? e}`);
   }

@@ -47,6 +47,8 @@ test('Chinese event names: loaded, charted, exported to CSV, and a Chinese repor
   await waitLoaded('订单.csv');
   const events = await page.$$eval('[data-testid="events-table"] tbody td:first-child', (tds) => tds.map((td) => td.textContent));
   assert.deepEqual(events.sort(), ['加入购物车', '支付', '浏览商品'].sort());
+  assert.equal(await text('status'), '已载入 订单.csv：30 位用户的 62 个事件。');
+  assert.equal(await page.textContent('#s-facts dt'), '编码');
   await page.waitForSelector('[data-testid="ov-tiles"][data-ready="true"]');
   const label = () => page.$eval('[data-testid="ov-repeat-30"] .tile-label', (x) => x.textContent);
   assert.equal(await label(), '30 天内复购');

@@ -10,6 +10,7 @@ import { state, setStatus, showError } from './state.js';
 import { download, baseName } from './exports.js';
 import { allResults, onResults } from './results.js';
 import { showSteps } from './funnel.js';
+import { t } from './i18n.js';
 import { loadSource } from './load.js';
 
 /** The state format's version; a newer one is refused with a message. */
@@ -212,14 +213,14 @@ function applyPending() {
   }
   pending = null;
   applySpecs(s.analyses ?? {});
-  setStatus('Saved analyses restored: running them again.');
+  setStatus(t('saved.restored'));
 }
 
 /** Takes a state (parsed JSON) to apply now, or once a file is loaded. */
 export function restore(obj) {
   pending = checkState(obj);
   if (state.summary) applyPending();
-  else setStatus('Saved analyses read: load the data file (the same or a newer one) to run them.');
+  else setStatus(t('saved.waiting'));
 }
 
 function saveFile() {

@@ -252,4 +252,18 @@ export default {
   'ov.repeat.sub': (r, e) => `${r} of ${e} eligible`,
   'ov.repeat.def': (d) => `Share of buyers who bought again within ${d} days of their first purchase, among those whose first purchase is at least ${d} days before the data end.`,
   'ov.revenue.sub': (n) => `${n} rows with an amount`,
+
+  // Loading (js/load.js).
+  'ld.starting': 'Starting…', 'ld.cancelling': 'Cancelling…', 'ld.the_demo': 'the demo data',
+  'ld.progress': (done, total, pct, rows) => `${done} of ${total}${pct} · ${rows} rows`,
+  'ld.reading': (name) => `Reading ${name}…`,
+  'ld.ready_again': (file) => `Ready again: ${file} reloaded.`,
+  'ld.loaded': (file, rows, users) => `Loaded ${file}: ${rows} events from ${users} users.`,
+  'ld.cancelled': 'Loading cancelled.', 'ld.failed': 'The file could not be loaded.',
+  'ld.encoding': 'Encoding', 'ld.delimiter': 'Delimiter', 'ld.date_order': 'Date order', 'ld.time_format': 'Time format',
+  'ld.time_zone': 'Time zone', 'ld.events': 'Events', 'ld.order_file': 'no event column: every row is an order',
+
+  'app.ready': 'Ready. Drop a CSV or try the demo data.',
+  'saved.restored': 'Saved analyses restored: running them again.',
+  'saved.waiting': 'Saved analyses read: load the data file (the same or a newer one) to run them.',
 };

@@ -248,4 +248,18 @@ export default {
   'ov.repeat.sub': (r, e) => `${e} 位合格买家中 ${r} 位`,
   'ov.repeat.def': (d) => `首购距数据截止至少 ${d} 天的买家中，在首购后 ${d} 天内再次购买的比例。`,
   'ov.revenue.sub': (n) => `${n} 行含金额`,
+
+  // 载入。
+  'ld.starting': '开始…', 'ld.cancelling': '正在取消…', 'ld.the_demo': '演示数据',
+  'ld.progress': (done, total, pct, rows) => `${done} / ${total}${pct} · ${rows} 行`,
+  'ld.reading': (name) => `正在读取 ${name}…`,
+  'ld.ready_again': (file) => `已就绪：${file} 已重新载入。`,
+  'ld.loaded': (file, rows, users) => `已载入 ${file}：${users} 位用户的 ${rows} 个事件。`,
+  'ld.cancelled': '已取消载入。', 'ld.failed': '无法载入该文件。',
+  'ld.encoding': '编码', 'ld.delimiter': '分隔符', 'ld.date_order': '日期顺序', 'ld.time_format': '时间格式',
+  'ld.time_zone': '时区', 'ld.events': '事件', 'ld.order_file': '没有事件列：每行是一笔订单',
+
+  'app.ready': '就绪。拖入 CSV 或试用演示数据。',
+  'saved.restored': '已恢复保存的分析：正在重新运行。',
+  'saved.waiting': '已读取保存的分析：载入数据文件（相同或更新的文件）即可运行。',
 };
