@@ -7,10 +7,12 @@ mod common;
 
 use common::reports::{lifecycle_report, repurchase_report, weekly, weekly_revenue};
 use common::svg::texts;
+use plotters::prelude::*;
 use tidemark::chart::lang::{self, Lang};
+use tidemark::chart::tips;
 use tidemark::chart::{
-    gap_histogram_svg, lifecycle_svg, ltv_svg, repeat_by_month_svg, retention_curve_svg,
-    retention_svg,
+    draw_lifecycle, draw_retention, gap_histogram_svg, lifecycle_svg, ltv_svg, repeat_by_month_svg,
+    retention_curve_svg, retention_svg,
 };
 
 const W: u32 = 900;
@@ -108,5 +110,55 @@ fn language_from_a_page_tag() {
         ("fr", Lang::En),
     ] {
         assert_eq!(Lang::from_tag(tag), want, "{tag:?}");
+    }
+}
+
+/// The hover texts of the heatmap and the lifecycle bars, drawn in `language`.
+fn tip_texts(language: Lang) -> Vec<String> {
+    lang::with(language, || {
+        let mut svg = String::new();
+        let root = SVGBackend::with_string(&mut svg, (W, H)).into_drawing_area();
+        let r = weekly();
+        let heat = draw_retention(&root, &r).expect("heatmap");
+        let l = lifecycle();
+        let life = draw_lifecycle(&root, &l).expect("lifecycle");
+        drop(root);
+        let mut out: Vec<String> = tips::retention_hits(&r, &heat)
+            .into_iter()
+            .map(|h| h.tip)
+            .collect();
+        out.extend(tips::lifecycle_hits(&l, &life).into_iter().map(|h| h.tip));
+        out
+    })
+}
+
+#[test]
+fn tooltips_in_chinese_with_the_same_numbers() {
+    let zh = tip_texts(Lang::Zh);
+    let en = tip_texts(Lang::En);
+    assert_eq!(zh.len(), en.len());
+    assert!(
+        zh.contains(
+            &"同期群 2026-01-05（1,000 位用户） · 第 1 周：420 位活跃（42.0%）".to_string()
+        ),
+        "{zh:?}"
+    );
+    assert!(
+        en.contains(&"Cohort 2026-01-05 (1,000 users) · week 1: 420 active (42.0%)".to_string()),
+        "{en:?}"
+    );
+    assert!(
+        zh.contains(&"同期群 2026-01-12（0 位用户）：空同期群".to_string()),
+        "{zh:?}"
+    );
+    assert!(
+        zh.iter()
+            .any(|t| t.starts_with("2026-01-19 这一周：") && t.ends_with("（周期尚未结束：部分）")),
+        "{zh:?}"
+    );
+    // Same digits in the same order: only the words differ.
+    let digits = |t: &String| t.chars().filter(char::is_ascii_digit).collect::<String>();
+    for (z, e) in zh.iter().zip(&en) {
+        assert_eq!(digits(z), digits(e), "{z} vs {e}");
     }
 }
