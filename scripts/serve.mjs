@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Serves the page on localhost, with no dependencies:
 //   node scripts/serve.mjs [--port 8080] [--root .]
-// www/ at /, pkg/ at /pkg/. Binds 127.0.0.1 only. --port 0 picks a free port.
+// www/ at /, pkg/ at /pkg/, examples/ at /examples/ (the portal embedding the widget). Binds 127.0.0.1 only. --port 0 picks a free port.
 // /vendor/… serves DuckDB-WASM and its ES module dependencies for the browser
 // benchmark (www/bench.html?engine=duckdb), only when scripts/bench-browser has
 // installed them into benches/browser/node_modules; otherwise those paths are 404.
@@ -65,6 +65,7 @@ const VENDOR = [
 ].filter(([, dir]) => existsSync(dir));
 const MOUNTS = [
   ['/pkg/', join(args.root, 'pkg')],
+  ['/examples/', join(args.root, 'examples')],
   ...VENDOR,
   ['/', join(args.root, 'www')],
 ];

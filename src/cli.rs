@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use tidemark::chart::lang::Lang;
 use tidemark::chart::svgs::{chart_names, report_svgs};
 use tidemark::error::{Error, ErrorKind};
 use tidemark::ingest::{LoadOptions, load};
@@ -50,6 +51,10 @@ enum Command {
         /// lifecycle, rfm: one chart). Not for clv or tiers, which have no chart.
         #[arg(long, value_name = "FILE")]
         svg: Option<PathBuf>,
+        /// The language of the chart texts in the SVGs: en (default) or zh
+        /// (Simplified Chinese). The result JSON is the same in both.
+        #[arg(long, default_value = "en", value_parser = ["en", "zh"])]
+        lang: String,
         #[command(flatten)]
         load: LoadFlags,
     },
@@ -168,6 +173,7 @@ fn execute(command: Command) -> Result<(), Error> {
             data,
             spec,
             svg,
+            lang,
             load,
         } => {
             let spec = read_spec(&spec)?;
@@ -181,7 +187,7 @@ fn execute(command: Command) -> Result<(), Error> {
             let table = read_table(&data, &load)?;
             let report = tidemark::analysis::run(&table, &spec)?;
             if let Some(path) = svg {
-                write_svgs(&report, &path)?;
+                tidemark::chart::lang::with(Lang::from_tag(&lang), || write_svgs(&report, &path))?;
             }
             print_json(&report)
         }

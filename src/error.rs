@@ -59,6 +59,8 @@ pub enum ErrorKind {
     BadSpec(String),
     /// A segment rule has a mistake at a 1-based column (in characters).
     BadRule { column: usize, message: String },
+    /// A result table to export is malformed (a row's length, no column).
+    BadTable(String),
     /// The work was cancelled by the user.
     Cancelled,
     /// Reading the input failed (the CLI's file system).
@@ -161,6 +163,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::BadRule { column, message } => {
                 write!(f, "bad segment rule, column {column}: {message}")
             }
+            ErrorKind::BadTable(why) => write!(f, "bad table: {why}"),
             ErrorKind::Cancelled => write!(f, "cancelled"),
             ErrorKind::Io(why) => write!(f, "{why}"),
         }

@@ -21,6 +21,7 @@
 //!   filters and breakdowns of the analyses.
 //! - [`chart`]: charts drawn from reports on any plotters backend.
 //! - [`demo`]: the built-in, deterministic demo event log.
+//! - [`ipc`]: a result table (rows of JSON cells) as an Arrow IPC file.
 //!
 //! Nothing outside `src/web/` names a wasm crate; the CLI lives in `src/main.rs`.
 
@@ -31,6 +32,7 @@ pub mod chart;
 pub mod demo;
 pub mod error;
 pub mod ingest;
+pub mod ipc;
 pub mod progress;
 pub mod report;
 pub mod segment;

@@ -398,6 +398,41 @@ fn svg_draws_the_retention_heatmap_and_curve() {
 }
 
 #[test]
+fn svg_in_chinese_with_lang_zh_and_the_same_json() {
+    let cdnow = data("cdnow_sample.csv");
+    let spec = r#"{"analysis":"retention","period":"month","periods":6}"#;
+    let (en_json, _) = run_svg(&cdnow, spec, "lang-en");
+    let dir = svg_dir("lang-zh");
+    let main = dir.join("chart.svg");
+    let out = tidemark_stdin(
+        &[
+            "run",
+            &cdnow,
+            "--spec",
+            "-",
+            "--svg",
+            main.to_str().expect("path"),
+            "--lang",
+            "zh",
+        ],
+        spec,
+    );
+    assert_eq!(
+        json(&out),
+        en_json,
+        "the result JSON does not depend on --lang"
+    );
+    let heat = texts(&std::fs::read_to_string(&main).expect("heatmap"));
+    let curve = texts(&std::fs::read_to_string(dir.join("chart-curve.svg")).expect("curve"));
+    assert!(heat.iter().any(|t| t == "同期群"), "{heat:?}");
+    assert!(!heat.iter().any(|t| t == "Cohort"), "{heat:?}");
+    assert!(
+        curve.iter().any(|t| t == "活跃用户占同期群的百分比"),
+        "{curve:?}"
+    );
+}
+
+#[test]
 fn svg_draws_ltv_curves_with_the_revenue_measure() {
     let cdnow = data("cdnow_sample.csv");
     let (v, files) = run_svg(

@@ -15,11 +15,28 @@ import { lifecyclePanel } from './js/lifecycle.js';
 import { segmentsPanel } from './js/segments.js';
 import { rulesPanel } from './js/rules.js';
 import { clvPanel } from './js/clv.js';
+import { reportPanel } from './js/report.js';
+import { savedPanel } from './js/pagestate.js';
+import { t, lang, setLang, onLang, translatePage } from './js/i18n.js';
 
 // onLoaded runs in this order after every load; the overview asks the engine last.
-panels.push(funnelPanel, repeatPanel, retentionPanel, lifecyclePanel, segmentsPanel, rulesPanel, clvPanel, overviewPanel);
+panels.push(funnelPanel, repeatPanel, retentionPanel, lifecyclePanel, segmentsPanel, rulesPanel, clvPanel, reportPanel, overviewPanel, savedPanel);
+
+/** The language switch: the page's labelled texts follow it; the choice is remembered. */
+function wireLanguage() {
+  const sel = $('lang');
+  sel.value = lang();
+  sel.addEventListener('change', () => setLang(sel.value));
+  // The engine draws chart texts in <html lang>: redraw every chart in the new language.
+  onLang(() => {
+    translatePage();
+    for (const p of panels) p.redraw?.();
+  });
+  translatePage();
+}
 
 function wire() {
+  wireLanguage();
   wireLoad();
   for (const p of panels) p.wire();
   let resizeTimer = 0;
@@ -37,7 +54,8 @@ async function main() {
   try {
     await init({ module_or_path: await wasmModule });
     document.body.dataset.ready = 'true';
-    setStatus('Ready. Drop a CSV or try the demo data.');
+    // Unless a saved state from the link already said what to do next.
+    if (!$('status').textContent) setStatus(t('app.ready'));
   } catch (e) {
     showError(`The chart module could not start: ${e?.message ?? e}`);
   }

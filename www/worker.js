@@ -13,6 +13,8 @@
 //                                          {type: 'progress', id, done, total} meanwhile.
 //     A fit is one synchronous call: this worker hears no 'cancel' during it, so
 //     the page cancels a fit by ending the worker (and reloading the file).
+//   {type: 'sha256', id, file, demo, stream}  {type: 'sha256', id, hex, bytes, how}: the
+//                                          SHA-256 of the file's bytes (or the demo's)
 //   {type: '__panic'}                      TEST ONLY: calls debugPanic()
 // Messages out besides the answers above:
 //   {type: 'ready'} once the wasm is initialised
@@ -22,6 +24,7 @@
 //   {type: 'crashed', id, message}  after a wasm panic: this worker is now unusable,
 //                                   the page terminates it and starts a new one.
 import init, { CsvLoader, demoCsv, lastPanic, debugPanic } from '/pkg/tidemark.js';
+import { Sha256 } from './js/sha256.js';
 
 /** Bytes per push into the loader (the demo is pushed in slices too, for progress). */
 const PUSH_BYTES = 1 << 20;
@@ -165,6 +168,37 @@ async function load({ id, file, demo, options }) {
   }
 }
 
+/** Files up to this size are hashed whole by crypto.subtle (about 8× faster than ours). */
+const WHOLE_HASH_LIMIT = 256 << 20;
+
+const toHex = (buf) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, '0')).join('');
+
+/**
+ * The SHA-256 of a File or of the demo bytes: by crypto.subtle on the whole bytes
+ * when they are small enough and the page is a secure context, else streamed
+ * through js/sha256.js (never the whole file in memory). `stream` forces the latter.
+ */
+async function fingerprint({ file, demo, stream }) {
+  const size = demo ? null : file.size;
+  const subtle = !stream && globalThis.crypto?.subtle && (demo || size <= WHOLE_HASH_LIMIT);
+  if (demo) {
+    const bytes = demoCsv();
+    const hex = subtle ? toHex(await crypto.subtle.digest('SHA-256', bytes)) : new Sha256().update(bytes).hex();
+    return { hex, bytes: bytes.length, how: subtle ? 'subtle' : 'stream' };
+  }
+  if (subtle) {
+    return { hex: toHex(await crypto.subtle.digest('SHA-256', await file.arrayBuffer())), bytes: size, how: 'subtle' };
+  }
+  const hash = new Sha256();
+  const reader = file.stream().getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    hash.update(value);
+  }
+  return { hex: hash.hex(), bytes: size, how: 'stream' };
+}
+
 function needEngine() {
   if (!engine) throw new Error('no file is loaded yet');
   return engine;
@@ -217,6 +251,9 @@ self.onmessage = async (event) => {
         postMessage({ type: 'attached', id: msg.id, report });
         break;
       }
+      case 'sha256':
+        postMessage({ type: 'sha256', id: msg.id, ...(await fingerprint(msg)) });
+        break;
       case '__panic':
         // TEST ONLY (tests/e2e): a deliberate panic, to check the page survives one.
         debugPanic();

@@ -26,6 +26,8 @@ use super::frame::{
     LINE, Offset, PAD, Swatch, TickFormat, check_size, draw_dashed, draw_legend, draw_message,
     label_stride, svg_string, tick_label,
 };
+use super::lang::say;
+use super::lang::tr;
 use super::style::{
     self, BACKGROUND, BAR, BASELINE, MUTED, PALETTE, SMALL_SIZE, TEXT, fit_text, format_amount,
     format_count, format_percent, format_short, text_width,
@@ -103,8 +105,8 @@ fn whole_area(offset: Offset, width: u32, height: u32) -> PixelRect {
 /// `week` → `weeks`, for captions.
 fn units(report: &ClvReport) -> String {
     match report.unit.as_str() {
-        "day" => "days".to_string(),
-        "week" => "weeks".to_string(),
+        "day" => tr("days").to_string(),
+        "week" => tr("weeks").to_string(),
         other => format!("{other}s"),
     }
 }
@@ -133,13 +135,16 @@ pub fn draw_clv_holdout<DB: DrawingBackend>(
         .fold(0.0, f64::max);
     let empty = rows.iter().all(|r| r.customers == 0);
     let caption = match report.holdout_length.filter(|h| h.is_finite()) {
-        Some(h) => format!(
+        Some(h) => say!(
             "Purchases per customer in the {} {} after {}: actual vs expected, by repeat purchases before it",
+            "{2} 之后 {0} {1}内每位客户的购买次数：实际与预期，按此前的复购次数",
             format_short(h),
             units(report),
             report.calibration_end
         ),
-        None => "Holdout check: actual vs expected purchases after the calibration end".to_string(),
+        None => {
+            tr("Holdout check: actual vs expected purchases after the calibration end").to_string()
+        }
     };
     let frame = BarFrame::draw(area, &caption, max, TickFormat::Days, 3)?;
     let n = rows.len();
@@ -200,8 +205,11 @@ pub fn draw_clv_holdout<DB: DrawingBackend>(
         draw_legend(
             area,
             &[
-                ("actual (mean per customer)".to_string(), Swatch::Fill(BAR)),
-                ("expected by BG/NBD".to_string(), Swatch::Fill(EXPECTED)),
+                (
+                    tr("actual (mean per customer)").to_string(),
+                    Swatch::Fill(BAR),
+                ),
+                (tr("expected by BG/NBD").to_string(), Swatch::Fill(EXPECTED)),
             ],
             (frame.x0, legend_y),
             frame.x1 - frame.x0,
@@ -209,9 +217,9 @@ pub fn draw_clv_holdout<DB: DrawingBackend>(
         )?;
     } else {
         let message = if report.holdout.is_none() {
-            "No holdout: choose a calibration end before the data end"
+            tr("No holdout: choose a calibration end before the data end")
         } else {
-            "No customers in the holdout check"
+            tr("No customers in the holdout check")
         };
         draw_message(
             area,
@@ -251,8 +259,9 @@ pub fn draw_clv_p_alive<DB: DrawingBackend>(
         .collect();
     let max = bins.iter().map(|b| b.3).max().unwrap_or(0);
     let empty = max == 0;
-    let caption = format!(
+    let caption = say!(
         "Customers by probability of being alive at {} (churn risk = 1 − P(alive))",
+        "截至 {} 按存活概率的客户分布（流失风险 = 1 − P(alive)）",
         report.calibration_end
     );
     let frame = BarFrame::draw(area, &caption, max as f64, TickFormat::Count, 2)?;
@@ -315,8 +324,9 @@ pub fn draw_clv_p_alive<DB: DrawingBackend>(
             2,
             (6.0, 4.0),
         )?;
-        let label = format!(
+        let label = say!(
             "← {} high-value customers at risk",
+            "← {} 位高价值客户有流失风险",
             format_count(report.at_risk)
         );
         let lw = text_width(&label, SMALL_SIZE);
@@ -326,7 +336,11 @@ pub fn draw_clv_p_alive<DB: DrawingBackend>(
             (
                 HPos::Left,
                 x + 6.0,
-                format!("{} high-value at risk", format_count(report.at_risk)),
+                say!(
+                    "{} high-value at risk",
+                    "{} 位高价值客户有风险",
+                    format_count(report.at_risk)
+                ),
             )
         };
         let ls = style::text_style(SMALL_SIZE, RISK, hpos, VPos::Top, true);
@@ -339,7 +353,7 @@ pub fn draw_clv_p_alive<DB: DrawingBackend>(
     if empty {
         draw_message(
             area,
-            "No customers to show",
+            tr("No customers to show"),
             (w / 2.0, (frame.top + frame.bottom) / 2.0),
             w - 2.0 * PAD,
         )?;
@@ -385,14 +399,18 @@ pub fn draw_clv_tiers<DB: DrawingBackend>(
     let empty = tiers.iter().all(|t| t.customers == 0);
     let unit = units(report);
     let caption = if by_clv {
-        format!(
+        say!(
             "Predicted CLV over {} {} by value tier (total; mean per customer)",
-            report.horizon, unit
+            "未来 {} {}各价值层级的预测 CLV（合计；每客户均值）",
+            report.horizon,
+            unit
         )
     } else {
-        format!(
+        say!(
             "Expected purchases over {} {} by value tier (no CLV without spend)",
-            report.horizon, unit
+            "未来 {} {}各价值层级的预期购买次数（无消费额则无 CLV）",
+            report.horizon,
+            unit
         )
     };
     let format = if by_clv {
@@ -416,14 +434,16 @@ pub fn draw_clv_tiers<DB: DrawingBackend>(
         let v = total(i);
         let rect = frame.bar(area, (bx0, bx1), v, TIER_COLORS[i.min(2)])?;
         let above = if by_clv {
-            format!(
+            say!(
                 "{} · mean {}",
+                "{} · 均值 {}",
                 format_amount(v),
                 format_amount(t.clv_mean.and_then(finite))
             )
         } else {
-            format!(
+            say!(
                 "{:.1} · mean {:.2}",
+                "{:.1} · 均值 {:.2}",
                 v.unwrap_or(0.0),
                 t.expected_purchases_mean.unwrap_or(0.0)
             )
@@ -439,8 +459,9 @@ pub fn draw_clv_tiers<DB: DrawingBackend>(
                 &name_style,
                 (cx, (frame.bottom + 5.0).round() as i32),
             )?;
-            let detail = format!(
+            let detail = say!(
                 "{} customers ({})",
+                "{} 位客户（{}）",
                 format_count(t.customers),
                 format_percent(finite(t.share))
             );
@@ -460,7 +481,7 @@ pub fn draw_clv_tiers<DB: DrawingBackend>(
     if empty {
         draw_message(
             area,
-            "No customers to show",
+            tr("No customers to show"),
             (w / 2.0, (frame.top + frame.bottom) / 2.0),
             w - 2.0 * PAD,
         )?;
@@ -475,6 +496,12 @@ pub fn draw_clv_tiers<DB: DrawingBackend>(
 
 /// `High value`, `Mid value`, `Low value`.
 fn tier_title(name: &str) -> String {
+    match (super::lang::zh(), name) {
+        (true, "high") => return "高价值".to_string(),
+        (true, "mid") => return "中价值".to_string(),
+        (true, "low") => return "低价值".to_string(),
+        _ => {}
+    }
     let mut chars = name.chars();
     match chars.next() {
         Some(first) => format!("{}{} value", first.to_uppercase(), chars.as_str()),

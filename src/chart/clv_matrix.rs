@@ -21,6 +21,8 @@ use super::clv::{ClvLayout, ClvMark};
 use super::frame::{
     LINE, Offset, PAD, Swatch, check_size, draw_legend, draw_message, label_stride, svg_string,
 };
+use super::lang::say;
+use super::lang::tr;
 use super::style::{
     self, BACKGROUND, MUTED, SMALL_SIZE, TEXT, blend, fit_text, format_short, text_width,
 };
@@ -73,12 +75,13 @@ pub fn draw_clv_matrix<DB: DrawingBackend>(
     };
     let line_h = SMALL_SIZE * LINE;
     let unit = if report.unit == "day" {
-        "days"
+        tr("days")
     } else {
-        "weeks"
+        tr("weeks")
     };
-    let caption = format!(
+    let caption = say!(
         "Expected purchases in the next {} {unit} by repeat purchases x and recency (a customer first seen {} {unit} before {})",
+        "按复购次数 x 与最近度的未来 {} {unit}预期购买次数（客户首次出现于 {2} 之前 {1} {unit}）",
         report.horizon,
         format_short(m.age),
         report.calibration_end
@@ -92,7 +95,7 @@ pub fn draw_clv_matrix<DB: DrawingBackend>(
     if rows == 0 || cols == 0 {
         draw_message(
             area,
-            "No customers to show",
+            tr("No customers to show"),
             (w / 2.0, h / 2.0),
             w - 2.0 * PAD,
         )?;
@@ -209,8 +212,9 @@ pub fn draw_clv_matrix<DB: DrawingBackend>(
             area.draw_text(label, &rs, (x, (grid_y1 + 4.0).round() as i32))?;
         }
     }
-    let title = format!(
+    let title = say!(
         "recency t\u{2093}: {unit} from the first to the last purchase (bins of {})",
+        "最近度 t\u{2093}：首购到末次购买的{unit}数（每格 {}）",
         format_short(m.recency_width)
     );
     let ts = style::text_style(SMALL_SIZE, TEXT, HPos::Center, VPos::Top, false);
@@ -225,18 +229,19 @@ pub fn draw_clv_matrix<DB: DrawingBackend>(
     let mut legend = vec![
         ("0".to_string(), Swatch::Fill(ramp(0.0))),
         (
-            format!("{scale:.1} expected purchases"),
+            say!("{scale:.1} expected purchases", "{scale:.1} 次预期购买"),
             Swatch::Fill(ramp(1.0)),
         ),
         (
-            "lighter: no customer there".to_string(),
+            tr("lighter: no customer there").to_string(),
             Swatch::Fill(blend(ramp(0.6), 0.35)),
         ),
     ];
     if m.customers_above > 0 {
         legend.push((
-            format!(
+            say!(
                 "{} customers with x > {} not shown",
+                "另有 {} 位 x > {} 的客户未显示",
                 m.customers_above,
                 rows.saturating_sub(1)
             ),

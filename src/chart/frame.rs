@@ -13,6 +13,7 @@ use plotters::prelude::DrawingBackend;
 use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::{Color, RGBColor};
 
+use super::lang::say;
 use super::style::{
     self, BACKGROUND, GRID, MUTED, SMALL_SIZE, TEXT, fit_text, format_amount, format_count,
     text_width,
@@ -372,7 +373,7 @@ pub(crate) fn draw_legend<DB: DrawingBackend>(
         let item = sw + 5.0 + text_width(&label, SMALL_SIZE) + 16.0;
         let later = items.len() - i - 1;
         let more_w = if later > 0 {
-            text_width(&format!("+{later} more"), SMALL_SIZE)
+            text_width(&say!("+{later} more", "另有 {later} 项"), SMALL_SIZE)
         } else {
             0.0
         };
@@ -384,7 +385,7 @@ pub(crate) fn draw_legend<DB: DrawingBackend>(
         if row >= max_rows || (last_row && later > 0 && cx > x && cx + item + more_w > right) {
             let row = row.min(max_rows - 1);
             let cy = (y + row as f64 * row_h + row_h / 2.0).round() as i32;
-            let more = format!("+{} more", items.len() - i);
+            let more = say!("+{} more", "另有 {} 项", items.len() - i);
             area.draw_text(&more, &muted, (cx.round() as i32, cy))?;
             return Ok(max_rows as f64 * row_h);
         }

@@ -19,6 +19,8 @@ use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::{Color, RGBColor};
 
 use super::frame::{check_size, svg_string};
+use super::lang::say;
+use super::lang::tr;
 use super::style::{
     self, BACKGROUND, BAR, BASELINE, GHOST_OPACITY, MESSAGE_SIZE, MUTED, SMALL_SIZE, TEXT,
     VALUE_SIZE, fit_text, format_compact, format_count, format_duration, format_percent,
@@ -206,9 +208,9 @@ pub fn draw_funnel<DB: DrawingBackend>(
 
     if empty {
         let message = if steps == 0 {
-            "No steps to show"
+            tr("No steps to show")
         } else {
-            "No users reached the first step"
+            tr("No users reached the first step")
         };
         let text = fit_text(message, MESSAGE_SIZE, w - 2.0 * PAD);
         let style = style::text_style(MESSAGE_SIZE, MUTED, HPos::Center, VPos::Center, false);
@@ -308,7 +310,7 @@ impl Series {
             _ => Series {
                 steps,
                 grouped: false,
-                buckets: vec![bucket("All users".to_string(), BAR, &report.steps)],
+                buckets: vec![bucket(tr("All users").to_string(), BAR, &report.steps)],
             },
         }
     }
@@ -318,9 +320,9 @@ impl Series {
 /// for a missing value, `(empty)` for an empty one.
 pub fn bucket_label(bucket: &FunnelBucket) -> String {
     match (&bucket.value, bucket.other) {
-        (_, true) => "Other".to_string(),
-        (None, false) => "(none)".to_string(),
-        (Some(v), false) if v.trim().is_empty() => "(empty)".to_string(),
+        (_, true) => tr("Other").to_string(),
+        (None, false) => tr("(none)").to_string(),
+        (Some(v), false) if v.trim().is_empty() => tr("(empty)").to_string(),
         (Some(v), false) => v.clone(),
     }
 }
@@ -343,7 +345,7 @@ fn draw_legend<DB: DrawingBackend>(
     for (i, bucket) in buckets.iter().enumerate() {
         let label = fit_text(&bucket.label, SMALL_SIZE, max_label);
         let item = SWATCH + 5.0 + text_width(&label, SMALL_SIZE) + 16.0;
-        let more = format!("+{} more", buckets.len() - i);
+        let more = say!("+{} more", "另有 {} 项", buckets.len() - i);
         let mut out_of_room = false;
         if x > PAD && x + item > right {
             if row + 1 < max_rows {
@@ -358,7 +360,7 @@ fn draw_legend<DB: DrawingBackend>(
         if row + 1 == max_rows
             && later > 0
             && x > PAD
-            && x + item + text_width(&format!("+{later} more"), SMALL_SIZE) > right
+            && x + item + text_width(&say!("+{later} more", "另有 {later} 项"), SMALL_SIZE) > right
         {
             out_of_room = true;
         }

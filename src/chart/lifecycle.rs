@@ -18,6 +18,7 @@ use super::frame::{
     LINE, Offset, PAD, Scale, Swatch, TickFormat, check_size, draw_hatch, draw_legend,
     draw_message, draw_y_ticks, label_stride, svg_string, tick_label,
 };
+use super::lang::tr;
 use super::style::{
     self, BACKGROUND, MUTED, SMALL_SIZE, TEXT, blend, fit_text, format_compact, text_width,
 };
@@ -54,10 +55,10 @@ impl LifecycleKind {
     /// The legend label.
     pub fn label(self) -> &'static str {
         match self {
-            LifecycleKind::New => "New",
-            LifecycleKind::Returning => "Returning",
-            LifecycleKind::Resurrecting => "Resurrecting",
-            LifecycleKind::Dormant => "Dormant",
+            LifecycleKind::New => tr("New"),
+            LifecycleKind::Returning => tr("Returning"),
+            LifecycleKind::Resurrecting => tr("Resurrecting"),
+            LifecycleKind::Dormant => tr("Dormant"),
         }
     }
 
@@ -170,7 +171,7 @@ pub fn draw_lifecycle<DB: DrawingBackend>(
         .collect();
     if partial && !empty {
         legend.push((
-            "* period not over yet".to_string(),
+            tr("* period not over yet").to_string(),
             Swatch::Hatch(RGBColor(120, 120, 120)),
         ));
     }
@@ -285,9 +286,9 @@ pub fn draw_lifecycle<DB: DrawingBackend>(
 
     if empty {
         let message = if n == 0 {
-            "No periods to show"
+            tr("No periods to show")
         } else {
-            "No activity in any period"
+            tr("No activity in any period")
         };
         draw_message(
             area,

@@ -23,6 +23,7 @@ use super::frame::{
     self, LINE, Offset, PAD, Scale, Swatch, TickFormat, check_size, draw_dashed, draw_legend,
     draw_message, draw_y_ticks, label_stride, tick_label,
 };
+use super::lang::say;
 use super::style::{
     self, BACKGROUND, BASELINE, MUTED, SMALL_SIZE, TEXT, blend, fit_text, text_width,
 };
@@ -205,7 +206,11 @@ pub(crate) fn draw_lines<DB: DrawingBackend>(
             let x = x_of(k).round() as i32;
             area.draw_text(&k.to_string(), &xs, (x, (bottom + 6.0).round() as i32))?;
         }
-        let mut title = format!("{}s since the cohort's first period (k)", chart.unit);
+        let mut title = say!(
+            "{}s since the cohort's first period (k)",
+            "距同期群首{0}的{0}数 (k)",
+            chart.unit
+        );
         let mut title_y = bottom + 8.0 + SMALL_SIZE * LINE;
         if !chart.bases.is_empty() {
             // The bases row: thinned like the numbers, by its own widest count.
@@ -227,7 +232,11 @@ pub(crate) fn draw_lines<DB: DrawingBackend>(
                 area.draw_text(&b.to_string(), &bs, (x, title_y.round() as i32))?;
             }
             title_y += SMALL_SIZE * LINE;
-            title.push_str(", and under each k the cohorts averaged");
+            title.push_str(if super::lang::zh() {
+                "，每个 k 下方为参与平均的同期群数"
+            } else {
+                ", and under each k the cohorts averaged"
+            });
         }
         let title = fit_text(&title, SMALL_SIZE, x1 - x0);
         let ts = style::text_style(SMALL_SIZE, TEXT, HPos::Center, VPos::Top, false);

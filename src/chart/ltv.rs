@@ -16,6 +16,7 @@ use plotters::prelude::DrawingBackend;
 
 use super::ChartError;
 use super::frame::{Swatch, TickFormat, svg_string};
+use super::lang::tr;
 use super::line::{CurveLayout, LineChart, Series, draw_lines};
 use super::retention::unit_name;
 use super::style::{BAR, MUTED, PALETTE, TEXT};
@@ -75,17 +76,17 @@ pub fn draw_ltv<DB: DrawingBackend>(
     }
     let mut legend = vec![
         (
-            "Average (sum of per-period averages)".to_string(),
+            tr("Average (sum of per-period averages)").to_string(),
             Swatch::Line(TEXT, 3),
         ),
-        ("Each cohort".to_string(), Swatch::Line(BAR, 1)),
+        (tr("Each cohort").to_string(), Swatch::Line(BAR, 1)),
     ];
     let partial = series
         .iter()
         .any(|s| s.points.iter().any(|p| matches!(p, Some((_, false)))));
     if partial {
         legend.push((
-            "period not over yet (partial)".to_string(),
+            tr("period not over yet (partial)").to_string(),
             Swatch::Partial(MUTED),
         ));
     }
@@ -94,12 +95,12 @@ pub fn draw_ltv<DB: DrawingBackend>(
         series,
         unit: unit_name(&report.period),
         format: TickFormat::Amount,
-        y_title: "Cumulative revenue per cohort user".to_string(),
+        y_title: tr("Cumulative revenue per cohort user").to_string(),
         legend,
         empty_message: if revenue {
-            "No revenue per user to show yet"
+            tr("No revenue per user to show yet")
         } else {
-            "Run retention with the revenue measure to see LTV"
+            tr("Run retention with the revenue measure to see LTV")
         }
         .to_string(),
         bases: if has_average {

@@ -18,6 +18,7 @@ pub mod clv;
 pub mod clv_matrix;
 mod frame;
 pub mod funnel;
+pub mod lang;
 pub mod lifecycle;
 pub mod line;
 pub mod ltv;

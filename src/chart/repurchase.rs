@@ -24,6 +24,8 @@ use super::frame::{
     LINE, Offset, PAD, Scale, TickFormat, check_size, draw_dashed, draw_message, label_stride,
     svg_string, tick_label,
 };
+use super::lang::say;
+use super::lang::tr;
 use super::style::{
     self, BACKGROUND, BAR, BASELINE, GRID, MUTED, SMALL_SIZE, TEXT, fit_text, format_count,
     format_percent, format_short, text_width,
@@ -127,7 +129,7 @@ pub fn draw_gap_histogram<DB: DrawingBackend>(
     let empty = max_users == 0;
     let frame = BarFrame::draw(
         area,
-        "Repeat buyers by days from the first to the second purchase",
+        tr("Repeat buyers by days from the first to the second purchase"),
         max_users as f64,
         TickFormat::Count,
         2,
@@ -195,7 +197,7 @@ pub fn draw_gap_histogram<DB: DrawingBackend>(
         let title = style::text_style(SMALL_SIZE, TEXT, HPos::Center, VPos::Top, false);
         let y = (frame.bottom + 8.0 + SMALL_SIZE * LINE).round() as i32;
         area.draw_text(
-            &fit_text("days", SMALL_SIZE, frame.x1 - frame.x0),
+            &fit_text(tr("days"), SMALL_SIZE, frame.x1 - frame.x0),
             &title,
             (((frame.x0 + frame.x1) / 2.0).round() as i32, y),
         )?;
@@ -216,7 +218,7 @@ pub fn draw_gap_histogram<DB: DrawingBackend>(
             2,
             (6.0, 4.0),
         )?;
-        let label = format!("median {} d", format_short(median));
+        let label = say!("median {} d", "中位数 {} 天", format_short(median));
         let lw = text_width(&label, SMALL_SIZE);
         let (hpos, lx) = if x + 6.0 + lw <= frame.x1 {
             (HPos::Left, x + 6.0)
@@ -235,7 +237,7 @@ pub fn draw_gap_histogram<DB: DrawingBackend>(
     if empty {
         draw_message(
             area,
-            "No repeat buyers yet",
+            tr("No repeat buyers yet"),
             (w / 2.0, (frame.top + frame.bottom) / 2.0),
             w - 2.0 * PAD,
         )?;
@@ -267,8 +269,9 @@ pub fn draw_repeat_by_month<DB: DrawingBackend>(
     let rate = |i: usize| months[i].rate.filter(|r| r.is_finite());
     let max_rate = (0..months.len()).filter_map(rate).fold(0.0, f64::max);
     let empty = (0..months.len()).all(|i| rate(i).is_none());
-    let caption = format!(
+    let caption = say!(
         "Repeat rate within {} days, by month of first purchase (n = eligible buyers)",
+        "{} 天内复购率，按首购月份（n = 合格买家）",
         report.outcome_days
     );
     let frame = BarFrame::draw(area, &caption, max_rate, TickFormat::Percent, 2)?;
@@ -322,10 +325,11 @@ pub fn draw_repeat_by_month<DB: DrawingBackend>(
 
     if empty {
         let message = if n == 0 {
-            "No first purchases to show".to_string()
+            tr("No first purchases to show").to_string()
         } else {
-            format!(
+            say!(
                 "No buyer has had {} days to come back yet",
+                "尚无买家满 {} 天可回购",
                 report.outcome_days
             )
         };
@@ -364,7 +368,7 @@ pub fn draw_repeat_rates<DB: DrawingBackend>(
     let empty = (0..rates.len()).all(|i| rate(i).is_none());
     let labels: Vec<String> = rates
         .iter()
-        .map(|r| format!("within {} days", r.days))
+        .map(|r| say!("within {} days", "{} 天内", r.days))
         .collect();
     let label_w = labels
         .iter()
@@ -376,15 +380,17 @@ pub fn draw_repeat_rates<DB: DrawingBackend>(
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            let mut text = format!(
+            let mut text = say!(
                 "{} · {} of {}",
+                "{} · {}/{}",
                 format_percent(rate(i)),
                 format_count(r.repeaters),
                 format_count(r.eligible)
             );
             if r.not_yet_eligible > 0 {
-                text.push_str(&format!(
+                text.push_str(&say!(
                     " · {} not yet eligible",
+                    " · {} 位尚不合格",
                     format_count(r.not_yet_eligible)
                 ));
             }
@@ -456,9 +462,9 @@ pub fn draw_repeat_rates<DB: DrawingBackend>(
     }
     if empty {
         let message = if n == 0 {
-            "No repeat windows asked for"
+            tr("No repeat windows asked for")
         } else {
-            "Nobody has been a buyer long enough yet"
+            tr("Nobody has been a buyer long enough yet")
         };
         draw_message(area, message, (w / 2.0, h / 2.0), w - 2.0 * PAD)?;
     }

@@ -24,6 +24,8 @@ use super::frame::{
     LINE, Offset, PAD, Swatch, TickFormat, check_size, draw_hatch, draw_legend, draw_message,
     label_stride, svg_string,
 };
+use super::lang::say;
+use super::lang::tr;
 use super::line::{CurveLayout, LineChart, Series, draw_lines};
 use super::style::{
     self, BACKGROUND, BAR, EMPTY_FILL, MUTED, SMALL_SIZE, TEXT, blend, fit_text, format_amount,
@@ -127,12 +129,12 @@ pub fn draw_retention_curve<DB: DrawingBackend>(
         }],
         unit: unit_name(&report.period),
         format: TickFormat::Percent,
-        y_title: "Active users, % of the cohort".to_string(),
+        y_title: tr("Active users, % of the cohort").to_string(),
         legend: vec![(
-            "Average over complete periods, weighted by cohort size".to_string(),
+            tr("Average over complete periods, weighted by cohort size").to_string(),
             Swatch::Line(BAR, 3),
         )],
-        empty_message: "No complete period yet".to_string(),
+        empty_message: tr("No complete period yet").to_string(),
         bases: report.average.cohorts.clone(),
     };
     draw_lines(area, &chart)
@@ -141,10 +143,10 @@ pub fn draw_retention_curve<DB: DrawingBackend>(
 /// `Week` for `week`: the unit of one period, capitalised.
 pub(crate) fn unit_name(period: &str) -> String {
     match period {
-        "day" => "Day",
-        "week" => "Week",
-        "month" => "Month",
-        _ => "Period",
+        "day" => tr("Day"),
+        "week" => tr("Week"),
+        "month" => tr("Month"),
+        _ => tr("Period"),
     }
     .to_string()
 }
@@ -239,8 +241,8 @@ pub fn draw_retention<DB: DrawingBackend>(
             .map(|t| text_width(t, SMALL_SIZE))
             .fold(text_width(header, SMALL_SIZE), f64::max)
     };
-    let date_w = widest(&dates, "Cohort").min(w * 0.25);
-    let size_w = widest(&sizes, "Users").min(w * 0.15);
+    let date_w = widest(&dates, tr("Cohort")).min(w * 0.25);
+    let size_w = widest(&sizes, tr("Users")).min(w * 0.15);
     let grid_x0 = PAD + date_w + 10.0 + size_w + 10.0;
     let room_w = (w - PAD - grid_x0).max(0.0);
     let periods = rows.iter().map(|r| r.cells.len()).max().unwrap_or(0);
@@ -275,9 +277,9 @@ pub fn draw_retention<DB: DrawingBackend>(
 
     if empty {
         let message = if report.cohorts.is_empty() {
-            "No cohorts to show"
+            tr("No cohorts to show")
         } else {
-            "No users in any cohort"
+            tr("No users in any cohort")
         };
         draw_message(area, message, (w / 2.0, h / 2.0), w - 2.0 * PAD)?;
         return Ok(RetentionLayout {
@@ -298,17 +300,18 @@ pub fn draw_retention<DB: DrawingBackend>(
     let head = style::text_style(SMALL_SIZE, TEXT, HPos::Left, VPos::Center, true);
     let head_right = style::text_style(SMALL_SIZE, TEXT, HPos::Right, VPos::Center, true);
     let numbers_y = (grid_top - line_h / 2.0 - 2.0).round() as i32;
-    area.draw_text("Cohort", &head, (PAD.round() as i32, numbers_y))?;
+    area.draw_text(tr("Cohort"), &head, (PAD.round() as i32, numbers_y))?;
     let size_right = (PAD + date_w + 10.0 + size_w).round() as i32;
-    area.draw_text("Users", &head_right, (size_right, numbers_y))?;
+    area.draw_text(tr("Users"), &head_right, (size_right, numbers_y))?;
     let what = if revenue {
-        "revenue per cohort user"
+        tr("revenue per cohort user")
     } else {
-        "% of the cohort active"
+        tr("% of the cohort active")
     };
     let title = fit_text(
-        &format!(
+        &say!(
             "{}s since the cohort's first period (k) · {what}",
+            "距同期群首{0}的{0}数 (k) · {what}",
             unit_name(&report.period)
         ),
         SMALL_SIZE,
@@ -409,14 +412,20 @@ pub fn draw_retention<DB: DrawingBackend>(
     let mut y = grid_y1 + 8.0;
     let mut notes = Vec::new();
     if shown < report.cohorts.len() {
-        notes.push(format!(
+        notes.push(say!(
             "Showing the latest {} of {} cohorts",
+            "显示最近 {} 个同期群（共 {} 个）",
             format_count(shown as u64),
             format_count(report.cohorts.len() as u64)
         ));
     }
     if cols < periods {
-        notes.push(format!("periods 0–{} of 0–{}", cols - 1, periods - 1));
+        notes.push(say!(
+            "periods 0–{} of 0–{}",
+            "周期 0–{}（共 0–{}）",
+            cols - 1,
+            periods - 1
+        ));
     }
     if !notes.is_empty() {
         let note = fit_text(&notes.join("; "), SMALL_SIZE, w - 2.0 * PAD);
@@ -439,16 +448,19 @@ pub fn draw_retention<DB: DrawingBackend>(
     };
     let mut legend = vec![
         (low, Swatch::Fill(ramp(0.0))),
-        (format!("{high} or more"), Swatch::Fill(ramp(1.0))),
+        (
+            say!("{high} or more", "{high} 及以上"),
+            Swatch::Fill(ramp(1.0)),
+        ),
     ];
     if any_partial {
         legend.push((
-            "* period not over yet (partial count)".to_string(),
+            tr("* period not over yet (partial count)").to_string(),
             Swatch::Hatch(DARK),
         ));
     }
     if rows.iter().any(|r| r.cohort.size == 0) {
-        legend.push(("empty cohort".to_string(), Swatch::Fill(EMPTY_FILL)));
+        legend.push((tr("empty cohort").to_string(), Swatch::Fill(EMPTY_FILL)));
     }
     draw_legend(area, &legend, (PAD, y), w - 2.0 * PAD, 2)?;
 

@@ -12,6 +12,8 @@ use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::{Color, RGBColor};
 
 use super::frame::{LINE, Offset, PAD, Swatch, check_size, draw_legend, draw_message, svg_string};
+use super::lang::say;
+use super::lang::tr;
 use super::style::{
     self, BACKGROUND, EMPTY_FILL, MUTED, SMALL_SIZE, TEXT, blend, fit_text, format_count,
     text_width,
@@ -86,7 +88,7 @@ pub fn draw_rfm<DB: DrawingBackend>(
     if report.buyers == 0 {
         draw_message(
             area,
-            "No buyers to score",
+            tr("No buyers to score"),
             (w / 2.0, h / 2.0),
             w - 2.0 * PAD,
         )?;
@@ -122,7 +124,7 @@ pub fn draw_rfm<DB: DrawingBackend>(
 
     let head = style::text_style(SMALL_SIZE, TEXT, HPos::Left, VPos::Center, true);
     let title = fit_text(
-        "Recency score R (rows, 5 = most recent) × frequency score F (columns)",
+        tr("Recency score R (rows, 5 = most recent) × frequency score F (columns)"),
         SMALL_SIZE,
         w - 2.0 * PAD,
     );
@@ -176,8 +178,9 @@ pub fn draw_rfm<DB: DrawingBackend>(
     }
 
     let note = fit_text(
-        &format!(
+        &say!(
             "{} buyers scored; colour = buyers in the cell",
+            "已评分 {} 位买家；颜色 = 格内买家数",
             format_count(report.buyers)
         ),
         SMALL_SIZE,
@@ -192,14 +195,14 @@ pub fn draw_rfm<DB: DrawingBackend>(
     )?;
     let legend = [
         (
-            "1 buyer".to_string(),
+            tr("1 buyer").to_string(),
             Swatch::Fill(ramp(1.0 / max_users as f64)),
         ),
         (
-            format!("{} buyers", format_count(max_users)),
+            say!("{} buyers", "{} 位买家", format_count(max_users)),
             Swatch::Fill(ramp(1.0)),
         ),
-        ("no buyer".to_string(), Swatch::Fill(EMPTY_FILL)),
+        (tr("no buyer").to_string(), Swatch::Fill(EMPTY_FILL)),
     ];
     draw_legend(
         area,

@@ -9,6 +9,7 @@
 //! period was not over at the data end.
 
 use super::PixelRect;
+use super::lang::{self, say};
 use super::lifecycle::LifecycleLayout;
 use super::line::CurveLayout;
 use super::repurchase::RepurchaseLayout;
@@ -49,22 +50,33 @@ pub fn format_money(value: Option<f64>) -> String {
     format!("{sign}{whole}.{frac:02}")
 }
 
-/// `day`, `week`, `month` (anything else: `period`).
+/// `day`, `week`, `month` (anything else: `period`); in Chinese 日, 周, 月, 周期.
 fn unit(period: &str) -> &'static str {
-    match period {
-        "day" => "day",
-        "week" => "week",
-        "month" => "month",
-        _ => "period",
-    }
+    let (en, zh) = match period {
+        "day" => ("day", "日"),
+        "week" => ("week", "周"),
+        "month" => ("month", "月"),
+        _ => ("period", "周期"),
+    };
+    if lang::zh() { zh } else { en }
 }
 
-/// `1 user`, `2 users`.
+/// `1 user`, `2 users` (`2 位用户`).
 fn users(n: u64) -> String {
+    if lang::zh() {
+        return format!("{} 位用户", format_count(n));
+    }
     format!("{} user{}", format_count(n), if n == 1 { "" } else { "s" })
 }
 
-const PARTIAL: &str = " (period not over yet: partial)";
+/// The note on a period that is not over yet.
+fn partial() -> &'static str {
+    if lang::zh() {
+        "（周期尚未结束：部分）"
+    } else {
+        " (period not over yet: partial)"
+    }
+}
 
 /// One hit per heatmap cell, in the layout's order.
 pub fn retention_hits(report: &RetentionReport, layout: &RetentionLayout) -> Vec<Hit> {
@@ -76,30 +88,43 @@ pub fn retention_hits(report: &RetentionReport, layout: &RetentionLayout) -> Vec
         .map(|cell| {
             let cohort = report.cohorts.get(cell.cohort);
             let start = cohort.map_or("?", |c| c.start.as_str());
-            let head = format!("Cohort {start} ({})", users(cell.size));
+            let head = say!(
+                "Cohort {start} ({})",
+                "同期群 {start}（{}）",
+                users(cell.size)
+            );
             let tip = if cell.size == 0 {
-                format!("{head}: an empty cohort")
+                say!("{head}: an empty cohort", "{head}：空同期群")
             } else {
                 let share = format_percent(Some(cell.retained as f64 / cell.size as f64));
                 let active = if cell.period == 0 {
-                    format!("{} in the cohort", users(cell.retained))
+                    say!("{} in the cohort", "同期群共 {}", users(cell.retained))
                 } else {
-                    format!("{} active ({share})", format_count(cell.retained))
+                    say!(
+                        "{} active ({share})",
+                        "{} 位活跃（{share}）",
+                        format_count(cell.retained)
+                    )
                 };
                 let body = if revenue {
                     let total = cohort
                         .and_then(|c| c.revenue.as_ref())
                         .and_then(|r| r.get(cell.period).copied());
-                    format!(
+                    say!(
                         "revenue {} ({} per cohort user); {active}",
+                        "收入 {}（每个同期群用户 {}）；{active}",
                         format_money(total),
                         format_money(cell.value)
                     )
                 } else {
                     active
                 };
-                let partial = if cell.complete { "" } else { PARTIAL };
-                format!("{head} · {unit} {}: {body}{partial}", cell.period)
+                let partial = if cell.complete { "" } else { partial() };
+                say!(
+                    "{head} · {unit} {}: {body}{partial}",
+                    "{head} · 第 {} {unit}：{body}{partial}",
+                    cell.period
+                )
             };
             Hit {
                 cohort: Some(cell.cohort),
@@ -125,6 +150,13 @@ fn point_rect(x: i32, y: i32) -> PixelRect {
 fn base(report: &RetentionReport, k: usize) -> String {
     let cohorts = report.average.cohorts.get(k).copied().unwrap_or(0);
     let people = report.average.users.get(k).copied().unwrap_or(0);
+    if lang::zh() {
+        return format!(
+            "基于 {} 个完整同期群（{}）",
+            format_count(cohorts),
+            users(people)
+        );
+    }
     format!(
         "from {} complete cohort{} ({})",
         format_count(cohorts),
@@ -144,14 +176,15 @@ pub fn retention_curve_hits(report: &RetentionReport, layout: &CurveLayout) -> V
             let returning = if p.period == 0 {
                 String::new()
             } else {
-                format!(" ({} returning)", format_count(retained))
+                say!(" ({} returning)", "（{} 位回访）", format_count(retained))
             };
             Hit {
                 cohort: None,
                 at: p.period,
                 rect: point_rect(p.x, p.y),
-                tip: format!(
+                tip: say!(
                     "Average · {unit} {}: {} active{returning}, {}",
+                    "平均 · 第 {} {unit}：{} 活跃{returning}，{}",
                     p.period,
                     format_percent(Some(p.value)),
                     base(report, p.period)
@@ -169,17 +202,19 @@ pub fn ltv_hits(report: &RetentionReport, layout: &CurveLayout) -> Vec<Hit> {
         .iter()
         .map(|p| {
             let tip = match p.cohort.and_then(|i| report.cohorts.get(i)) {
-                Some(c) => format!(
+                Some(c) => say!(
                     "Cohort {} ({}) · {unit} {}: {} per user so far{}",
+                    "同期群 {}（{}）· 第 {} {unit}：截至目前每用户 {}{}",
                     c.start,
                     users(c.size),
                     p.period,
                     format_money(Some(p.value)),
-                    if p.complete { "" } else { PARTIAL }
+                    if p.complete { "" } else { partial() }
                 ),
-                None => format!(
+                None => say!(
                     "Average · {unit} {}: {} per user over {unit}s 0–{} (the sum of each \
                      {unit}'s average over the cohorts complete in it; {unit} {} {})",
+                    "平均 · 第 {} {unit}：第 0–{2} {unit}每用户 {1}（各{unit}在其完整同期群上的平均值之和；第 {3} {unit}{4}）",
                     p.period,
                     format_money(Some(p.value)),
                     p.period,
@@ -237,8 +272,9 @@ pub fn lifecycle_hits(report: &LifecycleReport, layout: &LifecycleLayout) -> Vec
             cohort: None,
             at: i,
             rect: column(&bar, &layout.plot),
-            tip: format!(
+            tip: say!(
                 "{} of {}: {} active — {} new, {} returning, {} resurrecting; {} dormant{}",
+                "{1} 这一{0}：{2} 位活跃 — 新增 {3}、回访 {4}、召回 {5}；沉睡 {6}{7}",
                 capitalised(unit),
                 p.start,
                 format_count(p.active),
@@ -246,7 +282,7 @@ pub fn lifecycle_hits(report: &LifecycleReport, layout: &LifecycleLayout) -> Vec
                 format_count(p.returning),
                 format_count(p.resurrecting),
                 format_count(p.dormant.unsigned_abs()),
-                if complete { "" } else { PARTIAL }
+                if complete { "" } else { partial() }
             ),
         });
     }
@@ -283,8 +319,9 @@ pub fn gap_hits(report: &RepurchaseReport, layout: &RepurchaseLayout) -> Vec<Hit
                 cohort: None,
                 at: b.index,
                 rect: column(&b.rect, &layout.plot),
-                tip: format!(
+                tip: say!(
                     "{} came back {}–{} days after their first purchase ({share} of {} repeat buyers)",
+                    "{} 在首购后 {}–{} 天内回购（占 {3} 位复购买家的 {share}）",
                     users(bin.users),
                     days(bin.from_days),
                     days(bin.to_days),
@@ -303,15 +340,17 @@ pub fn by_month_hits(report: &RepurchaseReport, layout: &RepurchaseLayout) -> Ve
         .filter_map(|b| {
             let m = report.by_first_month.get(b.index)?;
             let tip = if m.eligible == 0 {
-                format!(
+                say!(
                     "First purchase in {}: {} buyers, none with {} days of data yet",
+                    "首购于 {}：{} 位买家，尚无人满 {} 天数据",
                     m.month,
                     format_count(m.buyers),
                     report.outcome_days
                 )
             } else {
-                format!(
+                say!(
                     "First purchase in {}: {} bought again within {} days ({} of {} eligible; {} buyers)",
+                    "首购于 {}：{} 在 {} 天内再次购买（{4} 位合格买家中 {3} 位；共 {5} 位买家）",
                     m.month,
                     format_percent(m.rate),
                     report.outcome_days,
@@ -344,8 +383,9 @@ pub fn rfm_hits(report: &RfmReport, layout: &RfmLayout) -> Vec<Hit> {
                 cohort: None,
                 at: i,
                 rect: c.rect,
-                tip: format!(
+                tip: say!(
                     "R {} · F {}: {} ({}, {share} of buyers)",
+                    "R {} · F {}：{}（{}，占买家 {share}）",
                     c.r,
                     c.f,
                     c.segment,

@@ -7,6 +7,10 @@
 //! sized by CSS; its backing store is set to the CSS size × `devicePixelRatio` and
 //! the context scaled, so the chart is drawn in CSS pixels (the returned layout is in
 //! CSS pixels too, ready for hit-testing pointer events) and stays sharp on HiDPI.
+//! A canvas with `data-min-pixel-ratio="2"` gets at least that ratio: the page's PNG
+//! exports and reports draw at 2× on any screen. The chart texts are in the canvas's
+//! `data-lang`, else the page's `<html lang>` (`zh…` → Chinese, else English; see
+//! `chart::lang`).
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -17,6 +21,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use super::convert::{json_from_js, to_js};
 use super::error::{WebError, WebResult};
+use crate::chart::lang::{self, Lang};
 use crate::chart::tips::{self, Hit};
 use crate::chart::{ChartLayout, ClvLayout, PixelRect};
 use crate::report::{
@@ -37,24 +42,43 @@ pub fn draw_funnel(
     #[wasm_bindgen(unchecked_param_type = "FunnelReport")] report: JsValue,
 ) -> WebResult<JsValue> {
     let report = report_from_js(report)?;
+    let language = chart_lang(&canvas);
     let (css_w, css_h) = prepare(&canvas)?;
     let backend = CanvasBackend::with_canvas_object(canvas)
         .ok_or_else(|| WebError::argument("drawFunnel: the canvas has no 2D context"))?;
     let root = backend.into_drawing_area();
     let area = root.shrink((0, 0), (css_w, css_h));
-    let layout = draw(&area, &report)?;
+    let layout = lang::with(language, || draw(&area, &report))?;
     area.present()
         .map_err(|e| WebError::argument(format!("drawFunnel: {e}")))?;
     Ok(layout)
 }
 
-/// Sizes the backing store to CSS size × devicePixelRatio and scales the context so
-/// drawing happens in CSS pixels. Returns the CSS size.
+/// The language of the chart texts: the canvas's `data-lang`, else `<html lang>`.
+fn chart_lang(canvas: &HtmlCanvasElement) -> Lang {
+    let tag = canvas.get_attribute("data-lang").or_else(|| {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+            .and_then(|e| e.get_attribute("lang"))
+    });
+    Lang::from_tag(tag.as_deref().unwrap_or(""))
+}
+
+/// Sizes the backing store to CSS size × devicePixelRatio (at least the canvas's
+/// `data-min-pixel-ratio`, at most 4) and scales the context so drawing happens in
+/// CSS pixels. Returns the CSS size.
 fn prepare(canvas: &HtmlCanvasElement) -> WebResult<(u32, u32)> {
-    let dpr = web_sys::window()
+    let screen = web_sys::window()
         .map(|w| w.device_pixel_ratio())
         .filter(|d| d.is_finite() && *d > 0.0)
         .unwrap_or(1.0);
+    let asked = canvas
+        .get_attribute("data-min-pixel-ratio")
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|d| d.is_finite() && *d > 0.0)
+        .map_or(1.0, |d| d.min(4.0));
+    let dpr = screen.max(asked);
     let (cw, ch) = (canvas.client_width(), canvas.client_height());
     let (css_w, css_h) = if cw > 0 && ch > 0 {
         (cw as u32, ch as u32)
@@ -273,13 +297,14 @@ fn draw_on<F>(canvas: HtmlCanvasElement, export: &str, draw: F) -> WebResult<JsV
 where
     F: FnOnce(&DrawingArea<CanvasBackend, Shift>) -> Result<Drawn, crate::chart::ChartError>,
 {
+    let language = chart_lang(&canvas);
     let (css_w, css_h) = prepare(&canvas)?;
     let backend = CanvasBackend::with_canvas_object(canvas)
         .ok_or_else(|| WebError::argument(format!("{export}: the canvas has no 2D context")))?;
     let root = backend.into_drawing_area();
     let area = root.shrink((0, 0), (css_w, css_h));
-    let (a, p, empty, hits) =
-        draw(&area).map_err(|e| WebError::argument(format!("{export}: {e}")))?;
+    let (a, p, empty, hits) = lang::with(language, || draw(&area))
+        .map_err(|e| WebError::argument(format!("{export}: {e}")))?;
     area.present()
         .map_err(|e| WebError::argument(format!("{export}: {e}")))?;
     to_js(&CohortLayoutOut {
@@ -463,12 +488,14 @@ where
     ) -> Result<ClvLayout, crate::chart::ChartError>,
 {
     let r: ClvReport = cohort_report(report, "clv", export)?;
+    let language = chart_lang(&canvas);
     let (css_w, css_h) = prepare(&canvas)?;
     let backend = CanvasBackend::with_canvas_object(canvas)
         .ok_or_else(|| WebError::argument(format!("{export}: the canvas has no 2D context")))?;
     let root = backend.into_drawing_area();
     let area = root.shrink((0, 0), (css_w, css_h));
-    let layout = draw(&area, &r).map_err(|e| WebError::argument(format!("{export}: {e}")))?;
+    let layout = lang::with(language, || draw(&area, &r))
+        .map_err(|e| WebError::argument(format!("{export}: {e}")))?;
     area.present()
         .map_err(|e| WebError::argument(format!("{export}: {e}")))?;
     to_js(&ClvLayoutOut::from(&layout))

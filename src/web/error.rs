@@ -47,6 +47,7 @@ impl WebError {
                 ErrorKind::Csv(_) => "csv",
                 ErrorKind::BadSpec(_) => "bad_spec",
                 ErrorKind::BadRule { .. } => "bad_rule",
+                ErrorKind::BadTable(_) => "bad_table",
                 ErrorKind::Cancelled => "cancelled",
                 ErrorKind::Io(_) => "io",
             },

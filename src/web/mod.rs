@@ -24,6 +24,7 @@ pub mod chart;
 pub mod convert;
 pub mod engine;
 pub mod error;
+pub mod export;
 pub mod loader;
 pub mod panic;
 pub mod types;

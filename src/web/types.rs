@@ -28,6 +28,16 @@ export interface LoadOptions {
   memory_limit?: number | null;
 }
 
+/**
+ * A result table for tableToArrow: column names and rows of cells (one per column).
+ * Types are inferred per column: booleans, whole numbers (Int64), numbers (Float64),
+ * else text (Utf8); null is a null.
+ */
+export interface ResultTable {
+  columns: string[];
+  rows: Array<Array<string | number | boolean | null>>;
+}
+
 /** One column of the loaded file. */
 export interface ColumnSummary {
   name: string;

@@ -8,6 +8,7 @@ import { state, client, setStatus, panelError } from './state.js';
 import { downloadCsv, exportCanvas, drawInto } from './exports.js';
 import { purchaseEventGuess } from './repeat.js';
 import { loadSource } from './load.js';
+import { remember } from './results.js';
 
 /** Rows per page of the customers table. */
 export const PAGE_SIZE = 50;
@@ -89,6 +90,7 @@ async function run() {
     });
     if (mine.cancelled) return;
     report = m.report;
+    remember('clv', spec, m.report);
     render();
     const r = m.report;
     setStatus(`Predicted CLV: ${nf.format(r.customers_fitted)} customers fitted, ${nf.format(r.at_risk)} high-value customers at risk.`);

@@ -1,4 +1,5 @@
-// Downloads (CSV, PNG) and drawing into a canvas with a readable failure note.
+// Downloads (CSV or Arrow IPC tables, PNG) and drawing into a canvas with a readable failure note.
+import { tableToArrow } from '/pkg/tidemark.js';
 import { $, el } from './dom.js';
 import { state, showError } from './state.js';
 import { setLayout } from './tooltip.js';
@@ -26,15 +27,29 @@ export function download(blob, filename) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** Downloads `rows` as `<file>-<suffix>.csv`. */
+/**
+ * Downloads `rows` (a header row, then data rows) as `<file>-<suffix>.csv`, or, when
+ * the header's "Tables as" switch says Arrow, as `<file>-<suffix>.arrow` (an Arrow
+ * IPC file built by the engine; cells as they are, types inferred per column).
+ */
 export function downloadCsv(rows, suffix) {
+  if ($('table-format')?.value === 'arrow') {
+    const clean = (v) => (v === undefined ? null : v);
+    try {
+      const bytes = tableToArrow({ columns: rows[0].map(String), rows: rows.slice(1).map((r) => r.map(clean)) });
+      download(new Blob([bytes], { type: 'application/vnd.apache.arrow.file' }), `${baseName()}-${suffix}.arrow`);
+    } catch (e) {
+      showError(`The table could not be written as Arrow: ${e?.message ?? e}`);
+    }
+    return;
+  }
   download(new Blob([csvText(rows)], { type: 'text/csv' }), `${baseName()}-${suffix}.csv`);
 }
 
-/** The loaded file's name, safe for a download name. */
+/** The loaded file's name, safe for a download name (letters of any script kept). */
 export function baseName() {
   const name = state.summary?.file ?? 'tidemark';
-  return name.replace(/\.[^.]*$/, '').replace(/[^\w.-]+/g, '_') || 'tidemark';
+  return name.replace(/\.[^.]*$/, '').replace(/[^\p{L}\p{N}_.-]+/gu, '_') || 'tidemark';
 }
 
 /** Downloads canvas `id` as `<file>-<suffix>.png`. */

@@ -5,6 +5,7 @@ import { $, el, nf, option, formatPct, formatDuration } from './dom.js';
 import { state, client, setStatus, showError, clearError } from './state.js';
 import { download, downloadCsv, baseName, csvText } from './exports.js';
 import { fillSegmentSelect, onSavedChange, chosenSegment, chosenName } from './saved.js';
+import { remember } from './results.js';
 
 const MAX_STEPS = 10;
 const MIN_STEPS = 2;
@@ -167,6 +168,7 @@ async function runFunnel() {
     const m = await client.request({ type: 'run', spec });
     funnel.report = shown(m.report);
     funnel.spec = spec;
+    remember('funnel', spec, m.report);
     renderResults(funnel.report, spec);
     const first = m.report.steps[0]?.users ?? 0;
     const last = m.report.steps.at(-1)?.users ?? 0;
@@ -293,6 +295,12 @@ async function exportDropoff() {
   } catch (e) {
     if (e.kind !== 'crashed') showError(e.message);
   }
+}
+
+/** Shows `steps` ([{event, where?}]) in the step builder (a saved analysis being restored). */
+export function showSteps(steps) {
+  funnel.spec = { steps };
+  renderBuilder(state.summary);
 }
 
 /** The funnel panel. */

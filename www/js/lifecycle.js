@@ -3,6 +3,7 @@ import { drawLifecycle } from '/pkg/tidemark.js';
 import { $, el, nf, option, numCell } from './dom.js';
 import { client, setStatus, panelError } from './state.js';
 import { downloadCsv, exportCanvas, drawInto } from './exports.js';
+import { remember } from './results.js';
 
 /** The last lifecycle result shown. */
 let lifecycle = null;
@@ -25,6 +26,7 @@ async function run() {
   try {
     const m = await client.request({ type: 'run', spec });
     lifecycle = m.report;
+    remember('lifecycle', spec, m.report);
     render(m.report);
     setStatus(`Lifecycle: ${nf.format(m.report.periods.length)} periods.`);
   } catch (e) {

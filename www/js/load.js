@@ -2,6 +2,8 @@
 // "what was loaded" summary with role changes, and reloading after a crash.
 import { $, el, nf, option, formatBytes, formatTime } from './dom.js';
 import { state, panels, client, onCrash, setStatus, showError, clearError } from './state.js';
+import { forgetAll } from './results.js';
+import { t, onLang } from './i18n.js';
 
 /** Roles a column can take, in the order shown. */
 const ROLES = ['user', 'time', 'event', 'revenue', 'order', 'item', 'property'];
@@ -30,7 +32,7 @@ function setLoading(on) {
   $('choose-button').disabled = on;
   if (on) {
     $('progress').removeAttribute('value');
-    $('progress-text').textContent = 'Starting…';
+    $('progress-text').textContent = t('ld.starting');
   }
 }
 
@@ -42,7 +44,7 @@ function showProgress({ bytes, total, rows }) {
   }
   const pct = total > 0 ? ` (${Math.floor((100 * bytes) / total)}%)` : '';
   $('progress-text').textContent =
-    `${formatBytes(bytes)} of ${formatBytes(total)}${pct} · ${nf.format(rows)} rows`;
+    t('ld.progress', formatBytes(bytes), formatBytes(total), pct, nf.format(rows));
 }
 
 /**
@@ -57,8 +59,8 @@ export async function loadSource(source, { keepError = false, quiet = false } = 
   state.source = source;
   if (!keepError) clearError();
   setLoading(true);
-  const name = source.demo ? 'the demo data' : source.file.name;
-  setStatus(`Reading ${name}…`);
+  const name = source.demo ? t('ld.the_demo') : source.file.name;
+  setStatus(t('ld.reading', name));
   try {
     const m = await client.request(
       { type: 'load', file: source.file, demo: !!source.demo, options: loadOptions() },
@@ -68,19 +70,20 @@ export async function loadSource(source, { keepError = false, quiet = false } = 
     const s = m.summary;
     state.summary = s;
     if (quiet) {
-      setStatus(`Ready again: ${s.file} reloaded.`);
+      setStatus(t('ld.ready_again', s.file));
       return true;
     }
     renderSummary(s);
+    forgetAll();
     for (const p of panels) p.onLoaded?.(s, seq);
-    setStatus(`Loaded ${s.file}: ${nf.format(s.rows)} events from ${nf.format(s.users)} users.`);
+    setStatus(t('ld.loaded', s.file, nf.format(s.rows), nf.format(s.users)));
     return true;
   } catch (e) {
     if (!current()) return false;
-    if (e.kind === 'cancelled') setStatus('Loading cancelled.');
+    if (e.kind === 'cancelled') setStatus(t('ld.cancelled'));
     else if (e.kind !== 'crashed') {
       showError(e.message);
-      setStatus('The file could not be loaded.');
+      setStatus(t('ld.failed'));
     }
     return false;
   } finally {
@@ -126,13 +129,13 @@ function renderSummary(s) {
     facts.append(
       el('div', {}, el('dt', { text: label }), el('dd', {}, el('strong', { text: value }), reason ? el('span', { class: 'reason', text: ` — ${reason}` }) : null)),
     );
-  fact('Encoding', s.encoding, s.encoding_reason);
+  fact(t('ld.encoding'), s.encoding, s.encoding_reason);
   const delimiterNames = { ',': 'comma (,)', ';': 'semicolon (;)', '\t': 'tab', '|': 'pipe (|)' };
-  fact('Delimiter', delimiterNames[s.delimiter] ?? s.delimiter, null);
-  fact('Date order', s.date_order, s.date_order_reason);
-  fact('Time format', s.time_format, null);
-  fact('Time zone', s.time_zone, null);
-  if (s.order_file) fact('Events', 'purchase', 'no event column: every row is an order');
+  fact(t('ld.delimiter'), delimiterNames[s.delimiter] ?? s.delimiter, null);
+  fact(t('ld.date_order'), s.date_order, s.date_order_reason);
+  fact(t('ld.time_format'), s.time_format, null);
+  fact(t('ld.time_zone'), s.time_zone, null);
+  if (s.order_file) fact(t('ld.events'), 'purchase', t('ld.order_file'));
 
   const skipped = $('skipped-list');
   skipped.replaceChildren();
@@ -182,6 +185,10 @@ async function changeRole(column, oldRole, newRole) {
 /** The loading controls: pick, drop, demo, cancel, options. */
 export function wireLoad() {
   onCrash(handleCrash);
+  // The facts of what was loaded follow a language switch.
+  onLang(() => {
+    if (state.summary && !$('loaded').hidden) renderSummary(state.summary);
+  });
   const input = $('file-input');
   $('choose-button').addEventListener('click', () => input.click());
   input.addEventListener('change', () => {
@@ -192,7 +199,7 @@ export function wireLoad() {
   $('demo-button').addEventListener('click', () => startNewSource({ demo: true }));
   $('cancel-button').addEventListener('click', () => {
     client.cancel();
-    $('progress-text').textContent = 'Cancelling…';
+    $('progress-text').textContent = t('ld.cancelling');
   });
   $('error-close').addEventListener('click', clearError);
 

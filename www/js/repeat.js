@@ -5,6 +5,7 @@ import { $, el, nf, option, numCell, tile, formatPct, formatSignedPts, formatP }
 import { client, setStatus, panelError } from './state.js';
 import { fillSegmentSelect, onSavedChange, chosenSegment, chosenName } from './saved.js';
 import { downloadCsv, exportCanvas, drawInto } from './exports.js';
+import { remember } from './results.js';
 
 /** Event names that usually mean a purchase, most likely first. */
 const PURCHASE_NAMES = ['purchase', 'order', 'order_completed', 'purchased', 'buy', 'transaction', 'checkout_completed', '支付', '购买', '下单'];
@@ -59,6 +60,7 @@ async function run() {
   try {
     const m = await client.request({ type: 'run', spec });
     repeat = m.report;
+    remember('repurchase', spec, m.report);
     render(m.report);
     setStatus(`Repeat purchase: ${nf.format(m.report.buyers)} buyers, ${nf.format(m.report.repeat_buyers)} bought again.`);
   } catch (e) {

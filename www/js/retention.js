@@ -5,6 +5,7 @@ import { $, el, nf, option, numCell, formatPct } from './dom.js';
 import { client, setStatus, panelError } from './state.js';
 import { downloadCsv, exportCanvas, drawInto } from './exports.js';
 import { fillSegmentSelect, onSavedChange, chosenSegment, chosenName } from './saved.js';
+import { remember } from './results.js';
 
 /** The last retention result shown. */
 let retention = null;
@@ -44,6 +45,7 @@ async function run() {
   try {
     const m = await client.request({ type: 'run', spec });
     retention = m.report;
+    remember('retention', spec, m.report);
     render(m.report);
     setStatus(`Retention: ${nf.format(m.report.cohorts.length)} cohorts.`);
   } catch (e) {

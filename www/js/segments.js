@@ -6,6 +6,7 @@ import { $, el, nf, option, numCell, formatPct, formatTime } from './dom.js';
 import { client, setStatus, panelError } from './state.js';
 import { downloadCsv, exportCanvas, drawInto } from './exports.js';
 import { purchaseEventGuess } from './repeat.js';
+import { remember } from './results.js';
 
 const money = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 const fmtMoney = (x) => (x === null || x === undefined ? '—' : money.format(x));
@@ -59,6 +60,7 @@ async function runRfm() {
   if (!r) return;
   rfm = r;
   rfmSpec = spec;
+  remember('rfm', spec, r);
   renderRfm(r);
   setStatus(`RFM: ${nf.format(r.buyers)} buyers scored as of ${formatTime(r.as_of)}.`);
 }
@@ -132,6 +134,7 @@ async function runTiers() {
   if (!r) return;
   tiers = r;
   tiersSpec = spec;
+  remember('tiers', spec, r);
   renderTiers(r);
   setStatus(`Value tiers: ${nf.format(r.buyers)} buyers by ${r.metric}.`);
 }

@@ -1,0 +1,273 @@
+// Saved analyses: the page's state (loading options and roles, and the spec of every
+// analysis shown) as a small JSON file and in the URL hash (#state=<base64url JSON>).
+// Loading a state with the same or a newer data file fills every form from its spec
+// and runs it again: the one definition of each metric a team shares. A state is
+// parsed strictly (unknown fields are errors), and a spec the page cannot show in
+// full (a field without a control, an event the file does not have) is an error,
+// never a silent change.
+import { $ } from './dom.js';
+import { state, setStatus, showError } from './state.js';
+import { download, baseName } from './exports.js';
+import { allResults, onResults } from './results.js';
+import { showSteps } from './funnel.js';
+import { t } from './i18n.js';
+import { loadSource } from './load.js';
+
+/** The state format's version; a newer one is refused with a message. */
+export const STATE_VERSION = 1;
+
+/** The loading options a state carries, and the control that holds each. */
+const OPTION_CONTROLS = { time_zone: 'opt-tz', date_order: 'opt-date-order', encoding: 'opt-encoding', delimiter: 'opt-delimiter' };
+
+/** A state loaded but not applied yet (waiting for a file, or for the reload with its options). */
+let pending = null;
+
+/** The page's state now: {version, options, roles, analyses: {key: spec}}. */
+export function currentState() {
+  const options = {};
+  for (const [key, id] of Object.entries(OPTION_CONTROLS)) options[key] = $(id).value;
+  const analyses = {};
+  for (const r of allResults()) analyses[r.key] = r.spec;
+  return { version: STATE_VERSION, options, roles: { ...state.roles }, analyses };
+}
+
+/** UTF-8 JSON → base64url (no padding). */
+export function encodeState(obj) {
+  const bytes = new TextEncoder().encode(JSON.stringify(obj));
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}
+
+/** base64url → the parsed JSON; throws a readable Error. */
+export function decodeState(text) {
+  let bin;
+  try {
+    bin = atob(text.replaceAll('-', '+').replaceAll('_', '/'));
+  } catch {
+    throw new Error('the link\'s #state= is not valid base64url');
+  }
+  const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
+  return JSON.parse(new TextDecoder().decode(bytes));
+}
+
+const ANALYSES = ['funnel', 'repurchase', 'retention', 'lifecycle', 'rfm', 'tiers', 'clv'];
+
+/** Checks a parsed state's shape; returns it or throws an Error naming the problem. */
+export function checkState(s) {
+  const fail = (why) => {
+    throw new Error(`saved analyses: ${why}`);
+  };
+  if (!s || typeof s !== 'object' || Array.isArray(s)) fail('not a JSON object');
+  for (const k of Object.keys(s)) if (!['version', 'options', 'roles', 'analyses'].includes(k)) fail(`unknown field "${k}"`);
+  if (s.version !== STATE_VERSION) fail(`version ${JSON.stringify(s.version)} is not ${STATE_VERSION} (saved by a newer Tidemark?)`);
+  for (const k of Object.keys(s.options ?? {})) if (!(k in OPTION_CONTROLS)) fail(`unknown option "${k}"`);
+  for (const [role, col] of Object.entries(s.roles ?? {})) {
+    if (!['user', 'time', 'event', 'revenue', 'order', 'item'].includes(role)) fail(`unknown role "${role}"`);
+    if (col !== null && typeof col !== 'string') fail(`the ${role} role must name a column or be null`);
+  }
+  for (const [k, spec] of Object.entries(s.analyses ?? {})) {
+    if (!ANALYSES.includes(k)) fail(`unknown analysis "${k}"`);
+    const want = k === 'repurchase' ? 'repurchase' : k;
+    if (!spec || spec.analysis !== want) fail(`the ${k} spec must have "analysis": "${want}"`);
+  }
+  return s;
+}
+
+/** Sets a control to `value`; a select without such an option, or an input that refuses it, is an error. */
+function set(id, value, what) {
+  const node = $(id);
+  const text = value === null || value === undefined ? '' : String(value);
+  node.value = text;
+  if (node.value === text) return;
+  throw new Error(node.tagName === 'SELECT' ? `${what} "${text}" is not in this file` : `${what} "${text}" cannot be set in the page's form`);
+}
+
+/** Throws when `spec` has a field the page has no control for. */
+function onlyFields(key, spec, fields) {
+  const extra = Object.keys(spec).filter((f) => f !== 'analysis' && !fields.includes(f));
+  if (extra.length) throw new Error(`the saved ${key} spec has ${extra.map((f) => `"${f}"`).join(', ')}, which the page cannot set`);
+}
+
+/** A funnel window ("7d", "36h", 600) as the form's number and unit. */
+function windowParts(w) {
+  const units = { m: 60, h: 3600, d: 86400, w: 604800 };
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$/.exec(String(w ?? '7d'));
+  const seconds = typeof w === 'number' ? w : m ? Number(m[1]) * (m[2] === 's' ? 1 : units[m[2]]) : NaN;
+  if (!Number.isFinite(seconds)) throw new Error(`the funnel window ${JSON.stringify(w)} is not a duration`);
+  if (m && m[2] !== 's') return [m[1], m[2]];
+  for (const u of ['w', 'd', 'h']) if (seconds % units[u] === 0) return [String(seconds / units[u]), u];
+  return [String(seconds / 60), 'm'];
+}
+
+/** Fills each panel's form from the saved spec and presses its Run button, in page order. */
+function applySpecs(analyses) {
+  const events = new Set(state.summary.events.map((e) => e.name));
+  const event = (name, what) => {
+    if (name !== null && name !== undefined && !events.has(name)) throw new Error(`${what} "${name}" is not an event of this file`);
+  };
+  const apply = {
+    funnel(sp) {
+      onlyFields('funnel', sp, ['steps', 'window', 'mode', 'breakdown', 'breakdown_limit']);
+      for (const st of sp.steps ?? []) event(st.event, 'funnel step');
+      showSteps(sp.steps);
+      const [n, unit] = windowParts(sp.window);
+      set('window-n', n, 'window');
+      set('window-unit', unit, 'window unit');
+      set('mode', sp.mode ?? 'ordered', 'funnel mode');
+      set('breakdown', sp.breakdown ?? '', 'breakdown column');
+      set('breakdown-limit', sp.breakdown_limit ?? 10, 'breakdown limit');
+      $('run-button').click();
+    },
+    repurchase(sp) {
+      onlyFields('repurchase', sp, ['purchase_event', 'within_days', 'drivers_within_days', 'min_group']);
+      event(sp.purchase_event, 'purchase event');
+      set('rp-event', sp.purchase_event ?? '', 'purchase event');
+      set('rp-windows', (sp.within_days ?? [30, 60, 90]).join(', '), 'windows');
+      set('rp-drivers-days', sp.drivers_within_days ?? '', 'drivers window');
+      set('rp-min-group', sp.min_group ?? '', 'minimum group');
+      $('rp-run').click();
+    },
+    retention(sp) {
+      onlyFields('retention', sp, ['period', 'start_event', 'return_event', 'periods', 'mode', 'measure']);
+      event(sp.start_event, 'start event');
+      event(sp.return_event, 'return event');
+      set('rt-period', sp.period ?? 'week', 'period');
+      set('rt-start', sp.start_event ?? '', 'start event');
+      set('rt-return', sp.return_event ?? '', 'return event');
+      set('rt-periods', sp.periods ?? 12, 'periods');
+      set('rt-mode', sp.mode ?? 'bounded', 'mode');
+      set('rt-measure', sp.measure ?? 'users', 'measure');
+      $('rt-run').click();
+    },
+    lifecycle(sp) {
+      onlyFields('lifecycle', sp, ['period', 'event']);
+      event(sp.event, 'lifecycle event');
+      set('lc-period', sp.period ?? 'week', 'period');
+      set('lc-event', sp.event ?? '', 'lifecycle event');
+      $('lc-run').click();
+    },
+    rfm(sp) {
+      onlyFields('rfm', sp, ['purchase_event', 'as_of']);
+      event(sp.purchase_event, 'purchase event');
+      set('sg-event', sp.purchase_event ?? '', 'purchase event');
+      set('sg-as-of', sp.as_of ?? '', 'as-of date');
+      $('sg-run').click();
+    },
+    tiers(sp) {
+      onlyFields('tiers', sp, ['purchase_event', 'as_of', 'metric', 'by', 'high', 'mid']);
+      event(sp.purchase_event, 'purchase event');
+      set('sg-event', sp.purchase_event ?? '', 'purchase event');
+      set('sg-as-of', sp.as_of ?? '', 'as-of date');
+      set('tr-metric', sp.metric ?? 'revenue', 'metric');
+      set('tr-by', sp.by ?? 'share', 'thresholds by');
+      set('tr-high', sp.high ?? '', 'high threshold');
+      set('tr-mid', sp.mid ?? '', 'mid threshold');
+      $('tr-run').click();
+    },
+    clv(sp) {
+      onlyFields('clv', sp, ['purchase_event', 'unit', 'calibration_end', 'horizon', 'discount_rate']);
+      event(sp.purchase_event, 'purchase event');
+      set('clv-event', sp.purchase_event ?? '', 'purchase event');
+      set('clv-unit', sp.unit ?? 'week', 'unit');
+      set('clv-end', sp.calibration_end ?? '', 'calibration end');
+      set('clv-horizon', sp.horizon ?? '', 'horizon');
+      set('clv-discount', sp.discount_rate ?? '', 'discount rate');
+      $('clv-run').click();
+    },
+  };
+  const failed = [];
+  for (const key of ANALYSES) {
+    if (!analyses[key]) continue;
+    try {
+      apply[key](analyses[key]);
+    } catch (e) {
+      failed.push(`${key}: ${e.message}`);
+    }
+  }
+  if (failed.length) showError(`Some saved analyses could not be restored. ${failed.join('; ')}.`);
+}
+
+/** Applies `pending` to the loaded table: options first (a reload when they differ), then the specs. */
+function applyPending() {
+  const s = pending;
+  if (!s || !state.summary || !state.source) return;
+  const wantRoles = s.roles ?? {};
+  let reload = JSON.stringify(wantRoles) !== JSON.stringify(state.roles);
+  try {
+    for (const [key, id] of Object.entries(OPTION_CONTROLS)) {
+      if (s.options?.[key] === undefined) continue;
+      if ($(id).value !== s.options[key]) reload = true;
+      set(id, s.options[key], key.replace('_', ' '));
+    }
+  } catch (e) {
+    pending = null;
+    showError(`The saved analyses could not be restored: ${e.message}.`);
+    return;
+  }
+  if (reload && !s.reloaded) {
+    s.reloaded = true;
+    state.roles = { ...wantRoles };
+    loadSource(state.source);
+    return;
+  }
+  pending = null;
+  applySpecs(s.analyses ?? {});
+  setStatus(t('saved.restored'));
+}
+
+/** Takes a state (parsed JSON) to apply now, or once a file is loaded. */
+export function restore(obj) {
+  pending = checkState(obj);
+  if (state.summary) applyPending();
+  else setStatus(t('saved.waiting'));
+}
+
+function saveFile() {
+  const text = `${JSON.stringify(currentState(), null, 2)}\n`;
+  download(new Blob([text], { type: 'application/json' }), `${baseName()}-analyses.json`);
+}
+
+/** Keeps the URL's #state= equal to the page's state (nothing when no analysis has run). */
+function updateHash() {
+  const s = currentState();
+  $('save-state').disabled = Object.keys(s.analyses).length === 0;
+  if (pending) return;
+  const url = Object.keys(s.analyses).length ? `#state=${encodeState(s)}` : location.pathname + location.search;
+  history.replaceState(null, '', url);
+}
+
+async function readFile(file) {
+  try {
+    restore(JSON.parse(await file.text()));
+  } catch (e) {
+    showError(`${file.name}: ${e.message}`);
+  }
+}
+
+/** The saved-analyses controls (in the load card); listed last, so a state applies after every form is ready. */
+export const savedPanel = {
+  name: 'saved',
+  wire() {
+    $('save-state').addEventListener('click', saveFile);
+    const input = $('state-input');
+    $('load-state').addEventListener('click', () => input.click());
+    input.addEventListener('change', () => {
+      const file = input.files?.[0];
+      if (file) readFile(file);
+      input.value = '';
+    });
+    onResults(updateHash);
+    const m = /^#state=([A-Za-z0-9_-]+)$/.exec(location.hash);
+    if (m) {
+      try {
+        restore(decodeState(m[1]));
+      } catch (e) {
+        showError(`The link's saved analyses could not be read: ${e.message}`);
+      }
+    }
+  },
+  onLoaded() {
+    applyPending();
+  },
+};
