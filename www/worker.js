@@ -37,11 +37,11 @@ let attributes = null;
 /** The load under way: {id, cancelled}. */
 let current = null;
 let crashed = false;
-// Started as `worker.js?wasm=posted`, the page posts the module it compiled
+// Started with the name 'wasm-posted', the page posts the module it compiled
 // ({type: 'module', module}) and this worker only instantiates it; otherwise the
 // worker fetches and compiles the module itself.
 let gotModule;
-const posted = new URLSearchParams(self.location.search).get('wasm') === 'posted';
+const posted = self.name === 'wasm-posted';
 const moduleOrPath = posted ? new Promise((resolve) => { gotModule = resolve; }) : Promise.resolve(undefined);
 const ready = moduleOrPath.then((module) => init(module ? { module_or_path: module } : undefined)).then(
   () => postMessage({ type: 'ready' }),

@@ -15,8 +15,9 @@ export class EngineClient {
   /** The running worker, started if there is none. */
   ensure() {
     if (this.worker) return this.worker;
-    // `?wasm=posted`: the worker waits for the module compiled by the page.
-    const w = new Worker('worker.js?wasm=posted', { type: 'module' });
+    // Named 'wasm-posted': the worker waits for the module compiled by the page (a
+    // name, not a query: the page requests nothing but its plain static files).
+    const w = new Worker('worker.js', { type: 'module', name: 'wasm-posted' });
     w.onmessage = (e) => this.receive(e.data);
     w.onerror = (e) => {
       e.preventDefault?.();

@@ -137,8 +137,10 @@ function buildSpec() {
     mode: $('mode').value,
     breakdown: $('breakdown').value || null,
     breakdown_limit: Number.isFinite(limit) && limit > 0 ? limit : 10,
-    segment: chosenSegment($('funnel-segment')),
   };
+  // Only a chosen segment is part of the spec: "all users" is the spec without one.
+  const segment = chosenSegment($('funnel-segment'));
+  if (segment) spec.segment = segment;
   const compare = ['funnel-compare-a', 'funnel-compare-b']
     .map((id) => $(id))
     .filter((sel) => sel.value !== '')

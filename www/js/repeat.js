@@ -47,7 +47,8 @@ function buildSpec() {
   if ($('rp-drivers-days').value !== '') spec.drivers_within_days = d;
   const g = Number($('rp-min-group').value);
   if ($('rp-min-group').value !== '') spec.min_group = g;
-  spec.segment = chosenSegment($('rp-segment'));
+  const segment = chosenSegment($('rp-segment'));
+  if (segment) spec.segment = segment;
   if ($('rp-compare').value !== '') spec.segments = [{ name: chosenName($('rp-compare')), segment: chosenSegment($('rp-compare')) }];
   return spec;
 }

@@ -25,7 +25,7 @@ function renderForm(s) {
 
 function buildSpec() {
   const ev = (id) => ($(id).value === '' ? null : $(id).value);
-  return {
+  const spec = {
     analysis: 'retention',
     period: $('rt-period').value,
     start_event: ev('rt-start'),
@@ -33,8 +33,11 @@ function buildSpec() {
     periods: Number($('rt-periods').value),
     mode: $('rt-mode').value,
     measure: $('rt-measure').value,
-    segment: chosenSegment($('rt-segment')),
   };
+  // Only a chosen segment is part of the spec: "all users" is the spec without one.
+  const segment = chosenSegment($('rt-segment'));
+  if (segment) spec.segment = segment;
+  return spec;
 }
 
 async function run() {
