@@ -11,8 +11,10 @@ use serde::{Deserialize, Deserializer};
 
 use crate::error::{Error, Result};
 
+mod paths;
 mod segments;
 
+pub use paths::{BasketSpec, FromFunnel, FunnelDriversSpec, PathDirection, PathsSpec};
 pub use segments::{RfmSpec, TierBy, TierMetric, TiersSpec};
 
 /// Any analysis spec.
@@ -32,10 +34,16 @@ pub enum Spec {
     Rfm(RfmSpec),
     /// High / mid / low value tiers.
     Tiers(TiersSpec),
+    /// The top event sequences after or before an anchor event.
+    Paths(PathsSpec),
+    /// Features over- or under-represented among a funnel's converters.
+    FunnelDrivers(FunnelDriversSpec),
+    /// Frequent item sets and association rules over baskets.
+    Basket(BasketSpec),
 }
 
 /// The analysis names the contract defines, and whether this build computes them.
-pub const ANALYSES: [(&str, bool); 7] = [
+pub const ANALYSES: [(&str, bool); 10] = [
     ("funnel", true),
     ("retention", true),
     ("repurchase", true),
@@ -43,6 +51,9 @@ pub const ANALYSES: [(&str, bool); 7] = [
     ("tiers", true),
     ("lifecycle", true),
     ("clv", true),
+    ("paths", true),
+    ("funnel_drivers", true),
+    ("basket", true),
 ];
 
 impl Spec {
@@ -107,6 +118,24 @@ impl Spec {
                     .map_err(|e| Error::spec(format!("tiers: {e}")))?;
                 spec.validate()?;
                 Ok(Spec::Tiers(spec))
+            }
+            "paths" => {
+                let spec: PathsSpec = serde_json::from_value(value)
+                    .map_err(|e| Error::spec(format!("paths: {e}")))?;
+                spec.validate()?;
+                Ok(Spec::Paths(spec))
+            }
+            "funnel_drivers" => {
+                let spec: FunnelDriversSpec = serde_json::from_value(value)
+                    .map_err(|e| Error::spec(format!("funnel_drivers: {e}")))?;
+                spec.validate()?;
+                Ok(Spec::FunnelDrivers(spec))
+            }
+            "basket" => {
+                let spec: BasketSpec = serde_json::from_value(value)
+                    .map_err(|e| Error::spec(format!("basket: {e}")))?;
+                spec.validate()?;
+                Ok(Spec::Basket(spec))
             }
             other => match ANALYSES.iter().find(|(n, _)| *n == other) {
                 Some(_) => Err(Error::spec(format!(

@@ -6,12 +6,14 @@
 //! - [`lifecycle`]: new / returning / resurrecting / dormant users per period.
 //! - [`clv`]: predicted lifetime value (BG/NBD, Gamma-Gamma, P(alive), holdout check).
 //! - [`segments`]: RFM scores and named segments, value tiers.
+//! - [`paths`]: the top event sequences after or before an anchor event.
 //! - [`period`]: calendar periods in the table's time zone; [`stats`]: shared
 //!   statistics.
 
 pub mod clv;
 pub mod funnel;
 pub mod lifecycle;
+pub mod paths;
 pub mod period;
 pub mod repurchase;
 pub mod retention;
@@ -35,6 +37,10 @@ pub fn run(table: &EventTable, spec: &Spec) -> Result<Report> {
         Spec::Clv(c) => clv::clv(table, c).map(|r| Report::Clv(Box::new(r))),
         Spec::Rfm(r) => segments::rfm(table, r).map(Report::Rfm),
         Spec::Tiers(t) => segments::tiers(table, t).map(Report::Tiers),
+        Spec::Paths(p) => paths::paths(table, p).map(Report::Paths),
+        Spec::FunnelDrivers(_) | Spec::Basket(_) => Err(crate::error::Error::spec(
+            "this analysis is not available in this version yet",
+        )),
     }
 }
 

@@ -52,6 +52,7 @@ pub fn chart_names(spec: &Spec) -> Vec<&'static str> {
         Spec::Lifecycle(_) => vec!["lifecycle"],
         Spec::Rfm(_) => vec!["rfm"],
         Spec::Clv(_) | Spec::Tiers(_) => Vec::new(),
+        Spec::Paths(_) | Spec::FunnelDrivers(_) | Spec::Basket(_) => Vec::new(),
     }
 }
 
@@ -84,5 +85,6 @@ pub fn report_svgs(report: &Report, width: u32, height: u32) -> Result<Vec<Named
         Report::Lifecycle(l) => vec![named("lifecycle", lifecycle_svg(l, width, height)?)],
         Report::Rfm(r) => vec![named("rfm", rfm_svg(r, width, height)?)],
         Report::Clv(_) | Report::Tiers(_) => Vec::new(),
+        Report::Paths(_) | Report::FunnelDrivers(_) | Report::Basket(_) => Vec::new(),
     })
 }
