@@ -6,10 +6,12 @@
 //! - [`lifecycle`]: new / returning / resurrecting / dormant users per period.
 //! - [`clv`]: predicted lifetime value (BG/NBD, Gamma-Gamma, P(alive), holdout check).
 //! - [`segments`]: RFM scores and named segments, value tiers.
+//! - [`basket`]: frequent item sets and association rules (market basket).
 //! - [`paths`]: the top event sequences after or before an anchor event.
 //! - [`period`]: calendar periods in the table's time zone; [`stats`]: shared
 //!   statistics.
 
+pub mod basket;
 pub mod clv;
 pub mod funnel;
 pub mod lifecycle;
@@ -38,7 +40,8 @@ pub fn run(table: &EventTable, spec: &Spec) -> Result<Report> {
         Spec::Rfm(r) => segments::rfm(table, r).map(Report::Rfm),
         Spec::Tiers(t) => segments::tiers(table, t).map(Report::Tiers),
         Spec::Paths(p) => paths::paths(table, p).map(Report::Paths),
-        Spec::FunnelDrivers(_) | Spec::Basket(_) => Err(crate::error::Error::spec(
+        Spec::Basket(b) => basket::basket(table, b).map(Report::Basket),
+        Spec::FunnelDrivers(_) => Err(crate::error::Error::spec(
             "this analysis is not available in this version yet",
         )),
     }
