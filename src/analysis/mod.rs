@@ -7,6 +7,8 @@
 //! - [`clv`]: predicted lifetime value (BG/NBD, Gamma-Gamma, P(alive), holdout check).
 //! - [`segments`]: RFM scores and named segments, value tiers.
 //! - [`basket`]: frequent item sets and association rules (market basket).
+//! - [`funnel_drivers`]: events and property values over- or under-represented
+//!   among a funnel's converters (odds ratios).
 //! - [`paths`]: the top event sequences after or before an anchor event.
 //! - [`period`]: calendar periods in the table's time zone; [`stats`]: shared
 //!   statistics.
@@ -14,6 +16,7 @@
 pub mod basket;
 pub mod clv;
 pub mod funnel;
+pub mod funnel_drivers;
 pub mod lifecycle;
 pub mod paths;
 pub mod period;
@@ -41,9 +44,9 @@ pub fn run(table: &EventTable, spec: &Spec) -> Result<Report> {
         Spec::Tiers(t) => segments::tiers(table, t).map(Report::Tiers),
         Spec::Paths(p) => paths::paths(table, p).map(Report::Paths),
         Spec::Basket(b) => basket::basket(table, b).map(Report::Basket),
-        Spec::FunnelDrivers(_) => Err(crate::error::Error::spec(
-            "this analysis is not available in this version yet",
-        )),
+        Spec::FunnelDrivers(d) => {
+            funnel_drivers::funnel_drivers(table, d).map(Report::FunnelDrivers)
+        }
     }
 }
 
