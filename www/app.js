@@ -13,9 +13,13 @@ import { retentionPanel } from './js/retention.js';
 import { lifecyclePanel } from './js/lifecycle.js';
 import { segmentsPanel } from './js/segments.js';
 import { clvPanel } from './js/clv.js';
+import { pathsPanel } from './js/paths.js';
+import { funnelDriversPanel } from './js/funnel_drivers.js';
+import { basketPanel } from './js/basket.js';
 
 // onLoaded runs in this order after every load; the overview asks the engine last.
 panels.push(funnelPanel, repeatPanel, retentionPanel, lifecyclePanel, segmentsPanel, clvPanel, overviewPanel);
+panels.push(pathsPanel, funnelDriversPanel, basketPanel); // section 8; they ask the engine only on Run
 
 function wire() {
   wireLoad();
