@@ -420,3 +420,33 @@ fn paths_spec_errored() {
     let e = paths(&table, &s).unwrap_err().to_string();
     assert!(e.contains("no event \"zz\""), "{e}");
 }
+
+#[test]
+fn paths_drivers_and_basket_json_is_deterministic_on_the_demo() {
+    // Every run builds its hash maps with a fresh random seed: equal JSON means the
+    // results never depend on iteration order.
+    use tidemark::ingest::{LoadOptions, load};
+    use tidemark::progress::Silent;
+    let csv = tidemark::demo::demo_csv();
+    let table = load(
+        "demo.csv",
+        csv.as_bytes(),
+        LoadOptions::default(),
+        &mut Silent,
+    )
+    .unwrap();
+    for json in [
+        r#"{"analysis":"paths","event":"product_view","steps":4,"min_share":0.05}"#,
+        r#"{"analysis":"paths","event":"purchase","direction":"before","steps":3,"collapse_repeats":false}"#,
+        r#"{"analysis":"funnel_drivers","funnel":{"steps":[{"event":"page_view"},{"event":"add_to_cart"},{"event":"purchase"}]},"min_group":5}"#,
+        r#"{"analysis":"basket","item":"category","purchase_event":"add_to_cart","min_support":0.0005,"min_confidence":0}"#,
+    ] {
+        let spec = Spec::from_json(json).unwrap();
+        let run =
+            || serde_json::to_string(&tidemark::analysis::run(&table, &spec).unwrap()).unwrap();
+        let first = run();
+        for _ in 0..3 {
+            assert_eq!(run(), first, "{json}");
+        }
+    }
+}
