@@ -9,6 +9,11 @@
 //!   the browser benchmark compares with DuckDB-WASM), the weekly lifecycle, and
 //!   monthly revenue retention (historical LTV).
 //!
+//! Also paths (5 events after the first add_to_cart), funnel drivers (the same
+//! funnel) and the basket of purchase categories per user-day on the event logs,
+//! and `basket/baskets_100k` (100,000 orders with order ids, when
+//! `target/bench/baskets_100k.csv` exists: `benches/data/gen_baskets.py`).
+//!
 //! `events_10m.csv` is included when present (`scripts/bench-browser 10m` makes it).
 //!
 //! Segments: `rule3/<file>`, a 3-clause rule segment (`RULE`: purchases, days
@@ -25,7 +30,7 @@ use tidemark::ingest::{LoadOptions, load};
 use tidemark::progress::Silent;
 use tidemark::spec::Spec;
 
-const SPECS: [(&str, &str); 6] = [
+const SPECS: [(&str, &str); 9] = [
     (
         "funnel",
         r#"{"analysis":"funnel","steps":[{"event":"page_view"},{"event":"product_view"},{"event":"add_to_cart"},{"event":"purchase"}],"window":"7d","mode":"ordered"}"#,
@@ -43,6 +48,18 @@ const SPECS: [(&str, &str); 6] = [
     (
         "ltv",
         r#"{"analysis":"retention","period":"month","periods":12,"measure":"revenue"}"#,
+    ),
+    (
+        "paths",
+        r#"{"analysis":"paths","event":"add_to_cart","direction":"after","steps":5}"#,
+    ),
+    (
+        "funnel_drivers",
+        r#"{"analysis":"funnel_drivers","funnel":{"steps":[{"event":"page_view"},{"event":"product_view"},{"event":"add_to_cart"},{"event":"purchase"}],"window":"7d"}}"#,
+    ),
+    (
+        "basket_category",
+        r#"{"analysis":"basket","item":"category","purchase_event":"purchase","min_support":0.001}"#,
     ),
 ];
 
@@ -106,6 +123,10 @@ fn segment_benches(c: &mut Criterion) {
     });
     g.finish();
 }
+/// The market basket on `baskets_100k.csv` (`benches/data/gen_baskets.py --seed 42`):
+/// 100,000 orders, 1,000 SKUs.
+const BASKET_SPEC: &str =
+    r#"{"analysis":"basket","min_support":0.001,"min_confidence":0.1,"max_len":3}"#;
 
 fn files() -> Vec<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench");
@@ -173,5 +194,20 @@ fn benches(c: &mut Criterion) {
     }
 }
 
-criterion_group!(engine, benches, segment_benches);
+fn basket_bench(c: &mut Criterion) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench/baskets_100k.csv");
+    let Ok(bytes) = std::fs::read(&path) else {
+        return;
+    };
+    let table = load("baskets_100k", &bytes, LoadOptions::default(), &mut Silent).expect("loads");
+    let spec = Spec::from_json(BASKET_SPEC).expect("bench spec parses");
+    let mut g = c.benchmark_group("basket");
+    g.sample_size(10);
+    g.bench_function("baskets_100k", |b| {
+        b.iter(|| tidemark::analysis::run(black_box(&table), &spec).expect("runs"))
+    });
+    g.finish();
+}
+
+criterion_group!(engine, benches, segment_benches, basket_bench);
 criterion_main!(engine);

@@ -48,7 +48,8 @@ enum Command {
         /// further chart beside it as STEM-NAME.svg (retention: heatmap in FILE,
         /// STEM-curve.svg, with measure=revenue STEM-ltv.svg; repurchase: gap
         /// histogram in FILE, STEM-by-month.svg, STEM-rates.svg; funnel and
-        /// lifecycle, rfm: one chart). Not for clv or tiers, which have no chart.
+        /// lifecycle, rfm, paths, funnel_drivers, basket: one chart). Not for clv or
+        /// tiers, which have no chart.
         #[arg(long, value_name = "FILE")]
         svg: Option<PathBuf>,
         /// The language of the chart texts in the SVGs: en (default) or zh

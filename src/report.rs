@@ -7,8 +7,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::table::EventTable;
 
+mod paths;
 mod segments;
 
+pub use paths::{
+    BasketReport, FunnelDriver, FunnelDriversReport, ItemSet, PathLink, PathNode, PathRow,
+    PathsReport, Rule,
+};
 pub use segments::{
     RfmCell, RfmGridCell, RfmReport, RfmRule, RfmScores, RfmSegment, RfmUser, ScoreRange,
     SegmentMember, SegmentPart, SegmentReport, SegmentSize, Tier, TierThresholds, TierUser,
@@ -185,6 +190,13 @@ pub enum Report {
     Tiers(TiersReport),
     /// One segment: size, shares, members.
     Segment(SegmentReport),
+    /// Top event sequences from or to an anchor.
+    Paths(PathsReport),
+    /// Funnel drivers: converters vs drop-offs.
+    #[serde(rename = "funnel_drivers")]
+    FunnelDrivers(FunnelDriversReport),
+    /// Frequent item sets and association rules.
+    Basket(BasketReport),
 }
 
 /// The result of a funnel.

@@ -11,8 +11,10 @@ use serde::{Deserialize, Deserializer};
 
 use crate::error::{Error, Result};
 
+mod paths;
 mod segments;
 
+pub use paths::{BasketSpec, FromFunnel, FunnelDriversSpec, PathDirection, PathsSpec};
 pub use segments::{
     NamedSegment, RfmSpec, RuleRef, SegmentRef, SegmentSpec, TierBy, TierMetric, TiersSpec,
 };
@@ -36,10 +38,16 @@ pub enum Spec {
     Tiers(TiersSpec),
     /// One segment (a rule, an RFM segment, a tier): size, shares, members.
     Segment(SegmentSpec),
+    /// The top event sequences after or before an anchor event.
+    Paths(PathsSpec),
+    /// Features over- or under-represented among a funnel's converters.
+    FunnelDrivers(FunnelDriversSpec),
+    /// Frequent item sets and association rules over baskets.
+    Basket(BasketSpec),
 }
 
 /// The analysis names the contract defines, and whether this build computes them.
-pub const ANALYSES: [(&str, bool); 8] = [
+pub const ANALYSES: [(&str, bool); 11] = [
     ("funnel", true),
     ("retention", true),
     ("repurchase", true),
@@ -48,6 +56,9 @@ pub const ANALYSES: [(&str, bool); 8] = [
     ("segment", true),
     ("lifecycle", true),
     ("clv", true),
+    ("paths", true),
+    ("funnel_drivers", true),
+    ("basket", true),
 ];
 
 impl Spec {
@@ -114,6 +125,24 @@ impl Spec {
                 Ok(Spec::Tiers(spec))
             }
             "segment" => Ok(Spec::Segment(SegmentSpec::from_value(value)?)),
+            "paths" => {
+                let spec: PathsSpec = serde_json::from_value(value)
+                    .map_err(|e| Error::spec(format!("paths: {e}")))?;
+                spec.validate()?;
+                Ok(Spec::Paths(spec))
+            }
+            "funnel_drivers" => {
+                let spec: FunnelDriversSpec = serde_json::from_value(value)
+                    .map_err(|e| Error::spec(format!("funnel_drivers: {e}")))?;
+                spec.validate()?;
+                Ok(Spec::FunnelDrivers(spec))
+            }
+            "basket" => {
+                let spec: BasketSpec = serde_json::from_value(value)
+                    .map_err(|e| Error::spec(format!("basket: {e}")))?;
+                spec.validate()?;
+                Ok(Spec::Basket(spec))
+            }
             other => match ANALYSES.iter().find(|(n, _)| *n == other) {
                 Some(_) => Err(Error::spec(format!(
                     "the \"{other}\" analysis is not available in this version yet"

@@ -783,3 +783,44 @@ fn run_a_bad_rule_or_attribute_file_errored() {
         "{e}"
     );
 }
+
+#[test]
+fn svg_draws_paths_drivers_and_basket() {
+    let f = temp_file("svg-paths.csv", EVENTS.as_bytes());
+    let data = f.to_str().expect("path");
+    let (v, files) = run_svg(
+        data,
+        r#"{"analysis":"paths","event":"view","steps":2,"min_share":0}"#,
+        "paths",
+    );
+    assert_eq!(v["analysis"], "paths");
+    assert_eq!(v["users"], 3);
+    assert_eq!(names(&files), ["chart.svg"]);
+    has(&files, "chart.svg", "cart 2");
+    let (v, files) = run_svg(
+        data,
+        r#"{"analysis":"funnel_drivers","funnel":{"steps":[{"event":"view"},{"event":"cart"}]},"min_group":1}"#,
+        "drivers",
+    );
+    // u1, u2 convert (view → cart), u3 does not: channel = seo is with u2 only.
+    assert_eq!(
+        (v["entered"].as_u64(), v["converted"].as_u64()),
+        (Some(3), Some(2))
+    );
+    assert_eq!(names(&files), ["chart.svg"]);
+    let orders = temp_file(
+        "svg-orders.csv",
+        b"user_id,order_id,timestamp,sku\nu1,o1,2024-01-01T10:00:00Z,tea\nu1,o1,2024-01-01T10:00:00Z,cup\nu2,o2,2024-01-02T10:00:00Z,tea\nu2,o2,2024-01-02T10:00:00Z,cup\nu3,o3,2024-01-02T10:00:00Z,tea\n",
+    );
+    let (v, files) = run_svg(
+        orders.to_str().expect("path"),
+        r#"{"analysis":"basket","item":"sku","order":"order_id","min_support":0.5}"#,
+        "basket",
+    );
+    // {tea, cup} in 2 of 3 baskets: cup → tea has confidence 1, lift 1 / (3/3) = 1.
+    assert_eq!(v["baskets"], 3);
+    assert_eq!(v["rules"][0]["antecedent"][0], "cup");
+    assert_eq!(v["rules"][0]["lift"], 1.0);
+    assert_eq!(names(&files), ["chart.svg"]);
+    has(&files, "chart.svg", "cup");
+}

@@ -15,12 +15,16 @@ import { lifecyclePanel } from './js/lifecycle.js';
 import { segmentsPanel } from './js/segments.js';
 import { rulesPanel } from './js/rules.js';
 import { clvPanel } from './js/clv.js';
+import { pathsPanel } from './js/paths.js';
+import { funnelDriversPanel } from './js/funnel_drivers.js';
+import { basketPanel } from './js/basket.js';
 import { reportPanel } from './js/report.js';
 import { savedPanel } from './js/pagestate.js';
 import { t, lang, setLang, onLang, translatePage } from './js/i18n.js';
 
 // onLoaded runs in this order after every load; the overview asks the engine last.
 panels.push(funnelPanel, repeatPanel, retentionPanel, lifecyclePanel, segmentsPanel, rulesPanel, clvPanel, reportPanel, overviewPanel, savedPanel);
+panels.push(pathsPanel, funnelDriversPanel, basketPanel); // section 9; they ask the engine only on Run
 
 /** The language switch: the page's labelled texts follow it; the choice is remembered. */
 function wireLanguage() {

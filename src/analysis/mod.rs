@@ -6,13 +6,20 @@
 //! - [`lifecycle`]: new / returning / resurrecting / dormant users per period.
 //! - [`clv`]: predicted lifetime value (BG/NBD, Gamma-Gamma, P(alive), holdout check).
 //! - [`segments`]: RFM scores and named segments, value tiers.
+//! - [`basket`]: frequent item sets and association rules (market basket).
+//! - [`funnel_drivers`]: events and property values over- or under-represented
+//!   among a funnel's converters (odds ratios).
+//! - [`paths`]: the top event sequences after or before an anchor event.
 //! - [`period`]: calendar periods in the table's time zone; [`stats`]: shared
 //!   statistics.
 
+pub mod basket;
 pub mod clv;
 pub mod funnel;
+pub mod funnel_drivers;
 pub mod libm_ext;
 pub mod lifecycle;
+pub mod paths;
 pub mod period;
 pub mod repurchase;
 pub mod retention;
@@ -37,6 +44,11 @@ pub fn run(table: &EventTable, spec: &Spec) -> Result<Report> {
         Spec::Rfm(r) => segments::rfm(table, r).map(Report::Rfm),
         Spec::Tiers(t) => segments::tiers(table, t).map(Report::Tiers),
         Spec::Segment(s) => segments::segment(table, s).map(Report::Segment),
+        Spec::Paths(p) => paths::paths(table, p).map(Report::Paths),
+        Spec::Basket(b) => basket::basket(table, b).map(Report::Basket),
+        Spec::FunnelDrivers(d) => {
+            funnel_drivers::funnel_drivers(table, d).map(Report::FunnelDrivers)
+        }
     }
 }
 

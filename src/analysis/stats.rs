@@ -1,7 +1,8 @@
 //! Small statistics shared by the analyses: median and mean (both `None` for no
 //! values, so an empty group reads as `null` in JSON rather than as a misleading
 //! 0), the complementary error function, and the comparison of two proportions
-//! (Wald interval of the difference, pooled two-proportion z-test).
+//! (Wald interval of the difference, pooled two-proportion z-test), and the 2×2
+//! table's odds ratio (Haldane correction, Woolf interval) with Fisher's exact test.
 
 use crate::analysis::libm_ext::LibmExt;
 
@@ -137,9 +138,103 @@ pub fn two_proportions(x1: u64, n1: u64, x0: u64, n0: u64) -> Option<ProportionT
     })
 }
 
+/// The odds ratio of a 2×2 table `[[a, b], [c, d]]` with its 95% interval.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OddsRatio {
+    /// `a·d / (b·c)`, with 0.5 added to every cell when any is 0 (Haldane).
+    pub odds_ratio: f64,
+    /// `exp(ln OR − 1.96 · sqrt(1/a + 1/b + 1/c + 1/d))` (Woolf), same cells.
+    pub ci_low: f64,
+    /// `exp(ln OR + 1.96 · sqrt(…))`.
+    pub ci_high: f64,
+}
+
+/// The odds ratio and Woolf 95% interval of `[[a, b], [c, d]]`.
+pub fn odds_ratio(a: u64, b: u64, c: u64, d: u64) -> OddsRatio {
+    let shift = if a == 0 || b == 0 || c == 0 || d == 0 {
+        0.5
+    } else {
+        0.0
+    };
+    let [a, b, c, d] = [a, b, c, d].map(|x| x as f64 + shift);
+    let ln = (a * d / (b * c)).libm_ln();
+    let se = (1.0 / a + 1.0 / b + 1.0 / c + 1.0 / d).sqrt();
+    OddsRatio {
+        odds_ratio: ln.libm_exp(),
+        ci_low: (ln - Z_95 * se).libm_exp(),
+        ci_high: (ln + Z_95 * se).libm_exp(),
+    }
+}
+
+/// The two-sided p-value of Fisher's exact test on `[[a, b], [c, d]]`: with the
+/// margins fixed, the sum of the hypergeometric probabilities of every table no
+/// more likely than the observed one (relative tolerance 1e-7, as R's
+/// `fisher.test`).
+pub fn fisher_exact(a: u64, b: u64, c: u64, d: u64) -> f64 {
+    let (row1, col1, n) = (a + b, a + c, a + b + c + d);
+    let ln_choose = |n: u64, k: u64| {
+        libm::lgamma(n as f64 + 1.0)
+            - libm::lgamma(k as f64 + 1.0)
+            - libm::lgamma((n - k) as f64 + 1.0)
+    };
+    let ln_denom = ln_choose(n, col1);
+    // P(X = x): x of the first row in the first column.
+    let ln_p = |x: u64| ln_choose(row1, x) + ln_choose(n - row1, col1 - x) - ln_denom;
+    let lo = col1.saturating_sub(n - row1);
+    let hi = row1.min(col1);
+    let observed = ln_p(a);
+    let mut p = 0.0;
+    for x in lo..=hi {
+        let l = ln_p(x);
+        if l <= observed + 1e-7 {
+            p += l.libm_exp();
+        }
+    }
+    p.min(1.0)
+}
+
+/// The smallest expected count of `[[a, b], [c, d]]` under independence (row
+/// total × column total / n); 0 for an empty table.
+pub fn min_expected(a: u64, b: u64, c: u64, d: u64) -> f64 {
+    let n = (a + b + c + d) as f64;
+    if n == 0.0 {
+        return 0.0;
+    }
+    let rows = [(a + b) as f64, (c + d) as f64];
+    let cols = [(a + c) as f64, (b + d) as f64];
+    rows.iter()
+        .flat_map(|r| cols.iter().map(move |c| r * c / n))
+        .fold(f64::INFINITY, f64::min)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn odds_ratio_by_hand() {
+        // [[20, 10], [5, 15]]: OR = 300 / 50 = 6; se = sqrt(1/20 + 1/10 + 1/5 + 1/15)
+        // = sqrt(0.41667) = 0.645497; CI = 6 · exp(±1.96 · 0.645497) = 1.6934, 21.258.
+        let o = odds_ratio(20, 10, 5, 15);
+        assert!((o.odds_ratio - 6.0).abs() < 1e-12);
+        assert!((o.ci_low - 1.693_4).abs() < 1e-3, "{}", o.ci_low);
+        assert!((o.ci_high - 21.258).abs() < 1e-2, "{}", o.ci_high);
+        // A zero cell: Haldane: (2.5 · 3.5) / (0.5 · 1.5) = 11.6667.
+        let o = odds_ratio(2, 0, 1, 3);
+        assert!((o.odds_ratio - 8.75 / 0.75).abs() < 1e-12);
+    }
+
+    #[test]
+    fn fisher_exact_matches_published_values() {
+        // The lady tasting tea, [[3, 1], [1, 3]]: two-sided p = 34/70 = 0.4857.
+        assert!((fisher_exact(3, 1, 1, 3) - 34.0 / 70.0).abs() < 1e-12);
+        // [[1, 9], [11, 3]] (Wikipedia, "Fisher's exact test"): p = 0.002759.
+        assert!((fisher_exact(1, 9, 11, 3) - 0.002_759_456).abs() < 1e-8);
+        // Symmetric under transposition and row swap.
+        assert!((fisher_exact(9, 1, 3, 11) - 0.002_759_456).abs() < 1e-8);
+        assert_eq!(fisher_exact(0, 0, 0, 0), 1.0);
+        assert!((min_expected(3, 1, 1, 3) - 2.0).abs() < 1e-12);
+    }
 
     #[test]
     fn median_of_odd_and_even_counts() {

@@ -14,14 +14,17 @@
 //! [`DrawingArea`]: plotters::drawing::DrawingArea
 
 mod bar_frame;
+pub mod basket;
 pub mod clv;
 pub mod clv_matrix;
+pub mod drivers;
 mod frame;
 pub mod funnel;
 pub mod lang;
 pub mod lifecycle;
 pub mod line;
 pub mod ltv;
+pub mod paths;
 pub mod repurchase;
 pub mod retention;
 pub mod rfm;
@@ -33,15 +36,18 @@ use std::fmt;
 
 use plotters::drawing::DrawingAreaErrorKind;
 
+pub use basket::{basket_svg, draw_basket};
 pub use clv::{
     ClvLayout, ClvMark, clv_holdout_svg, clv_p_alive_svg, clv_tiers_svg, draw_clv_holdout,
     draw_clv_p_alive, draw_clv_tiers,
 };
 pub use clv_matrix::{clv_matrix_svg, draw_clv_matrix};
+pub use drivers::{draw_drivers, drivers_svg};
 pub use funnel::{draw_funnel, funnel_svg};
 pub use lifecycle::{LifecycleBar, LifecycleKind, LifecycleLayout, draw_lifecycle, lifecycle_svg};
 pub use line::{CurveLayout, CurvePoint};
 pub use ltv::{draw_ltv, ltv_svg};
+pub use paths::{draw_paths, paths_svg};
 pub use repurchase::{
     RepurchaseLayout, ValueBar, draw_gap_histogram, draw_repeat_by_month, draw_repeat_rates,
     gap_histogram_svg, repeat_by_month_svg, repeat_rates_svg,

@@ -8,6 +8,9 @@
 //! | repurchase | `gaps` (days to the second purchase), `by-month`, `rates` |
 //! | lifecycle | `lifecycle` |
 //! | rfm | `rfm` (the recency × frequency grid) |
+//! | paths | `paths` (the Sankey) |
+//! | funnel_drivers | `drivers` (odds-ratio forest plot) |
+//! | basket | `basket` (rule matrix by lift) |
 //! | tiers, clv | none |
 //!
 //! The heatmap grows taller with the number of cohorts (up to a limit) so that a
@@ -52,6 +55,9 @@ pub fn chart_names(spec: &Spec) -> Vec<&'static str> {
         Spec::Lifecycle(_) => vec!["lifecycle"],
         Spec::Rfm(_) => vec!["rfm"],
         Spec::Clv(_) | Spec::Tiers(_) | Spec::Segment(_) => Vec::new(),
+        Spec::Paths(_) => vec!["paths"],
+        Spec::FunnelDrivers(_) => vec!["drivers"],
+        Spec::Basket(_) => vec!["basket"],
     }
 }
 
@@ -84,5 +90,16 @@ pub fn report_svgs(report: &Report, width: u32, height: u32) -> Result<Vec<Named
         Report::Lifecycle(l) => vec![named("lifecycle", lifecycle_svg(l, width, height)?)],
         Report::Rfm(r) => vec![named("rfm", rfm_svg(r, width, height)?)],
         Report::Clv(_) | Report::Tiers(_) | Report::Segment(_) => Vec::new(),
+        Report::Paths(p) => vec![named("paths", super::paths::paths_svg(p, width, height)?)],
+        Report::FunnelDrivers(d) => {
+            vec![named(
+                "drivers",
+                super::drivers::drivers_svg(d, width, height)?,
+            )]
+        }
+        Report::Basket(b) => vec![named(
+            "basket",
+            super::basket::basket_svg(b, width, height)?,
+        )],
     })
 }

@@ -36,6 +36,20 @@ pub struct Hit {
     pub tip: String,
 }
 
+/// What the charts that write their own tooltips return (paths, funnel drivers,
+/// basket): where the chart was drawn and one [`Hit`] per hover target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HitLayout {
+    /// The drawing area, in backend pixels.
+    pub area: PixelRect,
+    /// The region the marks lie in, in backend pixels.
+    pub plot: PixelRect,
+    /// The hover targets, in the order the chart's module documents.
+    pub hits: Vec<Hit>,
+    /// True when there was nothing to draw and an empty-state message was shown.
+    pub empty: bool,
+}
+
 /// `1,234.50`: an amount with two decimals and thousands separators; `–` when
 /// missing or not finite.
 pub fn format_money(value: Option<f64>) -> String {

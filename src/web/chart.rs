@@ -549,3 +549,49 @@ pub fn draw_clv_matrix(
         crate::chart::draw_clv_matrix(a, r)
     })
 }
+
+// ---------------------------------------------------------------------------
+// Paths, funnel drivers and basket: charts that write their own hover texts.
+
+/// `drawPaths(canvas, report: PathsReport): CohortLayout` — the Sankey of a paths
+/// result; hits: one per box, then one per band (users and share of anchored).
+#[wasm_bindgen(js_name = drawPaths, unchecked_return_type = "CohortLayout")]
+pub fn draw_paths(
+    canvas: HtmlCanvasElement,
+    #[wasm_bindgen(unchecked_param_type = "PathsReport")] report: JsValue,
+) -> WebResult<JsValue> {
+    let r: crate::report::PathsReport = cohort_report(report, "paths", "drawPaths")?;
+    draw_on(canvas, "drawPaths", |area| {
+        let l = crate::chart::draw_paths(area, &r)?;
+        Ok((l.area, l.plot, l.empty, l.hits))
+    })
+}
+
+/// `drawFunnelDrivers(canvas, report: FunnelDriversReport): CohortLayout` — the
+/// odds-ratio forest plot; hits: one per row with the driver's sentence.
+#[wasm_bindgen(js_name = drawFunnelDrivers, unchecked_return_type = "CohortLayout")]
+pub fn draw_funnel_drivers(
+    canvas: HtmlCanvasElement,
+    #[wasm_bindgen(unchecked_param_type = "FunnelDriversReport")] report: JsValue,
+) -> WebResult<JsValue> {
+    let r: crate::report::FunnelDriversReport =
+        cohort_report(report, "funnel_drivers", "drawFunnelDrivers")?;
+    draw_on(canvas, "drawFunnelDrivers", |area| {
+        let l = crate::chart::draw_drivers(area, &r)?;
+        Ok((l.area, l.plot, l.empty, l.hits))
+    })
+}
+
+/// `drawBasket(canvas, report: BasketReport): CohortLayout` — the rule matrix
+/// (antecedent × consequent, coloured by lift); hits: one per rule cell.
+#[wasm_bindgen(js_name = drawBasket, unchecked_return_type = "CohortLayout")]
+pub fn draw_basket(
+    canvas: HtmlCanvasElement,
+    #[wasm_bindgen(unchecked_param_type = "BasketReport")] report: JsValue,
+) -> WebResult<JsValue> {
+    let r: crate::report::BasketReport = cohort_report(report, "basket", "drawBasket")?;
+    draw_on(canvas, "drawBasket", |area| {
+        let l = crate::chart::draw_basket(area, &r)?;
+        Ok((l.area, l.plot, l.empty, l.hits))
+    })
+}

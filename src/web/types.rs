@@ -227,7 +227,7 @@ export interface NamedSegment { name?: string | null; segment: SegmentRef; }
 /** One segment's size, shares and (with `users: true`) members. */
 export type SegmentSpec = { analysis: "segment"; name?: string | null; users?: boolean } & SegmentRef;
 
-export type Spec = FunnelSpec | RetentionSpec | RepurchaseSpec | LifecycleSpec | RfmSpec | TiersSpec | ClvSpec | SegmentSpec;
+export type Spec = FunnelSpec | RetentionSpec | RepurchaseSpec | LifecycleSpec | RfmSpec | TiersSpec | ClvSpec | SegmentSpec | PathsSpec | FunnelDriversSpec | BasketSpec;
 
 /** Who a segment holds: the size of a filter or of one breakdown part. */
 export interface SegmentSize {
@@ -553,7 +553,7 @@ export interface ClvReport {
 }
 
 /** Any analysis result. */
-export type Report = FunnelReport | RetentionReport | RepurchaseReport | LifecycleReport | RfmReport | TiersReport | ClvReport | SegmentReport;
+export type Report = FunnelReport | RetentionReport | RepurchaseReport | LifecycleReport | RfmReport | TiersReport | ClvReport | SegmentReport | PathsReport | FunnelDriversReport | BasketReport;
 
 /** A rectangle in CSS pixels of the canvas: x0 <= x < x1, y0 <= y < y1, y down. */
 export interface PixelRect { x0: number; y0: number; x1: number; y1: number; }
@@ -610,5 +610,77 @@ export interface ClvLayout {
   plot: PixelRect;
   marks: ClvMark[];
   empty: boolean;
+}
+"#;
+
+/// Paths, funnel drivers and the market basket (`docs/analyses-extra.md`).
+#[wasm_bindgen(typescript_custom_section)]
+const TS_PATHS_TYPES: &'static str = r#"
+/** Paths from or to an anchor event (exactly one of event, from_funnel). */
+export interface PathsSpec {
+  analysis: "paths";
+  event?: string | FunnelStepSpec | null;
+  from_funnel?: (Omit<FunnelSpec, "analysis"> & { dropped_after_step: number }) | null;
+  direction?: "after" | "before";
+  /** 1–10, default 5. */
+  steps?: number;
+  collapse_repeats?: boolean;
+  top?: number;
+  /** Events below this share of all rows become "(other)"; default 0.01. */
+  min_share?: number;
+}
+export interface PathsReport {
+  analysis: "paths";
+  anchor: string; direction: "after" | "before"; steps: number; collapse_repeats: boolean;
+  users: number; other_events: string[]; distinct_paths: number;
+  /** Events nearest the anchor first. */
+  paths: { events: string[]; users: number }[];
+  other_paths_users: number;
+  nodes: { depth: number; event: string; users: number }[];
+  links: { depth: number; from: string; to: string; users: number }[];
+}
+
+/** Which features are over- or under-represented among a funnel's converters. */
+export interface FunnelDriversSpec {
+  analysis: "funnel_drivers";
+  funnel: Omit<FunnelSpec, "analysis">;
+  /** Default 30. */
+  min_group?: number;
+  /** Default 50. */
+  top?: number;
+}
+export interface FunnelDriver {
+  feature: string; kind: "event" | "property";
+  event: string | null; property: string | null; value: string | null;
+  converters_with: number; converters_without: number; dropped_with: number; dropped_without: number;
+  with_rate: number; without_rate: number; support: number;
+  odds_ratio: number; ci_low: number; ci_high: number; p_value: number;
+  test: "fisher" | "chi_square"; sentence: string;
+}
+export interface FunnelDriversReport {
+  analysis: "funnel_drivers";
+  steps: string[]; entered: number; converted: number; dropped: number; min_group: number;
+  drivers: FunnelDriver[]; not_listed: number; hidden_small_groups: number;
+}
+
+/** Frequent item sets and association rules. */
+export interface BasketSpec {
+  analysis: "basket";
+  purchase_event?: string | FunnelStepSpec | null;
+  item?: string | null; order?: string | null;
+  min_support?: number; min_confidence?: number; max_len?: number;
+  for_item?: string | null; top?: number;
+}
+export interface BasketRule {
+  antecedent: string[]; consequent: string[]; baskets: number;
+  support: number; confidence: number; lift: number;
+}
+export interface BasketReport {
+  analysis: "basket";
+  item_column: string; basket_by: string; baskets: number; items: number; rows: number;
+  rows_without_item: number; rows_without_order: number; min_baskets: number;
+  itemsets: { items: string[]; baskets: number; support: number }[]; itemsets_total: number;
+  rules: BasketRule[]; rules_total: number;
+  for_item: string | null; also_bought: BasketRule[] | null;
 }
 "#;

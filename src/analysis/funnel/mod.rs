@@ -116,6 +116,41 @@ fn dropoff_all(table: &EventTable, spec: &FunnelSpec, step: usize) -> Result<Vec
     Ok(users)
 }
 
+/// Where one user's funnel chain starts and ends, for the analyses built on a
+/// funnel (paths from a drop-off, funnel drivers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ChainEnds {
+    /// The user key.
+    pub(crate) user: u32,
+    /// The largest step reached (at least 1).
+    pub(crate) level: usize,
+    /// The row of the event filling step 1 (the chain's first event).
+    pub(crate) first_row: u32,
+    /// The row of the event filling step `level` (the chain's last event).
+    pub(crate) last_row: u32,
+}
+
+/// The step labels and the chain of every user reaching at least step 1, in
+/// user-key order: the same chains `funnel` and `dropoff_users` count.
+pub(crate) fn chain_ends(
+    table: &EventTable,
+    spec: &FunnelSpec,
+) -> Result<(Vec<String>, i64, Vec<ChainEnds>)> {
+    let plan = Plan::new(table, spec)?;
+    let ends = plan
+        .paths(table)
+        .iter()
+        .map(|p| ChainEnds {
+            user: p.user,
+            level: p.level,
+            first_row: p.first_row,
+            last_row: p.last_row,
+        })
+        .collect();
+    let labels = plan.labels.into_iter().map(|(_, l)| l).collect();
+    Ok((labels, plan.window_ms, ends))
+}
+
 /// One event of a user's log, as the walkers see it.
 #[derive(Debug, Clone, Copy)]
 struct Event {
@@ -170,6 +205,8 @@ struct Path {
     level: usize,
     /// The row of the timing chain's first event (for the breakdown value).
     first_row: u32,
+    /// The row of the chain's last event (the one filling step `level`).
+    last_row: u32,
     /// `gaps_ms[k - 1]`: ms from chain event `k` to `k + 1`; the first
     /// `level - 1` are meaningful.
     gaps_ms: [i64; MAX_STEPS - 1],
@@ -283,6 +320,7 @@ impl<'t> Plan<'t> {
                     user,
                     level: c.level,
                     first_row: log[c.at[0]].row,
+                    last_row: log[c.at[c.level - 1]].row,
                     gaps_ms,
                 });
             }

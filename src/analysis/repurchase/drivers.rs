@@ -172,7 +172,7 @@ pub(super) fn drivers(
 
 /// A share as a whole percentage (`31%`); `<1%` for a share above 0 that would
 /// round to 0, and `>99%` for one below 1 that would round to 100.
-fn percent(p: f64) -> String {
+pub(crate) fn percent(p: f64) -> String {
     let r = (p * 100.0).round();
     if r == 0.0 && p > 0.0 {
         "<1%".into()
@@ -184,7 +184,7 @@ fn percent(p: f64) -> String {
 }
 
 /// A count with thousands separators: `2,400`.
-fn thousands(n: u64) -> String {
+pub(crate) fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

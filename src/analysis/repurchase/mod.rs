@@ -22,7 +22,7 @@
 //! - A purchase event given with property filters selects purchases by them; the
 //!   drivers still leave out every event of that name.
 
-mod drivers;
+pub(crate) mod drivers;
 pub mod guess;
 
 use std::collections::BTreeMap;

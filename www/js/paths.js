@@ -1,0 +1,131 @@
+// The paths panel (section 8): from an event, or from the users who dropped off a
+// funnel step, the top sequences of the next (or previous) events; a Sankey drawn
+// by the engine with hover counts, the path table and its CSV export.
+import { drawPaths } from '/pkg/tidemark.js';
+import { $, el, nf, option, numCell, formatPct } from './dom.js';
+import { client, setStatus, panelError } from './state.js';
+import { downloadCsv, exportCanvas, drawInto } from './exports.js';
+import { purchaseEventGuess } from './repeat.js';
+
+/** The last paths result shown. */
+let paths = null;
+
+/** Comma-separated event names → funnel steps. */
+export function stepsFrom(text) {
+  return text.split(',').map((t) => t.trim()).filter(Boolean).map((event) => ({ event }));
+}
+
+/** A starting funnel for a loaded table: the most frequent event, then the purchase event (or the second). */
+export function defaultSteps(s) {
+  const names = s.events.map((e) => e.name);
+  const last = purchaseEventGuess(s);
+  const first = names.find((n) => n !== last) ?? '';
+  return [first, last ?? names.find((n) => n !== first) ?? ''].filter(Boolean).join(', ');
+}
+
+function renderForm(s) {
+  $('discover').hidden = false;
+  $('pa-results').hidden = true;
+  $('pa-message').hidden = true;
+  paths = null;
+  const sel = $('pa-event');
+  sel.replaceChildren();
+  s.events.forEach((e, i) => sel.append(option(e.name, `${e.name} (${nf.format(e.count)})`, i === 0)));
+  $('pa-funnel-steps').value = defaultSteps(s);
+}
+
+function showMode() {
+  const funnel = $('pa-mode').value === 'funnel';
+  $('pa-funnel-fields').hidden = !funnel;
+  $('pa-event').disabled = funnel;
+}
+
+/** The spec the form describes. */
+export function pathsSpec() {
+  const spec = {
+    analysis: 'paths',
+    direction: $('pa-direction').value,
+    steps: Number($('pa-steps').value),
+    collapse_repeats: $('pa-collapse').checked,
+    min_share: Number($('pa-min-share').value) / 100,
+    top: 20,
+  };
+  if ($('pa-mode').value === 'funnel') {
+    spec.from_funnel = { steps: stepsFrom($('pa-funnel-steps').value), window: $('pa-window').value.trim() || '7d', dropped_after_step: Number($('pa-dropped').value) };
+  } else {
+    spec.event = $('pa-event').value;
+  }
+  return spec;
+}
+
+async function run() {
+  const spec = pathsSpec();
+  $('pa-run').disabled = true;
+  $('pa-message').hidden = true;
+  setStatus('Computing paths…');
+  try {
+    const m = await client.request({ type: 'run', spec });
+    paths = m.report;
+    render(m.report);
+    setStatus(`Paths: ${nf.format(m.report.users)} users, ${nf.format(m.report.distinct_paths)} distinct paths.`);
+  } catch (e) {
+    $('pa-results').hidden = true;
+    panelError('pa-message', e);
+    setStatus('The paths could not be computed.');
+  } finally {
+    $('pa-run').disabled = false;
+  }
+}
+
+/** A path as text: "checkout → purchase"; an empty path says so. */
+export function pathText(events) {
+  return events.length === 0 ? '(no further events)' : events.join(' → ');
+}
+
+function render(r) {
+  $('pa-results').hidden = false;
+  const other = r.other_events.length ? ` Shown as "(other)": ${r.other_events.join(', ')}.` : '';
+  $('pa-summary').textContent =
+    `${nf.format(r.users)} users from ${r.anchor} (each user's first), the ${r.direction === 'after' ? 'next' : 'previous'} ${r.steps} events` +
+    `${r.direction === 'before' ? ', nearest first' : ''}${r.collapse_repeats ? ', repeats merged' : ''}. ` +
+    `${nf.format(r.distinct_paths)} distinct paths; ${nf.format(r.other_paths_users)} users on paths not listed.${other}`;
+  const body = $('pa-table').tBodies[0];
+  body.replaceChildren();
+  r.paths.forEach((p, i) => body.append(el('tr', { testid: `pa-row-${i}` },
+    el('th', { scope: 'row', text: pathText(p.events) }),
+    numCell(nf.format(p.users), p.users),
+    numCell(formatPct(r.users ? p.users / r.users : null), r.users ? p.users / r.users : null))));
+  draw();
+}
+
+function draw() {
+  if (paths) drawInto('pa-chart', drawPaths, paths);
+}
+
+function exportTable() {
+  const r = paths;
+  if (!r) return;
+  const width = r.steps;
+  const head = ['rank', 'users', 'share', ...Array.from({ length: width }, (_, i) => `event_${i + 1}`)];
+  downloadCsv([head, ...r.paths.map((p, i) => [i + 1, p.users, r.users ? p.users / r.users : '', ...Array.from({ length: width }, (_, k) => p.events[k] ?? '')])], 'paths');
+}
+
+/** The paths panel. */
+export const pathsPanel = {
+  name: 'paths',
+  wire() {
+    $('paths-form').addEventListener('submit', (e) => {
+      e.preventDefault();
+      run();
+    });
+    $('pa-mode').addEventListener('change', showMode);
+    $('pa-png').addEventListener('click', () => exportCanvas('pa-chart', 'paths'));
+    $('pa-csv').addEventListener('click', exportTable);
+  },
+  onLoaded: renderForm,
+  onReset({ hide = false } = {}) {
+    paths = null;
+    if (hide) $('discover').hidden = true;
+  },
+  redraw: draw,
+};
