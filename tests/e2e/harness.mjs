@@ -52,6 +52,7 @@ after(async () => {
 beforeEach(async () => {
   const context = await browser.newContext({ acceptDownloads: true });
   page = await context.newPage();
+  if (process.env.E2E_CONSOLE) page.on("console", (m) => console.log("console:", m.type(), m.text()));
   pageErrors = [];
   dialogs = [];
   const origin = new URL(base).origin;

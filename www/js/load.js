@@ -75,7 +75,15 @@ export async function loadSource(source, { keepError = false, quiet = false } = 
     }
     renderSummary(s);
     forgetAll();
-    for (const p of panels) p.onLoaded?.(s, seq);
+    // One panel failing must not leave the panels after it unset.
+    for (const p of panels) {
+      try {
+        p.onLoaded?.(s, seq);
+      } catch (e) {
+        console.error(`panel ${p.name}:`, e);
+        showError(`The ${p.name ?? 'a'} panel could not start: ${e?.message ?? e}`);
+      }
+    }
     setStatus(t('ld.loaded', s.file, nf.format(s.rows), nf.format(s.users)));
     return true;
   } catch (e) {
