@@ -962,3 +962,39 @@ fn expectations_stay_finite_when_a_and_b_run_off() {
     assert!(r.customers.iter().filter_map(|c| c.clv).all(f64::is_finite));
     assert!(r.customers.iter().any(|c| c.expected_purchases > 0.0));
 }
+
+/// Found by the `spec_json` fuzz target: a calibration end thousands of years after
+/// the data made an 11-row fit take 47 s. Refused, naming both dates.
+#[test]
+fn calibration_end_after_the_data_errored() {
+    let csv =
+        "user,time,event\nu1,2024-01-01,purchase\nu1,2024-02-01,purchase\nu2,2024-01-15,purchase\n";
+    let table = tidemark::ingest::load(
+        "t.csv",
+        csv.as_bytes(),
+        tidemark::ingest::LoadOptions::default(),
+        &mut tidemark::progress::Silent,
+    )
+    .expect("loads");
+    for (end, ok) in [
+        ("9894-02-15", false),
+        ("2024-02-02", false),
+        ("2024-02-01", true),
+    ] {
+        let spec = tidemark::spec::Spec::from_json(&format!(
+            r#"{{"analysis":"clv","purchase_event":"purchase","unit":"week","calibration_end":"{end}","horizon":39}}"#
+        ))
+        .expect("parses");
+        let got = tidemark::analysis::run(&table, &spec);
+        if ok {
+            assert!(got.is_ok(), "{end}: {:?}", got.err());
+        } else {
+            assert_eq!(
+                got.err().map(|e| e.to_string()),
+                Some(format!(
+                    "bad spec: clv: calibration_end {end} is after the last event (2024-02-01); choose a date up to it, or null for the last event's date"
+                ))
+            );
+        }
+    }
+}

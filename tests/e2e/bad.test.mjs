@@ -76,3 +76,13 @@ test('a file too big for the tab is refused early, with the estimate and the lim
   await waitLoaded('demo.csv');
   assert.deepEqual(pageErrors, []);
 });
+
+test('the page\'s CSV exports neutralise every formula prefix (OWASP: = + - @ tab CR)', T, async () => {
+  const cells = await page.evaluate(async () => {
+    const { csvCell } = await import('/js/exports.js');
+    return ['=1+1', '+1', '-1', '@SUM(A1)', '\t=1', '\r=1', 'plain', '=HYPERLINK("http://x","y")']
+      .map((v) => csvCell(v));
+  });
+  assert.deepEqual(cells, ["'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\t=1", `"'\r=1"`, 'plain',
+    `"'=HYPERLINK(""http://x"",""y"")"`]);
+});
