@@ -169,7 +169,10 @@ fn published_expectations() {
     // (z = 0.946 converges slowly; 100 terms give 1.8515).
     let e78 = fitted.expected_unconditional(78.0);
     assert!((e78 - 1.8576).abs() < 1.5e-3);
-    assert!(rel(e78, 1.857_958_390_146_484) < 1e-9, "{e78}");
+    // (1e-7: the value was computed at one run's fitted parameters, and the fit
+    // stops within its tolerance, which moves them by ~1e-8 relative between
+    // equally valid runs; the spreadsheet is 2e-4 off.)
+    assert!(rel(e78, 1.857_958_390_146_484) < 1e-7, "{e78}");
     // lifetimes `test_conditional_probability_alive_returns_1_if_no_repeat_purchases`.
     assert_eq!(PUBLISHED.p_alive(0.0, 1.0, 1.0), 1.0);
 }

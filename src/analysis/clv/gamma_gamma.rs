@@ -12,7 +12,7 @@
 use crate::analysis::libm_ext::LibmExt;
 use std::collections::BTreeMap;
 
-use super::special::{digamma, ln_gamma};
+use super::special::{LogProduct, digamma, ln_gamma};
 
 /// Gamma-Gamma parameters.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -80,37 +80,31 @@ impl GammaGamma {
     }
 }
 
-/// Spend summaries prepared for repeated likelihood evaluations: the distinct `x`
-/// and each customer's `ln m` computed once, so an evaluation costs the gamma
-/// functions once per distinct `x` and one `ln` per customer.
+/// Spend summaries prepared for repeated likelihood evaluations, grouped by `x`:
+/// per group the count and `Σ ln m` (constant), so an evaluation costs the gamma
+/// functions and one `ln` per distinct `x`, and per customer one multiplication
+/// (into a [`LogProduct`] of `v + x·m`) and one division.
 #[derive(Debug, Clone)]
 pub struct Spends {
-    /// Distinct `x`, ascending.
-    xs: Vec<f64>,
-    /// Per customer: (index into `xs`, `m`, `ln m`).
-    rows: Vec<(usize, f64, f64)>,
+    /// Per distinct `x`, ascending: (x, customers, Σ ln m, the customers' m).
+    groups: Vec<(f64, f64, f64, Vec<f64>)>,
 }
 
 impl Spends {
     /// Prepares `data`.
     pub fn new(data: &[Spend]) -> Self {
-        let distinct: BTreeMap<u32, usize> = data
-            .iter()
-            .map(|d| (d.x, 0))
-            .collect::<BTreeMap<_, _>>()
-            .into_keys()
-            .enumerate()
-            .map(|(i, x)| (x, i))
-            .collect();
-        let xs = distinct.keys().map(|&x| f64::from(x)).collect();
-        let rows = data
-            .iter()
-            .map(|d| {
-                let i = distinct.get(&d.x).copied().unwrap_or(0);
-                (i, d.m, d.m.libm_ln())
+        let mut by_x: BTreeMap<u32, Vec<f64>> = BTreeMap::new();
+        for d in data {
+            by_x.entry(d.x).or_default().push(d.m);
+        }
+        let groups = by_x
+            .into_iter()
+            .map(|(x, ms)| {
+                let sum_ln_m = ms.iter().map(|m| m.libm_ln()).sum();
+                (f64::from(x), ms.len() as f64, sum_ln_m, ms)
             })
             .collect();
-        Self { xs, rows }
+        Self { groups }
     }
 
     /// The total log-likelihood and its gradient with respect to
@@ -118,31 +112,30 @@ impl Spends {
     pub fn log_likelihood_and_gradient(&self, model: &GammaGamma) -> (f64, [f64; 3]) {
         let GammaGamma { p, q, v } = *model;
         let (lg_q, dg_q, ln_v) = (ln_gamma(q), digamma(q), v.libm_ln());
-        // Per distinct x: ln Γ(px+q) − ln Γ(px), ψ(px+q), ψ(px), ln x.
-        let per_x: Vec<[f64; 4]> = self
-            .xs
-            .iter()
-            .map(|&x| {
-                let px = p * x;
-                [
-                    ln_gamma(px + q) - ln_gamma(px),
-                    digamma(px + q),
-                    digamma(px),
-                    x.libm_ln(),
-                ]
-            })
-            .collect();
         let (mut ll, mut g) = (0.0, [0.0; 3]);
-        for &(xi, m, ln_m) in &self.rows {
-            let x = self.xs[xi];
-            let [lg, dg_sum, dg_px, ln_x] = per_x[xi];
+        for (x, n, sum_ln_m, ms) in &self.groups {
+            let (x, n, sum_ln_m) = (*x, *n, *sum_ln_m);
             let px = p * x;
-            let vxm = v + x * m;
-            let ln_vxm = vxm.libm_ln();
-            ll += lg - lg_q + q * ln_v + (px - 1.0) * ln_m + px * ln_x - (px + q) * ln_vxm;
-            g[0] += x * (dg_sum - dg_px + ln_m + ln_x - ln_vxm);
-            g[1] += dg_sum - dg_q + ln_v - ln_vxm;
-            g[2] += q / v - (px + q) / vxm;
+            let (lg, dg_sum, dg_px, ln_x) = (
+                ln_gamma(px + q) - ln_gamma(px),
+                digamma(px + q),
+                digamma(px),
+                x.libm_ln(),
+            );
+            // Σ ln(v + x m) and Σ 1/(v + x m) over the group.
+            let mut logs = LogProduct::default();
+            let mut inverse = 0.0;
+            for &m in ms {
+                let vxm = v + x * m;
+                logs.mul(vxm);
+                inverse += 1.0 / vxm;
+            }
+            let sum_ln_vxm = logs.ln();
+            ll += n * (lg - lg_q + q * ln_v + px * ln_x) + (px - 1.0) * sum_ln_m
+                - (px + q) * sum_ln_vxm;
+            g[0] += x * (n * (dg_sum - dg_px + ln_x) + sum_ln_m - sum_ln_vxm);
+            g[1] += n * (dg_sum - dg_q + ln_v) - sum_ln_vxm;
+            g[2] += n * q / v - (px + q) * inverse;
         }
         for (gi, t) in g.iter_mut().zip(model.to_array()) {
             *gi *= t;

@@ -60,6 +60,8 @@ pub fn matrix(model: &BgNbd, horizon: u32, customers: &[ClvCustomer]) -> Frequen
     let h = f64::from(horizon);
     let expected = (0..=top)
         .map(|x| {
+            // Every cell of a row shares x and the age: the series once per row.
+            let if_alive = model.expected_if_alive(h, f64::from(x), age);
             recency_from
                 .iter()
                 .map(|from| {
@@ -68,7 +70,7 @@ pub fn matrix(model: &BgNbd, horizon: u32, customers: &[ClvCustomer]) -> Frequen
                     } else {
                         (from + width / 2.0).min(age)
                     };
-                    let e = model.expected_purchases(h, f64::from(x), t_x, age);
+                    let e = if_alive * model.p_alive(f64::from(x), t_x, age);
                     if e.is_finite() { e } else { 0.0 }
                 })
                 .collect()
