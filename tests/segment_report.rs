@@ -198,11 +198,11 @@ fn every_segment_reference_error() {
     let cases: Vec<(Value, &str)> = vec![
         (
             json!({"analysis": "segment"}),
-            "bad spec: segment: a segment needs one of \"rule\", \"rfm\", \"tier\" or \"ids\"",
+            "bad spec: segment: a segment needs one of \"rule\", \"rfm\", \"tier\", \"clv\" or \"ids\"",
         ),
         (
             json!({"analysis": "segment", "rule": "events > 1", "rfm": "New"}),
-            "bad spec: segment: a segment has one of \"rule\", \"rfm\", \"tier\" or \"ids\", not rule and rfm",
+            "bad spec: segment: a segment has one of \"rule\", \"rfm\", \"tier\", \"clv\" or \"ids\", not rule and rfm",
         ),
         (
             json!({"analysis": "segment", "rule": "events > 1", "asof": null}),
@@ -246,7 +246,7 @@ fn every_segment_reference_error() {
         ),
         (
             json!({"analysis": "funnel", "steps": [{"event": "page_view"}, {"event": "purchase"}], "segment": "x"}),
-            "bad spec: funnel: segment: a segment is an object like {\"rule\": \"purchases >= 2\"}, {\"rfm\": \"Champions\"}, {\"tier\": \"high\"} or {\"ids\": [\"u1\"]}",
+            "bad spec: funnel: segment: a segment is an object like {\"rule\": \"purchases >= 2\"}, {\"rfm\": \"Champions\"}, {\"tier\": \"high\"}, {\"clv\": \"at_risk\"} or {\"ids\": [\"u1\"]}",
         ),
         (
             json!({"analysis": "retention", "segments": [{"segment": {"rule": "events >"}}]}),
@@ -261,4 +261,64 @@ fn every_segment_reference_error() {
         let got = spec_error(&t, spec.clone());
         assert!(got.starts_with(want), "{spec}\n got: {got}\nwant: {want}");
     }
+}
+
+/// CLV segments are the customers the CLV report lists under that tier, or at
+/// risk, on the CDNOW sample; usable as a filter like any segment.
+#[test]
+fn clv_tier_and_at_risk_segments_are_the_customers_the_clv_report_lists() {
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/cdnow_sample.csv"
+    ))
+    .expect("the CDNOW sample");
+    let t = tidemark::ingest::load(
+        "cdnow_sample.csv",
+        &bytes,
+        tidemark::ingest::LoadOptions::default(),
+        &mut tidemark::progress::Silent,
+    )
+    .expect("loads");
+    let clv_fields = json!({"unit": "week", "calibration_end": "1997-09-30"});
+    let mut clv_spec = clv_fields.clone();
+    clv_spec["analysis"] = json!("clv");
+    let report = run(&t, clv_spec);
+    let listed = |keep: &dyn Fn(&Value) -> bool| -> Vec<String> {
+        let mut v: Vec<String> = report["customers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| keep(c))
+            .map(|c| c["user"].as_str().unwrap().to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    for group in ["high", "mid", "low", "at_risk"] {
+        let mut spec = clv_fields.clone();
+        spec["analysis"] = json!("segment");
+        spec["clv"] = json!(group);
+        spec["users"] = json!(true);
+        let r = run(&t, spec);
+        let want = if group == "at_risk" {
+            listed(&|c| c["at_risk"] == true)
+        } else {
+            listed(&|c| c["tier"] == group)
+        };
+        assert!(!want.is_empty(), "{group}");
+        let mut got = ids(&r);
+        got.sort();
+        assert_eq!(got, want, "{group}");
+        assert_eq!(r["name"], format!("CLV {group}"));
+    }
+    // As a filter: a repurchase of the at-risk customers counts exactly them.
+    let r = run(
+        &t,
+        json!({"analysis": "repurchase", "within_days": [30], "segment": {"clv": "at_risk", "unit": "week", "calibration_end": "1997-09-30"}}),
+    );
+    assert_eq!(r["buyers"], json!(listed(&|c| c["at_risk"] == true).len()));
+    assert_eq!(
+        spec_error(&t, json!({"analysis": "segment", "clv": "vip"})),
+        "bad spec: segment: no CLV group \"vip\" (groups: high, mid, low, at_risk)"
+    );
 }

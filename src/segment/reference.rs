@@ -1,11 +1,12 @@
-//! A segment reference of a spec (a rule, an RFM segment, a value tier, a list
-//! of ids) resolved against a table into a per-user [`Mask`].
+//! A segment reference of a spec (a rule, an RFM segment, a value tier, a CLV tier
+//! or the high-value customers at risk, a list of ids) resolved against a table into a per-user [`Mask`].
 //!
 //! RFM segments and tiers are computed with the same code as their analyses
 //! (`{"analysis": "rfm"}` / `"tiers"` with the reference's other fields), so a
 //! segment's members are exactly the users those reports list under its name.
 
 use super::{Mask, Rule, RuleOptions};
+use crate::analysis::clv;
 use crate::analysis::segments::names::Segment;
 use crate::analysis::segments::tiers::TIER_NAMES;
 use crate::analysis::segments::{rfm, tiers};
@@ -91,6 +92,30 @@ pub fn resolve(table: &EventTable, segment: &SegmentRef) -> Result<Resolved> {
                     .iter()
                     .filter(|u| u.tier == *name)
                     .map(|u| u.user.as_str()),
+            )?;
+            Resolved { mask, rule: None }
+        }
+        SegmentRef::Clv { name, spec } => {
+            const GROUPS: [&str; 4] = ["high", "mid", "low", "at_risk"];
+            if !GROUPS.contains(&name.as_str()) {
+                return Err(Error::spec(format!(
+                    "segment: no CLV group \"{name}\" (groups: {})",
+                    GROUPS.join(", ")
+                )));
+            }
+            let report = clv::clv(table, spec)?;
+            let mask = from_ids(
+                &mut report
+                    .customers
+                    .iter()
+                    .filter(|c| {
+                        if name == "at_risk" {
+                            c.at_risk
+                        } else {
+                            c.tier == *name
+                        }
+                    })
+                    .map(|c| c.user.as_str()),
             )?;
             Resolved { mask, rule: None }
         }

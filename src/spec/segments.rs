@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use super::EventSpec;
+use super::{ClvSpec, EventSpec};
 use crate::error::{Error, Result};
 
 /// RFM: recency, frequency and monetary scores 1–5 and the 11 named segments.
@@ -170,6 +170,15 @@ pub enum SegmentRef {
     },
     /// These user ids (an id not in the data is an error).
     Ids(Vec<String>),
+    /// Customers in one predicted-value tier (`high`, `mid`, `low`) or at risk
+    /// (`at_risk`: high value with P(alive) below `at_risk_below`), as the CLV
+    /// analysis with the reference's other fields reports them.
+    Clv {
+        /// `high`, `mid`, `low` or `at_risk`.
+        name: String,
+        /// How CLV is computed.
+        spec: ClvSpec,
+    },
 }
 
 /// A rule segment's fields.
@@ -192,10 +201,10 @@ impl SegmentRef {
     pub fn from_value(value: serde_json::Value, what: &str) -> Result<SegmentRef> {
         let serde_json::Value::Object(mut map) = value else {
             return Err(Error::spec(format!(
-                "{what}: a segment is an object like {{\"rule\": \"purchases >= 2\"}}, {{\"rfm\": \"Champions\"}}, {{\"tier\": \"high\"}} or {{\"ids\": [\"u1\"]}}"
+                "{what}: a segment is an object like {{\"rule\": \"purchases >= 2\"}}, {{\"rfm\": \"Champions\"}}, {{\"tier\": \"high\"}}, {{\"clv\": \"at_risk\"}} or {{\"ids\": [\"u1\"]}}"
             )));
         };
-        let kinds: Vec<&str> = ["rule", "rfm", "tier", "ids"]
+        let kinds: Vec<&str> = ["rule", "rfm", "tier", "clv", "ids"]
             .into_iter()
             .filter(|k| map.contains_key(*k))
             .collect();
@@ -222,6 +231,13 @@ impl SegmentRef {
                 spec.validate()?;
                 Ok(SegmentRef::Tier { name, spec })
             }
+            ["clv"] => {
+                let name = text(&mut map, "clv")?;
+                let spec: ClvSpec = serde_json::from_value(serde_json::Value::Object(map))
+                    .map_err(|e| Error::spec(format!("{what} (clv): {e}")))?;
+                spec.validate()?;
+                Ok(SegmentRef::Clv { name, spec })
+            }
             ["ids"] => {
                 let ids = map.remove("ids").unwrap_or_default();
                 if let Some(extra) = map.keys().next() {
@@ -234,10 +250,10 @@ impl SegmentRef {
                     .map_err(|_| Error::spec(format!("{what}: \"ids\" is a list of user ids")))
             }
             [] => Err(Error::spec(format!(
-                "{what}: a segment needs one of \"rule\", \"rfm\", \"tier\" or \"ids\""
+                "{what}: a segment needs one of \"rule\", \"rfm\", \"tier\", \"clv\" or \"ids\""
             ))),
             many => Err(Error::spec(format!(
-                "{what}: a segment has one of \"rule\", \"rfm\", \"tier\" or \"ids\", not {}",
+                "{what}: a segment has one of \"rule\", \"rfm\", \"tier\", \"clv\" or \"ids\", not {}",
                 many.join(" and ")
             ))),
         }
@@ -249,6 +265,7 @@ impl SegmentRef {
             SegmentRef::Rule(r) => r.rule.clone(),
             SegmentRef::Rfm { name, .. } => format!("RFM {name}"),
             SegmentRef::Tier { name, .. } => format!("{name} tier"),
+            SegmentRef::Clv { name, .. } => format!("CLV {name}"),
             SegmentRef::Ids(ids) => format!(
                 "{} user{}",
                 ids.len(),

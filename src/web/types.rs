@@ -219,6 +219,7 @@ export type SegmentRef =
   | { rule: string; as_of?: string | null; purchase_event?: EventSpec | null }
   | ({ rfm: string } & Omit<RfmSpec, "analysis">)
   | ({ tier: "high" | "mid" | "low" } & Omit<TiersSpec, "analysis">)
+  | ({ clv: "high" | "mid" | "low" | "at_risk" } & Omit<ClvSpec, "analysis">)
   | { ids: string[] };
 
 /** A segment of a breakdown; `name` defaults to the segment's label. */

@@ -138,6 +138,8 @@ test('a saved state with roles and options reloads the file with them, then runs
     analyses: { funnel: { analysis: 'funnel', steps: [{ event: 'view' }, { event: 'buy' }], window: '1d', mode: 'ordered', breakdown: null, breakdown_limit: 10 } },
   };
   await page.setInputFiles(tid('state-input'), { name: 'team.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(state)) });
+  // The state file is read asynchronously: wait for its message.
+  await page.waitForFunction(() => /load the data file/.test(document.querySelector('[data-testid="status"]').textContent));
   assert.match(await text('status'), /load the data file/);
   await page.setInputFiles(tid('file-input'), { name: 'shop.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
   await page.waitForFunction(() => !document.querySelector('[data-testid="results"]').hidden &&

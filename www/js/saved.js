@@ -57,6 +57,11 @@ export function fillSegmentSelect(sel, none) {
   }
   sel.append(group('RFM segments', RFM.map((n) => option(JSON.stringify({ rfm: n }), `RFM: ${n}`))));
   sel.append(group('Value tiers (revenue)', TIERS.map((t) => option(JSON.stringify({ tier: t }), `Tier: ${t}`))));
+  // Predicted value (the CLV fit with its defaults: weekly, calibration to the data end).
+  sel.append(group('Predicted value (CLV)', [
+    option(JSON.stringify({ clv: 'high' }), 'CLV: high predicted value'),
+    option(JSON.stringify({ clv: 'at_risk' }), 'CLV: high value at risk (P(alive) < 0.5)'),
+  ]));
   sel.value = [...sel.options].some((o) => o.value === keep) ? keep : '';
 }
 

@@ -307,7 +307,7 @@ impl Grouped {
             g[2] += w * (da + w4 / a);
             g[3] += w * (db - if x > 0.0 { w4 / (b + x - 1.0) } else { 0.0 });
         }
-        ll += sums.ln();
+        ll += sums.sum_of_logs();
         // Chain rule to log-parameters: ∂/∂ln θ = θ ∂/∂θ.
         let theta = p.to_array();
         for (gi, t) in g.iter_mut().zip(theta) {

@@ -130,7 +130,7 @@ impl Spends {
                 logs.mul(vxm);
                 inverse += 1.0 / vxm;
             }
-            let sum_ln_vxm = logs.ln();
+            let sum_ln_vxm = logs.sum_of_logs();
             ll += n * (lg - lg_q + q * ln_v + px * ln_x) + (px - 1.0) * sum_ln_m
                 - (px + q) * sum_ln_vxm;
             g[0] += x * (n * (dg_sum - dg_px + ln_x) + sum_ln_m - sum_ln_vxm);

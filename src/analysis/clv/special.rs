@@ -101,7 +101,7 @@ impl LogProduct {
     }
 
     /// `Σ ln(factor)` so far.
-    pub fn ln(&self) -> f64 {
+    pub fn sum_of_logs(&self) -> f64 {
         self.mantissa.libm_ln() + f64::from(self.exponent) * std::f64::consts::LN_2
     }
 }
@@ -167,14 +167,14 @@ mod tests {
             sum += f.ln();
         }
         assert!(
-            (product.ln() - sum).abs() < 1e-9 * sum.abs().max(1.0),
+            (product.sum_of_logs() - sum).abs() < 1e-9 * sum.abs().max(1.0),
             "{} vs {sum}",
-            product.ln()
+            product.sum_of_logs()
         );
         let mut zero = LogProduct::default();
         zero.mul(0.0);
-        assert_eq!(zero.ln(), f64::NEG_INFINITY);
-        assert_eq!(LogProduct::default().ln(), 0.0);
+        assert_eq!(zero.sum_of_logs(), f64::NEG_INFINITY);
+        assert_eq!(LogProduct::default().sum_of_logs(), 0.0);
     }
 
     #[test]
