@@ -10,26 +10,13 @@ use proptest::prelude::*;
 use tidemark::analysis::funnel_drivers::funnel_drivers;
 use tidemark::analysis::stats;
 use tidemark::spec::{Duration, FunnelDriversSpec, FunnelMode, FunnelSpec, Spec, StepSpec};
-use tidemark::table::{EventTable, Role, TableBuilder, TableMeta};
 
 const NAMES: [&str; 4] = ["a", "b", "c", "d"];
 const VALUES: [Option<&str>; 3] = [None, Some("x"), Some("y")];
 
-#[derive(Debug, Clone)]
-struct Ev {
-    user: usize,
-    time: i64,
-    name: &'static str,
-    p: Option<&'static str>,
-}
-
-fn build(events: &[Ev]) -> EventTable {
-    let mut b = TableBuilder::new(false, &[("p".to_string(), Role::Property)]);
-    for e in events {
-        b.push(&format!("user{}", e.user), e.time, e.name, None, &[e.p]);
-    }
-    b.build(TableMeta::synthetic("random.csv"))
-}
+#[path = "common/plain_log.rs"]
+mod plain_log;
+use plain_log::{Ev, build};
 
 fn spec(window_s: i64, min_group: u64) -> FunnelDriversSpec {
     FunnelDriversSpec {
