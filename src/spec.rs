@@ -193,9 +193,29 @@ impl Duration {
         let n: f64 = num.parse().map_err(|_| {
             format!("\"{text}\" is not a duration (write a number and a unit, e.g. \"7d\")")
         })?;
+        if let Some(d) = Duration::exact(num, unit_ms as i128) {
+            return Ok(d);
+        }
         Duration::from_units(n, unit_ms).ok_or_else(|| {
             format!("\"{text}\" is not a duration: it must be a finite number of at least 0")
         })
+    }
+
+    /// A plain decimal (`123`, `1.5`, `.25`) times the unit, in integers: exact at
+    /// any size (through `f64`, 16-digit milliseconds came out one off). `None`
+    /// for other forms (`1e3`), which go through `f64`.
+    fn exact(num: &str, unit_ms: i128) -> Option<Duration> {
+        let (whole, frac) = num.split_once('.').unwrap_or((num, ""));
+        let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+        if !digits(whole) || !digits(frac) || whole.len() + frac.len() == 0 || frac.len() > 30 {
+            return None;
+        }
+        let mantissa: i128 = format!("{whole}{frac}").parse().ok()?;
+        let scale = 10i128.checked_pow(frac.len() as u32)?;
+        let product = mantissa.checked_mul(unit_ms)?;
+        // Round half up to whole milliseconds.
+        let ms = (product + scale / 2) / scale;
+        (ms <= 100_000_000_000_000_000).then_some(Duration { millis: ms as i64 })
     }
 
     fn from_units(n: f64, unit_ms: f64) -> Option<Duration> {
@@ -205,19 +225,23 @@ impl Duration {
 }
 
 impl fmt::Display for Duration {
+    /// The largest whole unit (`2w`, `90m`), else seconds with up to three decimals
+    /// (`1.5s`); in integers, so any duration prints as text that parses back to
+    /// it (the fuzz target `duration` checks this; through `f64` seconds, durations
+    /// above 2⁵³ ms printed one millisecond off).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let s = self.millis as f64 / 1e3;
-        for (unit, size) in [
-            ("w", 604_800.0),
-            ("d", 86_400.0),
-            ("h", 3_600.0),
-            ("m", 60.0),
-        ] {
-            if s >= size && (s / size).fract() == 0.0 {
-                return write!(f, "{}{unit}", s / size);
+        let ms = self.millis;
+        if ms % 1000 == 0 {
+            let s = ms / 1000;
+            for (unit, size) in [("w", 604_800), ("d", 86_400), ("h", 3_600), ("m", 60)] {
+                if s >= size && s % size == 0 {
+                    return write!(f, "{}{unit}", s / size);
+                }
             }
+            return write!(f, "{s}s");
         }
-        write!(f, "{s}s")
+        let frac = format!("{:03}", (ms % 1000).abs());
+        write!(f, "{}.{}s", ms / 1000, frac.trim_end_matches('0'))
     }
 }
 
