@@ -13,7 +13,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::{Color, RGBColor};
 
 use super::ChartError;
-use super::frame::{LINE, Offset, PAD, check_size, draw_message, svg_string};
+use super::frame::{LINE, Offset, PAD, check_size, empty_hit_layout, svg_string};
 use super::style::{
     self, BACKGROUND, EMPTY_FILL, MUTED, SMALL_SIZE, TEXT, blend, fit_text, format_count,
     format_percent, text_width,
@@ -62,18 +62,7 @@ pub fn draw_basket<DB: DrawingBackend>(
         }
     }
     if rows.is_empty() {
-        draw_message(
-            area,
-            "No rule passes the support and confidence thresholds",
-            (w / 2.0, h / 2.0),
-            w - 2.0 * PAD,
-        )?;
-        return Ok(HitLayout {
-            area: whole,
-            plot: offset.rect(0, 0, 0, 0),
-            hits: Vec::new(),
-            empty: true,
-        });
+        return empty_hit_layout(area, "No rule passes the support and confidence thresholds");
     }
     let line_h = SMALL_SIZE * LINE;
     let head = style::text_style(SMALL_SIZE, TEXT, HPos::Left, VPos::Center, true);

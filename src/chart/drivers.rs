@@ -14,7 +14,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::{Color, RGBColor};
 
 use super::ChartError;
-use super::frame::{LINE, Offset, PAD, check_size, draw_message, svg_string};
+use super::frame::{LINE, Offset, PAD, check_size, empty_hit_layout, svg_string};
 use super::style::{
     self, BACKGROUND, BASELINE, GRID, MUTED, SMALL_SIZE, TEXT, fit_text, text_width,
 };
@@ -56,18 +56,7 @@ pub fn draw_drivers<DB: DrawingBackend>(
         .take(MAX_ROWS)
         .collect();
     if rows.is_empty() {
-        draw_message(
-            area,
-            "No driver with groups large enough to compare",
-            (w / 2.0, h / 2.0),
-            w - 2.0 * PAD,
-        )?;
-        return Ok(HitLayout {
-            area: whole,
-            plot: offset.rect(0, 0, 0, 0),
-            hits: Vec::new(),
-            empty: true,
-        });
+        return empty_hit_layout(area, "No driver with groups large enough to compare");
     }
     let line_h = SMALL_SIZE * LINE;
     let head = style::text_style(SMALL_SIZE, TEXT, HPos::Left, VPos::Center, true);

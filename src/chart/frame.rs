@@ -18,6 +18,7 @@ use super::style::{
     self, BACKGROUND, GRID, MUTED, SMALL_SIZE, TEXT, fit_text, format_amount, format_count,
     text_width,
 };
+use super::tips::HitLayout;
 use super::{ChartError, MAX_SIDE, MIN_SIDE, PixelRect};
 
 /// Outer padding of every chart, in pixels.
@@ -265,6 +266,24 @@ pub(crate) fn draw_message<DB: DrawingBackend>(
         (center.0.round() as i32, center.1.round() as i32),
     )?;
     Ok(())
+}
+
+/// The empty state of a chart with hover targets: `message` centred, and a layout
+/// with no marks (the paths, drivers and basket charts).
+pub(crate) fn empty_hit_layout<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    message: &str,
+) -> Result<HitLayout, ChartError> {
+    let (width, height) = area.dim_in_pixel();
+    let (w, h) = (f64::from(width), f64::from(height));
+    draw_message(area, message, (w / 2.0, h / 2.0), w - 2.0 * PAD)?;
+    let offset = Offset::of(area);
+    Ok(HitLayout {
+        area: offset.rect(0, 0, width as i32, height as i32),
+        plot: offset.rect(0, 0, 0, 0),
+        hits: Vec::new(),
+        empty: true,
+    })
 }
 
 /// Draws a dashed line from `a` to `b` (dashes of `dash`, gaps of `gap` pixels).

@@ -16,7 +16,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::{Color, RGBColor};
 
 use super::ChartError;
-use super::frame::{LINE, Offset, PAD, check_size, draw_message, svg_string};
+use super::frame::{LINE, Offset, PAD, check_size, empty_hit_layout, svg_string};
 use super::style::{
     self, BACKGROUND, MUTED, OTHER, PALETTE, SMALL_SIZE, TEXT, fit_text, format_count,
     format_percent,
@@ -61,18 +61,7 @@ pub fn draw_paths<DB: DrawingBackend>(
     let whole = offset.rect(0, 0, width as i32, height as i32);
     let depths = report.nodes.iter().map(|n| n.depth).max().unwrap_or(0);
     if report.users == 0 {
-        draw_message(
-            area,
-            "No user has the anchor event",
-            (w / 2.0, h / 2.0),
-            w - 2.0 * PAD,
-        )?;
-        return Ok(HitLayout {
-            area: whole,
-            plot: offset.rect(0, 0, 0, 0),
-            hits: Vec::new(),
-            empty: true,
-        });
+        return empty_hit_layout(area, "No user has the anchor event");
     }
 
     let line_h = SMALL_SIZE * LINE;
