@@ -24,7 +24,6 @@
 //! `expm1`), so `a` near 1 loses no precision.
 
 use crate::analysis::libm_ext::LibmExt;
-use std::collections::BTreeMap;
 
 use super::special::{LogProduct, digamma, hyp2f1_tail, ln_gamma, log_add_exp};
 
@@ -189,42 +188,51 @@ pub struct Grouped {
     customers: f64,
 }
 
-/// Sorted distinct values and the index of each input value.
-fn distinct(values: impl Iterator<Item = f64>) -> (Vec<f64>, BTreeMap<u64, usize>) {
+/// Sorted distinct values (by `total_cmp`, so `-0.0` and `0.0` stay apart).
+fn distinct(values: impl Iterator<Item = f64>) -> Vec<f64> {
     let mut all: Vec<f64> = values.collect();
-    all.sort_by(f64::total_cmp);
-    all.dedup();
-    let index = all
-        .iter()
-        .enumerate()
-        .map(|(i, v)| (v.to_bits(), i))
-        .collect();
-    (all, index)
+    all.sort_unstable_by(f64::total_cmp);
+    all.dedup_by(|a, b| a.total_cmp(b).is_eq());
+    all
+}
+
+/// The index of `v` in the sorted distinct `values` (it is there: they were made
+/// from the same data).
+fn position(values: &[f64], v: f64) -> usize {
+    values
+        .binary_search_by(|p| p.total_cmp(&v))
+        .unwrap_or_else(|i| i)
 }
 
 impl Grouped {
-    /// Groups the summaries.
+    /// Groups the summaries: one sort of their index triples (no maps).
     pub fn new(data: &[Rfm]) -> Self {
-        let (xs, xi) = distinct(data.iter().map(|d| f64::from(d.x)));
-        let (ages, ti) = distinct(data.iter().map(|d| d.t));
-        let (recencies, ri) = distinct(data.iter().map(|d| d.t_x));
-        let mut counts: BTreeMap<(usize, usize, usize), f64> = BTreeMap::new();
-        for d in data {
-            let key = (
-                xi.get(&f64::from(d.x).to_bits()).copied().unwrap_or(0),
-                ti.get(&d.t.to_bits()).copied().unwrap_or(0),
-                ri.get(&d.t_x.to_bits()).copied().unwrap_or(0),
-            );
-            *counts.entry(key).or_default() += 1.0;
+        let xs = distinct(data.iter().map(|d| f64::from(d.x)));
+        let ages = distinct(data.iter().map(|d| d.t));
+        let recencies = distinct(data.iter().map(|d| d.t_x));
+        let mut keys: Vec<(usize, usize, usize)> = data
+            .iter()
+            .map(|d| {
+                (
+                    position(&xs, f64::from(d.x)),
+                    position(&ages, d.t),
+                    position(&recencies, d.t_x),
+                )
+            })
+            .collect();
+        keys.sort_unstable();
+        let mut groups: Vec<(f64, usize, usize, usize)> = Vec::new();
+        for (x, t, r) in keys {
+            match groups.last_mut() {
+                Some(g) if (g.1, g.2, g.3) == (x, t, r) => g.0 += 1.0,
+                _ => groups.push((1.0, x, t, r)),
+            }
         }
         Self {
             xs,
             ages,
             recencies,
-            groups: counts
-                .into_iter()
-                .map(|((x, t, r), w)| (w, x, t, r))
-                .collect(),
+            groups,
             customers: data.len() as f64,
         }
     }

@@ -22,7 +22,16 @@
 //!   fits), or when three iterations in a row lower the objective by less than
 //!   `1e-14` relative (the floating-point floor: the objective's rounding noise
 //!   hides any further decrease) with every gradient component at most `1e-5`;
-//!   at most [`MAX_ITERATIONS`] iterations.
+//!   at most [`MAX_ITERATIONS`] iterations;
+//! - at that floor a failed full step is not backtracked: when every gradient
+//!   component is at most `1e-5` and the whole step predicts a decrease below
+//!   [`FLOOR_DECREASE`] relative, the fit stops converged (halving such a step
+//!   only finds, 30-odd evaluations later, a step too short to change the value);
+//! - a *confirming* run (a further starting point, given the optimum already
+//!   found) stops as soon as it reaches that optimum's value within
+//!   [`CONFIRM_TOLERANCE`] relative with every gradient component at most `1e-5`:
+//!   it has then found the same optimum, and the last iterations would only
+//!   polish a point that is not reported.
 //!
 //! Standard errors: the Hessian of the total negative log-likelihood in the
 //! natural parameters, by central differences of the analytic gradient (step
@@ -33,6 +42,13 @@
 #![allow(clippy::needless_range_loop)]
 
 use crate::error::{Error, ErrorKind, Result};
+
+/// The relative decrease below which a step is lost in the objective's rounding
+/// (see the module doc).
+pub const FLOOR_DECREASE: f64 = 1e-13;
+
+/// How close to the optimum it confirms a confirming run must come (relative).
+pub const CONFIRM_TOLERANCE: f64 = 1e-9;
 
 /// An objective: its value and gradient at a point.
 pub type Objective<'a, const N: usize> = dyn FnMut(&[f64; N]) -> (f64, [f64; N]) + 'a;
@@ -57,6 +73,9 @@ pub struct Minimum<const N: usize> {
     pub converged: bool,
     /// BFGS iterations done.
     pub iterations: u32,
+    /// A confirming run that stopped on reaching the value it confirms (its
+    /// point is then close to, not at, that optimum).
+    pub confirmed: bool,
 }
 
 fn dot<const N: usize>(a: &[f64; N], b: &[f64; N]) -> f64 {
@@ -77,11 +96,16 @@ fn identity<const N: usize>() -> [[f64; N]; N] {
 
 /// Minimises `objective` (value and gradient) from `start` by BFGS.
 ///
+/// With `confirm = Some(value)` (an optimum's value already found from another
+/// start), the run stops as soon as it reaches that value (see the module doc)
+/// and says so in [`Minimum::confirmed`].
+///
 /// `on_iteration(i)` is called after each iteration; returning `false` cancels
 /// the work ([`ErrorKind::Cancelled`]).
 pub fn minimize<const N: usize>(
     objective: &mut Objective<'_, N>,
     start: [f64; N],
+    confirm: Option<f64>,
     on_iteration: &mut dyn FnMut(u32) -> bool,
 ) -> Result<Minimum<N>> {
     let mut x = start;
@@ -92,6 +116,7 @@ pub fn minimize<const N: usize>(
             value: f,
             converged: false,
             iterations: 0,
+            confirmed: false,
         });
     }
     let mut h = identity::<N>();
@@ -105,6 +130,19 @@ pub fn minimize<const N: usize>(
                 value: f,
                 converged: true,
                 iterations,
+                confirmed: false,
+            });
+        }
+        if let Some(target) = confirm
+            && (f - target).abs() <= CONFIRM_TOLERANCE * target.abs().max(1.0)
+            && max_abs(&g) <= FLOOR_GRADIENT_TOLERANCE
+        {
+            return Ok(Minimum {
+                point: x,
+                value: f,
+                converged: false,
+                iterations,
+                confirmed: true,
             });
         }
         iterations += 1;
@@ -122,9 +160,11 @@ pub fn minimize<const N: usize>(
             d = d.map(|v| v * 5.0 / longest);
         }
         let slope = dot(&d, &g);
+        let at_floor =
+            max_abs(&g) <= FLOOR_GRADIENT_TOLERANCE && -slope <= FLOOR_DECREASE * f.abs();
         let mut step = 1.0;
         let mut accepted = None;
-        for _ in 0..60 {
+        for _ in 0..if at_floor { 1 } else { 60 } {
             let mut trial = x;
             for i in 0..N {
                 trial[i] += step * d[i];
@@ -144,6 +184,7 @@ pub fn minimize<const N: usize>(
                 value: f,
                 converged,
                 iterations,
+                confirmed: false,
             });
         };
         let mut s = [0.0; N];
@@ -193,6 +234,7 @@ pub fn minimize<const N: usize>(
                 value: f,
                 converged: true,
                 iterations,
+                confirmed: false,
             });
         }
     }
@@ -201,6 +243,7 @@ pub fn minimize<const N: usize>(
         value: f,
         converged: max_abs(&g) <= GRADIENT_TOLERANCE,
         iterations,
+        confirmed: false,
     })
 }
 
@@ -311,7 +354,7 @@ mod tests {
             ];
             (v, g)
         };
-        let m = minimize(&mut f, [-1.2, 1.0], &mut |_| true).unwrap();
+        let m = minimize(&mut f, [-1.2, 1.0], None, &mut |_| true).unwrap();
         assert!(m.converged, "{m:?}");
         assert!((m.point[0] - 1.0).abs() < 1e-6 && (m.point[1] - 1.0).abs() < 1e-6);
     }
@@ -319,8 +362,67 @@ mod tests {
     #[test]
     fn cancellation_stops_the_fit() {
         let mut f = |p: &[f64; 1]| ((p[0] - 3.0).powi(4), [4.0 * (p[0] - 3.0).powi(3)]);
-        let e = minimize(&mut f, [0.0], &mut |_| false).unwrap_err();
+        let e = minimize(&mut f, [0.0], None, &mut |_| false).unwrap_err();
         assert_eq!(e.kind, ErrorKind::Cancelled);
+    }
+
+    /// A bowl with two minima (near −1, the lower, and near +1), offset so that
+    /// relative tolerances apply.
+    fn two_minima(p: &[f64; 1]) -> (f64, [f64; 1]) {
+        let x = p[0];
+        (
+            10.0 + (x * x - 1.0).powi(2) + 0.3 * x,
+            [4.0 * x * (x * x - 1.0) + 0.3],
+        )
+    }
+
+    #[test]
+    fn a_confirming_run_stops_on_the_optimum_it_confirms_and_only_there() {
+        let mut f = two_minima;
+        let left = minimize(&mut f, [-1.3], None, &mut |_| true).unwrap();
+        assert!(left.converged && !left.confirmed && left.point[0] < 0.0);
+        // From another start into the same basin: stops on reaching its value.
+        let full = minimize(&mut f, [-0.4], None, &mut |_| true).unwrap();
+        let quick = minimize(&mut f, [-0.4], Some(left.value), &mut |_| true).unwrap();
+        assert!(quick.confirmed && !quick.converged, "{quick:?}");
+        assert!(quick.iterations < full.iterations, "{quick:?} vs {full:?}");
+        assert!((quick.value - left.value).abs() <= CONFIRM_TOLERANCE * left.value);
+        // Into the other basin: the target is never reached, the run converges there.
+        let right = minimize(&mut f, [1.1], Some(left.value), &mut |_| true).unwrap();
+        assert!(right.converged && !right.confirmed && right.point[0] > 0.0);
+        assert!(right.value > left.value + 0.1);
+    }
+
+    #[test]
+    fn stops_at_the_rounding_floor_without_backtracking_in_vain() {
+        // Value noise of 1e-11 (a sum's rounding) and gradient noise of 1e-7: near
+        // the optimum the gradient never meets the 1e-8 tolerance and the point
+        // reached sits lower in the noise than its neighbours, so no step verifies
+        // a decrease. The fit must stop there, converged, instead of halving each
+        // step 30-odd times per iteration.
+        let noise = |v: f64| {
+            let h = v.to_bits().wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 11;
+            h as f64 / (1u64 << 53) as f64
+        };
+        let evaluations = std::cell::Cell::new(0u32);
+        let mut f = |p: &[f64; 2]| {
+            evaluations.set(evaluations.get() + 1);
+            let (x, y) = (p[0] - 1.0, p[1] + 2.0);
+            let wobble = 1e-7 * (noise(p[1]) - 0.5);
+            (
+                1e3 + x.powi(4) + x * x + 3.0 * y * y + 1e-11 * noise(p[0] + p[1]),
+                [4.0 * x.powi(3) + 2.0 * x + wobble, 6.0 * y - wobble],
+            )
+        };
+        let m = minimize(&mut f, [3.0, 1.0], None, &mut |_| true).unwrap();
+        assert!(m.converged, "{m:?}");
+        assert!((m.point[0] - 1.0).abs() < 1e-5 && (m.point[1] + 2.0).abs() < 1e-5);
+        assert!(
+            evaluations.get() < 2 * (m.iterations + 1) + 5,
+            "{} evaluations in {} iterations",
+            evaluations.get(),
+            m.iterations
+        );
     }
 
     #[test]

@@ -18,7 +18,10 @@
 //!   holdout check are `x = 0 … 6` and `7+`.
 //! - The BG/NBD fit starts from two points ([`START_COUNT`]); the best optimum is
 //!   reported, and `starts_agree` says whether both reached it (log-likelihoods
-//!   within 1e-6 relative). A warning otherwise.
+//!   within 1e-6 relative). A warning otherwise. The second start only has to
+//!   confirm the first optimum: it stops once it reaches that value (1e-9
+//!   relative, gradient at most 1e-5; [`fit::minimize`]). Gamma-Gamma's two starts
+//!   work the same way.
 //! - CLV over a horizon of `H` units with discount rate `d` per unit is
 //!   `E[spend] · Σ_{k=1..H} (E[X(k)|x,t_x,T] − E[X(k−1)|x,t_x,T]) / (1+d)^k`: each
 //!   unit's expected purchases discounted from the end of that unit. With `d = 0` it
@@ -109,11 +112,14 @@ pub fn fit_bgnbd(
     let mut best: Option<fit::Minimum<4>> = None;
     let mut values = Vec::new();
     for (i, start) in starts.iter().enumerate() {
-        let m = fit::minimize(&mut objective, start.map(libm::log), &mut |it| {
-            on_iteration(i, it)
-        })?;
+        let m = fit::minimize(
+            &mut objective,
+            start.map(libm::log),
+            confirm(&best),
+            &mut |it| on_iteration(i, it),
+        )?;
         values.push(m.value);
-        if fit::better(&m, best.as_ref()) {
+        if !m.confirmed && fit::better(&m, best.as_ref()) {
             best = Some(m);
         }
     }
@@ -142,6 +148,12 @@ pub fn fit_bgnbd(
         iterations: best.iterations,
         starts_agree: agree,
     })
+}
+
+/// What a further start confirms: the best optimum so far, once one converged
+/// (the further start then stops on reaching its value: [`fit::minimize`]).
+fn confirm<const N: usize>(best: &Option<fit::Minimum<N>>) -> Option<f64> {
+    best.as_ref().filter(|m| m.converged).map(|m| m.value)
 }
 
 /// A Gamma-Gamma fit with its diagnostics.
@@ -178,10 +190,13 @@ pub fn fit_gamma_gamma(
         .iter()
         .enumerate()
     {
-        let m = fit::minimize(&mut objective, start.map(libm::log), &mut |it| {
-            on_iteration(i, it)
-        })?;
-        if fit::better(&m, best.as_ref()) {
+        let m = fit::minimize(
+            &mut objective,
+            start.map(libm::log),
+            confirm(&best),
+            &mut |it| on_iteration(i, it),
+        )?;
+        if !m.confirmed && fit::better(&m, best.as_ref()) {
             best = Some(m);
         }
     }
