@@ -33,12 +33,21 @@ const WEEK_SHIFT: i64 = 3;
 pub struct Calendar {
     tz: Tz,
     unit: PeriodUnit,
+    /// The instants (epoch ms) chrono can represent: inside them a local time
+    /// needs no further range check.
+    first_ms: i64,
+    last_ms: i64,
 }
 
 impl Calendar {
     /// Periods of `unit` in `tz`.
     pub fn new(tz: Tz, unit: PeriodUnit) -> Self {
-        Self { tz, unit }
+        Self {
+            tz,
+            unit,
+            first_ms: chrono::DateTime::<chrono::Utc>::MIN_UTC.timestamp_millis(),
+            last_ms: chrono::DateTime::<chrono::Utc>::MAX_UTC.timestamp_millis(),
+        }
     }
 
     /// The unit.
@@ -48,11 +57,14 @@ impl Calendar {
 
     /// The local calendar date of an instant (epoch ms).
     pub fn local_date(&self, ms: i64) -> NaiveDate {
-        match chrono::DateTime::from_timestamp_millis(ms) {
-            Some(t) => t.with_timezone(&self.tz).date_naive(),
-            // Out of chrono's range (never for parsed times): the epoch's date.
-            None => NaiveDate::default(),
-        }
+        // Out of chrono's range, also after the zone's offset (never for parsed
+        // times): the epoch's date. (`with_timezone(..).date_naive()` panics there.)
+        chrono::DateTime::from_timestamp_millis(ms)
+            .and_then(|t| {
+                let utc = t.naive_utc();
+                utc.checked_add_offset(self.tz.offset_from_utc_datetime(&utc).fix())
+            })
+            .map_or_else(NaiveDate::default, |local| local.date())
     }
 
     /// The index of the period holding an instant (epoch ms).
@@ -82,7 +94,9 @@ impl Calendar {
         let Some(local) = ms.checked_add(offset_ms) else {
             return self.index_of_date(self.local_date(ms));
         };
-        if chrono::DateTime::from_timestamp_millis(local).is_none() {
+        // A comparison, not `from_timestamp_millis(local).is_none()`: building the
+        // date only to check its range was most of a UTC retention run.
+        if local < self.first_ms || local > self.last_ms {
             return self.index_of_date(self.local_date(ms));
         }
         let days = local.div_euclid(DAY_MS);
@@ -202,6 +216,32 @@ mod tests {
             let tz: Tz = zone.parse().expect("zone");
             let cal = Calendar::new(tz, unit);
             proptest::prop_assert_eq!(cal.index(ms), cal.index_of_date(cal.local_date(ms)));
+        }
+    }
+
+    #[test]
+    fn index_equals_the_index_of_the_local_date_at_the_ends_of_chronos_range() {
+        let ends = [
+            chrono::DateTime::<chrono::Utc>::MIN_UTC.timestamp_millis(),
+            chrono::DateTime::<chrono::Utc>::MAX_UTC.timestamp_millis(),
+        ];
+        for zone in ["UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago"] {
+            let tz: Tz = zone.parse().unwrap();
+            for unit in [PeriodUnit::Day, PeriodUnit::Week, PeriodUnit::Month] {
+                let cal = Calendar::new(tz, unit);
+                for end in ends {
+                    for step in -3..=3i64 {
+                        for delta in [step * DAY_MS / 2, step] {
+                            let ms = end.saturating_add(delta);
+                            assert_eq!(
+                                cal.index(ms),
+                                cal.index_of_date(cal.local_date(ms)),
+                                "{zone} {unit:?} {ms}"
+                            );
+                        }
+                    }
+                }
+            }
         }
     }
 

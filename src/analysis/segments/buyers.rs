@@ -104,14 +104,23 @@ impl Buyers {
         let select = Selector::compile(table, Some(&event), &format!("{what} purchase_event"))?;
         let as_of = AsOf::resolve(table, as_of, what)?;
         let cutoff = as_of.map_or(i64::MIN, |a| a.cutoff);
-        let mut rows = select.rows(table);
-        rows.retain(|&r| table.time(r) <= cutoff);
-        let scale = Scale::of(rows.iter().filter_map(|&r| table.revenue(r)));
+        // One pass reads the three columns at the purchase rows (the rows are a
+        // sparse subset: reading each column once, in one loop, is what costs);
+        // the scale and the sums then work on this compact copy.
+        let rows = select.rows(table);
+        let mut purchases: Vec<(u32, i64, f64)> = Vec::with_capacity(rows.len());
+        for &r in &rows {
+            let time = table.time(r);
+            if time <= cutoff {
+                purchases.push((table.user(r), time, table.revenue(r).unwrap_or(f64::NAN)));
+            }
+        }
+        drop(rows);
+        let scale = Scale::of(purchases.iter().map(|p| p.2).filter(|v| !v.is_nan()));
 
         let mut slot = vec![u32::MAX; table.user_count()];
         let mut list: Vec<Buyer> = Vec::new();
-        for &r in &rows {
-            let user = table.user(r);
+        for &(user, time, revenue) in &purchases {
             let i = match slot[user as usize] {
                 u32::MAX => {
                     slot[user as usize] = list.len() as u32;
@@ -127,9 +136,9 @@ impl Buyers {
             };
             let b = &mut list[i];
             b.purchases += 1;
-            b.last = b.last.max(table.time(r));
-            if let Some(v) = table.revenue(r) {
-                scale.add(&mut b.revenue, v);
+            b.last = b.last.max(time);
+            if !revenue.is_nan() {
+                scale.add(&mut b.revenue, revenue);
             }
         }
         list.sort_unstable_by_key(|b| b.user);

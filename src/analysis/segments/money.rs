@@ -16,6 +16,9 @@ pub const MAX_DECIMALS: u32 = 6;
 /// Integers up to 2^53 are exact in `f64`: scaled values must stay below.
 const EXACT_LIMIT: f64 = 9_007_199_254_740_992.0;
 
+/// `10^d` for `d = 0..=MAX_DECIMALS`.
+const POWERS: [f64; MAX_DECIMALS as usize + 1] = [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6];
+
 /// How revenue is summed: fixed point with `decimals` places, or floating point.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Scale {
@@ -40,10 +43,12 @@ fn places(v: f64) -> Option<u32> {
     if !v.is_finite() {
         return None;
     }
+    // `round_ties_even` (one wasm instruction; `round` is a libm call there): a
+    // value with a tie at `d` places has more than `d` places either way.
     (0..=MAX_DECIMALS).find(|&d| {
-        let p = 10f64.powi(d as i32);
+        let p = POWERS[d as usize];
         let scaled = v * p;
-        scaled.abs() < EXACT_LIMIT && scaled.round() / p == v
+        scaled.abs() < EXACT_LIMIT && scaled.round_ties_even() / p == v
     })
 }
 
@@ -78,7 +83,8 @@ impl Scale {
     pub(crate) fn add(self, sum: &mut Sum, v: f64) {
         match self {
             Scale::Fixed { decimals } => {
-                sum.units += (v * 10f64.powi(decimals as i32)).round() as i128;
+                // Under the scale every `|v · 10^d| < 2^53`: an `i64` holds it.
+                sum.units += i128::from((v * POWERS[decimals as usize]).round_ties_even() as i64);
             }
             Scale::Float => sum.float += v,
         }
