@@ -70,7 +70,7 @@ export function formatBytes(n) {
   return `${(n / 1024 ** 3).toFixed(2)} GB`;
 }
 
-/** An ISO time for people: "2025-01-02 10:00:00 UTC"; in Chinese the locale's date ("2025/1/2 10:00:00 UTC"). */
+/** An ISO time for people: "2025-01-02 10:00:00 UTC"; in Chinese the locale's date ("2025年1月2日 10:00:00 UTC"). */
 export function formatTime(iso) {
   if (!iso) return '—';
   if (lang() !== 'en' && /Z$/.test(iso)) return formats().time(iso);

@@ -135,15 +135,16 @@ function renderSummary(s) {
 
   const facts = $('s-facts');
   facts.replaceChildren();
-  const fact = (label, value, reason) =>
+  // `engine`: the value is the engine's own description (English), marked as such.
+  const fact = (label, value, reason, engine = false) =>
     facts.append(
-      el('div', {}, el('dt', { text: label }), el('dd', {}, el('strong', { text: value }), reason ? el('span', { class: 'reason', text: ` — ${reason}` }) : null)),
+      el('div', {}, el('dt', { text: label }), el('dd', {}, el('strong', { text: value, 'data-engine-text': engine }), reason ? el('span', { class: 'reason', text: ` — ${reason}` }) : null)),
     );
   fact(t('ld.encoding'), s.encoding, s.encoding_reason);
   const delimiterNames = { ',': 'u7.ld.comma', ';': 'u7.ld.semicolon', '\t': 'u7.ld.tab', '|': 'u7.ld.pipe' };
   fact(t('ld.delimiter'), delimiterNames[s.delimiter] ? t(delimiterNames[s.delimiter]) : s.delimiter, null);
-  fact(t('ld.date_order'), s.date_order, s.date_order_reason);
-  fact(t('ld.time_format'), s.time_format, null);
+  fact(t('ld.date_order'), ['dmy', 'mdy', 'ymd'].includes(s.date_order) ? t(`u7.order.${s.date_order}`) : s.date_order, s.date_order_reason);
+  fact(t('ld.time_format'), s.time_format, null, true);
   fact(t('ld.time_zone'), s.time_zone, null);
   if (s.order_file) fact(t('ld.events'), 'purchase', t('ld.order_file'));
 

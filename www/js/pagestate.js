@@ -275,7 +275,7 @@ function applySpecs(analyses) {
       failed.push(`${key}: ${e.message}`);
     }
   }
-  if (failed.length) showError(`Some saved analyses could not be restored. ${failed.join('; ')}.`);
+  if (failed.length) showError(t('u7.ps.some_failed', failed.join('; ')));
 }
 
 /** Applies `pending` to the loaded table: options first (a reload when they differ), then the specs. */
@@ -292,7 +292,7 @@ function applyPending() {
     }
   } catch (e) {
     pending = null;
-    showError(`The saved analyses could not be restored: ${e.message}.`);
+    showError(t('u7.ps.failed', e.message));
     return;
   }
   if (reload && !s.reloaded) {
@@ -389,7 +389,7 @@ export const savedPanel = {
       try {
         restore(decodeState(m[1]));
       } catch (e) {
-        showError(`The link's saved analyses could not be read: ${e.message}`);
+        showError(t('u7.ps.link_failed', e.message));
       }
     }
   },

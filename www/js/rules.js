@@ -3,15 +3,16 @@
 // with a mistake shown at its column; member export as CSV; saving the rule by
 // name (saved.js); and a user attribute file whose columns rules can read.
 import { $, el, nf, money, formatPct } from './dom.js';
-import { t } from './i18n.js';
+import { t, onLang } from './i18n.js';
 import { state, client, setStatus, panelError } from './state.js';
 import { downloadCsv } from './exports.js';
 import { savedSegments, saveSegment, removeSegment, onSavedChange } from './saved.js';
 import { setAttributeColumns } from './funnel.js';
 
 
-/** The spec of the last segment counted. */
+/** The spec of the last segment counted, and its result. */
 let lastSpec = null;
+let lastReport = null;
 
 /** Listeners called after a user attribute file was attached. */
 const attachedListeners = [];
@@ -56,6 +57,7 @@ async function run() {
   try {
     const r = (await client.request({ type: 'run', spec })).report;
     lastSpec = spec;
+    lastReport = r;
     render(r);
     setStatus(t('u7.rs.done', nf.format(r.users), nf.format(r.total_users)));
   } catch (e) {
@@ -162,6 +164,12 @@ function showAttach(r) {
 export const rulesPanel = {
   name: 'rules',
   wire() {
+    // The texts built after a count, the saved list and the attribute summary follow a language switch.
+    onLang(() => {
+      if (lastReport && !$('rs-results').hidden) render(lastReport);
+      renderSaved();
+      if (state.attributes) showAttach(state.attributes.report);
+    });
     $('rules-form').addEventListener('submit', (e) => {
       e.preventDefault();
       run();

@@ -3,7 +3,7 @@
 // value tiers (table, member export per tier). Both run in the worker.
 import { drawRfm } from '/pkg/tidemark.js';
 import { $, el, nf, money, option, numCell, formatPct, formatTime } from './dom.js';
-import { t } from './i18n.js';
+import { t, onLang } from './i18n.js';
 import { client, setStatus, panelError } from './state.js';
 import { downloadCsv, exportCanvas, drawInto } from './exports.js';
 import { purchaseEventGuess } from './repeat.js';
@@ -11,6 +11,11 @@ import { remember } from './results.js';
 
 const fmtMoney = (x) => (x === null || x === undefined ? '—' : money.format(x));
 const fmtDays = (x) => (x === null || x === undefined ? '—' : `${x.toFixed(1)} ${t('unit.d')}`);
+
+/** An RFM rule ("R ≤ 2 and F ≤ 4", "otherwise") in the page's language. */
+function ruleText(rule) {
+  return rule === 'otherwise' ? t('u7.sg.otherwise') : rule.replaceAll(' and ', t('u7.sg.and'));
+}
 
 /** The last RFM and tiers results shown, and the specs that made them. */
 let rfm = null;
@@ -78,7 +83,7 @@ function renderRfm(r) {
     numCell(fmtMoney(s.avg_order_value), s.avg_order_value), numCell(fmtDays(s.days_since_last), s.days_since_last))));
   const rules = $('sg-rules').tBodies[0];
   rules.replaceChildren(...r.rules.map((x, i) => el('tr', {},
-    numCell(String(i + 1)), el('td', { text: x.name }), el('td', { text: x.rule }))));
+    numCell(String(i + 1)), el('td', { text: x.name }), el('td', { text: ruleText(x.rule) }))));
   const range = (x, f) => (x.users === 0 ? '—' : x.min === x.max ? f(x.min) : `${f(x.min)} – ${f(x.max)}`);
   const scores = $('sg-scores').tBodies[0];
   scores.replaceChildren();
@@ -177,6 +182,11 @@ async function exportTierMembers() {
 export const segmentsPanel = {
   name: 'segments',
   wire() {
+    // The texts built after a run follow a language switch.
+    onLang(() => {
+      if (rfm) renderRfm(rfm);
+      if (tiers) renderTiers(tiers);
+    });
     $('segments-form').addEventListener('submit', (e) => {
       e.preventDefault();
       runRfm();
