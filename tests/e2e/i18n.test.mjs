@@ -128,7 +128,7 @@ const ALLOWED = new Set(['CSV', 'PNG', 'JSON', 'HTML', 'UTF', 'LTV', 'CLV', 'RFM
 const RFM_NAMES = ['Champions', 'Loyal', 'Potential loyalist', 'New', 'Promising', 'Need attention', 'About to sleep',
   'Cannot lose', 'At risk', 'Hibernating', 'Lost'];
 /** Containers of data-derived or engine-explanation texts, and section 9 (another part of the work). */
-const SKIP = ['#discover', '#s-facts .reason', '[data-engine-text]', '#columns-table td.reason', '#columns-table td:nth-child(2)', '#rs-caret',
+const SKIP = ['#discover', '[data-engine-text]', '#rs-caret',
   '#clv-warnings', '#rp-sentences', '#rp-drivers tbody th', 'code', 'script', 'style', 'textarea', '#clv-customers tbody'];
 
 /** Every visible text node of the page (the selected option of each select included), minus the skipped containers. */

@@ -3,6 +3,7 @@
 import { $, el, nf, option, formatBytes, formatTime } from './dom.js';
 import { state, panels, client, onCrash, setStatus, showError, showEngineError, clearError } from './state.js';
 import { errorText } from './errors.js';
+import { reasonText, typeText } from './reasons.js';
 import { forgetAll } from './results.js';
 import { t, onLang } from './i18n.js';
 
@@ -140,10 +141,10 @@ function renderSummary(s) {
     facts.append(
       el('div', {}, el('dt', { text: label }), el('dd', {}, el('strong', { text: value, 'data-engine-text': engine }), reason ? el('span', { class: 'reason', text: ` — ${reason}` }) : null)),
     );
-  fact(t('ld.encoding'), s.encoding, s.encoding_reason);
+  fact(t('ld.encoding'), s.encoding, reasonText(s.encoding_reason));
   const delimiterNames = { ',': 'u7.ld.comma', ';': 'u7.ld.semicolon', '\t': 'u7.ld.tab', '|': 'u7.ld.pipe' };
   fact(t('ld.delimiter'), delimiterNames[s.delimiter] ? t(delimiterNames[s.delimiter]) : s.delimiter, null);
-  fact(t('ld.date_order'), ['dmy', 'mdy', 'ymd'].includes(s.date_order) ? t(`u7.order.${s.date_order}`) : s.date_order, s.date_order_reason);
+  fact(t('ld.date_order'), ['dmy', 'mdy', 'ymd'].includes(s.date_order) ? t(`u7.order.${s.date_order}`) : s.date_order, reasonText(s.date_order_reason));
   fact(t('ld.time_format'), s.time_format, null, true);
   fact(t('ld.time_zone'), s.time_zone, null);
   if (s.order_file) fact(t('ld.events'), 'purchase', t('ld.order_file'));
@@ -165,7 +166,7 @@ function renderSummary(s) {
     select.dataset.role = c.role;
     select.addEventListener('change', () => changeRole(c.name, c.role, select.value));
     cols.append(
-      el('tr', {}, el('th', { scope: 'row', text: c.name }), el('td', { text: c.type }), el('td', {}, select), el('td', { class: 'reason', text: c.reason })),
+      el('tr', {}, el('th', { scope: 'row', text: c.name }), el('td', { text: typeText(c.type) }), el('td', {}, select), el('td', { class: 'reason', text: reasonText(c.reason) })),
     );
   });
 
