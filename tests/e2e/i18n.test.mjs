@@ -119,15 +119,15 @@ function richCsv() {
  * Tokens allowed in Latin letters on a Chinese page: acronyms, model and format
  * names, units. Deliberately left as they are (not UI words): the RFM segment names
  * (the engine's identifiers, as in specs, charts, exports and reports) and the
- * engine's explanations of what it detected (the "why" column, the reasons and the
- * time format of "What was loaded", behaviour driver labels and sentences, CLV
- * warnings: their containers are skipped below).
+ * engine's own descriptions and sentences the page does not translate (the time
+ * format of "What was loaded", behaviour driver labels and sentences, CLV warnings:
+ * their containers are skipped below).
  */
 const ALLOWED = new Set(['CSV', 'PNG', 'JSON', 'HTML', 'UTF', 'LTV', 'CLV', 'RFM', 'BG', 'NBD', 'Gamma', 'alive', 'SHA',
   'Tidemark', 'WebAssembly', 'English', 'UTC', 'KB', 'MB', 'GB', 'Arrow', 'IPC', 'CI', 'ID', 'csv', 'alpha']);
 const RFM_NAMES = ['Champions', 'Loyal', 'Potential loyalist', 'New', 'Promising', 'Need attention', 'About to sleep',
   'Cannot lose', 'At risk', 'Hibernating', 'Lost'];
-/** Containers of data-derived or engine-explanation texts, and section 9 (another part of the work). */
+/** Containers of data-derived or untranslated engine texts, and section 9 (another part of the work). */
 const SKIP = ['#discover', '[data-engine-text]', '#rs-caret',
   '#clv-warnings', '#rp-sentences', '#rp-drivers tbody th', 'code', 'script', 'style', 'textarea', '#clv-customers tbody'];
 
