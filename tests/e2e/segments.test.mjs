@@ -353,5 +353,13 @@ test('retention compares two segments: one curve each on one chart, both matrice
   const cells = (r) => r.cohorts.reduce((a, c) => a + c.retained.length, 0);
   assert.equal(lines.length - 1, cells(all) + cells(got.by_segment[0].result) + cells(got.by_segment[1].result));
   assert.equal(lines.filter((l) => l.startsWith('RFM: Champions,')).length, cells(got.by_segment[1].result));
+  // A report draws the result's own average curve: the compared segments' groups are not
+  // checked against the minimum group size there, so their curves stay out of it.
+  const drawn = await page.evaluate(async (report) => {
+    const m = await import('/js/report-sections.js');
+    const sec = m.sectionFor({ key: 'retention', spec: {}, report }, new m.Suppressor(5));
+    return sec.charts.map((c) => (c.report === undefined ? 'section' : c.report.by_segment));
+  }, got);
+  assert.deepEqual(drawn, ['section', null]);
   assert.deepEqual(pageErrors, []);
 });
