@@ -166,7 +166,7 @@ function setSegment(id, ref, what, name) {
   o.selected = true;
 }
 
-/** The compared parts of a spec (at most `max`), each chosen in its select; the others emptied. */
+/** The compared parts of a spec (at most one per select of `ids`), each chosen in its select; the others emptied. */
 function setParts(ids, parts, what) {
   const list = parts ?? [];
   if (!Array.isArray(list) || list.length > ids.length) throw new Error(`the page compares at most ${ids.length} segment${ids.length > 1 ? 's' : ''} here`);
