@@ -8,7 +8,8 @@
 mod common;
 
 use common::reports::{
-    LIFE, cohort, lifecycle_report, repurchase_report, retention_report, weekly, weekly_revenue,
+    LIFE, cohort, lifecycle_report, repurchase_report, retention_report, weekly, weekly_compared,
+    weekly_revenue,
 };
 use common::svg::{save, texts};
 use plotters::prelude::*;
@@ -259,6 +260,49 @@ fn retention_curve_plots_the_average() {
     // Point k rests on the cohorts complete at k: 2, 1, 1.
     let behind: Vec<Option<u64>> = layout.points.iter().map(|p| p.cohorts_behind).collect();
     assert_eq!(behind, vec![Some(2), Some(1), Some(1)]);
+}
+
+#[test]
+fn compared_segments_draw_one_named_curve_each() {
+    let r = weekly_compared();
+    let (svg, layout) = render!(
+        "retention-curve-compared",
+        retention_curve_svg,
+        tidemark::chart::draw_retention_curve,
+        &r
+    );
+    assert!(!layout.empty);
+    // Part 0: 1000/1000, 420/1000, 300/1000 (week 3 incomplete: no point);
+    // part 1: 200/200, 50/200, 20/200. Hand-computed from the cohorts.
+    let series: Vec<(Option<usize>, usize, f64)> = layout
+        .points
+        .iter()
+        .map(|p| (p.cohort, p.period, p.value))
+        .collect();
+    assert_eq!(
+        series,
+        vec![
+            (Some(0), 0, 1.0),
+            (Some(0), 1, 0.42),
+            (Some(0), 2, 0.3),
+            (Some(1), 0, 1.0),
+            (Some(1), 1, 0.25),
+            (Some(1), 2, 0.1),
+        ]
+    );
+    // Named in the legend; no average curve and no bases row.
+    assert_texts(&svg, &["Champions", "Loyal"]);
+    assert!(!has_text(
+        &svg,
+        "Average over complete periods, weighted by cohort size"
+    ));
+    assert!(layout.points.iter().all(|p| p.cohorts_behind.is_none()));
+    // The two curves share the axis: equal values, equal rows.
+    assert_eq!(layout.points[0].y, layout.points[3].y);
+    assert!(
+        layout.points[4].y > layout.points[1].y,
+        "25% sits below 42%"
+    );
 }
 
 #[test]

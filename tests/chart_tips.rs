@@ -4,7 +4,9 @@
 
 mod common;
 
-use common::reports::{LIFE, lifecycle_report, repurchase_report, weekly, weekly_revenue};
+use common::reports::{
+    LIFE, lifecycle_report, repurchase_report, weekly, weekly_compared, weekly_revenue,
+};
 use plotters::prelude::*;
 use tidemark::chart::tips::{self, Hit, POINT_RADIUS};
 use tidemark::chart::{
@@ -120,6 +122,25 @@ fn retention_curve_tips_sit_on_the_points_and_name_their_base() {
     assert_eq!(
         hits[0].tip,
         "Average · week 0: 100% active, from 2 complete cohorts (1,800 users)"
+    );
+}
+
+#[test]
+fn compared_curve_tips_name_their_segment() {
+    let r = weekly_compared();
+    let layout = layout!(draw_retention_curve, &r);
+    let hits = tips::retention_curve_hits(&r, &layout);
+    assert_eq!(hits.len(), 6);
+    for (hit, p) in hits.iter().zip(&layout.points) {
+        assert_eq!(centre(&hit.rect), (p.x, p.y));
+    }
+    assert_eq!(
+        hits[1].tip,
+        "Champions · week 1: 42.0% active (420 users), from 1 complete cohort (1,000 users)"
+    );
+    assert_eq!(
+        hits[4].tip,
+        "Loyal · week 1: 25.0% active (50 users), from 1 complete cohort (200 users)"
     );
 }
 

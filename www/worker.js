@@ -1,6 +1,8 @@
 // The engine's worker: it owns the Engine (the loaded table) and runs every analysis,
 // so the page never freezes. Messages in (each may carry an `id`, echoed back):
-//   {type: 'load', id, file: File | undefined, demo: boolean, options}
+//   {type: 'load', id, file: File | undefined, demo: boolean, options, attributes: File | null}
+//     `attributes`: the page's user attribute file, attached after the load when this
+//     worker holds none (a fresh worker after a crash or a cancelled fit).
 //   {type: 'cancel'}                       stops the load under way
 //   {type: 'summary', id}                  {type: 'summary', id, summary}
 //   {type: 'run', id, spec}                {type: 'result', id, report}
@@ -74,10 +76,13 @@ function fail(id, e) {
   });
 }
 
-async function load({ id, file, demo, options }) {
+async function load({ id, file, demo, options, attributes: attributeFile }) {
   if (current) current.cancelled = true;
   const job = { id, cancelled: false };
   current = job;
+  if (attributeFile && !attributes) {
+    attributes = { bytes: new Uint8Array(await attributeFile.arrayBuffer()), name: attributeFile.name };
+  }
   const name = demo ? 'demo.csv' : file.name;
   const loader = new CsvLoader(name, options ?? {});
   let reader = null;

@@ -28,11 +28,11 @@ use super::lang::say;
 use super::lang::tr;
 use super::line::{CurveLayout, LineChart, Series, draw_lines};
 use super::style::{
-    self, BACKGROUND, BAR, EMPTY_FILL, MUTED, SMALL_SIZE, TEXT, blend, fit_text, format_amount,
-    format_count, format_percent, text_width,
+    self, BACKGROUND, BAR, EMPTY_FILL, MUTED, SMALL_SIZE, TEXT, blend, bucket_color, fit_text,
+    format_amount, format_count, format_percent, text_width,
 };
 use super::{ChartError, PixelRect};
-use crate::report::{Cohort, RetentionReport};
+use crate::report::{Cohort, RetentionReport, SegmentPart};
 
 /// The darkest cell colour (the top of the scale).
 const DARK: RGBColor = RGBColor(23, 70, 130);
@@ -107,13 +107,19 @@ pub fn retention_curve_svg(
     svg_string(width, height, |area| draw_retention_curve(area, report))
 }
 
-/// Draws the average retention curve of `report` (percent by period) on `area`.
+/// Draws the average retention curve of `report` (percent by period) on `area`;
+/// a report with compared segments (`by_segment`) draws one curve per segment
+/// instead, each in its palette colour and named in the legend (its points carry
+/// the part's index as `cohort`).
 ///
 /// Never panics; a report without any complete cell draws an empty state.
 pub fn draw_retention_curve<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     report: &RetentionReport,
 ) -> Result<CurveLayout, ChartError> {
+    if let Some(parts) = report.by_segment.as_ref().filter(|p| !p.is_empty()) {
+        return draw_compared_curves(area, report, parts);
+    }
     let points = report
         .average
         .rate
@@ -136,6 +142,50 @@ pub fn draw_retention_curve<DB: DrawingBackend>(
         )],
         empty_message: tr("No complete period yet").to_string(),
         bases: report.average.cohorts.clone(),
+    };
+    draw_lines(area, &chart)
+}
+
+/// One average curve per compared segment, on one chart.
+fn draw_compared_curves<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    report: &RetentionReport,
+    parts: &[SegmentPart<RetentionReport>],
+) -> Result<CurveLayout, ChartError> {
+    let series = parts
+        .iter()
+        .enumerate()
+        .map(|(i, part)| Series {
+            cohort: Some(i),
+            color: bucket_color(i, false),
+            bold: true,
+            points: part
+                .result
+                .average
+                .rate
+                .iter()
+                .map(|r| r.map(|r| (r, true)))
+                .collect(),
+        })
+        .collect();
+    let legend = parts
+        .iter()
+        .enumerate()
+        .map(|(i, part)| {
+            (
+                part.segment.name.clone(),
+                Swatch::Line(bucket_color(i, false), 3),
+            )
+        })
+        .collect();
+    let chart = LineChart {
+        series,
+        unit: unit_name(&report.period),
+        format: TickFormat::Percent,
+        y_title: tr("Active users, % of the cohort").to_string(),
+        legend,
+        empty_message: tr("No complete period yet").to_string(),
+        bases: Vec::new(),
     };
     draw_lines(area, &chart)
 }

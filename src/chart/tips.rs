@@ -180,12 +180,34 @@ fn base(report: &RetentionReport, k: usize) -> String {
 }
 
 /// One hit per point of the average retention curve.
+///
+/// With compared segments (`by_segment`), a point's `cohort` is its part: the tip
+/// names the segment and reads that part's average.
 pub fn retention_curve_hits(report: &RetentionReport, layout: &CurveLayout) -> Vec<Hit> {
     let unit = unit(&report.period);
+    let parts = report.by_segment.as_deref().unwrap_or(&[]);
     layout
         .points
         .iter()
         .map(|p| {
+            if let Some(part) = p.cohort.and_then(|i| parts.get(i)) {
+                let r = &part.result;
+                let retained = r.average.retained.get(p.period).copied().unwrap_or(0);
+                return Hit {
+                    cohort: None,
+                    at: p.period,
+                    rect: point_rect(p.x, p.y),
+                    tip: say!(
+                        "{} · {unit} {}: {} active ({} users), {}",
+                        "{} · 第 {} {unit}：{} 活跃（{} 位用户），{}",
+                        part.segment.name,
+                        p.period,
+                        format_percent(Some(p.value)),
+                        format_count(retained),
+                        base(r, p.period)
+                    ),
+                };
+            }
             let retained = report.average.retained.get(p.period).copied().unwrap_or(0);
             let returning = if p.period == 0 {
                 String::new()

@@ -339,7 +339,8 @@ pub fn draw_retention(
 }
 
 /// `drawRetentionCurve(canvas, report: RetentionReport): CohortLayout` — the
-/// average retention curve; one hit per point.
+/// average retention curve, or one per compared segment when the report has
+/// `by_segment` (named in the legend and the tooltips); one hit per point.
 #[wasm_bindgen(js_name = drawRetentionCurve, unchecked_return_type = "CohortLayout")]
 pub fn draw_retention_curve(
     canvas: HtmlCanvasElement,

@@ -6,7 +6,7 @@
 
 use tidemark::report::{
     Cohort, GapBin, LifecyclePeriod, LifecycleReport, MonthRate, RepeatRate, RepurchaseReport,
-    RetentionAverage, RetentionReport,
+    RetentionAverage, RetentionReport, SegmentPart, SegmentSize,
 };
 
 /// A cohort from `(start, size, retained, complete)`, rates derived.
@@ -77,6 +77,30 @@ pub fn weekly() -> RetentionReport {
         cohort("2026-01-19", 800, &[800, 360], &[true, false]),
         cohort("2026-01-26", 500, &[500], &[false]),
     ])
+}
+
+/// `weekly()` compared with a second segment (one cohort of 200: 200, 50, 20
+/// active, every week over): parts "Champions" (the weekly cohorts) and "Loyal".
+pub fn weekly_compared() -> RetentionReport {
+    let part = |name: &str, result: RetentionReport| SegmentPart {
+        segment: SegmentSize {
+            name: name.to_string(),
+            users: result.cohorts.iter().map(|c| c.size).sum(),
+            share_users: None,
+            revenue: None,
+            share_revenue: None,
+        },
+        result,
+    };
+    let mut r = weekly();
+    let loyal = retention_report(vec![cohort(
+        "2026-01-05",
+        200,
+        &[200, 50, 20],
+        &[true, true, true],
+    )]);
+    r.by_segment = Some(vec![part("Champions", weekly()), part("Loyal", loyal)]);
+    r
 }
 
 /// The same cohorts with the revenue measure: revenue per user per period and

@@ -95,3 +95,146 @@ test('Chinese event names: loaded, charted, exported to CSV, and a Chinese repor
   }
   assert.deepEqual(pageErrors, []);
 });
+
+/**
+ * 60 users from 2024-05-01: all 浏览商品, 40 加入购物车, 24 支付; 12 buy again in June and 6
+ * in July (repeat buyers, so the CLV model fits); 渠道 微信 / 支付宝. Every name is Chinese,
+ * so any English word left on the page is the page's own.
+ */
+function richCsv() {
+  const lines = ['用户,时间,事件,金额,渠道'];
+  for (let i = 0; i < 60; i++) {
+    const day = String(1 + (i % 28)).padStart(2, '0');
+    const ch = i % 2 === 0 ? '微信' : '支付宝';
+    lines.push(`用户${i},2024-05-${day} 09:00:00,浏览商品,,${ch}`);
+    if (i < 40) lines.push(`用户${i},2024-05-${day} 09:05:00,加入购物车,,${ch}`);
+    if (i < 24) lines.push(`用户${i},2024-05-${day} 09:10:00,支付,${50 + i}.5,${ch}`);
+    if (i < 12) lines.push(`用户${i},2024-06-${day} 10:00:00,支付,${30 + i},${ch}`);
+    if (i < 6) lines.push(`用户${i},2024-07-${day} 10:00:00,支付,${20 + i},${ch}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Tokens allowed in Latin letters on a Chinese page: acronyms, model and format
+ * names, units. Deliberately left as they are (not UI words): the RFM segment names
+ * (the engine's identifiers, as in specs, charts, exports and reports) and the
+ * engine's own descriptions and sentences the page does not translate (the time
+ * format of "What was loaded", behaviour driver labels and sentences, CLV warnings:
+ * their containers are skipped below).
+ */
+const ALLOWED = new Set(['CSV', 'PNG', 'JSON', 'HTML', 'UTF', 'LTV', 'CLV', 'RFM', 'BG', 'NBD', 'Gamma', 'alive', 'SHA',
+  'Tidemark', 'WebAssembly', 'English', 'UTC', 'KB', 'MB', 'GB', 'Arrow', 'IPC', 'CI', 'ID', 'csv', 'alpha']);
+const RFM_NAMES = ['Champions', 'Loyal', 'Potential loyalist', 'New', 'Promising', 'Need attention', 'About to sleep',
+  'Cannot lose', 'At risk', 'Hibernating', 'Lost'];
+/** Containers of data-derived or untranslated engine texts, and section 9 (another part of the work). */
+const SKIP = ['#discover', '[data-engine-text]', '#rs-caret',
+  '#clv-warnings', '#rp-sentences', '#rp-drivers tbody th', 'code', 'script', 'style', 'textarea', '#clv-customers tbody'];
+
+/** Every visible text node of the page (the selected option of each select included), minus the skipped containers. */
+async function visibleTexts() {
+  return page.evaluate((skip) => {
+    const out = [];
+    const visible = (el) => el.checkVisibility?.() ?? el.getClientRects().length > 0;
+    const skipped = (el) => skip.some((s) => el.closest(s));
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      const text = n.textContent.trim();
+      if (!text || !el || el.closest('option, select') || skipped(el) || !visible(el)) continue;
+      out.push({ text, where: el.dataset.testid ?? el.id ?? el.tagName });
+    }
+    for (const sel of document.querySelectorAll('select')) {
+      if (!skipped(sel) && visible(sel) && sel.selectedOptions[0]) out.push({ text: sel.selectedOptions[0].text, where: sel.dataset.testid ?? sel.id });
+    }
+    return out;
+  }, SKIP);
+}
+
+/** The texts still holding an English word (Latin letters not in ALLOWED, after removing the RFM names). */
+function english(texts) {
+  return texts.filter(({ text }) => {
+    let rest = text.replaceAll('#state=', ' ');
+    for (const name of RFM_NAMES) rest = rest.replaceAll(name, ' ');
+    return (rest.match(/[A-Za-z]{2,}/g) ?? []).some((w) => !ALLOWED.has(w));
+  });
+}
+
+test('every dictionary key has its Chinese text', async () => {
+  const en = (await import('../../www/js/lang/en.js')).default;
+  const zh = (await import('../../www/js/lang/zh.js')).default;
+  // Deliberately none: a key only in English would show English in the Chinese page.
+  const missing = Object.keys(en).filter((k) => !(k in zh));
+  assert.deepEqual(missing, []);
+  assert.deepEqual(Object.keys(zh).filter((k) => !(k in en)), [], 'no Chinese key without an English one');
+  // Function texts take the same arguments in both languages.
+  for (const [k, v] of Object.entries(en)) assert.equal(typeof zh[k], typeof v, k);
+});
+
+test('in 中文, after running every panel, no visible text of the page is English', { timeout: 120_000 }, async () => {
+  await page.selectOption(tid('lang'), 'zh');
+  await loadFile('订单.csv', richCsv());
+  await waitLoaded('订单.csv');
+  const run = async (button, results, message) => {
+    await page.click(tid(button));
+    await page.waitForFunction(([b, r, m]) => !document.querySelector(`[data-testid="${b}"]`).disabled &&
+      (!document.querySelector(`[data-testid="${r}"]`).hidden || !document.querySelector(`[data-testid="${m}"]`).hidden), [button, results, message]);
+    assert.equal(await page.isHidden(tid(message)), true, `${button}: ${await page.textContent(tid(message))}`);
+  };
+  // Segments: RFM, tiers, a rule saved by name, an attribute file.
+  await run('sg-run', 'sg-results', 'sg-message');
+  await run('tr-run', 'tr-results', 'tr-message');
+  await page.fill(tid('rs-rule'), 'purchases >= 2');
+  await run('rs-run', 'rs-results', 'rs-message');
+  await page.fill(tid('rs-name'), '复购用户');
+  await page.click(tid('rs-save'));
+  await page.setInputFiles(tid('rs-attr-file'), { name: '属性.csv', mimeType: 'text/csv', buffer: Buffer.from('编号,套餐\n用户0,专业版\n用户1,免费版\n访客9,免费版\n') });
+  await page.waitForFunction(() => document.querySelector('[data-testid="rs-attr-summary"]').dataset.matched === '2');
+  // The funnel comparing the saved rule with the high tier.
+  await setSteps(['浏览商品', '加入购物车', '支付']);
+  await page.selectOption(tid('funnel-compare-a'), JSON.stringify({ rule: 'purchases >= 2' }));
+  await page.selectOption(tid('funnel-compare-b'), JSON.stringify({ tier: 'high' }));
+  await runFunnel();
+  await page.selectOption(tid('rp-compare'), JSON.stringify({ tier: 'high' }));
+  await run('rp-run', 'rp-results', 'rp-message');
+  await page.selectOption(tid('rt-segment'), JSON.stringify({ rule: 'purchases >= 2' }));
+  await page.selectOption(tid('rt-compare-a'), JSON.stringify({ tier: 'high' }));
+  await page.selectOption(tid('rt-compare-b'), JSON.stringify({ clv: 'high' }));
+  await page.selectOption(tid('rt-measure'), 'revenue');
+  await run('rt-run', 'rt-results', 'rt-message');
+  await run('lc-run', 'lc-results', 'lc-message');
+  await run('clv-run', 'clv-results', 'clv-message');
+  const texts = await visibleTexts();
+  assert.ok(texts.length > 300, `${texts.length} texts walked`);
+  const left = english(texts);
+  assert.deepEqual(left, [], `English left: ${left.map((x) => `${x.where}: ${x.text}`).join(' | ')}`);
+  // Numbers and dates in the locale's forms; the panels' texts in Chinese.
+  assert.equal(await text('s-first'), '2024年5月1日 09:00:00 UTC');
+  assert.match(await text('rt-part-head-0'), /^价值层级：高：\d+ 位用户/);
+  // A switch back to English rebuilds the texts the panels made.
+  await page.selectOption(tid('lang'), 'en');
+  // (The part's name is the spec's, chosen in Chinese.)
+  assert.match(await text('rt-part-head-0'), /^价值层级：高: \d+ users \(/);
+  assert.match(await text('tr-summary'), /^\d+ buyers by revenue as of /);
+  await page.selectOption(tid('lang'), 'zh');
+  assert.deepEqual(english(await visibleTexts()), [], 'and back to Chinese');
+  assert.deepEqual(pageErrors, []);
+});
+
+test('engine errors in 中文: translated by kind, the place and details kept, the English original in the title', T, async () => {
+  await page.selectOption(tid('lang'), 'zh');
+  await loadFile('坏.csv', '用户,时间,事件\nu1,2024-01-01,a\nu2,2024-01-01,"never closed\n');
+  await page.waitForSelector(`${tid('error')}:not([hidden])`);
+  assert.equal(await text('error-text'), '坏.csv:3: 带引号的字段从这里开始，但一直没有闭合');
+  assert.equal(await page.getAttribute(tid('error-text'), 'title'), '坏.csv:3: a quoted field starts here and is never closed');
+  await loadFile('订单.csv', richCsv());
+  await waitLoaded('订单.csv');
+  await page.fill(tid('rs-rule'), 'purchases >= ');
+  await page.click(tid('rs-run'));
+  await page.waitForSelector(`${tid('rs-message')}:not([hidden])`);
+  assert.match(await text('rs-message'), /^分群规则有误，第 14 列（详情为英文）：expected a value after '>='/);
+  assert.match(await page.getAttribute(tid('rs-message'), 'title'), /^bad segment rule, column 14: /);
+  // The caret still sits under column 14.
+  assert.equal((await page.textContent(tid('rs-caret'))).split('\n')[1], `${' '.repeat(13)}^`);
+  assert.deepEqual(pageErrors, []);
+});

@@ -165,3 +165,36 @@ test('a panic in the engine restarts the worker and the page stays usable', T, a
   await runFunnel();
   assert.deepEqual((await resultRows()).map((r) => Number(r[0])), [5, 3, 2]);
 });
+
+test('after a panic the restarted engine gets the user attribute file again: a rule on it still works', T, async () => {
+  const csv = await readFile(resolve(here, 'fixtures/shop.csv'));
+  await loadFile('shop.csv', csv);
+  await waitLoaded('shop.csv');
+  // u1, u3 and u5 are on the pro plan; of them u1 and u5 purchased.
+  await page.setInputFiles(tid('rs-attr-file'), { name: 'plans.csv', mimeType: 'text/csv', buffer: Buffer.from('user,plan\nu1,pro\nu2,free\nu3,pro\nu5,pro\n') });
+  await page.waitForFunction(() => document.querySelector('[data-testid="rs-attr-summary"]').dataset.matched === '4');
+  const count = async (rule) => {
+    await page.fill(tid('rs-rule'), rule);
+    await page.click(tid('rs-run'));
+    await page.waitForFunction(() => !document.querySelector('[data-testid="rs-run"]').disabled &&
+      (!document.querySelector('[data-testid="rs-results"]').hidden || !document.querySelector('[data-testid="rs-message"]').hidden));
+    assert.equal(await page.isHidden(tid('rs-message')), true, await text('rs-message'));
+    return page.getAttribute(tid('rs-size'), 'data-value');
+  };
+  assert.equal(await count('plan = "pro" and purchases >= 1'), '2');
+  const [worker] = page.workers();
+  await worker.evaluate(() => self.onmessage({ data: { type: '__panic' } })).catch(() => {});
+  await page.waitForSelector(`${tid('error')}:not([hidden])`);
+  await page.waitForFunction(() => document.querySelector('[data-testid="status"]').textContent.startsWith('Loaded'));
+  // The fresh worker attached the page's copy of the file after reloading the data.
+  assert.equal(await page.getAttribute(tid('rs-attr-summary'), 'data-matched'), '4');
+  assert.match(await text('rs-attr-summary'), /^plans\.csv: 4 rows keyed by "user"/);
+  assert.equal(await count('plan = "pro" and purchases >= 1'), '2');
+  assert.equal(await count('plan = "free"'), '1');
+  // The attribute is still a funnel breakdown.
+  await setSteps(['page_view', 'purchase']);
+  await page.selectOption(tid('breakdown'), 'plan');
+  await runFunnel();
+  const heads = await page.$$eval('[data-testid="results-table"] tr.bucket', (rows) => rows.map((r) => r.textContent));
+  assert.ok(heads.includes('plan = pro') && heads.includes('plan = free'), heads.join(' | '));
+});

@@ -1,11 +1,14 @@
 // Saved analyses: run several analyses with non-default settings, save the state
 // (the JSON file and the URL's #state=), reload the page, load the same data, and
 // the page runs them again with identical results; a broken or mismatched state is
-// a readable error, never a silent change.
+// a readable error, never a silent change. Rule segments travel with the state
+// (restored in a browser that never saw them); a state needing a user attribute
+// file waits for it; a CLV fit restores to the same numbers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { T, page, pageErrors, tid, waitLoaded, setSteps, runFunnel, text } from './harness.mjs';
+import { resolve } from 'node:path';
+import { T, page, pageErrors, tid, waitLoaded, setSteps, runFunnel, text, root } from './harness.mjs';
 
 /** Every results table the test compares: the raw data-value (or text) of each cell. */
 async function snapshot() {
@@ -154,5 +157,164 @@ test('a saved state with roles and options reloads the file with them, then runs
   assert.deepEqual(link.roles, { revenue: null });
   assert.equal(link.options.time_zone, 'Europe/Berlin');
   assert.deepEqual(link.analyses.funnel, state.analyses.funnel);
+  assert.deepEqual(pageErrors, []);
+});
+
+/** The funnel table, its filter note, and the retention matrices (main and compared parts) as raw cell values. */
+async function segmentSnapshot() {
+  return page.evaluate(() => {
+    const rows = (sel) => [...document.querySelectorAll(`${sel} tbody tr`)].map((tr) => [...tr.cells].map((c) => c.dataset.value ?? c.textContent));
+    const txt = (id) => document.querySelector(`[data-testid="${id}"]`)?.textContent ?? null;
+    return {
+      funnel: rows('[data-testid="results-table"]'),
+      funnelNote: txt('funnel-filter-note'),
+      retention: rows('[data-testid="rt-table"]'),
+      parts: [0, 1].map((i) => ({ head: txt(`rt-part-head-${i}`), rows: rows(`[data-testid="rt-part-${i}"]`) })),
+      selects: ['funnel-segment', 'rt-segment', 'rt-compare-a', 'rt-compare-b'].map((id) => {
+        const s = document.querySelector(`[data-testid="${id}"]`);
+        return [s.value, s.selectedOptions[0]?.text];
+      }),
+    };
+  });
+}
+
+async function saveState() {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(tid('save-state'))]);
+  return JSON.parse(await readFile(await dl.path(), 'utf8'));
+}
+
+async function openState(obj) {
+  await page.setInputFiles(tid('state-input'), { name: 'team.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(obj)) });
+}
+
+test('segments travel with the state: a rule-segment funnel filter and a retention by RFM segment, restored in another browser', { timeout: 120_000 }, async () => {
+  const rule = 'purchases >= 2 or country = "CN"';
+  await demo();
+  await page.fill(tid('rs-rule'), rule);
+  await click('rs-run', 'rs-results');
+  await page.fill(tid('rs-name'), 'Repeat or CN');
+  await page.click(tid('rs-save'));
+  await setSteps(['page_view', 'add_to_cart', 'purchase']);
+  await page.selectOption(tid('funnel-segment'), JSON.stringify({ rule }));
+  await runFunnel();
+  await page.selectOption(tid('rt-compare-a'), JSON.stringify({ rfm: 'Champions' }));
+  await page.selectOption(tid('rt-compare-b'), JSON.stringify({ rfm: 'Hibernating' }));
+  await click('rt-run', 'rt-results');
+  const before = await segmentSnapshot();
+  assert.match(before.funnelNote, /^Only the segment Repeat or CN: /);
+  assert.equal(before.funnel.length, 3);
+  for (const part of before.parts) assert.ok(part.rows.length > 0, JSON.stringify(part));
+  assert.match(before.parts[0].head, /^RFM: Champions: /);
+  assert.match(before.parts[1].head, /^RFM: Hibernating: /);
+
+  const saved = await saveState();
+  assert.deepEqual(saved.segments, [{ name: 'Repeat or CN', rule }]);
+  assert.deepEqual(saved.analyses.funnel.segment, { rule });
+  assert.deepEqual(saved.analyses.retention.segments, [
+    { name: 'RFM: Champions', segment: { rfm: 'Champions' } },
+    { name: 'RFM: Hibernating', segment: { rfm: 'Hibernating' } },
+  ]);
+  assert.equal(saved.attributes, undefined, 'no attribute file is needed');
+
+  // Another browser: no saved segments, no hash; the same data, then the state file.
+  await page.evaluate(() => localStorage.clear());
+  await page.goto(page.url().replace(/#.*$/, ''));
+  await page.waitForSelector('body[data-ready="true"]');
+  await demo();
+  assert.equal(await page.$$eval(`${tid('funnel-segment')} option`, (o) => o.some((x) => x.text === 'Repeat or CN')), false);
+  await openState(saved);
+  await page.waitForFunction(() => ['results', 'rt-results'].every((id) => !document.querySelector(`[data-testid="${id}"]`).hidden) &&
+    ['run-button', 'rt-run'].every((id) => !document.querySelector(`[data-testid="${id}"]`).disabled));
+  assert.deepEqual(await segmentSnapshot(), before);
+  assert.match(await text('state-note'), /^Saved analyses restored: running them again\. Segments added to this browser: "Repeat or CN"\.$/);
+  assert.deepEqual(await page.evaluate(() => JSON.parse(localStorage.getItem('tidemark.segments'))), [{ name: 'Repeat or CN', rule }]);
+  // The page's link now carries the same state.
+  const link = JSON.parse(Buffer.from(new URL(page.url()).hash.slice('#state='.length), 'base64url').toString('utf8'));
+  assert.deepEqual(link, saved);
+  assert.equal(await page.isHidden(tid('error')), true, await text('error-text'));
+  assert.deepEqual(pageErrors, []);
+});
+
+test('a state whose rule reads a user attribute names the file and waits for it', { timeout: 90_000 }, async () => {
+  const events = ['user,time,event,revenue', 'a,2024-03-01T10:00:00Z,page_view,', 'a,2024-03-02T10:00:00Z,purchase,10',
+    'b,2024-03-03T10:00:00Z,page_view,', 'b,2024-03-04T10:00:00Z,purchase,20', 'c,2024-03-04T10:00:00Z,page_view,',
+    'd,2024-03-05T10:00:00Z,page_view,'].join('\n') + '\n';
+  const plans = Buffer.from('id,plan\na,pro\nc,pro\nd,pro\nb,free\n');
+  const loadEvents = async () => {
+    await page.setInputFiles(tid('file-input'), { name: 'small.csv', mimeType: 'text/csv', buffer: Buffer.from(events) });
+    await waitLoaded('small.csv');
+  };
+  const attach = () => page.setInputFiles(tid('rs-attr-file'), { name: 'plans.csv', mimeType: 'text/csv', buffer: plans });
+  await loadEvents();
+  await attach();
+  await page.waitForFunction(() => document.querySelector('[data-testid="rs-attr-summary"]').dataset.matched === '4');
+  await page.fill(tid('rs-rule'), 'plan = "pro"');
+  await click('rs-run', 'rs-results');
+  await page.fill(tid('rs-name'), 'Pro plan');
+  await page.click(tid('rs-save'));
+  await setSteps(['page_view', 'purchase']);
+  await page.fill(tid('window-n'), '30');
+  await page.selectOption(tid('funnel-segment'), JSON.stringify({ rule: 'plan = "pro"' }));
+  await runFunnel();
+  const before = await segmentSnapshot();
+  // Hand-counted: a, c, d are pro and viewed; only a bought.
+  assert.deepEqual(before.funnel.map((r) => r[1]), ['3', '1']);
+  const saved = await saveState();
+  assert.equal(saved.attributes, 'plans.csv');
+  assert.deepEqual(saved.segments, [{ name: 'Pro plan', rule: 'plan = "pro"' }]);
+
+  await page.goto(page.url().replace(/#.*$/, ''));
+  await page.waitForSelector('body[data-ready="true"]');
+  await loadEvents();
+  await openState(saved);
+  await page.waitForFunction(() => /plans\.csv/.test(document.querySelector('[data-testid="status"]').textContent));
+  assert.match(await text('status'), /use the user attribute file plans\.csv\. Pick it/);
+  assert.equal(await text('state-note'), await text('status'), 'the request stays visible');
+  assert.equal(await page.isHidden(tid('results')), true, 'nothing runs without the attribute file');
+  await attach();
+  await page.waitForFunction(() => !document.querySelector('[data-testid="results"]').hidden &&
+    !document.querySelector('[data-testid="run-button"]').disabled);
+  assert.deepEqual(await segmentSnapshot(), before);
+  assert.match(await text('state-note'), /^Saved analyses restored/);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('a CLV analysis with its own calibration end and horizon restores to identical numbers', { timeout: 120_000 }, async () => {
+  const cdnow = await readFile(resolve(root, 'tests/data/cdnow_sample.csv'));
+  const loadCdnow = async () => {
+    await page.setInputFiles(tid('file-input'), { name: 'cdnow_sample.csv', mimeType: 'text/csv', buffer: cdnow });
+    await waitLoaded('cdnow_sample.csv');
+  };
+  const fitted = () => page.waitForFunction(() => !document.querySelector('[data-testid="clv-results"]').hidden &&
+    !document.querySelector('[data-testid="clv-run"]').disabled);
+  const clvSnapshot = () => page.evaluate(() => ({
+    params: [...document.querySelectorAll('[data-testid="clv-params"] tbody tr')].map((tr) => [...tr.cells].map((c) => c.dataset.value ?? c.textContent)),
+    tiles: document.querySelector('[data-testid="clv-tiles"]').textContent,
+    note: document.querySelector('[data-testid="clv-fit-note"]').textContent,
+    count: document.querySelector('[data-testid="clv-count"]').textContent,
+    customers: [...document.querySelectorAll('[data-testid="clv-customers"] tbody tr')].map((tr) => tr.textContent),
+    form: ['clv-event', 'clv-unit', 'clv-end', 'clv-horizon', 'clv-discount'].map((id) => document.querySelector(`[data-testid="${id}"]`).value),
+  }));
+  await loadCdnow();
+  await page.selectOption(tid('clv-event'), 'purchase');
+  await page.selectOption(tid('clv-unit'), 'week');
+  await page.fill(tid('clv-end'), '1997-09-30');
+  await page.fill(tid('clv-horizon'), '39');
+  await page.fill(tid('clv-discount'), '0.01');
+  await page.click(tid('clv-run'));
+  await fitted();
+  const before = await clvSnapshot();
+  assert.deepEqual(before.form, ['purchase', 'week', '1997-09-30', '39', '0.01']);
+  assert.match(before.tiles, /holdout/, 'the calibration end left a holdout');
+  const saved = await saveState();
+  assert.deepEqual(saved.analyses.clv, { analysis: 'clv', unit: 'week', purchase_event: 'purchase', calibration_end: '1997-09-30', horizon: 39, discount_rate: 0.01 });
+
+  await page.goto(page.url().replace(/#.*$/, ''));
+  await page.waitForSelector('body[data-ready="true"]');
+  await loadCdnow();
+  assert.equal(await page.inputValue(tid('clv-horizon')), '52', 'the form starts at its defaults');
+  await openState(saved);
+  await fitted();
+  assert.deepEqual(await clvSnapshot(), before);
   assert.deepEqual(pageErrors, []);
 });

@@ -306,3 +306,60 @@ test('repeat purchase and retention take a segment filter; repeat compares with 
   assert.match(await text('rt-filter-note'), /^Only the segment Tier: high: /);
   assert.deepEqual(pageErrors, []);
 });
+
+test('retention compares two segments: one curve each on one chart, both matrices side by side, equal to the engine', T, async () => {
+  await page.click(tid('demo-button'));
+  await waitLoaded('demo.csv');
+  const parts = [['Tier: high', { tier: 'high' }], ['RFM: Champions', { rfm: 'Champions' }]];
+  await page.selectOption(tid('rt-compare-a'), JSON.stringify(parts[0][1]));
+  await page.selectOption(tid('rt-compare-b'), JSON.stringify(parts[1][1]));
+  await runAndWait('rt-run', 'rt-results', 'rt-message');
+  assert.equal(await page.isVisible(tid('rt-message')), false);
+  const base = { analysis: 'retention', period: 'week', start_event: null, return_event: null, periods: 12, mode: 'bounded', measure: 'users' };
+  const got = await engineRun({ ...base, segments: parts.map(([name, segment]) => ({ name, segment })) });
+  assert.equal(got.by_segment.length, 2);
+  // The main matrix is all users; each part's matrix is the engine's retention filtered by that segment.
+  const all = await engineRun(base);
+  assert.deepEqual((await tableValues('rt-table')).map((r) => r[0]), all.cohorts.map((c) => String(c.size)));
+  for (const [i, [name, segment]] of parts.entries()) {
+    const alone = await engineRun({ ...base, segment });
+    assert.ok(alone.segment.users > 0, name);
+    assert.equal(got.by_segment[i].segment.users, alone.segment.users);
+    const width = Math.max(...alone.cohorts.map((c) => c.retained.length));
+    const shown = (await tableValues(`rt-part-${i}`)).map((r) => r.map((v) => v ?? ''));
+    assert.deepEqual(shown, alone.cohorts.map((c) =>
+      [String(c.size), ...Array.from({ length: width }, (_, k) => (k < c.retained.length ? String(c.retained[k]) : ''))]));
+    assert.equal(alone.cohorts.reduce((a, c) => a + c.size, 0), alone.segment.users);
+    assert.match(await text(`rt-part-head-${i}`), new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ${alone.segment.users.toLocaleString('en-US')} users`));
+  }
+  // Two curves on the curve chart: pixels in the first two palette colours.
+  const colours = await page.evaluate(() => {
+    const c = document.querySelector('[data-testid="rt-curve"]');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const near = (i, [r, g, b]) => Math.abs(d[i] - r) < 8 && Math.abs(d[i + 1] - g) < 8 && Math.abs(d[i + 2] - b) < 8 && d[i + 3] > 200;
+    let a = 0;
+    let b = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      if (near(i, [78, 121, 167])) a++;
+      if (near(i, [242, 142, 43])) b++;
+    }
+    return [a, b];
+  });
+  assert.ok(colours[0] > 200 && colours[1] > 200, `both curves drawn: ${colours}`);
+  // The CSV holds every part's rows after the main matrix's, each named.
+  const csv = await download('rt-csv');
+  const lines = csv.text.split('\r\n').filter(Boolean);
+  assert.equal(lines[0], 'segment,cohort,size,period,retained,retained_rate,complete,revenue,revenue_per_user,cumulative_revenue_per_user');
+  const cells = (r) => r.cohorts.reduce((a, c) => a + c.retained.length, 0);
+  assert.equal(lines.length - 1, cells(all) + cells(got.by_segment[0].result) + cells(got.by_segment[1].result));
+  assert.equal(lines.filter((l) => l.startsWith('RFM: Champions,')).length, cells(got.by_segment[1].result));
+  // A report draws the result's own average curve: the compared segments' groups are not
+  // checked against the minimum group size there, so their curves stay out of it.
+  const drawn = await page.evaluate(async (report) => {
+    const m = await import('/js/report-sections.js');
+    const sec = m.sectionFor({ key: 'retention', spec: {}, report }, new m.Suppressor(5));
+    return sec.charts.map((c) => (c.report === undefined ? 'section' : c.report.by_segment));
+  }, got);
+  assert.deepEqual(drawn, ['section', null]);
+  assert.deepEqual(pageErrors, []);
+});

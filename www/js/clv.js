@@ -5,6 +5,7 @@
 import { drawClvHoldout, drawClvPAlive, drawClvTiers, drawClvMatrix } from '/pkg/tidemark.js';
 import { $, el, nf, option, numCell, tile, formatPct } from './dom.js';
 import { state, client, setStatus, panelError } from './state.js';
+import { t, onLang } from './i18n.js';
 import { downloadCsv, exportCanvas, drawInto } from './exports.js';
 import { purchaseEventGuess } from './repeat.js';
 import { loadSource } from './load.js';
@@ -15,17 +16,17 @@ export const PAGE_SIZE = 50;
 
 /** The customers table's columns: key, header, how a cell is written. */
 const COLUMNS = [
-  ['user', 'Customer', (v) => v],
-  ['tier', 'Tier', (v) => v],
+  ['user', 'u7.clv.customer', (v) => v],
+  ['tier', 'r.col.tier', (v) => t(`r.tier.${v}`)],
   ['frequency', 'x', (v) => nf.format(v)],
   ['recency', 't_x', (v) => fixed(v, 1)],
   ['T', 'T', (v) => fixed(v, 1)],
   ['p_alive', 'P(alive)', (v) => formatPct(v)],
-  ['churn_risk', 'Churn risk', (v) => formatPct(v)],
-  ['expected_purchases', 'Expected purchases', (v) => fixed(v, 2)],
-  ['expected_spend', 'Expected spend', (v) => fixed(v, 2)],
+  ['churn_risk', 'u7.clv.churn_risk', (v) => formatPct(v)],
+  ['expected_purchases', 'u7.clv.expected_purchases', (v) => fixed(v, 2)],
+  ['expected_spend', 'u7.clv.expected_spend', (v) => fixed(v, 2)],
   ['clv', 'CLV', (v) => fixed(v, 2)],
-  ['holdout_purchases', 'Holdout purchases', (v) => nf.format(v)],
+  ['holdout_purchases', 'u7.clv.holdout_purchases', (v) => nf.format(v)],
 ];
 
 function fixed(v, digits) {
@@ -44,7 +45,7 @@ function renderForm(s) {
   $('clv-message').hidden = true;
   report = null;
   const sel = $('clv-event');
-  sel.replaceChildren(option('', '(guess)', true));
+  sel.replaceChildren(option('', t('u7.guess'), true));
   for (const e of s.events) sel.append(option(e.name, e.name));
   const guess = purchaseEventGuess(s);
   if (guess) sel.value = guess;
@@ -80,7 +81,7 @@ async function run() {
   job = mine;
   setRunning(true);
   $('clv-message').hidden = true;
-  setStatus('Fitting BG/NBD and Gamma-Gamma…');
+  setStatus(t('u7.clv.busy'));
   try {
     const m = await client.request({ type: 'fit', spec }, ({ done, total }) => {
       if (total > 0) {
@@ -93,14 +94,14 @@ async function run() {
     remember('clv', spec, m.report);
     render();
     const r = m.report;
-    setStatus(`Predicted CLV: ${nf.format(r.customers_fitted)} customers fitted, ${nf.format(r.at_risk)} high-value customers at risk.`);
+    setStatus(t('u7.clv.done', nf.format(r.customers_fitted), nf.format(r.at_risk)));
   } catch (e) {
     if (e.kind === 'cancelled' || mine.cancelled) {
-      setStatus('The CLV fit was cancelled.');
+      setStatus(t('u7.clv.cancelled'));
     } else {
       $('clv-results').hidden = true;
       panelError('clv-message', e);
-      setStatus('The CLV model could not be fitted.');
+      setStatus(t('u7.clv.failed'));
     }
   } finally {
     if (job === mine) {
@@ -115,7 +116,7 @@ async function cancel() {
   if (!job) return;
   job.cancelled = true;
   client.restart();
-  setStatus('Cancelled; reading the file again in a fresh engine…');
+  setStatus(t('u7.clv.rereading'));
   if (state.source) await loadSource(state.source, { keepError: true, quiet: true });
 }
 
@@ -125,16 +126,16 @@ function render() {
   const gg = r.gamma_gamma;
   const total = r.tiers.reduce((s, t) => s + (t.clv_total ?? 0), 0);
   $('clv-tiles').replaceChildren(
-    tile('Customers fitted', nf.format(r.customers_fitted), `${nf.format(r.repeat_buyers)} repeat buyers · purchase event: ${r.purchase_event}${r.purchase_event_guessed ? ' (guessed)' : ''}`,
-      'Customers with a purchase on or before the calibration end.'),
-    tile('Calibration end', r.calibration_end, r.holdout_length === null ? 'no holdout (data end)' : `holdout: ${fixed(r.holdout_length, 1)} ${r.unit}s to ${r.data_end}`),
-    tile(`Predicted CLV, ${r.horizon} ${r.unit}s`, gg ? fixed(total, 0) : '—', gg ? `discount ${r.discount_rate} per ${r.unit}` : r.gamma_gamma_note),
-    tile('High value at risk', nf.format(r.at_risk), `P(alive) below ${formatPct(r.at_risk_below)}`, 'High-value customers (top tier) who have probably stopped buying.'),
+    tile(t('u7.clv.fitted'), nf.format(r.customers_fitted), t('u7.clv.fitted_sub', nf.format(r.repeat_buyers), r.purchase_event, r.purchase_event_guessed),
+      t('u7.clv.fitted_def')),
+    tile(t('u7.clv.end'), r.calibration_end, r.holdout_length === null ? t('u7.clv.no_holdout') : t('u7.clv.holdout', fixed(r.holdout_length, 1), t(`u7.clv.unit.${r.unit}`), r.data_end)),
+    tile(t('u7.clv.predicted', r.horizon, t(`u7.clv.unit.${r.unit}`)), gg ? fixed(total, 0) : '—', gg ? t('u7.clv.discount', r.discount_rate, t(`u7.clv.unit1.${r.unit}`)) : r.gamma_gamma_note),
+    tile(t('u7.clv.at_risk'), nf.format(r.at_risk), t('u7.clv.at_risk_sub', formatPct(r.at_risk_below)), t('u7.clv.at_risk_def')),
   );
   const body = $('clv-params').tBodies[0];
   const b = r.bgnbd;
   const param = (model, name, value, se) => el('tr', { testid: `clv-param-${name}` },
-    el('td', { text: model }), el('th', { scope: 'row', text: name }),
+    el('td', { text: model }), el('th', { scope: 'row', text: name === 'log-likelihood' ? t('u7.clv.loglik') : name }),
     numCell(value.toFixed(4), value), numCell(se === null || se === undefined ? '—' : se.toFixed(4), se ?? null));
   body.replaceChildren(
     param('BG/NBD', 'r', b.r, b.std_errors?.r), param('BG/NBD', 'alpha', b.alpha, b.std_errors?.alpha),
@@ -147,11 +148,10 @@ function render() {
   }
   const rho = r.spend_frequency_correlation;
   $('clv-fit-note').textContent =
-    `BG/NBD ${b.converged ? 'converged' : 'did not converge'} in ${b.iterations} iterations; ${b.starts} starting points ${b.starts_agree ? 'agree' : 'disagree'}. ` +
-    (gg ? `Gamma-Gamma on ${nf.format(gg.customers)} repeat buyers with a positive spend. ` : `No Gamma-Gamma: ${r.gamma_gamma_note}. `) +
-    `Spend–frequency correlation: ${rho === null ? '—' : rho.toFixed(3)}. ` +
-    `Zero-value repeat purchases excluded from spend: ${nf.format(r.zero_value_purchases_excluded)}. ` +
-    `Tiers by ${r.tier_metric === 'clv' ? 'predicted CLV' : 'expected purchases'}: high = top ${formatPct(r.high_share)}, mid = next ${formatPct(r.mid_share)}, low = the rest (equal values share a tier).`;
+    t('u7.clv.fit', b.converged, b.iterations, b.starts, b.starts_agree) +
+    (gg ? t('u7.clv.gg', nf.format(gg.customers)) : t('u7.clv.no_gg', r.gamma_gamma_note)) +
+    t('u7.clv.rho', rho === null ? '—' : rho.toFixed(3), nf.format(r.zero_value_purchases_excluded)) +
+    t('u7.clv.tiers', r.tier_metric === 'clv', formatPct(r.high_share), formatPct(r.mid_share));
   $('clv-warnings').replaceChildren(...r.warnings.map((w) => el('li', { text: w })));
   view.page = 0;
   refilter();
@@ -197,7 +197,7 @@ function renderTable() {
   const head = $('clv-customers').tHead.rows[0];
   head.replaceChildren(...COLUMNS.map(([key, label]) => {
     const th = el('th', { scope: 'col', class: key === 'user' || key === 'tier' ? null : 'n', testid: `clv-sort-${key}` });
-    const button = el('button', { type: 'button', class: 'sort', text: label + (view.sort === key ? (view.descending ? ' ▼' : ' ▲') : '') });
+    const button = el('button', { type: 'button', class: 'sort', text: t(label) + (view.sort === key ? (view.descending ? ' ▼' : ' ▲') : '') });
     button.addEventListener('click', () => {
       if (view.sort === key) view.descending = !view.descending;
       else {
@@ -219,9 +219,9 @@ function renderTable() {
     ...COLUMNS.map(([key, , fmt]) => (key === 'user' || key === 'tier'
       ? el('td', { text: fmt(c[key]) })
       : numCell(fmt(c[key]), c[key]))))));
-  if (slice.length === 0) body.append(el('tr', {}, el('td', { colspan: String(COLUMNS.length), text: 'No customer matches.' })));
-  $('clv-count').textContent = `${nf.format(view.rows.length)} of ${nf.format(report.customers.length)} customers`;
-  $('clv-page').textContent = `Page ${view.page + 1} of ${pages}`;
+  if (slice.length === 0) body.append(el('tr', {}, el('td', { colspan: String(COLUMNS.length), text: t('u7.clv.no_match') })));
+  $('clv-count').textContent = t('u7.clv.count', nf.format(view.rows.length), nf.format(report.customers.length));
+  $('clv-page').textContent = t('u7.clv.page', view.page + 1, pages);
   $('clv-prev').disabled = view.page === 0;
   $('clv-next').disabled = view.page >= pages - 1;
 }
@@ -238,6 +238,10 @@ function exportCustomers() {
 export const clvPanel = {
   name: 'clv',
   wire() {
+    // The texts built after a fit follow a language switch.
+    onLang(() => {
+      if (report) render();
+    });
     $('clv-form').addEventListener('submit', (e) => {
       e.preventDefault();
       run();

@@ -1,11 +1,19 @@
-// DOM helpers and number/time formatting shared by every panel. Everything that
-// came from the data reaches the DOM through `text` (textContent), never as HTML.
+// DOM helpers and number/time formatting shared by every panel, in the page's
+// locale (i18n.js). Everything that came from the data reaches the DOM through
+// `text` (textContent), never as HTML.
+import { lang, locale, formats, t } from './i18n.js';
 
 /** The element with this id. */
 export const $ = (id) => document.getElementById(id);
 
-/** Integer formatting with thousands separators. */
-export const nf = new Intl.NumberFormat('en-US');
+/** Integer formatting with thousands separators, in the page's locale. */
+export const nf = { format: (x) => new Intl.NumberFormat(locale()).format(x) };
+
+/** Amounts with at most two decimals, in the page's locale (`fixed2`: exactly two). */
+export const money = {
+  format: (x) => new Intl.NumberFormat(locale(), { maximumFractionDigits: 2 }).format(x),
+  fixed2: (x) => new Intl.NumberFormat(locale(), { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(x),
+};
 
 /** Creates an element; `text` becomes textContent, `testid` data-testid, other props attributes. */
 export function el(tag, props = {}, ...children) {
@@ -46,13 +54,11 @@ export function formatPct(x) {
   return x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)}%`;
 }
 
-/** Seconds → "12 s", "3.5 min", "2 h", "1.5 d". */
+/** Seconds → "12 s", "3.5 min", "2 h", "1.5 d" (秒, 分钟, 小时, 天 in Chinese). */
 export function formatDuration(s) {
   if (s === null || s === undefined) return '—';
-  if (s < 60) return `${+s.toFixed(1)} s`;
-  if (s < 3600) return `${+(s / 60).toFixed(1)} min`;
-  if (s < 86400) return `${+(s / 3600).toFixed(1)} h`;
-  return `${+(s / 86400).toFixed(1)} d`;
+  const [n, unit] = s < 60 ? [s, 's'] : s < 3600 ? [s / 60, 'min'] : s < 86400 ? [s / 3600, 'h'] : [s / 86400, 'd'];
+  return `${+n.toFixed(1)} ${t(`unit.${unit}`)}`;
 }
 
 /** Bytes → "1.5 MB". */
@@ -64,16 +70,17 @@ export function formatBytes(n) {
   return `${(n / 1024 ** 3).toFixed(2)} GB`;
 }
 
-/** An ISO time for people: "2025-01-02 10:00:00 UTC". */
+/** An ISO time for people: "2025-01-02 10:00:00 UTC"; in Chinese the locale's date ("2025年1月2日 10:00:00 UTC"). */
 export function formatTime(iso) {
   if (!iso) return '—';
+  if (lang() !== 'en' && /Z$/.test(iso)) return formats().time(iso);
   return iso.replace('T', ' ').replace(/Z$/, ' UTC');
 }
 
 /** A difference of rates in percentage points: "+3.2 pts". */
 export function formatSignedPts(x) {
   const v = (x * 100).toFixed(1);
-  return `${x > 0 ? '+' : ''}${v} pts`;
+  return `${x > 0 ? '+' : ''}${v} ${t('u7.pts')}`;
 }
 
 /** A p-value: "< 0.001" or three decimals. */

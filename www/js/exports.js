@@ -2,6 +2,7 @@
 import { tableToArrow } from '/pkg/tidemark.js';
 import { $, el } from './dom.js';
 import { state, showError } from './state.js';
+import { t } from './i18n.js';
 import { setLayout } from './tooltip.js';
 
 /** One CSV cell: formulas neutralised (leading = + - @ tab CR get a '), quoted when needed. */
@@ -56,7 +57,7 @@ export function baseName() {
 export function exportCanvas(id, suffix) {
   $(id).toBlob((blob) => {
     if (blob) download(blob, `${baseName()}-${suffix}.png`);
-    else showError('The chart could not be exported.');
+    else showError(t('u7.png_failed'));
   }, 'image/png');
 }
 
@@ -74,7 +75,7 @@ export function drawInto(id, fn, report) {
     return layout;
   } catch (e) {
     setLayout(id, null);
-    box.append(el('p', { class: 'chart-note', text: `The chart could not be drawn: ${e?.message ?? e}` }));
+    box.append(el('p', { class: 'chart-note', text: t('u7.chart_failed', e?.message ?? e) }));
     return null;
   }
 }

@@ -2,7 +2,8 @@
 // chart with tooltips; the table; PNG, CSV and drop-off user exports.
 import { drawFunnel } from '/pkg/tidemark.js';
 import { $, el, nf, option, formatPct, formatDuration } from './dom.js';
-import { state, client, setStatus, showError, clearError } from './state.js';
+import { t, onLang } from './i18n.js';
+import { state, client, setStatus, showError, showEngineError, clearError } from './state.js';
 import { download, downloadCsv, baseName, csvText } from './exports.js';
 import { fillSegmentSelect, onSavedChange, chosenSegment, chosenName } from './saved.js';
 import { remember } from './results.js';
@@ -49,7 +50,7 @@ function renderBuilder(s) {
   while (list.children.length < MIN_STEPS) list.append(stepRow(s, { event: s.events[0]?.name ?? '' }));
   const bd = $('breakdown');
   const current = bd.value;
-  bd.replaceChildren(option('', 'None'));
+  bd.replaceChildren(option('', t('ui.none')));
   for (const name of propertyColumns(s)) bd.append(option(name, name, name === current));
   fillSegmentSelects();
   updateStepControls();
@@ -61,27 +62,27 @@ export function setAttributeColumns(columns) {
   const keep = bd.value;
   for (const o of [...bd.options]) if (o.dataset.attribute) o.remove();
   for (const name of columns) {
-    const o = option(name, `${name} (user attribute)`, name === keep);
+    const o = option(name, t('u7.fn.attribute', name), name === keep);
     o.dataset.attribute = 'true';
     bd.append(o);
   }
 }
 
 function fillSegmentSelects() {
-  fillSegmentSelect($('funnel-segment'), 'All users');
+  fillSegmentSelect($('funnel-segment'), t('u7.all_users'));
   fillSegmentSelect($('funnel-compare-a'), '—');
   fillSegmentSelect($('funnel-compare-b'), '—');
 }
 
 function stepRow(s, step = {}) {
   const li = el('li', { class: 'step' });
-  const eventSel = el('select', { class: 'step-event', 'aria-label': 'Event' });
+  const eventSel = el('select', { class: 'step-event', 'aria-label': t('ui.event') });
   for (const e of s.events) eventSel.append(option(e.name, `${e.name} (${nf.format(e.count)})`, e.name === step.event));
-  const filterCol = el('select', { class: 'step-filter-col', 'aria-label': 'Filter column' });
-  filterCol.append(option('', 'no filter'));
+  const filterCol = el('select', { class: 'step-filter-col' });
+  filterCol.append(option('', t('u7.fn.no_filter')));
   const [[fcol, fval] = []] = Object.entries(step.where ?? {});
   for (const name of propertyColumns(s)) filterCol.append(option(name, name, name === fcol));
-  const filterVal = el('input', { class: 'step-filter-val', 'aria-label': 'Filter value', placeholder: 'value', type: 'text' });
+  const filterVal = el('input', { class: 'step-filter-val', placeholder: t('u7.fn.value'), type: 'text' });
   filterVal.value = fval === undefined ? '' : String(fval);
   filterVal.disabled = !filterCol.value;
   filterCol.addEventListener('change', () => {
@@ -97,7 +98,7 @@ function stepRow(s, step = {}) {
   li.append(
     el('span', { class: 'step-label' }),
     eventSel,
-    el('span', { class: 'where', text: 'where' }),
+    el('span', { class: 'where', text: t('u7.fn.where') }),
     filterCol,
     el('span', { class: 'eq', text: '=' }),
     filterVal,
@@ -110,12 +111,15 @@ function updateStepControls() {
   const rows = [...$('steps').children];
   rows.forEach((li, i) => {
     li.dataset.testid = `step-${i + 1}`;
-    li.querySelector('.step-label').textContent = `Step ${i + 1}`;
-    li.querySelector('.step-event').setAttribute('aria-label', `Step ${i + 1} event`);
-    li.querySelector('.step-filter-col').setAttribute('aria-label', `Step ${i + 1} filter column`);
-    li.querySelector('.step-filter-val').setAttribute('aria-label', `Step ${i + 1} filter value`);
+    li.querySelector('.step-label').textContent = t('u7.fn.step', i + 1);
+    li.querySelector('.step-event').setAttribute('aria-label', t('u7.fn.step_event', i + 1));
+    li.querySelector('.step-filter-col').setAttribute('aria-label', t('u7.fn.step_filter_col', i + 1));
+    li.querySelector('.step-filter-val').setAttribute('aria-label', t('u7.fn.step_filter_val', i + 1));
+    li.querySelector('.step-filter-val').placeholder = t('u7.fn.value');
+    li.querySelector('.where').textContent = t('u7.fn.where');
+    li.querySelector('.step-filter-col').options[0].text = t('u7.fn.no_filter');
     const rm = li.querySelector('.step-remove');
-    rm.setAttribute('aria-label', `Remove step ${i + 1}`);
+    rm.setAttribute('aria-label', t('u7.fn.remove_step', i + 1));
     rm.disabled = rows.length <= MIN_STEPS;
   });
   $('add-step').disabled = rows.length >= MAX_STEPS;
@@ -165,7 +169,7 @@ async function runFunnel() {
   clearError();
   const spec = buildSpec();
   $('run-button').disabled = true;
-  setStatus('Computing the funnel…');
+  setStatus(t('u7.fn.busy'));
   try {
     const m = await client.request({ type: 'run', spec });
     funnel.report = shown(m.report);
@@ -174,10 +178,10 @@ async function runFunnel() {
     renderResults(funnel.report, spec);
     const first = m.report.steps[0]?.users ?? 0;
     const last = m.report.steps.at(-1)?.users ?? 0;
-    setStatus(`Funnel: ${nf.format(first)} users started, ${nf.format(last)} completed.`);
+    setStatus(t('u7.fn.done', nf.format(first), nf.format(last)));
   } catch (e) {
-    if (e.kind !== 'crashed') showError(e.message);
-    setStatus('The funnel could not be computed.');
+    if (e.kind !== 'crashed') showEngineError(e);
+    setStatus(t('u7.fn.failed'));
   } finally {
     $('run-button').disabled = false;
   }
@@ -209,13 +213,13 @@ function renderResults(report, spec) {
       body.append(tr);
     });
   $('funnel-filter-note').textContent = report.segment
-    ? `Only the segment ${chosenName($('funnel-segment'))}: ${nf.format(report.segment.users)} users (${formatPct(report.segment.share_users)} of all).`
+    ? t('u7.filter_note', chosenName($('funnel-segment')), nf.format(report.segment.users), formatPct(report.segment.share_users))
     : '';
   stepRows(report.steps);
   (report.breakdown ?? []).forEach((b, i) => {
     const name = bucketName(b);
     const head = b.segment
-      ? `Segment ${name}: ${nf.format(b.segment.users)} users (${formatPct(b.segment.share_users)})`
+      ? t('u7.fn.part_head', name, nf.format(b.segment.users), formatPct(b.segment.share_users))
       : `${spec.breakdown} = ${name}`;
     body.append(el('tr', { class: 'bucket', testid: b.segment ? `funnel-part-${i}` : undefined }, el('th', { scope: 'rowgroup', colspan: '7', text: head })));
     stepRows(b.steps, name);
@@ -242,13 +246,13 @@ function chartTooltip(event) {
   }
   const bucket = bar.bucket === null || bar.bucket === undefined ? null : funnel.report.breakdown?.[bar.bucket];
   const step = (bucket ? bucket.steps : funnel.report.steps)[bar.step];
-  const who = !bucket ? '' : bucket.segment ? ` (segment ${bucketName(bucket)})` : ` (${funnel.spec?.breakdown} = ${bucketName(bucket)})`;
-  canvas.title = `Step ${bar.step + 1}: ${step?.label ?? ''}${who}: ${nf.format(bar.users)} users, ${formatPct(step?.conversion_from_first)} of step 1`;
+  const who = !bucket ? '' : bucket.segment ? t('u7.fn.tip_segment', bucketName(bucket)) : ` (${funnel.spec?.breakdown} = ${bucketName(bucket)})`;
+  canvas.title = t('u7.fn.tip', bar.step + 1, step?.label ?? '', who, nf.format(bar.users), formatPct(step?.conversion_from_first));
 }
 
 function bucketName(b) {
-  if (b.other) return '(other)';
-  return b.value === null ? '(missing)' : b.value;
+  if (b.other) return t('r.other');
+  return b.value === null ? t('r.missing') : b.value;
 }
 
 function drawChart() {
@@ -260,7 +264,7 @@ function drawChart() {
   try {
     funnel.layout = drawFunnel(canvas, funnel.report);
   } catch (e) {
-    box.append(el('p', { class: 'chart-note', text: `The chart could not be drawn: ${e?.message ?? e}` }));
+    box.append(el('p', { class: 'chart-note', text: t('u7.chart_failed', e?.message ?? e) }));
   }
 }
 
@@ -282,7 +286,7 @@ function exportTable() {
 function exportPng() {
   $('chart').toBlob((blob) => {
     if (blob) download(blob, `${baseName()}-funnel.png`);
-    else showError('The chart could not be exported.');
+    else showError(t('u7.png_failed'));
   }, 'image/png');
 }
 
@@ -293,9 +297,9 @@ async function exportDropoff() {
     const m = await client.request({ type: 'dropoff', spec: funnel.spec, step });
     const rows = [['user'], ...m.users.map((u) => [u])];
     download(new Blob([csvText(rows)], { type: 'text/csv' }), `${baseName()}-lost-after-step-${step}.csv`);
-    setStatus(`${nf.format(m.users.length)} users reached step ${step} but not step ${step + 1}.`);
+    setStatus(t('u7.fn.dropoff', nf.format(m.users.length), step));
   } catch (e) {
-    if (e.kind !== 'crashed') showError(e.message);
+    if (e.kind !== 'crashed') showEngineError(e);
   }
 }
 
@@ -325,6 +329,12 @@ export const funnelPanel = {
     $('export-dropoff').addEventListener('click', exportDropoff);
     $('chart').addEventListener('mousemove', chartTooltip);
     onSavedChange(() => fillSegmentSelects());
+    // The texts built after a run follow a language switch.
+    onLang(() => {
+      if (!state.summary) return;
+      updateStepControls();
+      if (funnel.report && funnel.spec) renderResults(funnel.report, funnel.spec);
+    });
   },
   onLoaded(s) {
     renderBuilder(s);

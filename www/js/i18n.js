@@ -79,8 +79,12 @@ export function formats(code = current) {
   };
 }
 
-/** Sets the text of every element with data-i18n="key" (and <html lang>) in `root`. */
+/**
+ * Sets the text of every element with data-i18n="key", the aria-label of every
+ * element with data-i18n-aria="key" (and <html lang>) in `root`.
+ */
 export function translatePage(root = document) {
   document.documentElement.lang = locale();
   for (const node of root.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
+  for (const node of root.querySelectorAll('[data-i18n-aria]')) node.setAttribute('aria-label', t(node.dataset.i18nAria));
 }

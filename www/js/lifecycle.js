@@ -2,6 +2,7 @@
 import { drawLifecycle } from '/pkg/tidemark.js';
 import { $, el, nf, option, numCell } from './dom.js';
 import { client, setStatus, panelError } from './state.js';
+import { t, onLang } from './i18n.js';
 import { downloadCsv, exportCanvas, drawInto } from './exports.js';
 import { remember } from './results.js';
 
@@ -14,7 +15,7 @@ function renderForm(s) {
   $('lc-message').hidden = true;
   lifecycle = null;
   const sel = $('lc-event');
-  sel.replaceChildren(option('', '(any event)', true));
+  sel.replaceChildren(option('', t('u7.any_event'), true));
   for (const e of s.events) sel.append(option(e.name, e.name));
 }
 
@@ -22,17 +23,17 @@ async function run() {
   const spec = { analysis: 'lifecycle', period: $('lc-period').value, event: $('lc-event').value === '' ? null : $('lc-event').value };
   $('lc-run').disabled = true;
   $('lc-message').hidden = true;
-  setStatus('Computing the lifecycle…');
+  setStatus(t('u7.lc.busy'));
   try {
     const m = await client.request({ type: 'run', spec });
     lifecycle = m.report;
     remember('lifecycle', spec, m.report);
     render(m.report);
-    setStatus(`Lifecycle: ${nf.format(m.report.periods.length)} periods.`);
+    setStatus(t('u7.lc.done', nf.format(m.report.periods.length)));
   } catch (e) {
     $('lc-results').hidden = true;
     panelError('lc-message', e);
-    setStatus('The lifecycle could not be computed.');
+    setStatus(t('u7.lc.failed'));
   } finally {
     $('lc-run').disabled = false;
   }
@@ -43,7 +44,7 @@ function render(r) {
   const body = $('lc-table').tBodies[0];
   body.replaceChildren();
   r.periods.forEach((p, i) => body.append(el('tr', { testid: `lc-row-${i}` },
-    el('th', { scope: 'row', text: p.complete ? p.start : `${p.start} (in progress)` }),
+    el('th', { scope: 'row', text: p.complete ? p.start : t('r.in_progress', p.start) }),
     numCell(nf.format(p.new), p.new), numCell(nf.format(p.returning), p.returning),
     numCell(nf.format(p.resurrecting), p.resurrecting), numCell(nf.format(p.dormant), p.dormant),
     numCell(nf.format(p.active), p.active))));
@@ -70,6 +71,9 @@ export const lifecyclePanel = {
     });
     $('lc-png').addEventListener('click', () => exportCanvas('lc-chart', 'lifecycle'));
     $('lc-csv').addEventListener('click', exportTable);
+    onLang(() => {
+      if (lifecycle) render(lifecycle);
+    });
   },
   onLoaded: renderForm,
   onReset({ hide = false } = {}) {

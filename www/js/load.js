@@ -1,7 +1,9 @@
 // Loading a file (or the demo) through the worker with progress and cancel, the
 // "what was loaded" summary with role changes, and reloading after a crash.
 import { $, el, nf, option, formatBytes, formatTime } from './dom.js';
-import { state, panels, client, onCrash, setStatus, showError, clearError } from './state.js';
+import { state, panels, client, onCrash, setStatus, showError, showEngineError, clearError } from './state.js';
+import { errorText } from './errors.js';
+import { reasonText, typeText } from './reasons.js';
 import { forgetAll } from './results.js';
 import { t, onLang } from './i18n.js';
 
@@ -63,7 +65,7 @@ export async function loadSource(source, { keepError = false, quiet = false } = 
   setStatus(t('ld.reading', name));
   try {
     const m = await client.request(
-      { type: 'load', file: source.file, demo: !!source.demo, options: loadOptions() },
+      { type: 'load', file: source.file, demo: !!source.demo, options: loadOptions(), attributes: state.attributes?.file ?? null },
       showProgress,
     );
     if (!current()) return false;
@@ -90,7 +92,7 @@ export async function loadSource(source, { keepError = false, quiet = false } = 
     if (!current()) return false;
     if (e.kind === 'cancelled') setStatus(t('ld.cancelled'));
     else if (e.kind !== 'crashed') {
-      showError(e.message);
+      showEngineError(e);
       setStatus(t('ld.failed'));
     }
     return false;
@@ -107,11 +109,12 @@ function startNewSource(source) {
 }
 
 function handleCrash(message, lostTypes) {
-  showError(`The engine stopped unexpectedly and was restarted. ${message}`);
+  const original = `The engine stopped unexpectedly and was restarted. ${message}`;
+  showError(t('u7.ld.crashed', errorText({ kind: 'crashed', message })), original);
   const duringLoad = lostTypes.includes('load');
   if (state.summary && state.source && !duringLoad) {
     // The table lived in the crashed worker: read the file again, quietly.
-    setStatus('Reloading the file in the restarted engine…');
+    setStatus(t('u7.ld.reloading'));
     loadSource(state.source, { keepError: true });
   } else if (duringLoad) {
     // The engine that held the previous table is gone too.
@@ -133,38 +136,37 @@ function renderSummary(s) {
 
   const facts = $('s-facts');
   facts.replaceChildren();
-  const fact = (label, value, reason) =>
+  // `engine`: the value is the engine's own description (English), marked as such.
+  const fact = (label, value, reason, engine = false) =>
     facts.append(
-      el('div', {}, el('dt', { text: label }), el('dd', {}, el('strong', { text: value }), reason ? el('span', { class: 'reason', text: ` — ${reason}` }) : null)),
+      el('div', {}, el('dt', { text: label }), el('dd', {}, el('strong', { text: value, 'data-engine-text': engine }), reason ? el('span', { class: 'reason', text: ` — ${reason}` }) : null)),
     );
-  fact(t('ld.encoding'), s.encoding, s.encoding_reason);
-  const delimiterNames = { ',': 'comma (,)', ';': 'semicolon (;)', '\t': 'tab', '|': 'pipe (|)' };
-  fact(t('ld.delimiter'), delimiterNames[s.delimiter] ?? s.delimiter, null);
-  fact(t('ld.date_order'), s.date_order, s.date_order_reason);
-  fact(t('ld.time_format'), s.time_format, null);
+  fact(t('ld.encoding'), s.encoding, reasonText(s.encoding_reason));
+  const delimiterNames = { ',': 'u7.ld.comma', ';': 'u7.ld.semicolon', '\t': 'u7.ld.tab', '|': 'u7.ld.pipe' };
+  fact(t('ld.delimiter'), delimiterNames[s.delimiter] ? t(delimiterNames[s.delimiter]) : s.delimiter, null);
+  fact(t('ld.date_order'), ['dmy', 'mdy', 'ymd'].includes(s.date_order) ? t(`u7.order.${s.date_order}`) : s.date_order, reasonText(s.date_order_reason));
+  fact(t('ld.time_format'), s.time_format, null, true);
   fact(t('ld.time_zone'), s.time_zone, null);
   if (s.order_file) fact(t('ld.events'), 'purchase', t('ld.order_file'));
 
   const skipped = $('skipped-list');
   skipped.replaceChildren();
   for (const k of s.skipped) {
-    const lines = k.lines.length
-      ? ` (line${k.lines.length > 1 ? 's' : ''} ${k.lines.join(', ')}${k.count > k.lines.length ? ', …' : ''})`
-      : '';
-    skipped.append(el('li', { text: `${k.reason}: ${nf.format(k.count)} row${k.count === 1 ? '' : 's'}${lines}` }));
+    const lines = k.lines.length ? t('u7.ld.lines', k.lines.length, `${k.lines.join(', ')}${k.count > k.lines.length ? ', …' : ''}`) : '';
+    skipped.append(el('li', { text: t('u7.ld.skipped', k.reason, nf.format(k.count), k.count, lines) }));
   }
   $('skipped-box').hidden = s.skipped.length === 0;
 
   const cols = $('columns-table').tBodies[0];
   cols.replaceChildren();
   s.columns.forEach((c, i) => {
-    const select = el('select', { 'aria-label': `Role of column ${c.name}`, testid: `role-${i}` });
-    for (const r of ROLES) select.append(option(r, r, r === c.role));
+    const select = el('select', { 'aria-label': t('u7.ld.role_of', c.name), testid: `role-${i}` });
+    for (const r of ROLES) select.append(option(r, t(`u7.role.${r}`), r === c.role));
     select.dataset.column = c.name;
     select.dataset.role = c.role;
     select.addEventListener('change', () => changeRole(c.name, c.role, select.value));
     cols.append(
-      el('tr', {}, el('th', { scope: 'row', text: c.name }), el('td', { text: c.type }), el('td', {}, select), el('td', { class: 'reason', text: c.reason })),
+      el('tr', {}, el('th', { scope: 'row', text: c.name }), el('td', { text: typeText(c.type) }), el('td', {}, select), el('td', { class: 'reason', text: reasonText(c.reason) })),
     );
   });
 

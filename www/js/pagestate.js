@@ -4,7 +4,11 @@
 // and runs it again: the one definition of each metric a team shares. A state is
 // parsed strictly (unknown fields are errors), and a spec the page cannot show in
 // full (a field without a control, an event the file does not have) is an error,
-// never a silent change.
+// never a silent change. The rule segments the specs use travel with the state
+// (`segments: [{name, rule}]`, saved into this browser on restore, so the selectors
+// offer them); RFM, tier and CLV references are in the specs as they are. A user
+// attribute file cannot travel: the state names it (`attributes`) and a restore
+// waits for it to be picked.
 import { $ } from './dom.js';
 import { state, setStatus, showError } from './state.js';
 import { download, baseName } from './exports.js';
@@ -12,6 +16,8 @@ import { allResults, onResults } from './results.js';
 import { showSteps } from './funnel.js';
 import { t } from './i18n.js';
 import { loadSource } from './load.js';
+import { savedSegments, saveSegment } from './saved.js';
+import { onAttached } from './rules.js';
 
 /** The state format's version; a newer one is refused with a message. */
 export const STATE_VERSION = 1;
@@ -22,13 +28,54 @@ const OPTION_CONTROLS = { time_zone: 'opt-tz', date_order: 'opt-date-order', enc
 /** A state loaded but not applied yet (waiting for a file, or for the reload with its options). */
 let pending = null;
 
-/** The page's state now: {version, options, roles, analyses: {key: spec}}. */
+/**
+ * The rule segments `analyses` use: [{name, rule}]. A compared part keeps its own
+ * name; a filter is named as this browser's saved segment with that rule (else by
+ * its rule).
+ */
+export function usedSegments(analyses) {
+  const out = [];
+  const local = savedSegments();
+  const add = (name, rule) => {
+    if (!out.some((s) => s.name === name && s.rule === rule)) out.push({ name, rule });
+  };
+  for (const spec of Object.values(analyses)) {
+    const rule = spec.segment?.rule;
+    if (typeof rule === 'string') add(local.find((s) => s.rule === rule)?.name ?? rule, rule);
+    for (const part of spec.segments ?? []) {
+      if (typeof part?.segment?.rule === 'string') add(part.name, part.segment.rule);
+    }
+  }
+  return out;
+}
+
+/** True when `rule` names `column` as a whole word (a rule on a user attribute). */
+function mentions(rule, column) {
+  const esc = column.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^\\p{L}\\p{N}_])${esc}($|[^\\p{L}\\p{N}_])`, 'u').test(rule);
+}
+
+/** The attribute file the state needs (its name), or null: a rule or a breakdown reads one of its columns. */
+function usedAttributes(analyses, segments) {
+  const attached = state.attributes;
+  if (!attached) return null;
+  const columns = attached.report?.columns ?? [];
+  const used = columns.some((c) => analyses.funnel?.breakdown === c || segments.some((s) => mentions(s.rule, c)));
+  return used ? attached.file.name : null;
+}
+
+/** The page's state now: {version, options, roles, analyses: {key: spec}, segments?, attributes?}. */
 export function currentState() {
   const options = {};
   for (const [key, id] of Object.entries(OPTION_CONTROLS)) options[key] = $(id).value;
   const analyses = {};
   for (const r of allResults()) analyses[r.key] = r.spec;
-  return { version: STATE_VERSION, options, roles: { ...state.roles }, analyses };
+  const out = { version: STATE_VERSION, options, roles: { ...state.roles }, analyses };
+  const segments = usedSegments(analyses);
+  if (segments.length) out.segments = segments;
+  const attributes = usedAttributes(analyses, segments);
+  if (attributes) out.attributes = attributes;
+  return out;
 }
 
 /** UTF-8 JSON → base64url (no padding). */
@@ -59,7 +106,7 @@ export function checkState(s) {
     throw new Error(`saved analyses: ${why}`);
   };
   if (!s || typeof s !== 'object' || Array.isArray(s)) fail('not a JSON object');
-  for (const k of Object.keys(s)) if (!['version', 'options', 'roles', 'analyses'].includes(k)) fail(`unknown field "${k}"`);
+  for (const k of Object.keys(s)) if (!['version', 'options', 'roles', 'analyses', 'segments', 'attributes'].includes(k)) fail(`unknown field "${k}"`);
   if (s.version !== STATE_VERSION) fail(`version ${JSON.stringify(s.version)} is not ${STATE_VERSION} (saved by a newer Tidemark?)`);
   for (const k of Object.keys(s.options ?? {})) if (!(k in OPTION_CONTROLS)) fail(`unknown option "${k}"`);
   for (const [role, col] of Object.entries(s.roles ?? {})) {
@@ -71,6 +118,13 @@ export function checkState(s) {
     const want = k === 'repurchase' ? 'repurchase' : k;
     if (!spec || spec.analysis !== want) fail(`the ${k} spec must have "analysis": "${want}"`);
   }
+  if (s.segments !== undefined && !Array.isArray(s.segments)) fail('"segments" must be a list of {name, rule}');
+  for (const seg of s.segments ?? []) {
+    const ok = seg && typeof seg === 'object' && typeof seg.name === 'string' && typeof seg.rule === 'string' &&
+      Object.keys(seg).every((f) => f === 'name' || f === 'rule');
+    if (!ok) fail(`the saved segment ${JSON.stringify(seg)} is not {"name": …, "rule": …}`);
+  }
+  if (s.attributes !== undefined && typeof s.attributes !== 'string') fail('"attributes" must name the user attribute file');
   return s;
 }
 
@@ -87,6 +141,36 @@ function set(id, value, what) {
 function onlyFields(key, spec, fields) {
   const extra = Object.keys(spec).filter((f) => f !== 'analysis' && !fields.includes(f));
   if (extra.length) throw new Error(`the saved ${key} spec has ${extra.map((f) => `"${f}"`).join(', ')}, which the page cannot set`);
+}
+
+/**
+ * Chooses the segment `ref` (a spec's segment reference) in the select `id`, or
+ * none; with `name`, a rule segment's option must carry that name too (a compared
+ * part's name is part of the spec). A reference the select does not offer is an error.
+ */
+function setSegment(id, ref, what, name) {
+  const sel = $(id);
+  if (ref === undefined || ref === null) {
+    sel.value = '';
+    return;
+  }
+  const value = JSON.stringify(ref);
+  const offered = [...sel.options].filter((o) => o.value === value);
+  // A rule segment is known by its name too; RFM, tier and CLV labels are the page's (in its language).
+  const o = offered.find((x) => name === undefined || typeof ref.rule !== 'string' || x.text === name);
+  if (!o) {
+    throw new Error(offered.length
+      ? `${what} ${value} is offered as "${offered[0].text}", not "${name}"`
+      : `${what} ${value} is not offered by the page`);
+  }
+  o.selected = true;
+}
+
+/** The compared parts of a spec (at most one per select of `ids`), each chosen in its select; the others emptied. */
+function setParts(ids, parts, what) {
+  const list = parts ?? [];
+  if (!Array.isArray(list) || list.length > ids.length) throw new Error(`the page compares at most ${ids.length} segment${ids.length > 1 ? 's' : ''} here`);
+  ids.forEach((id, i) => setSegment(id, list[i]?.segment, what, list[i]?.name));
 }
 
 /** A funnel window ("7d", "36h", 600) as the form's number and unit. */
@@ -108,7 +192,7 @@ function applySpecs(analyses) {
   };
   const apply = {
     funnel(sp) {
-      onlyFields('funnel', sp, ['steps', 'window', 'mode', 'breakdown', 'breakdown_limit']);
+      onlyFields('funnel', sp, ['steps', 'window', 'mode', 'breakdown', 'breakdown_limit', 'segment', 'segments']);
       for (const st of sp.steps ?? []) event(st.event, 'funnel step');
       showSteps(sp.steps);
       const [n, unit] = windowParts(sp.window);
@@ -117,19 +201,23 @@ function applySpecs(analyses) {
       set('mode', sp.mode ?? 'ordered', 'funnel mode');
       set('breakdown', sp.breakdown ?? '', 'breakdown column');
       set('breakdown-limit', sp.breakdown_limit ?? 10, 'breakdown limit');
+      setSegment('funnel-segment', sp.segment, 'segment');
+      setParts(['funnel-compare-a', 'funnel-compare-b'], sp.segments, 'compared segment');
       $('run-button').click();
     },
     repurchase(sp) {
-      onlyFields('repurchase', sp, ['purchase_event', 'within_days', 'drivers_within_days', 'min_group']);
+      onlyFields('repurchase', sp, ['purchase_event', 'within_days', 'drivers_within_days', 'min_group', 'segment', 'segments']);
       event(sp.purchase_event, 'purchase event');
       set('rp-event', sp.purchase_event ?? '', 'purchase event');
       set('rp-windows', (sp.within_days ?? [30, 60, 90]).join(', '), 'windows');
       set('rp-drivers-days', sp.drivers_within_days ?? '', 'drivers window');
       set('rp-min-group', sp.min_group ?? '', 'minimum group');
+      setSegment('rp-segment', sp.segment, 'segment');
+      setParts(['rp-compare'], sp.segments, 'compared segment');
       $('rp-run').click();
     },
     retention(sp) {
-      onlyFields('retention', sp, ['period', 'start_event', 'return_event', 'periods', 'mode', 'measure']);
+      onlyFields('retention', sp, ['period', 'start_event', 'return_event', 'periods', 'mode', 'measure', 'segment', 'segments']);
       event(sp.start_event, 'start event');
       event(sp.return_event, 'return event');
       set('rt-period', sp.period ?? 'week', 'period');
@@ -138,6 +226,8 @@ function applySpecs(analyses) {
       set('rt-periods', sp.periods ?? 12, 'periods');
       set('rt-mode', sp.mode ?? 'bounded', 'mode');
       set('rt-measure', sp.measure ?? 'users', 'measure');
+      setSegment('rt-segment', sp.segment, 'segment');
+      setParts(['rt-compare-a', 'rt-compare-b'], sp.segments, 'compared segment');
       $('rt-run').click();
     },
     lifecycle(sp) {
@@ -185,7 +275,7 @@ function applySpecs(analyses) {
       failed.push(`${key}: ${e.message}`);
     }
   }
-  if (failed.length) showError(`Some saved analyses could not be restored. ${failed.join('; ')}.`);
+  if (failed.length) showError(t('u7.ps.some_failed', failed.join('; ')));
 }
 
 /** Applies `pending` to the loaded table: options first (a reload when they differ), then the specs. */
@@ -202,7 +292,7 @@ function applyPending() {
     }
   } catch (e) {
     pending = null;
-    showError(`The saved analyses could not be restored: ${e.message}.`);
+    showError(t('u7.ps.failed', e.message));
     return;
   }
   if (reload && !s.reloaded) {
@@ -211,14 +301,49 @@ function applyPending() {
     loadSource(state.source);
     return;
   }
+  if (s.attributes && !state.attributes) {
+    // Applied once a user attribute file is attached (rules.js tells onAttached).
+    note(t('saved.need_attributes', s.attributes));
+    return;
+  }
   pending = null;
+  const notes = registerSegments(s.segments ?? []);
+  note([t('saved.restored'), ...notes].join(' '));
   applySpecs(s.analyses ?? {});
-  setStatus(t('saved.restored'));
+}
+
+/** Says `text` in the status line and, until the next state, under the saved-analyses buttons (runs overwrite the status). */
+function note(text) {
+  setStatus(text);
+  $('state-note').textContent = text;
+  $('state-note').hidden = false;
+}
+
+/**
+ * Saves the state's rule segments into this browser (the selectors then offer
+ * them); one saved here under the same name with another rule is replaced, and
+ * said so. Returns the sentences to show.
+ */
+function registerSegments(list) {
+  const added = [];
+  const replaced = [];
+  for (const { name, rule } of list) {
+    const local = savedSegments().find((x) => x.name === name);
+    if (local?.rule === rule) continue;
+    (local ? replaced : added).push(name);
+    saveSegment(name, rule);
+  }
+  const quote = (xs) => xs.map((x) => `"${x}"`).join(', ');
+  const notes = [];
+  if (added.length) notes.push(t('saved.segments_added', quote(added)));
+  if (replaced.length) notes.push(t('saved.segments_replaced', quote(replaced)));
+  return notes;
 }
 
 /** Takes a state (parsed JSON) to apply now, or once a file is loaded. */
 export function restore(obj) {
   pending = checkState(obj);
+  $('state-note').hidden = true;
   if (state.summary) applyPending();
   else setStatus(t('saved.waiting'));
 }
@@ -258,12 +383,13 @@ export const savedPanel = {
       input.value = '';
     });
     onResults(updateHash);
+    onAttached(() => applyPending());
     const m = /^#state=([A-Za-z0-9_-]+)$/.exec(location.hash);
     if (m) {
       try {
         restore(decodeState(m[1]));
       } catch (e) {
-        showError(`The link's saved analyses could not be read: ${e.message}`);
+        showError(t('u7.ps.link_failed', e.message));
       }
     }
   },

@@ -3,6 +3,7 @@
 import { drawRepeatGaps, drawRepeatByMonth } from '/pkg/tidemark.js';
 import { $, el, nf, option, numCell, tile, formatPct, formatSignedPts, formatP } from './dom.js';
 import { client, setStatus, panelError } from './state.js';
+import { t, onLang } from './i18n.js';
 import { fillSegmentSelect, onSavedChange, chosenSegment, chosenName } from './saved.js';
 import { downloadCsv, exportCanvas, drawInto } from './exports.js';
 import { remember } from './results.js';
@@ -26,7 +27,7 @@ function renderForm(s) {
   $('rp-message').hidden = true;
   repeat = null;
   const sel = $('rp-event');
-  sel.replaceChildren(option('', '(guess)', true));
+  sel.replaceChildren(option('', t('u7.guess'), true));
   for (const e of s.events) sel.append(option(e.name, e.name));
   const guess = purchaseEventGuess(s);
   if (guess) sel.value = guess;
@@ -34,7 +35,7 @@ function renderForm(s) {
 }
 
 function fillSegmentSelects() {
-  fillSegmentSelect($('rp-segment'), 'All users');
+  fillSegmentSelect($('rp-segment'), t('u7.all_users'));
   fillSegmentSelect($('rp-compare'), '—');
 }
 
@@ -57,17 +58,17 @@ async function run() {
   const spec = buildSpec();
   $('rp-run').disabled = true;
   $('rp-message').hidden = true;
-  setStatus('Computing repeat purchases…');
+  setStatus(t('u7.rp.busy'));
   try {
     const m = await client.request({ type: 'run', spec });
     repeat = m.report;
     remember('repurchase', spec, m.report);
     render(m.report);
-    setStatus(`Repeat purchase: ${nf.format(m.report.buyers)} buyers, ${nf.format(m.report.repeat_buyers)} bought again.`);
+    setStatus(t('u7.rp.done', nf.format(m.report.buyers), nf.format(m.report.repeat_buyers)));
   } catch (e) {
     $('rp-results').hidden = true;
     panelError('rp-message', e);
-    setStatus('Repeat purchases could not be computed.');
+    setStatus(t('u7.rp.failed'));
   } finally {
     $('rp-run').disabled = false;
   }
@@ -77,16 +78,16 @@ function render(r) {
   $('rp-results').hidden = false;
   const tiles = $('rp-tiles');
   tiles.replaceChildren(
-    tile('Buyers', nf.format(r.buyers), `purchase event: ${r.purchase_event}${r.purchase_event_guessed ? ' (guessed)' : ''}`, 'Users with at least one purchase event.'),
+    tile(t('ov.buyers'), nf.format(r.buyers), t('u7.rp.event', r.purchase_event, r.purchase_event_guessed), t('ov.buyers.def')),
     ...r.rates.map((x) =>
-      tile(`Repeat within ${x.days} days`, formatPct(x.rate), `${nf.format(x.repeaters)} of ${nf.format(x.eligible)} eligible; ${nf.format(x.not_yet_eligible)} not yet eligible`,
-        `Among buyers whose first purchase is at least ${x.days} days before the data end, the share who bought again within ${x.days} days.`)),
-    tile('Median days to 2nd purchase', r.median_gap_days === null ? '—' : `${+r.median_gap_days.toFixed(1)} d`, null, 'Median gap between the first and the second purchase, over repeat buyers.'),
+      tile(t('u7.rp.within', x.days), formatPct(x.rate), t('u7.rp.within_sub', nf.format(x.repeaters), nf.format(x.eligible), nf.format(x.not_yet_eligible)),
+        t('u7.rp.within_def', x.days))),
+    tile(t('ov.median_gap'), r.median_gap_days === null ? '—' : `${+r.median_gap_days.toFixed(1)} ${t('unit.d')}`, null, t('ov.median_gap.def')),
   );
   const rates = $('rp-rates').tBodies[0];
   rates.replaceChildren();
   r.rates.forEach((x, i) => rates.append(el('tr', { testid: `rp-rate-${i}` },
-    el('th', { scope: 'row', text: `${x.days} days` }),
+    el('th', { scope: 'row', text: t('r.days', x.days) }),
     numCell(nf.format(x.eligible), x.eligible), numCell(nf.format(x.repeaters), x.repeaters),
     numCell(formatPct(x.rate), x.rate), numCell(nf.format(x.not_yet_eligible), x.not_yet_eligible))));
   renderCompare(r);
@@ -101,22 +102,22 @@ function render(r) {
 /** The filter note, and the repeat rates side by side with a compared segment's. */
 function renderCompare(r) {
   $('rp-filter-note').textContent = r.segment
-    ? `Only the segment ${chosenName($('rp-segment'))}: ${nf.format(r.segment.users)} users (${formatPct(r.segment.share_users)} of all); the data end is the whole file's.`
+    ? t('u7.filter_note_end', chosenName($('rp-segment')), nf.format(r.segment.users), formatPct(r.segment.share_users))
     : '';
   const part = r.by_segment?.[0];
   $('rp-compare-box').hidden = !part;
   if (!part) return;
-  const mine = r.segment ? chosenName($('rp-segment')) : 'All users';
+  const mine = r.segment ? chosenName($('rp-segment')) : t('u7.all_users');
   $('rp-compare-table').tHead.rows[0].replaceChildren(
-    el('th', { scope: 'col', text: 'Within' }),
+    el('th', { scope: 'col', text: t('ui.within') }),
     el('th', { scope: 'col', class: 'n', text: mine }),
     el('th', { scope: 'col', class: 'n', text: part.segment.name }));
   const body = $('rp-compare-table').tBodies[0];
   body.replaceChildren(
-    el('tr', {}, el('th', { scope: 'row', text: 'Buyers' }), numCell(nf.format(r.buyers), r.buyers), numCell(nf.format(part.result.buyers), part.result.buyers)),
+    el('tr', {}, el('th', { scope: 'row', text: t('ov.buyers') }), numCell(nf.format(r.buyers), r.buyers), numCell(nf.format(part.result.buyers), part.result.buyers)),
     ...r.rates.map((x, i) => {
       const y = part.result.rates[i];
-      return el('tr', { testid: `rp-compare-${i}` }, el('th', { scope: 'row', text: `${x.days} days` }),
+      return el('tr', { testid: `rp-compare-${i}` }, el('th', { scope: 'row', text: t('r.days', x.days) }),
         numCell(formatPct(x.rate), x.rate), numCell(formatPct(y.rate), y.rate));
     }));
 }
@@ -137,24 +138,21 @@ function renderDrivers(r) {
     el('th', { scope: 'row', text: d.behaviour }),
     numCell(formatPct(d.with_rate), d.with_rate), numCell(formatPct(d.without_rate), d.without_rate),
     numCell(d.lift === null ? '—' : `×${d.lift.toFixed(2)}`, d.lift),
-    numCell(`${formatSignedPts(d.ci_low)} to ${formatSignedPts(d.ci_high)}`, `${d.ci_low},${d.ci_high}`),
+    numCell(t('u7.rp.ci', formatSignedPts(d.ci_low), formatSignedPts(d.ci_high)), `${d.ci_low},${d.ci_high}`),
     numCell(formatP(d.p_value), d.p_value),
     numCell(`${nf.format(d.with_users)} / ${nf.format(d.without_users)}`, `${d.with_users},${d.without_users}`))));
   if (r.drivers.length === 0) {
-    body.append(el('tr', {}, el('td', { colspan: '7', text: 'No behaviour has enough buyers with and without it.' })));
+    body.append(el('tr', {}, el('td', { colspan: '7', text: t('u7.rp.no_drivers') })));
   }
-  $('rp-hidden').textContent =
-    `Behaviours done within ${r.drivers_within_days} days after the first purchase; outcome: a repeat within ${r.outcome_days} days. ` +
-    `${nf.format(r.hidden_small_groups)} behaviour${r.hidden_small_groups === 1 ? '' : 's'} with fewer than ${nf.format(r.min_group)} buyers on a side ${r.hidden_small_groups === 1 ? 'is' : 'are'} hidden. ` +
-    'This is association, not causation: buyers who do a behaviour may differ in other ways.';
+  $('rp-hidden').textContent = t('u7.rp.hidden', r.drivers_within_days, r.outcome_days, nf.format(r.hidden_small_groups), r.hidden_small_groups, nf.format(r.min_group));
   const more = $('rp-drivers-more');
   const note = $('rp-drivers-shown');
   note.hidden = total <= DRIVERS_SHOWN;
   note.textContent = shown < total
-    ? `Showing the top ${nf.format(shown)} of ${nf.format(total)} behaviours by impact (|with − without rate| × buyers with it); ${nf.format(total - shown)} more hidden.`
-    : `Showing all ${nf.format(total)} behaviours.`;
+    ? t('u7.rp.top', nf.format(shown), nf.format(total), nf.format(total - shown))
+    : t('u7.rp.all', nf.format(total));
   more.hidden = shown >= total;
-  more.textContent = `Show all ${nf.format(total)}`;
+  more.textContent = t('u7.rp.show_all', nf.format(total));
 }
 
 function draw() {
@@ -189,6 +187,14 @@ export const repeatPanel = {
     $('rp-csv-rates').addEventListener('click', exportRates);
     $('rp-csv-drivers').addEventListener('click', exportDrivers);
     onSavedChange(fillSegmentSelects);
+    // The texts built after a run follow a language switch.
+    onLang(() => {
+      if (!repeat) return;
+      const all = showAllDrivers;
+      render(repeat);
+      showAllDrivers = all;
+      renderDrivers(repeat);
+    });
     $('rp-drivers-more').addEventListener('click', () => {
       if (!repeat) return;
       showAllDrivers = true;

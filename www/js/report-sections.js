@@ -84,9 +84,9 @@ export function chartPng(fn, report, w = 900, h = 480) {
   }
 }
 
-/** A chart: {title, draw, counts, w?, h?}; `counts` are the user counts it shows. */
-function chart(title, draw, counts, w, h) {
-  return { title, draw, counts, w, h };
+/** A chart: {title, draw, counts, w?, h?, report?}; `counts` are the user counts it shows; `report` what it draws (default: the section's result). */
+function chart(title, draw, counts, w, h, report) {
+  return { title, draw, counts, w, h, report };
 }
 
 const funnelCounts = (r) => [...r.steps, ...(r.breakdown ?? []).flatMap((b) => b.steps)].flatMap((s) => [s.users, s.dropoff]);
@@ -143,7 +143,10 @@ function retentionSection(r, sup) {
   const period = t(`r.period.${r.period}`);
   const charts = [
     chart(t('r.retention.heatmap'), drawRetention, counts, 900, 560),
-    chart(t('r.retention.curve'), drawRetentionCurve, [...(r.average?.users ?? []), ...(r.average?.retained ?? [])]),
+    // The average curve of the result itself: compared segments' curves (by_segment)
+    // rest on groups the counts here do not check, and the report has no table for them.
+    chart(t('r.retention.curve'), drawRetentionCurve, [...(r.average?.users ?? []), ...(r.average?.retained ?? [])], undefined, undefined,
+      { ...r, by_segment: null }),
   ];
   if (revenue) charts.push(chart(t('r.retention.ltv'), drawLtv, counts));
   const head = [t('r.col.cohort'), t('r.col.size'), ...Array.from({ length: width }, (_, k) => t('r.period.k', period, k))];

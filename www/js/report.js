@@ -47,7 +47,7 @@ export async function buildReport() {
   useLanguage(lang());
   const sections = chosen.map((r) => {
     const sec = sectionFor(r, sup);
-    for (const c of sec.charts) c.report = r.report;
+    for (const c of sec.charts) c.report ??= r.report;
     drawCharts(sec, sup);
     return { ...sec, key: r.key, spec: r.spec };
   });

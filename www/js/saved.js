@@ -3,6 +3,7 @@
 // and retention panels, which offer the saved rules, the RFM segments and the
 // value tiers. An option's value is the spec's segment reference as JSON.
 import { el, option } from './dom.js';
+import { t, onLang } from './i18n.js';
 
 const KEY = 'tidemark.segments';
 const RFM = ['Champions', 'Loyal', 'Potential loyalist', 'New', 'Promising', 'Need attention',
@@ -38,10 +39,15 @@ export function removeSegment(name) {
   store(savedSegments().filter((s) => s.name !== name));
 }
 
-/** Calls `fn(list)` whenever the saved segments change. */
+/** Calls `fn(list)` whenever the saved segments change (and after a language switch: the labels are the page's). */
 export function onSavedChange(fn) {
   listeners.push(fn);
 }
+
+onLang(() => {
+  const list = savedSegments();
+  for (const fn of listeners) fn(list);
+});
 
 /**
  * Refills a segment <select>: `none` first (value ''), then the saved rules,
@@ -53,14 +59,14 @@ export function fillSegmentSelect(sel, none) {
   const group = (label, items) => el('optgroup', { label }, ...items);
   sel.replaceChildren(option('', none));
   if (saved.length) {
-    sel.append(group('Saved segments', saved.map((s) => option(JSON.stringify({ rule: s.rule }), s.name))));
+    sel.append(group(t('h.saved_segments'), saved.map((s) => option(JSON.stringify({ rule: s.rule }), s.name))));
   }
-  sel.append(group('RFM segments', RFM.map((n) => option(JSON.stringify({ rfm: n }), `RFM: ${n}`))));
-  sel.append(group('Value tiers (revenue)', TIERS.map((t) => option(JSON.stringify({ tier: t }), `Tier: ${t}`))));
+  sel.append(group(t('name.rfm'), RFM.map((n) => option(JSON.stringify({ rfm: n }), `RFM: ${n}`))));
+  sel.append(group(t('u7.seg.tiers_group'), TIERS.map((x) => option(JSON.stringify({ tier: x }), t('u7.seg.tier', t(`r.tier.${x}`))))));
   // Predicted value (the CLV fit with its defaults: weekly, calibration to the data end).
-  sel.append(group('Predicted value (CLV)', [
-    option(JSON.stringify({ clv: 'high' }), 'CLV: high predicted value'),
-    option(JSON.stringify({ clv: 'at_risk' }), 'CLV: high value at risk (P(alive) < 0.5)'),
+  sel.append(group(t('u7.seg.clv_group'), [
+    option(JSON.stringify({ clv: 'high' }), t('u7.seg.clv_high')),
+    option(JSON.stringify({ clv: 'at_risk' }), t('u7.seg.clv_at_risk')),
   ]));
   sel.value = [...sel.options].some((o) => o.value === keep) ? keep : '';
 }

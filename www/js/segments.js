@@ -2,15 +2,20 @@
 // segments table, the score → segment rules, member export per segment) and the
 // value tiers (table, member export per tier). Both run in the worker.
 import { drawRfm } from '/pkg/tidemark.js';
-import { $, el, nf, option, numCell, formatPct, formatTime } from './dom.js';
+import { $, el, nf, money, option, numCell, formatPct, formatTime } from './dom.js';
+import { t, onLang } from './i18n.js';
 import { client, setStatus, panelError } from './state.js';
 import { downloadCsv, exportCanvas, drawInto } from './exports.js';
 import { purchaseEventGuess } from './repeat.js';
 import { remember } from './results.js';
 
-const money = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 const fmtMoney = (x) => (x === null || x === undefined ? '—' : money.format(x));
-const fmtDays = (x) => (x === null || x === undefined ? '—' : `${x.toFixed(1)} d`);
+const fmtDays = (x) => (x === null || x === undefined ? '—' : `${x.toFixed(1)} ${t('unit.d')}`);
+
+/** An RFM rule ("R ≤ 2 and F ≤ 4", "otherwise") in the page's language. */
+function ruleText(rule) {
+  return rule === 'otherwise' ? t('u7.sg.otherwise') : rule.replaceAll(' and ', t('u7.sg.and'));
+}
 
 /** The last RFM and tiers results shown, and the specs that made them. */
 let rfm = null;
@@ -23,7 +28,7 @@ function renderForm(s) {
   for (const id of ['sg-results', 'sg-message', 'tr-results', 'tr-message']) $(id).hidden = true;
   rfm = tiers = rfmSpec = tiersSpec = null;
   const sel = $('sg-event');
-  sel.replaceChildren(option('', '(guess)', true));
+  sel.replaceChildren(option('', t('u7.guess'), true));
   for (const e of s.events) sel.append(option(e.name, e.name));
   const guess = purchaseEventGuess(s);
   if (guess) sel.value = guess;
@@ -56,20 +61,19 @@ async function request(spec, { button, message, results, busy, failed }) {
 
 async function runRfm() {
   const spec = { analysis: 'rfm', ...common() };
-  const r = await request(spec, { button: 'sg-run', message: 'sg-message', results: 'sg-results', busy: 'Scoring buyers (RFM)…', failed: 'RFM could not be computed.' });
+  const r = await request(spec, { button: 'sg-run', message: 'sg-message', results: 'sg-results', busy: t('u7.sg.busy'), failed: t('u7.sg.failed') });
   if (!r) return;
   rfm = r;
   rfmSpec = spec;
   remember('rfm', spec, r);
   renderRfm(r);
-  setStatus(`RFM: ${nf.format(r.buyers)} buyers scored as of ${formatTime(r.as_of)}.`);
+  setStatus(t('u7.sg.done', nf.format(r.buyers), formatTime(r.as_of)));
 }
 
 function renderRfm(r) {
   $('sg-results').hidden = false;
   $('sg-summary').textContent =
-    `${nf.format(r.buyers)} buyers scored as of ${formatTime(r.as_of)} (purchase event: ${r.purchase_event}${r.purchase_event_guessed ? ', guessed' : ''}); ` +
-    `${nf.format(r.non_buyers)} users without a purchase by then are not scored. Revenue ${fmtMoney(r.revenue)} over ${nf.format(r.purchases)} purchases.`;
+    t('u7.sg.summary', nf.format(r.buyers), formatTime(r.as_of), r.purchase_event, r.purchase_event_guessed, nf.format(r.non_buyers), fmtMoney(r.revenue), nf.format(r.purchases));
   const body = $('sg-table').tBodies[0];
   body.replaceChildren();
   r.segments.forEach((s, i) => body.append(el('tr', { testid: `sg-row-${i}` },
@@ -79,7 +83,7 @@ function renderRfm(r) {
     numCell(fmtMoney(s.avg_order_value), s.avg_order_value), numCell(fmtDays(s.days_since_last), s.days_since_last))));
   const rules = $('sg-rules').tBodies[0];
   rules.replaceChildren(...r.rules.map((x, i) => el('tr', {},
-    numCell(String(i + 1)), el('td', { text: x.name }), el('td', { text: x.rule }))));
+    numCell(String(i + 1)), el('td', { text: x.name }), el('td', { text: ruleText(x.rule) }))));
   const range = (x, f) => (x.users === 0 ? '—' : x.min === x.max ? f(x.min) : `${f(x.min)} – ${f(x.max)}`);
   const scores = $('sg-scores').tBodies[0];
   scores.replaceChildren();
@@ -110,13 +114,13 @@ function exportSegments() {
 async function exportMembers() {
   if (!rfmSpec) return;
   const name = $('sg-member-segment').value;
-  const r = await request({ ...rfmSpec, users: true }, { button: 'sg-members', message: 'sg-message', results: 'sg-message', busy: 'Listing segment members…', failed: 'The members could not be listed.' });
+  const r = await request({ ...rfmSpec, users: true }, { button: 'sg-members', message: 'sg-message', results: 'sg-message', busy: t('u7.sg.listing'), failed: t('u7.sg.list_failed') });
   if (!r) return;
   const members = r.users.filter((u) => u.segment === name);
   downloadCsv([['user', 'segment', 'recency_days', 'frequency', 'monetary', 'r', 'f', 'm'],
     ...members.map((u) => [u.user, u.segment, u.recency_days, u.frequency, u.monetary, u.r, u.f, u.m])],
   `rfm-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`);
-  setStatus(`${nf.format(members.length)} members of ${name} exported.`);
+  setStatus(t('u7.sg.exported', nf.format(members.length), name));
 }
 
 function tiersSpecFromForm() {
@@ -130,31 +134,30 @@ function tiersSpecFromForm() {
 
 async function runTiers() {
   const spec = tiersSpecFromForm();
-  const r = await request(spec, { button: 'tr-run', message: 'tr-message', results: 'tr-results', busy: 'Computing value tiers…', failed: 'The value tiers could not be computed.' });
+  const r = await request(spec, { button: 'tr-run', message: 'tr-message', results: 'tr-results', busy: t('u7.tr.busy'), failed: t('u7.tr.failed') });
   if (!r) return;
   tiers = r;
   tiersSpec = spec;
   remember('tiers', spec, r);
   renderTiers(r);
-  setStatus(`Value tiers: ${nf.format(r.buyers)} buyers by ${r.metric}.`);
+  setStatus(t('u7.tr.done', nf.format(r.buyers), t(`r.metric.${r.metric}`)));
 }
 
 function renderTiers(r) {
   $('tr-results').hidden = false;
   const fmt = r.metric === 'revenue' ? fmtMoney : (x) => (x === null ? '—' : nf.format(x));
   $('tr-summary').textContent =
-    `${nf.format(r.buyers)} buyers by ${r.metric} as of ${formatTime(r.as_of)}, thresholds by ${r.by} ` +
-    `(high ${r.thresholds.high_given}, mid ${r.thresholds.mid_given}); ${nf.format(r.non_buyers)} users without a purchase are not tiered.`;
+    t('u7.tr.summary', nf.format(r.buyers), t(`r.metric.${r.metric}`), formatTime(r.as_of), t(`u7.tr.by.${r.by}`), r.thresholds.high_given, r.thresholds.mid_given, nf.format(r.non_buyers));
   const threshold = [r.thresholds.high, r.thresholds.mid, null];
   const body = $('tr-table').tBodies[0];
   body.replaceChildren();
-  r.tiers.forEach((t, i) => body.append(el('tr', { testid: `tr-row-${i}` },
-    el('th', { scope: 'row', text: t.name }),
-    numCell(nf.format(t.users), t.users), numCell(formatPct(t.share_users), t.share_users),
-    numCell(fmtMoney(t.revenue), t.revenue), numCell(formatPct(t.share_revenue), t.share_revenue),
-    numCell(nf.format(t.purchases), t.purchases),
+  r.tiers.forEach((tier, i) => body.append(el('tr', { testid: `tr-row-${i}` },
+    el('th', { scope: 'row', text: t(`r.tier.${tier.name}`) }),
+    numCell(nf.format(tier.users), tier.users), numCell(formatPct(tier.share_users), tier.share_users),
+    numCell(fmtMoney(tier.revenue), tier.revenue), numCell(formatPct(tier.share_revenue), tier.share_revenue),
+    numCell(nf.format(tier.purchases), tier.purchases),
     numCell(i === 2 ? '—' : fmt(threshold[i]), threshold[i]),
-    numCell(t.users === 0 ? '—' : `${fmt(t.min)} – ${fmt(t.max)}`, t.users === 0 ? null : `${t.min},${t.max}`))));
+    numCell(tier.users === 0 ? '—' : `${fmt(tier.min)} – ${fmt(tier.max)}`, tier.users === 0 ? null : `${tier.min},${tier.max}`))));
 }
 
 function exportTiers() {
@@ -162,23 +165,28 @@ function exportTiers() {
   if (!r) return;
   const threshold = [r.thresholds.high, r.thresholds.mid, null];
   downloadCsv([['tier', 'users', 'share_users', 'revenue', 'share_revenue', 'purchases', 'threshold', 'min', 'max'],
-    ...r.tiers.map((t, i) => [t.name, t.users, t.share_users, t.revenue, t.share_revenue, t.purchases, threshold[i], t.min, t.max])], `tiers-${r.metric}`);
+    ...r.tiers.map((tier, i) => [tier.name, tier.users, tier.share_users, tier.revenue, tier.share_revenue, tier.purchases, threshold[i], tier.min, tier.max])], `tiers-${r.metric}`);
 }
 
 async function exportTierMembers() {
   if (!tiersSpec) return;
   const name = $('tr-member-tier').value;
-  const r = await request({ ...tiersSpec, users: true }, { button: 'tr-members', message: 'tr-message', results: 'tr-message', busy: 'Listing tier members…', failed: 'The members could not be listed.' });
+  const r = await request({ ...tiersSpec, users: true }, { button: 'tr-members', message: 'tr-message', results: 'tr-message', busy: t('u7.tr.listing'), failed: t('u7.sg.list_failed') });
   if (!r) return;
   const members = r.users.filter((u) => u.tier === name);
   downloadCsv([['user', 'tier', `value_${r.metric}`, 'purchases', 'revenue'], ...members.map((u) => [u.user, u.tier, u.value, u.purchases, u.revenue])], `tier-${name}`);
-  setStatus(`${nf.format(members.length)} ${name}-tier buyers exported.`);
+  setStatus(t('u7.tr.exported', nf.format(members.length), t(`r.tier.${name}`)));
 }
 
 /** The segments panel (RFM and value tiers). */
 export const segmentsPanel = {
   name: 'segments',
   wire() {
+    // The texts built after a run follow a language switch.
+    onLang(() => {
+      if (rfm) renderRfm(rfm);
+      if (tiers) renderTiers(tiers);
+    });
     $('segments-form').addEventListener('submit', (e) => {
       e.preventDefault();
       runRfm();
