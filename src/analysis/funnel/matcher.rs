@@ -32,34 +32,54 @@ impl StepMatcher<'_> {
 
 /// All steps of a funnel, compiled against one table.
 pub(crate) struct StepSet<'t> {
-    steps: Vec<StepMatcher<'t>>,
+    /// Per event-name key, the steps without filters that name it (a mask): most
+    /// rows are matched by one lookup.
+    by_event: Vec<u16>,
+    /// The steps with filters, with their bit.
+    filtered: Vec<(u16, StepMatcher<'t>)>,
 }
 
 impl<'t> StepSet<'t> {
     /// Compiles the steps; a filter naming a column the table lacks is an error.
     pub(crate) fn compile(table: &'t EventTable, steps: &[StepSpec]) -> Result<Self> {
-        let mut out = Vec::with_capacity(steps.len());
+        let mut by_event = vec![0u16; table.event_names().len()];
+        let mut filtered = Vec::new();
         for (i, step) in steps.iter().enumerate() {
             let mut filters = Vec::new();
             for (col, value) in step.filter.iter().flatten() {
                 let column = property(table, col, &format!("funnel step {}", i + 1))?;
                 filters.push((column, column.keys_where(|cell| value.matches(cell))));
             }
-            out.push(StepMatcher {
+            let matcher = StepMatcher {
                 event: table.event_key(&step.event),
                 filters,
-            });
+            };
+            let bit = 1u16 << i;
+            match matcher.event {
+                _ if !matcher.filters.is_empty() => filtered.push((bit, matcher)),
+                Some(key) => {
+                    if let Some(m) = by_event.get_mut(key as usize) {
+                        *m |= bit;
+                    }
+                }
+                None => {}
+            }
         }
-        Ok(Self { steps: out })
+        Ok(Self { by_event, filtered })
     }
 
     /// The steps `row` matches: bit `k` set when it matches step `k + 1`.
+    #[inline]
     pub(crate) fn mask(&self, table: &EventTable, row: u32) -> u16 {
-        self.steps
+        let quick = self
+            .by_event
+            .get(table.event(row) as usize)
+            .copied()
+            .unwrap_or(0);
+        self.filtered
             .iter()
-            .enumerate()
             .filter(|(_, s)| s.matches(table, row))
-            .fold(0, |m, (k, _)| m | (1 << k))
+            .fold(quick, |m, (bit, _)| m | bit)
     }
 }
 

@@ -295,14 +295,21 @@ impl<'t> Plan<'t> {
         let mut out = Vec::new();
         for (user, rows) in table.order().iter() {
             log.clear();
-            log.extend(rows.iter().map(|&row| {
+            // Rows matching no step take no part in ordered and unordered chains;
+            // a strict chain is broken by them, so it keeps every row.
+            let every_row = self.mode == FunnelMode::Strict;
+            log.extend(rows.iter().filter_map(|&row| {
+                let mask = self.steps.mask(table, row);
+                if mask == 0 && !every_row {
+                    return None;
+                }
                 let time = table.time(row);
-                Event {
+                Some(Event {
                     row,
                     time,
-                    mask: self.steps.mask(table, row),
+                    mask,
                     in_range: self.range.0 <= time && time <= self.range.1,
-                }
+                })
             }));
             let chain = match self.mode {
                 FunnelMode::Ordered => ordered::walk(&log, n, self.window_ms),
