@@ -1,8 +1,8 @@
 //! The fuzz targets' properties (`fuzz/fuzz_targets/`), replayed on stable over
 //! every committed input in `fuzz/seeds/TARGET/`: the seeds, and any input a fuzz
 //! run crashed on (it goes there once fixed, so the crash can never come back
-//! unnoticed, even where nightly and cargo-fuzz are missing). The long runs found
-//! no crash so far (BENCHMARKS.md, "Fuzzing").
+//! unnoticed, even where nightly and cargo-fuzz are missing). What the long runs
+//! found: `fuzz/README.md` ("Results").
 
 use tidemark::error::ErrorKind;
 use tidemark::ingest::attributes::attach;
@@ -184,7 +184,7 @@ fn segment_rule_seeds() {
     );
 }
 
-/// The crashes `segment_rule` found: 5,000 nested '(' or 'not' overflowed the
+/// The crash `segment_rule` found: deep nesting (here 5,000 `(` or `not`) overflowed the
 /// stack (a SIGSEGV); now refused at the 101st level. A long chain of `and`/`or`
 /// was a tree as deep as the chain is long; now it is one wide node.
 #[test]
