@@ -41,8 +41,10 @@ enum Source {
 enum Node {
     /// Everyone (the metrics of a segment that is not a rule).
     All,
-    Or(Box<Node>, Box<Node>),
-    And(Box<Node>, Box<Node>),
+    /// Any of two or more.
+    Or(Vec<Node>),
+    /// All of two or more.
+    And(Vec<Node>),
     Not(Box<Node>),
     Metric {
         metric: Metric,
@@ -180,10 +182,14 @@ impl<'t> Resolver<'t> {
         }
     }
 
+    fn compile_all(&mut self, all: &[Expr]) -> std::result::Result<Vec<Node>, RuleError> {
+        all.iter().map(|e| self.compile(e)).collect()
+    }
+
     fn compile(&mut self, e: &Expr) -> std::result::Result<Node, RuleError> {
         Ok(match e {
-            Expr::Or(a, b) => Node::Or(Box::new(self.compile(a)?), Box::new(self.compile(b)?)),
-            Expr::And(a, b) => Node::And(Box::new(self.compile(a)?), Box::new(self.compile(b)?)),
+            Expr::Or(all) => Node::Or(self.compile_all(all)?),
+            Expr::And(all) => Node::And(self.compile_all(all)?),
             Expr::Not(a) => Node::Not(Box::new(self.compile(a)?)),
             Expr::Did(c) => Node::Did {
                 call: self.call(c)?,
@@ -408,8 +414,8 @@ impl Rule {
         let m = &self.metrics;
         match node {
             Node::All => true,
-            Node::Or(a, b) => self.eval(a, table, u) || self.eval(b, table, u),
-            Node::And(a, b) => self.eval(a, table, u) && self.eval(b, table, u),
+            Node::Or(all) => all.iter().any(|n| self.eval(n, table, u)),
+            Node::And(all) => all.iter().all(|n| self.eval(n, table, u)),
             Node::Not(a) => !self.eval(a, table, u),
             Node::Metric { metric, op, value } => op.holds(m.metric(*metric, u), *value),
             Node::MetricIn { metric, values } => {

@@ -93,8 +93,11 @@ pub(crate) enum Operand {
 /// The syntax tree of a rule.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Expr {
-    Or(Box<Expr>, Box<Expr>),
-    And(Box<Expr>, Box<Expr>),
+    /// Two or more conditions, any of which holds (a chain is one node, so a long
+    /// rule is a wide tree, not a deep one).
+    Or(Vec<Expr>),
+    /// Two or more conditions that all hold.
+    And(Vec<Expr>),
     Not(Box<Expr>),
     /// `operand op literal`; `column` is the operator's, `value_column` the literal's.
     Compare {
@@ -116,7 +119,11 @@ pub(crate) enum Expr {
 /// Parses a rule's text.
 pub(crate) fn parse(text: &str) -> Result<Expr, RuleError> {
     let toks = tokens(text)?;
-    let mut p = Parser { toks, at: 0 };
+    let mut p = Parser {
+        toks,
+        at: 0,
+        depth: 0,
+    };
     if p.peek().tok == Tok::End {
         return Err(RuleError::new(
             1,
@@ -139,9 +146,16 @@ pub(crate) fn parse(text: &str) -> Result<Expr, RuleError> {
     Ok(e)
 }
 
+/// How deeply `(` and `not` may nest: the parser, the compiler and the evaluator
+/// recurse once per level, and a deeper rule would overflow the stack (1 MiB in
+/// the browser's worker) instead of being refused.
+pub(crate) const MAX_DEPTH: usize = 100;
+
 struct Parser {
     toks: Vec<Token>,
     at: usize,
+    /// `(` and `not` open around the current token.
+    depth: usize,
 }
 
 fn is_word(tok: &Tok, word: &str) -> bool {
@@ -165,23 +179,35 @@ impl Parser {
     }
 
     fn or(&mut self) -> Result<Expr, RuleError> {
-        let mut left = self.and()?;
+        let mut all = vec![self.and()?];
         while is_word(&self.peek().tok, "or") {
             self.next();
-            let right = self.operand_after("or", Self::and)?;
-            left = Expr::Or(Box::new(left), Box::new(right));
+            all.push(self.operand_after("or", Self::and)?);
         }
-        Ok(left)
+        Ok(one_or(all, Expr::Or))
     }
 
     fn and(&mut self) -> Result<Expr, RuleError> {
-        let mut left = self.not()?;
+        let mut all = vec![self.not()?];
         while is_word(&self.peek().tok, "and") {
             self.next();
-            let right = self.operand_after("and", Self::not)?;
-            left = Expr::And(Box::new(left), Box::new(right));
+            all.push(self.operand_after("and", Self::not)?);
         }
-        Ok(left)
+        Ok(one_or(all, Expr::And))
+    }
+
+    /// Enters a `(` or `not` at `column`, refusing a rule nested too deeply.
+    fn enter(&mut self, column: usize, what: &str) -> Result<(), RuleError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(RuleError::new(
+                column,
+                format!(
+                    "this {what} nests the rule more than {MAX_DEPTH} levels deep ('(' and 'not' inside each other)"
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// Parses the right side of `word`, with a message naming it when nothing follows.
@@ -202,8 +228,10 @@ impl Parser {
 
     fn not(&mut self) -> Result<Expr, RuleError> {
         if is_word(&self.peek().tok, "not") {
-            self.next();
+            let t = self.next();
+            self.enter(t.column, "'not'")?;
             let inner = self.operand_after("not", Self::not)?;
+            self.depth -= 1;
             return Ok(Expr::Not(Box::new(inner)));
         }
         self.primary()
@@ -213,6 +241,7 @@ impl Parser {
         let t = self.next();
         match &t.tok {
             Tok::Open => {
+                self.enter(t.column, "'('")?;
                 if self.peek().tok == Tok::Close {
                     return Err(RuleError::new(
                         self.peek().column,
@@ -231,6 +260,7 @@ impl Parser {
                         ),
                     ));
                 }
+                self.depth -= 1;
                 Ok(e)
             }
             Tok::Ident(name) if self.peek().tok == Tok::Open => {
@@ -438,10 +468,66 @@ impl Parser {
     }
 }
 
+/// The only condition of a chain, or the chain of two or more.
+fn one_or(all: Vec<Expr>, chain: fn(Vec<Expr>) -> Expr) -> Expr {
+    match <[Expr; 1]>::try_from(all) {
+        Ok([only]) => only,
+        Err(all) => chain(all),
+    }
+}
+
 fn literal(tok: &Tok) -> Option<Literal> {
     match tok {
         Tok::Number(n) => Some(Literal::Number(*n)),
         Tok::Text(t) => Some(Literal::Text(t.clone())),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `n` conditions nested in `(` … `)`, or behind `not`s.
+    fn nested(n: usize) -> String {
+        format!("{}events > 1{}", "(".repeat(n), ")".repeat(n))
+    }
+
+    #[test]
+    fn nesting_is_refused_past_the_limit_at_the_first_level_too_deep() {
+        assert!(parse(&nested(MAX_DEPTH)).is_ok());
+        let e = parse(&nested(MAX_DEPTH + 1)).unwrap_err();
+        assert_eq!(e.column, MAX_DEPTH + 1);
+        assert!(
+            e.message
+                .starts_with("this '(' nests the rule more than 100 levels deep")
+        );
+        assert!(parse(&"not ".repeat(MAX_DEPTH)).is_err()); // nothing after the last not
+        assert!(parse(&format!("{}events > 1", "not ".repeat(MAX_DEPTH))).is_ok());
+        let e = parse(&format!("{}events > 1", "not ".repeat(MAX_DEPTH + 1))).unwrap_err();
+        assert_eq!(e.column, 4 * MAX_DEPTH + 1);
+        assert!(e.message.starts_with("this 'not' nests"), "{}", e.message);
+        // Depth is nesting, not count: side by side groups are fine.
+        let wide = vec![nested(MAX_DEPTH); 3].join(" or ");
+        assert!(parse(&wide).is_ok());
+        // The fuzz target's overflow (a SIGSEGV on ~5,000 '(').
+        assert!(parse(&nested(5000)).is_err());
+    }
+
+    #[test]
+    fn a_chain_is_one_wide_node() {
+        let n = 20_000;
+        let chain = vec!["events > 1"; n].join(" and ");
+        let Ok(Expr::And(all)) = parse(&chain) else {
+            panic!("not an and-chain");
+        };
+        assert_eq!(all.len(), n);
+        // and binds tighter than or: a or b and c or d = Or[a, And[b, c], d].
+        let Ok(Expr::Or(parts)) = parse("a = 1 or b = 1 and c = 1 or d = 1") else {
+            panic!("not an or-chain");
+        };
+        assert_eq!(parts.len(), 3);
+        assert!(matches!(&parts[1], Expr::And(x) if x.len() == 2));
+        assert!(matches!(&parts[0], Expr::Compare { .. }));
     }
 }
