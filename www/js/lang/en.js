@@ -266,4 +266,60 @@ export default {
   'app.ready': 'Ready. Drop a CSV or try the demo data.',
   'saved.restored': 'Saved analyses restored: running them again.',
   'saved.waiting': 'Saved analyses read: load the data file (the same or a newer one) to run them.',
+
+  // --- section 9 (paths, drivers, basket) ---
+  's9.title': 'Paths, funnel drivers and cross-sell', 's9.run': 'Run', 's9.users': 'Users', 's9.share': 'Share',
+  's9.funnel': 'Funnel', 's9.funnel_panel': 'The funnel from the Funnel section', 's9.funnel_typed': 'Steps typed here',
+  's9.steps_typed': 'Funnel steps (events, in order, comma-separated)', 's9.window': 'Window',
+  's9.funnel_none': 'No funnel has been run in the Funnel section yet: the steps typed here are used.',
+  's9.funnel_uses': (desc) => `Uses the Funnel section's funnel: ${desc}.`,
+  's9.funnel_typed_uses': (desc) => `Uses the steps typed here: ${desc}.`,
+  's9.mode_ordered': 'ordered', 's9.mode_strict': 'strict', 's9.mode_unordered': 'any order',
+  's9.within': (w) => `within ${w}`, 's9.from_to': (from, to) => `step 1 from ${from} to ${to}`,
+  's9.segment': 'with its segment (not supported here yet: the run will say so)',
+  's9.pa_title': 'Paths', 's9.pa_start': 'Start from', 's9.pa_mode_event': 'An event',
+  's9.pa_mode_funnel': 'Users who dropped off a funnel step', 's9.pa_event': 'Event', 's9.pa_direction': 'Direction',
+  's9.pa_after': 'Next events (after)', 's9.pa_before': 'Previous events (before)', 's9.pa_steps': 'Events per path (1–10)',
+  's9.pa_min_share': 'Rare events grouped below (% of rows)', 's9.pa_collapse': 'Merge repeats',
+  's9.pa_dropped': 'Dropped off after step', 's9.pa_png': 'Flow (PNG)', 's9.pa_csv': 'Paths (CSV)', 's9.pa_path': 'Path',
+  's9.pa_computing': 'Computing paths…', 's9.pa_failed': 'The paths could not be computed.',
+  's9.pa_done': (users, distinct) => `Paths: ${users} users, ${distinct} distinct paths.`,
+  's9.pa_none_after': '(no further events)',
+  's9.pa_summary': (users, anchor, after, steps, collapsed, distinct, notListed) =>
+    `${users} users from ${anchor} (each user's first), the ${after ? 'next' : 'previous'} ${steps} events` +
+    `${after ? '' : ', nearest first'}${collapsed ? ', repeats merged' : ''}. ${distinct} distinct paths; ${notListed} users on paths not listed.`,
+  's9.pa_other': (label, events) => ` Rare events shown together as "${label}": ${events}.`,
+  's9.fd_title': 'Funnel drivers: what converters did differently', 's9.fd_min_group': 'Minimum group',
+  's9.fd_png': 'Forest plot (PNG)', 's9.fd_csv': 'Drivers (CSV)', 's9.fd_feature': 'Feature', 's9.fd_with': 'Converted with',
+  's9.fd_without': 'Converted without', 's9.fd_or': 'Odds ratio', 's9.fd_ci': '95% CI', 's9.fd_p': 'p-value',
+  's9.fd_support': 'Support', 's9.fd_n': 'n (with / without)',
+  's9.fd_computing': 'Computing funnel drivers…', 's9.fd_failed': 'The funnel drivers could not be computed.',
+  's9.fd_done': (converted, entered) => `Funnel drivers: ${converted} of ${entered} converted.`,
+  's9.fd_summary': (entered, first, converted, last, dropped) => `${entered} users entered ${first}; ${converted} reached ${last}, ${dropped} dropped off.`,
+  's9.fd_to': 'to', 's9.fd_exact': '(exact)',
+  's9.fd_empty': 'No feature has enough users with and without it.',
+  's9.fd_sentence': (d, withRate, withoutRate, or, nWith, nWithout) => d.sentence,
+  's9.fd_note': (hidden, minGroup, notListed) =>
+    'Features: events (other than the funnel\'s steps) and property values before converting, or before the window ran out. ' +
+    `Sorted by |ln odds ratio| × support. ${hidden} with fewer than ${minGroup} users on a side hidden${notListed ? `, ${notListed} more not listed` : ''}. ` +
+    'This is association, not causation: users who do something may differ in other ways.',
+  's9.bk_title': 'Cross-sell: bought together', 's9.bk_item': 'Item column', 's9.bk_basket': 'Basket',
+  's9.bk_event': 'Purchase event', 's9.bk_support': 'Minimum support (% of baskets)', 's9.bk_confidence': 'Minimum confidence (%)',
+  's9.bk_max_len': 'Largest item set', 's9.bk_for': 'Customers who bought (item)', 's9.bk_png': 'Rule matrix (PNG)',
+  's9.bk_csv': 'Rules (CSV)', 's9.bk_also': 'Also bought', 's9.bk_baskets': 'Baskets', 's9.bk_conf': 'Confidence',
+  's9.bk_lift': 'Lift', 's9.bk_bought': 'Bought',
+  's9.bk_item_default': '(the item column)', 's9.bk_order_default': '(the order column, else one user and day)',
+  's9.bk_order_id': (c) => `order id: ${c}`, 's9.bk_event_default': '(every row with an item)',
+  's9.bk_computing': 'Mining baskets…', 's9.bk_failed': 'The baskets could not be mined.',
+  's9.bk_done': (baskets, rules) => `Cross-sell: ${baskets} baskets, ${rules} rules.`,
+  's9.bk_by_day': 'one user and local day', 's9.bk_by_order': (c) => `order id (${c})`,
+  's9.bk_summary': (baskets, by, items, column, minBaskets, sets, rules, listed) =>
+    `${baskets} baskets (by ${by}) of ${items} items from ${column}; an item set is frequent in at least ${minBaskets} baskets. ` +
+    `${sets} frequent sets, ${rules} rules${listed ? ` (the top ${listed} by lift listed)` : ''}.`,
+  's9.bk_left_item': (n) => `${n} rows without an item`, 's9.bk_left_order': (n) => `${n} without an order id`,
+  's9.bk_left': (what) => ` Left out: ${what}.`,
+  's9.bk_no_rule': 'No rule passes the thresholds: lower the minimum support or confidence.',
+  's9.bk_also_title': (item) => `Customers who bought ${item} also bought`,
+  's9.bk_also_none': 'Nothing passes the thresholds with this item.',
+  // --- end of section 9 ---
 };
