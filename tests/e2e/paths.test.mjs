@@ -256,9 +256,14 @@ test('section 9 in Chinese: labels, summaries, sentences and chart hovers', { ti
   await page.selectOption(tid('pa-event'), 'add_to_cart');
   await runAndWait('pa-run', 'pa-results', 'pa-message');
   const pw = await engineRun({ analysis: 'paths', event: 'add_to_cart', direction: 'after', steps: 5, collapse_repeats: true, min_share: 0.01, top: 20 });
-  assert.match(await text('pa-summary'), new RegExp(`^从 add_to_cart 出发的 ${nf(pw.users)} 位用户（每位用户的第一次），之后的 5 个事件，已合并连续重复。`));
+  assert.match(await text('pa-summary'), new RegExp(`^起点为“add_to_cart”的 ${nf(pw.users)} 位用户（每位用户的第一次），之后的 5 个事件，已合并连续重复。`));
   assert.equal(await text('status'), `路径：${nf(pw.users)} 位用户，${nf(pw.distinct_paths)} 条不同路径。`);
   assert.equal(await hover('pa-chart', 18, 80), `add_to_cart：${nf(pw.users)} 位用户（起点）`);
+  await page.selectOption(tid('pa-mode'), 'funnel');
+  await page.fill(tid('pa-funnel-steps'), 'page_view, add_to_cart, purchase');
+  await page.fill(tid('pa-dropped'), '2');
+  await runAndWait('pa-run', 'pa-results', 'pa-message');
+  assert.match(await text('pa-summary'), /^起点为“在 add_to_cart 之后流失”的 \d/);
 
   await page.fill(tid('fd-steps'), 'page_view, add_to_cart, purchase');
   await runAndWait('fd-run', 'fd-results', 'fd-message');

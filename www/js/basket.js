@@ -74,6 +74,7 @@ function ruleRow(r, i, prefix) {
 }
 
 function render(r) {
+  $('bk-chart').setAttribute('aria-label', t('s9.bk_chart'));
   $('bk-results').hidden = false;
   const by = r.basket_by === 'user_day' ? t('s9.bk_by_day') : t('s9.bk_by_order', r.basket_by);
   const left = [r.rows_without_item ? t('s9.bk_left_item', nf.format(r.rows_without_item)) : '', r.rows_without_order ? t('s9.bk_left_order', nf.format(r.rows_without_order)) : ''].filter(Boolean).join(', ');

@@ -63,6 +63,7 @@ function sentence(d) {
 }
 
 function render(r) {
+  $('fd-chart').setAttribute('aria-label', t('s9.fd_chart'));
   $('fd-results').hidden = false;
   $('fd-summary').textContent =
     t('s9.fd_summary', nf.format(r.entered), r.steps[0], nf.format(r.converted), r.steps[r.steps.length - 1], nf.format(r.dropped));

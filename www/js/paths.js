@@ -12,6 +12,8 @@ import { funnelOf, refreshSource, wireSource } from './funnel_source.js';
 
 /** The last paths result shown. */
 let paths = null;
+/** True when that result is anchored on a funnel drop-off. */
+let fromFunnel = false;
 
 /** A starting funnel for a loaded table: the most frequent event, then the purchase event (or the second). */
 export function defaultSteps(s) {
@@ -66,6 +68,7 @@ async function run() {
   try {
     const m = await client.request({ type: 'run', spec });
     paths = m.report;
+    fromFunnel = Boolean(spec.from_funnel);
     render(m.report);
     setStatus(t('s9.pa_done', nf.format(m.report.users), nf.format(m.report.distinct_paths)));
   } catch (e) {
@@ -82,11 +85,18 @@ export function pathText(events) {
   return events.length === 0 ? t('s9.pa_none_after') : events.join(' → ');
 }
 
+/** The anchor in the page language: the engine labels a drop-off anchor "dropped after STEP". */
+function anchorText(r) {
+  const prefix = 'dropped after ';
+  return fromFunnel && r.anchor.startsWith(prefix) ? t('s9.pa_dropped_anchor', r.anchor.slice(prefix.length)) : r.anchor;
+}
+
 function render(r) {
+  $('pa-chart').setAttribute('aria-label', t('s9.pa_chart'));
   $('pa-results').hidden = false;
   const other = r.other_events.length ? t('s9.pa_other', r.other_label, r.other_events.join(', ')) : '';
   $('pa-summary').textContent =
-    t('s9.pa_summary', nf.format(r.users), r.anchor, r.direction === 'after', r.steps, r.collapse_repeats,
+    t('s9.pa_summary', nf.format(r.users), anchorText(r), r.direction === 'after', r.steps, r.collapse_repeats,
       nf.format(r.distinct_paths), nf.format(r.other_paths_users)) + other;
   const body = $('pa-table').tBodies[0];
   body.replaceChildren();

@@ -321,5 +321,8 @@ export default {
   's9.bk_no_rule': 'No rule passes the thresholds: lower the minimum support or confidence.',
   's9.bk_also_title': (item) => `Customers who bought ${item} also bought`,
   's9.bk_also_none': 'Nothing passes the thresholds with this item.',
+  's9.pa_chart': 'Paths as a flow: events step by step', 's9.fd_chart': 'Odds ratios of converting with vs without each feature',
+  's9.bk_chart': 'Association rules: bought × also bought, coloured by lift',
+  's9.pa_dropped_anchor': (step) => `dropped after ${step}`,
   // --- end of section 9 ---
 };

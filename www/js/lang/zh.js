@@ -282,7 +282,7 @@ export default {
   's9.pa_done': (users, distinct) => `路径：${users} 位用户，${distinct} 条不同路径。`,
   's9.pa_none_after': '（之后没有事件）',
   's9.pa_summary': (users, anchor, after, steps, collapsed, distinct, notListed) =>
-    `从 ${anchor} 出发的 ${users} 位用户（每位用户的第一次），${after ? '之后' : '之前'}的 ${steps} 个事件` +
+    `起点为“${anchor}”的 ${users} 位用户（每位用户的第一次），${after ? '之后' : '之前'}的 ${steps} 个事件` +
     `${after ? '' : '（由近及远）'}${collapsed ? '，已合并连续重复' : ''}。共 ${distinct} 条不同路径；${notListed} 位用户的路径未列出。`,
   's9.pa_other': (label, events) => ` 少见事件合并显示为“${label}”：${events}。`,
   's9.fd_title': '漏斗驱动因素：转化用户做了什么不同的事', 's9.fd_min_group': '最小组人数',
@@ -318,5 +318,8 @@ export default {
   's9.bk_no_rule': '没有规则达到门槛：请降低最小支持度或置信度。',
   's9.bk_also_title': (item) => `购买了 ${item} 的客户还购买了`,
   's9.bk_also_none': '此商品没有达到门槛的规则。',
+  's9.pa_chart': '路径流向图：逐步的事件', 's9.fd_chart': '有与没有各特征时的转化优势比',
+  's9.bk_chart': '关联规则：购买 × 同时购买，按提升度着色',
+  's9.pa_dropped_anchor': (step) => `在 ${step} 之后流失`,
   // --- end of section 9 ---
 };
