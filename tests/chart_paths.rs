@@ -300,7 +300,7 @@ fn the_three_charts_in_chinese() {
     });
     let t: Vec<String> = zh.iter().flat_map(|s| texts(s)).collect();
     for want in [
-        "view之后的路径（40 位用户；逐步显示最大的 7 个事件，其余合并为一个）",
+        "view之后的路径（40 位用户；每步最多 8 个事件，更多时显示最大的 7 个，其余合并为一个）",
         "有与没有时的转化优势比（95% 区间，对数刻度）",
     ] {
         assert!(t.iter().any(|s| s == want), "{want:?} in {t:?}");

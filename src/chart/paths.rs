@@ -123,11 +123,12 @@ pub fn draw_paths<DB: DrawingBackend>(
     };
     let title = fit_text(
         &say!(
-            "Paths {} {} ({} users; step by step, the {} largest events, the rest as one)",
-            "{1}{0}的路径（{2} 位用户；逐步显示最大的 {3} 个事件，其余合并为一个）",
+            "Paths {} {} ({} users; per step up to {} events, beyond that the {} largest and the rest as one)",
+            "{1}{0}的路径（{2} 位用户；每步最多 {3} 个事件，更多时显示最大的 {4} 个，其余合并为一个）",
             direction,
             report.anchor,
             format_count(report.users),
+            MAX_NODES,
             MAX_NODES - 1
         ),
         SMALL_SIZE,
