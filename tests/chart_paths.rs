@@ -201,3 +201,160 @@ fn empty_states() {
     }
     assert!(paths_svg(&p, 10, H).is_err());
 }
+
+/// Users in a tip "… — 1,234 users (…)" or "…: 1,234 users (…)".
+fn tip_users(tip: &str) -> u64 {
+    let before = tip.split(" users").next().unwrap();
+    let n = before.rsplit([' ']).next().unwrap();
+    n.replace(',', "").parse().unwrap()
+}
+
+#[test]
+fn sankey_aggregates_the_smaller_events_of_a_column_so_flows_add_up() {
+    // 12 events after `start`, e0 done by 24 users, e1 by 22, …, e11 by 2 (156
+    // users); then `end` for everyone. Depth 1 shows e0–e6 and one box for e7–e11.
+    let mut b = TableBuilder::new(false, &[]);
+    let mut u = 0;
+    for k in 0..12usize {
+        for _ in 0..(12 - k) * 2 {
+            let user = format!("u{u}");
+            b.push(&user, 1000, "start", None, &[]);
+            b.push(&user, 2000, &format!("e{k}"), None, &[]);
+            b.push(&user, 3000, "end", None, &[]);
+            u += 1;
+        }
+    }
+    let table = b.build(TableMeta::synthetic("wide.csv"));
+    let Spec::Paths(s) =
+        Spec::from_json(r#"{"analysis":"paths","event":"start","steps":2,"min_share":0}"#).unwrap()
+    else {
+        panic!()
+    };
+    let r = paths(&table, &s).unwrap();
+    assert_eq!(r.users, 156);
+    let mut svg = String::new();
+    let layout = {
+        let root = SVGBackend::with_string(&mut svg, (W, H)).into_drawing_area();
+        draw_paths(&root, &r).unwrap()
+    };
+    let step1: Vec<&str> = layout
+        .hits
+        .iter()
+        .map(|h| h.tip.as_str())
+        .filter(|t| t.starts_with("Step 1:"))
+        .collect();
+    assert_eq!(step1.len(), MAX_NODES, "{step1:?}");
+    let rest_users = (7..12).map(|k| (12 - k as u64) * 2).sum::<u64>();
+    assert_eq!(
+        step1[MAX_NODES - 1],
+        format!(
+            "Step 1: 5 more events together (e7, e8, e9, e10, e11) — {rest_users} users ({} of anchored)",
+            tidemark::chart::style::format_percent(Some(rest_users as f64 / 156.0))
+        )
+    );
+    // The boxes of every column, and the bands into every column, add up.
+    assert_eq!(step1.iter().map(|t| tip_users(t)).sum::<u64>(), 156);
+    let bands: Vec<&str> = layout
+        .hits
+        .iter()
+        .map(|h| h.tip.as_str())
+        .filter(|t| t.contains(" → "))
+        .collect();
+    assert_eq!(bands.len(), 2 * MAX_NODES, "{bands:?}");
+    let into = |to: &str| -> u64 {
+        bands
+            .iter()
+            .filter(|t| t.split(": ").next().unwrap().ends_with(to))
+            .map(|t| tip_users(t))
+            .sum()
+    };
+    assert_eq!(into("end"), 156);
+    assert!(
+        bands.contains(
+            &format!("start → 5 more events: {rest_users} users (19.2% of anchored)").as_str()
+        ),
+        "{bands:?}"
+    );
+    assert!(bands.contains(
+        &format!("5 more events → end: {rest_users} users (19.2% of anchored)").as_str()
+    ));
+    let all: u64 = bands
+        .iter()
+        .filter(|t| t.starts_with("start → "))
+        .map(|t| tip_users(t))
+        .sum();
+    assert_eq!(all, 156);
+    assert!(texts(&svg).iter().any(|t| t.starts_with("5 more events")));
+}
+
+#[test]
+fn the_three_charts_in_chinese() {
+    use tidemark::chart::lang::{self, Lang};
+    let (p, d, b) = (paths_report(), drivers_report(), basket_report());
+    let zh = lang::with(Lang::Zh, || {
+        [
+            paths_svg(&p, W, H).unwrap(),
+            drivers_svg(&d, W, H).unwrap(),
+            basket_svg(&b, W, H).unwrap(),
+        ]
+    });
+    let t: Vec<String> = zh.iter().flat_map(|s| texts(s)).collect();
+    for want in [
+        "view之后的路径（40 位用户；每步最多 8 个事件，更多时显示最大的 7 个，其余合并为一个）",
+        "有与没有时的转化优势比（95% 区间，对数刻度）",
+    ] {
+        assert!(t.iter().any(|s| s == want), "{want:?} in {t:?}");
+    }
+    assert!(
+        t.iter()
+            .any(|s| s.starts_with("购买（行）→ 同时购买（列）：提升度；")),
+        "{t:?}"
+    );
+    let tips = lang::with(Lang::Zh, || {
+        let mut s = String::new();
+        let root = SVGBackend::with_string(&mut s, (W, H)).into_drawing_area();
+        let mut tips: Vec<String> = draw_paths(&root, &p)
+            .unwrap()
+            .hits
+            .into_iter()
+            .map(|h| h.tip)
+            .collect();
+        tips.extend(
+            draw_drivers(&root, &d)
+                .unwrap()
+                .hits
+                .into_iter()
+                .map(|h| h.tip),
+        );
+        tips.extend(
+            draw_basket(&root, &b)
+                .unwrap()
+                .hits
+                .into_iter()
+                .map(|h| h.tip),
+        );
+        tips
+    });
+    assert!(
+        tips.iter()
+            .any(|t| t == "第 1 步：cart — 20 位用户（占起点用户的 50.0%）"),
+        "{tips:?}"
+    );
+    assert!(
+        tips.iter()
+            .any(|t| t.contains("的转化率为") && t.contains("优势比")),
+        "{tips:?}"
+    );
+    assert!(
+        tips.iter()
+            .any(|t| t.starts_with("购买 ") && t.contains("提升度")),
+        "{tips:?}"
+    );
+    // No English sentence is left in the tips (event names are data and stay).
+    assert!(
+        !tips
+            .iter()
+            .any(|t| t.contains(" users") || t.contains("baskets") || t.contains("converted")),
+        "{tips:?}"
+    );
+}

@@ -19,7 +19,9 @@ use tidemark::spec::{
     Spec, StepSpec,
 };
 
-const NAMES: [&str; 5] = ["a", "b", "c", "d", "e"];
+/// Two names are the rare-event group's labels: the report must then pick one no
+/// event has (`other_label`).
+const NAMES: [&str; 5] = ["a", "b", "c", "(other)", "(other events)"];
 const VALUES: [Option<&str>; 3] = [None, Some("x"), Some("y")];
 
 #[path = "common/plain_log.rs"]
@@ -56,9 +58,15 @@ fn reference(events: &[Ev], spec: &PathsSpec) -> PathsReport {
         *per_name.entry(e.name).or_default() += 1;
     }
     let total = events.len() as f64;
+    let other_label = ["(other)".to_string(), "(other events)".to_string()]
+        .into_iter()
+        .chain((2..).map(|k| format!("(other events {k})")))
+        .find(|c| !per_name.contains_key(c.as_str()))
+        .unwrap();
+    let rare = |n: &str| (per_name[n] as f64) < spec.min_share * total;
     let label = |n: &str| -> String {
-        if (per_name[n] as f64) < spec.min_share * total {
-            "(other)".into()
+        if rare(n) {
+            other_label.clone()
         } else {
             n.to_string()
         }
@@ -156,7 +164,7 @@ fn reference(events: &[Ev], spec: &PathsSpec) -> PathsReport {
     });
     let mut other: Vec<String> = per_name
         .keys()
-        .filter(|n| label(n) == "(other)")
+        .filter(|n| rare(n))
         .map(|n| n.to_string())
         .collect();
     other.sort();
@@ -166,6 +174,7 @@ fn reference(events: &[Ev], spec: &PathsSpec) -> PathsReport {
         steps: spec.steps,
         collapse_repeats: spec.collapse_repeats,
         users: anchored,
+        other_label,
         other_events: other,
         distinct_paths: distinct,
         paths: rows,
@@ -361,6 +370,58 @@ fn collapse_other_and_before_by_hand() {
         got,
         vec![(vec![], 1), (vec!["a", "b"], 1), (vec!["b", "a"], 1)]
     );
+}
+
+#[test]
+fn an_event_named_other_is_not_the_rare_group() {
+    // 20 rows: "(other)" is a real event (5 rows), "r" and "s" are rare (1 row each
+    // < 10%). user0: a (other) r s b; the rare group must read "(other events)", so
+    // the path is "(other)" then the group, never one merged "(other)".
+    let mut events = vec![
+        ev(0, 1, "a"),
+        ev(0, 2, "(other)"),
+        ev(0, 3, "r"),
+        ev(0, 4, "s"),
+        ev(0, 5, "b"),
+    ];
+    for t in 0..4 {
+        events.push(ev(1, t, "(other)"));
+    }
+    for t in 0..6 {
+        events.push(ev(2, t, "a"));
+        events.push(ev(3, t, "b"));
+    }
+    assert_eq!(events.len(), 21);
+    let table = build(&events);
+    let mut s = spec(EventSpec::Name("a".into()), PathDirection::After, 5, true);
+    s.min_share = 0.1;
+    let r = paths(&table, &s).unwrap();
+    assert_eq!(r.other_label, "(other events)");
+    assert_eq!(r.other_events, vec!["r", "s"]);
+    // user0's path; user2's a a a … collapses into the anchor (an empty path).
+    let got: Vec<&Vec<String>> = r.paths.iter().map(|p| &p.events).collect();
+    assert_eq!(
+        got,
+        vec![
+            &vec![],
+            &vec!["(other)".to_string(), "(other events)".into(), "b".into()]
+        ]
+    );
+    assert!(r.nodes.iter().any(|n| n.depth == 1 && n.event == "(other)"));
+    assert!(
+        r.nodes
+            .iter()
+            .any(|n| n.depth == 2 && n.event == "(other events)")
+    );
+    // With "(other events)" taken too, the next free label.
+    events.push(ev(4, 1, "(other events)"));
+    let r = paths(&build(&events), &s).unwrap();
+    assert_eq!(r.other_label, "(other events 2)");
+    // Without such an event the label stays "(other)".
+    let plain = vec![ev(0, 1, "a"), ev(0, 2, "r"), ev(1, 1, "a"), ev(1, 2, "b")];
+    let mut s2 = s.clone();
+    s2.min_share = 0.3;
+    assert_eq!(paths(&build(&plain), &s2).unwrap().other_label, "(other)");
 }
 
 #[test]

@@ -13,7 +13,10 @@
 //! - Rare events: an event name holding less than `min_share` of all loaded rows
 //!   is shown as `(other)` (a fixed rule from the table, so a path never depends on
 //!   the other users' paths). Several rare events in a row are then repeats of
-//!   `(other)`.
+//!   `(other)`. The label is the report's `other_label`: `(other)`, or, when an
+//!   event of the table has that very name, the first of `(other events)`,
+//!   `(other events 2)`, … that none has ([`other_label`]), so a label in a path
+//!   is never both an event and the group.
 //! - `collapse_repeats` merges consecutive equal labels (after the rare events are
 //!   grouped), starting from the anchor's own event: `view view cart` after an
 //!   anchor `view` reads `cart`.
@@ -24,7 +27,7 @@
 //!   shorter prefix first); nodes by depth, users (descending), event; links by
 //!   depth, users (descending), from, to.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::analysis::funnel;
 use crate::analysis::select::Selector;
@@ -33,8 +36,25 @@ use crate::report::{PathLink, PathNode, PathRow, PathsReport};
 use crate::spec::{PathDirection, PathsSpec};
 use crate::table::EventTable;
 
-/// The label rare events are shown as.
+/// The label rare events are shown as, unless an event has that name.
 pub const OTHER: &str = "(other)";
+
+/// The label of the rare-event group for a table whose event names are `names`:
+/// [`OTHER`], or the first of `(other events)`, `(other events 2)`, … that is not
+/// one of them (there is one: the names are finitely many).
+pub fn other_label<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    let names: HashSet<&str> = names.collect();
+    if !names.contains(OTHER) {
+        return OTHER.to_string();
+    }
+    (1u64..)
+        .map(|k| match k {
+            1 => "(other events)".to_string(),
+            k => format!("(other events {k})"),
+        })
+        .find(|label| !names.contains(label.as_str()))
+        .unwrap_or_else(|| OTHER.to_string())
+}
 
 /// Label ids: an event key, [`OTHER_ID`] for rare events, [`ANCHOR_ID`] at depth 0.
 const OTHER_ID: u32 = u32::MAX - 1;
@@ -96,10 +116,11 @@ pub fn paths(table: &EventTable, spec: &PathsSpec) -> Result<PathsReport> {
         }
     }
 
+    let other = other_label(table.event_names().iter());
     let name = |l: u32| -> String {
         match l {
             ANCHOR_ID => anchor.clone(),
-            OTHER_ID => OTHER.to_string(),
+            OTHER_ID => other.clone(),
             e => table.event_names().get(e).to_string(),
         }
     };
@@ -158,6 +179,7 @@ pub fn paths(table: &EventTable, spec: &PathsSpec) -> Result<PathsReport> {
         steps: spec.steps,
         collapse_repeats: spec.collapse_repeats,
         users,
+        other_label: other.clone(),
         other_events,
         distinct_paths,
         paths: rows,

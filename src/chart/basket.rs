@@ -14,6 +14,7 @@ use plotters::style::{Color, RGBColor};
 
 use super::ChartError;
 use super::frame::{LINE, Offset, PAD, check_size, empty_hit_layout, svg_string};
+use super::lang::{say, tr};
 use super::style::{
     self, BACKGROUND, EMPTY_FILL, MUTED, SMALL_SIZE, TEXT, blend, fit_text, format_count,
     format_percent, text_width,
@@ -62,13 +63,17 @@ pub fn draw_basket<DB: DrawingBackend>(
         }
     }
     if rows.is_empty() {
-        return empty_hit_layout(area, "No rule passes the support and confidence thresholds");
+        return empty_hit_layout(
+            area,
+            tr("No rule passes the support and confidence thresholds"),
+        );
     }
     let line_h = SMALL_SIZE * LINE;
     let head = style::text_style(SMALL_SIZE, TEXT, HPos::Left, VPos::Center, true);
     let title = fit_text(
-        &format!(
+        &say!(
             "Bought (rows) → also bought (columns): lift; {} baskets",
+            "购买（行）→ 同时购买（列）：提升度；{} 个购物篮",
             format_count(report.baskets)
         ),
         SMALL_SIZE,
@@ -152,8 +157,11 @@ pub fn draw_basket<DB: DrawingBackend>(
                 cohort: None,
                 at: i * cols.len() + j,
                 rect: offset.rect(rect[0].0, rect[0].1, rect[1].0 + 2, rect[1].1 + 2),
-                tip: format!(
-                    "Bought {r} → also bought {c}: {} baskets (support {}), confidence {}, lift {:.2}",
+                tip: say!(
+                    "Bought {} → also bought {}: {} baskets (support {}), confidence {}, lift {:.2}",
+                    "购买 {} → 同时购买 {}：{} 个购物篮（支持度 {}），置信度 {}，提升度 {:.2}",
+                    r,
+                    c,
                     format_count(rule.baskets),
                     format_percent(Some(rule.support)),
                     format_percent(Some(rule.confidence)),

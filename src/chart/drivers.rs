@@ -15,8 +15,10 @@ use plotters::style::{Color, RGBColor};
 
 use super::ChartError;
 use super::frame::{LINE, Offset, PAD, check_size, empty_hit_layout, svg_string};
+use super::lang::{say, tr, zh};
 use super::style::{
-    self, BACKGROUND, BASELINE, GRID, MUTED, SMALL_SIZE, TEXT, fit_text, text_width,
+    self, BACKGROUND, BASELINE, GRID, MUTED, SMALL_SIZE, TEXT, fit_text, format_count,
+    format_percent, text_width,
 };
 use super::tips::{Hit, HitLayout};
 use crate::report::FunnelDriversReport;
@@ -56,12 +58,12 @@ pub fn draw_drivers<DB: DrawingBackend>(
         .take(MAX_ROWS)
         .collect();
     if rows.is_empty() {
-        return empty_hit_layout(area, "No driver with groups large enough to compare");
+        return empty_hit_layout(area, tr("No driver with groups large enough to compare"));
     }
     let line_h = SMALL_SIZE * LINE;
     let head = style::text_style(SMALL_SIZE, TEXT, HPos::Left, VPos::Center, true);
     let title = fit_text(
-        "Odds ratio of converting, with vs without (95% interval, log scale)",
+        tr("Odds ratio of converting, with vs without (95% interval, log scale)"),
         SMALL_SIZE,
         w - 2.0 * PAD,
     );
@@ -156,16 +158,17 @@ pub fn draw_drivers<DB: DrawingBackend>(
                 (w - PAD) as i32,
                 (y + row_h / 2.0).round() as i32,
             ),
-            tip: format!(
+            tip: say!(
                 "{}. 95% interval {}–{}, p = {} ({})",
-                d.sentence,
+                "{}。95% 区间 {}–{}，p = {}（{}）",
+                sentence(d),
                 or_text(d.ci_low),
                 or_text(d.ci_high),
                 p_text(d.p_value),
                 if d.test == "fisher" {
-                    "Fisher exact"
+                    tr("Fisher exact")
                 } else {
-                    "chi-square"
+                    tr("chi-square")
                 }
             ),
         });
@@ -176,6 +179,29 @@ pub fn draw_drivers<DB: DrawingBackend>(
         hits,
         empty: false,
     })
+}
+
+/// The driver's plain-language sentence: the report's (English) one, or the same
+/// facts in Chinese.
+fn sentence(d: &crate::report::FunnelDriver) -> String {
+    if !zh() {
+        return d.sentence.clone();
+    }
+    let with = d.converters_with + d.dropped_with;
+    let without = d.converters_without + d.dropped_without;
+    let who = if d.kind == "event" {
+        format!("做过 {} 的用户", d.feature)
+    } else {
+        format!("{} 的用户", d.feature)
+    };
+    format!(
+        "{who}在转化或流失之前的转化率为 {}，没有的为 {}（优势比 {}；n = {} 对 {}）",
+        format_percent(Some(d.with_rate)),
+        format_percent(Some(d.without_rate)),
+        or_text(d.odds_ratio),
+        format_count(with),
+        format_count(without)
+    )
 }
 
 /// An odds ratio for a label: `250`, `3.4`, `1.25`, `0.052` (two significant

@@ -143,6 +143,19 @@ fn chinese(en: &str) -> Option<&'static str> {
         "No customers in the holdout check" => "留出期检验中没有客户",
         "No customers to show" => "没有可显示的客户",
         "lighter: no customer there" => "浅色：该处没有客户",
+        // --- section 9: paths, funnel drivers, basket ---
+        "after" => "之后",
+        "before" => "之前",
+        "No user has the anchor event" => "没有用户有起点事件",
+        "No events after the anchor" => "起点之后没有事件",
+        "No driver with groups large enough to compare" => "没有分组足够大、可比较的因素",
+        "Odds ratio of converting, with vs without (95% interval, log scale)" => {
+            "有与没有时的转化优势比（95% 区间，对数刻度）"
+        }
+        "Fisher exact" => "Fisher 精确检验",
+        "chi-square" => "卡方检验",
+        "No rule passes the support and confidence thresholds" => "没有规则达到支持度和置信度门槛",
+        // --- end of section 9 ---
         _ => return None,
     })
 }

@@ -18,7 +18,10 @@ pub struct PathsReport {
     pub collapse_repeats: bool,
     /// Users with an anchor (each has exactly one path, maybe empty).
     pub users: u64,
-    /// The event names grouped as "other" (below `min_share` of all events), sorted.
+    /// The label of the rare-event group in `paths`, `nodes` and `links`:
+    /// `(other)`, or a variant no event of the table is named (`docs/analyses-extra.md`).
+    pub other_label: String,
+    /// The event names grouped as `other_label` (below `min_share` of all events), sorted.
     pub other_events: Vec<String>,
     /// Distinct paths.
     pub distinct_paths: u64,

@@ -627,13 +627,16 @@ export interface PathsSpec {
   steps?: number;
   collapse_repeats?: boolean;
   top?: number;
-  /** Events below this share of all rows become "(other)"; default 0.01. */
+  /** Events below this share of all rows become one group (`other_label`); default 0.01. */
   min_share?: number;
 }
 export interface PathsReport {
   analysis: "paths";
   anchor: string; direction: "after" | "before"; steps: number; collapse_repeats: boolean;
-  users: number; other_events: string[]; distinct_paths: number;
+  users: number;
+  /** The label of the rare-event group in paths, nodes and links: "(other)", or a variant no event has. */
+  other_label: string;
+  other_events: string[]; distinct_paths: number;
   /** Events nearest the anchor first. */
   paths: { events: string[]; users: number }[];
   other_paths_users: number;

@@ -22,7 +22,7 @@ pub enum Input {
 }
 
 /// (file stem, input, spec) of every golden result.
-pub const SPECS: [(&str, Input, &str); 9] = [
+pub const SPECS: [(&str, Input, &str); 12] = [
     (
         "funnel",
         Input::Demo,
@@ -68,10 +68,25 @@ pub const SPECS: [(&str, Input, &str); 9] = [
         Input::Demo,
         r#"{"analysis":"funnel","steps":[{"event":"page_view"},{"event":"add_to_cart"},{"event":"purchase"}],"segment":{"rule":"did(\"page_view\", within = \"90d\")"},"segments":[{"name":"CN","segment":{"rule":"country = \"CN\""}},{"segment":{"rfm":"Champions"}}]}"#,
     ),
+    (
+        "paths",
+        Input::Demo,
+        r#"{"analysis":"paths","from_funnel":{"steps":[{"event":"page_view","where":{"channel":"ads"}},{"event":"add_to_cart"},{"event":"purchase"}],"window":"7d","dropped_after_step":2},"steps":4,"min_share":0.05,"top":10}"#,
+    ),
+    (
+        "funnel_drivers",
+        Input::Demo,
+        r#"{"analysis":"funnel_drivers","funnel":{"steps":[{"event":"page_view"},{"event":"add_to_cart"},{"event":"purchase"}],"window":"7d"},"min_group":20,"top":15}"#,
+    ),
+    (
+        "basket",
+        Input::Demo,
+        r#"{"analysis":"basket","item":"category","min_support":0.01,"min_confidence":0.05,"top":20,"for_item":"books"}"#,
+    ),
 ];
 
 /// The expected texts, in the order of [`SPECS`].
-pub const EXPECTED: [&str; 9] = [
+pub const EXPECTED: [&str; 12] = [
     include_str!("../data/golden/funnel.json"),
     include_str!("../data/golden/retention.json"),
     include_str!("../data/golden/lifecycle.json"),
@@ -81,6 +96,9 @@ pub const EXPECTED: [&str; 9] = [
     include_str!("../data/golden/clv.json"),
     include_str!("../data/golden/segment.json"),
     include_str!("../data/golden/funnel_segments.json"),
+    include_str!("../data/golden/paths.json"),
+    include_str!("../data/golden/funnel_drivers.json"),
+    include_str!("../data/golden/basket.json"),
 ];
 
 fn table(input: Input) -> EventTable {

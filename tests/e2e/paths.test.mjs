@@ -1,10 +1,11 @@
-// Page tests of section 8: paths (from an event and from a funnel drop-off), funnel
+// Page tests of section 9: paths (from an event and from a funnel drop-off), funnel
 // drivers and cross-sell. The tables equal engine.run on the same data (a second
 // engine in the page), the charts are drawn, hovering shows the engine's counts,
-// and the CSV exports hold the table.
+// and the CSV exports hold the table. Drop-off paths and drivers run the Funnel
+// section's funnel (filters, mode, window) by default; the section in Chinese.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { T, page, pageErrors, tid, loadFile, waitLoaded, text, download } from './harness.mjs';
+import { T, page, pageErrors, tid, loadFile, waitLoaded, text, download, setSteps, runFunnel } from './harness.mjs';
 
 /** engine.run(spec) in the page on `csv` text, or on the demo log when `csv` is null. */
 async function engineRun(spec, csv = null) {
@@ -190,5 +191,101 @@ test('cross-sell: rules and "also bought" equal the engine, matrix drawn with ho
   await waitLoaded('demo.csv');
   await runAndWait('bk-run', 'bk-results', 'bk-message');
   assert.match(await text('bk-message'), /no item column/);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('drop-off paths and drivers reuse the Funnel section\'s filtered funnel, equal to engine.run on its spec', { timeout: 90_000 }, async () => {
+  await page.click(tid('demo-button'));
+  await waitLoaded('demo.csv');
+  // Before any funnel ran, the typed steps are the only choice.
+  await page.selectOption(tid('pa-mode'), 'funnel');
+  assert.equal(await page.inputValue(tid('fd-funnel-source')), 'typed');
+  assert.equal(await page.$eval(`${tid('fd-funnel-source')} option[value="panel"]`, (o) => o.disabled), true);
+  // The Funnel section: page_view where channel = ads → add_to_cart → purchase, strict, within 3 days.
+  await setSteps(['page_view', 'add_to_cart', 'purchase']);
+  await page.selectOption(`${tid('step-1')} .step-filter-col`, 'channel');
+  await page.fill(`${tid('step-1')} .step-filter-val`, 'ads');
+  await page.selectOption(tid('mode'), 'strict');
+  await page.fill(tid('window-n'), '3');
+  await runFunnel();
+  const funnel = { steps: [{ event: 'page_view', where: { channel: 'ads' } }, { event: 'add_to_cart' }, { event: 'purchase' }], window: '3d', mode: 'strict' };
+  for (const prefix of ['pa', 'fd']) {
+    assert.equal(await page.inputValue(tid(`${prefix}-funnel-source`)), 'panel', `${prefix}: the Funnel section's funnel is the default once it ran`);
+    assert.equal(await text(`${prefix}-funnel-note`), "Uses the Funnel section's funnel: page_view (channel = ads) → add_to_cart → purchase, strict, within 3d.");
+    assert.equal(await page.isVisible(tid(`${prefix === 'pa' ? 'pa-funnel' : 'fd'}-steps`)), false, 'the typed steps are hidden');
+  }
+
+  await page.fill(tid('pa-dropped'), '1');
+  await runAndWait('pa-run', 'pa-results', 'pa-message');
+  assert.equal(await page.isVisible(tid('pa-message')), false);
+  const pspec = { analysis: 'paths', from_funnel: { ...funnel, dropped_after_step: 1 }, direction: 'after', steps: 5, collapse_repeats: true, min_share: 0.01, top: 20 };
+  const pw = await engineRun(pspec);
+  const typed = await engineRun({ ...pspec, from_funnel: { steps: funnel.steps.map((x) => ({ event: x.event })), window: '7d', dropped_after_step: 1 } });
+  assert.ok(pw.users > 0 && pw.users !== typed.users, `the filtered funnel anchors other users (${pw.users} vs ${typed.users})`);
+  assert.deepEqual(await rowHeads('pa-table'), pw.paths.map((p) => (p.events.length ? p.events.join(' → ') : '(no further events)')));
+  assert.deepEqual(await tableValues('pa-table'), pw.paths.map((p) => [String(p.users), String(p.users / pw.users)]));
+
+  await runAndWait('fd-run', 'fd-results', 'fd-message');
+  assert.equal(await page.isVisible(tid('fd-message')), false);
+  const dw = await engineRun({ analysis: 'funnel_drivers', funnel, min_group: 30 });
+  assert.equal(await text('fd-summary'), `${nf(dw.entered)} users entered ${dw.steps[0]}; ${nf(dw.converted)} reached purchase, ${nf(dw.dropped)} dropped off.`);
+  assert.deepEqual(await rowHeads('fd-table'), dw.drivers.map((d) => d.feature));
+  assert.deepEqual(await tableValues('fd-table'), dw.drivers.map((d) => [String(d.with_rate), String(d.without_rate), String(d.odds_ratio), `${d.ci_low},${d.ci_high}`, String(d.p_value), String(d.support),
+    `${d.converters_with + d.dropped_with},${d.converters_without + d.dropped_without}`]));
+
+  // The typed steps stay the alternative.
+  await page.selectOption(tid('fd-funnel-source'), 'typed');
+  assert.equal(await page.isVisible(tid('fd-steps')), true);
+  await page.fill(tid('fd-steps'), 'page_view, add_to_cart, purchase');
+  await runAndWait('fd-run', 'fd-results', 'fd-message');
+  const tw = await engineRun({ analysis: 'funnel_drivers', funnel: { steps: funnel.steps.map((x) => ({ event: x.event })), window: '7d' }, min_group: 30 });
+  assert.deepEqual(await rowHeads('fd-table'), tw.drivers.map((d) => d.feature));
+  assert.equal(await text('fd-summary'), `${nf(tw.entered)} users entered page_view; ${nf(tw.converted)} reached purchase, ${nf(tw.dropped)} dropped off.`);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('section 9 in Chinese: labels, summaries, sentences and chart hovers', { timeout: 90_000 }, async () => {
+  await page.selectOption(tid('lang'), 'zh');
+  // Every labelled text of the section has a Chinese version.
+  const left = await page.$$eval('#discover [data-i18n]', (xs) => xs.map((x) => x.textContent).filter((t) => /[A-Za-z]{3}/.test(t) && !/PNG|CSV|CI/.test(t)));
+  assert.deepEqual(left, []);
+  assert.equal(await page.textContent('#discover-title [data-i18n]'), '路径、漏斗驱动因素与交叉销售');
+  assert.equal(await text('pa-run'), '运行');
+  await page.click(tid('demo-button'));
+  await waitLoaded('demo.csv');
+  await page.selectOption(tid('pa-event'), 'add_to_cart');
+  await runAndWait('pa-run', 'pa-results', 'pa-message');
+  const pw = await engineRun({ analysis: 'paths', event: 'add_to_cart', direction: 'after', steps: 5, collapse_repeats: true, min_share: 0.01, top: 20 });
+  assert.match(await text('pa-summary'), new RegExp(`^起点为“add_to_cart”的 ${nf(pw.users)} 位用户（每位用户的第一次），之后的 5 个事件，已合并连续重复。`));
+  assert.equal(await text('status'), `路径：${nf(pw.users)} 位用户，${nf(pw.distinct_paths)} 条不同路径。`);
+  assert.equal(await hover('pa-chart', 18, 80), `add_to_cart：${nf(pw.users)} 位用户（起点）`);
+  await page.selectOption(tid('pa-mode'), 'funnel');
+  await page.fill(tid('pa-funnel-steps'), 'page_view, add_to_cart, purchase');
+  await page.fill(tid('pa-dropped'), '2');
+  await runAndWait('pa-run', 'pa-results', 'pa-message');
+  assert.match(await text('pa-summary'), /^起点为“在 add_to_cart 之后流失”的 \d/);
+
+  await page.fill(tid('fd-steps'), 'page_view, add_to_cart, purchase');
+  await runAndWait('fd-run', 'fd-results', 'fd-message');
+  const dw = await engineRun({ analysis: 'funnel_drivers', funnel: { steps: [{ event: 'page_view' }, { event: 'add_to_cart' }, { event: 'purchase' }], window: '7d' }, min_group: 30 });
+  const sentences = await page.$$eval('[data-testid="fd-sentences"] li', (l) => l.map((x) => x.textContent));
+  assert.equal(sentences.length, Math.min(3, dw.drivers.length));
+  sentences.forEach((s, i) => assert.ok(s.includes(dw.drivers[i].feature) && s.includes('的转化率为') && s.includes('优势比'), s));
+  assert.match(await text('fd-hidden'), /这是关联而非因果/);
+
+  await loadFile('baskets.csv', basketCsv());
+  await waitLoaded('baskets.csv');
+  await page.fill(tid('bk-support'), '5');
+  await page.fill(tid('bk-for'), 'beer');
+  await runAndWait('bk-run', 'bk-results', 'bk-message');
+  assert.equal(await text('bk-also-title'), '购买了 beer 的客户还购买了');
+  assert.match(await text('bk-summary'), /^300 个购物篮（按订单号（order_id）），来自 sku 的 6 个商品/);
+  let tip = '';
+  const box = await page.locator(tid('bk-chart')).boundingBox();
+  for (let x = 60; x < box.width / 2 && !tip.startsWith('购买'); x += 10) tip = await hover('bk-chart', x, 62);
+  assert.match(tip, /^购买 .+ → 同时购买 .+：\d+ 个购物篮（支持度 .+），置信度 .+，提升度 \d+\.\d\d$/);
+  // Back to English: the shown results follow at once.
+  await page.selectOption(tid('lang'), 'en');
+  assert.equal(await text('bk-also-title'), 'Customers who bought beer also bought');
   assert.deepEqual(pageErrors, []);
 });

@@ -1,4 +1,4 @@
-// The cross-sell panel (section 8): frequent item sets and association rules over
+// The cross-sell panel (section 9): frequent item sets and association rules over
 // baskets (an order id, or a user's purchases on one day); the rule matrix drawn
 // by the engine, the rules table, "customers who bought X also bought", CSV export.
 import { drawBasket } from '/pkg/tidemark.js';
@@ -6,6 +6,7 @@ import { $, el, nf, option, numCell, formatPct } from './dom.js';
 import { client, setStatus, panelError } from './state.js';
 import { downloadCsv, exportCanvas, drawInto } from './exports.js';
 import { purchaseEventGuess } from './repeat.js';
+import { t } from './i18n.js';
 
 /** The last basket result shown. */
 let basket = null;
@@ -17,13 +18,13 @@ function renderForm(s) {
   basket = null;
   const props = s.columns.filter((c) => ['property', 'item', 'order'].includes(c.role));
   const item = $('bk-item');
-  item.replaceChildren(option('', '(the item column)', true));
+  item.replaceChildren(option('', t('s9.bk_item_default'), true));
   for (const c of props) item.append(option(c.name, `${c.name} (${c.role})`));
   const order = $('bk-order');
-  order.replaceChildren(option('', '(the order column, else one user and day)', true));
-  for (const c of props) order.append(option(c.name, `order id: ${c.name}`));
+  order.replaceChildren(option('', t('s9.bk_order_default'), true));
+  for (const c of props) order.append(option(c.name, t('s9.bk_order_id', c.name)));
   const ev = $('bk-event');
-  ev.replaceChildren(option('', '(every row with an item)', true));
+  ev.replaceChildren(option('', t('s9.bk_event_default'), true));
   for (const e of s.events) ev.append(option(e.name, e.name));
   const guess = purchaseEventGuess(s);
   if (guess) ev.value = guess;
@@ -49,16 +50,16 @@ async function run() {
   const spec = basketSpec();
   $('bk-run').disabled = true;
   $('bk-message').hidden = true;
-  setStatus('Mining baskets…');
+  setStatus(t('s9.bk_computing'));
   try {
     const m = await client.request({ type: 'run', spec });
     basket = m.report;
     render(m.report);
-    setStatus(`Cross-sell: ${nf.format(m.report.baskets)} baskets, ${nf.format(m.report.rules_total)} rules.`);
+    setStatus(t('s9.bk_done', nf.format(m.report.baskets), nf.format(m.report.rules_total)));
   } catch (e) {
     $('bk-results').hidden = true;
     panelError('bk-message', e);
-    setStatus('The baskets could not be mined.');
+    setStatus(t('s9.bk_failed'));
   } finally {
     $('bk-run').disabled = false;
   }
@@ -73,25 +74,26 @@ function ruleRow(r, i, prefix) {
 }
 
 function render(r) {
+  $('bk-chart').setAttribute('aria-label', t('s9.bk_chart'));
   $('bk-results').hidden = false;
-  const by = r.basket_by === 'user_day' ? 'one user and local day' : `order id (${r.basket_by})`;
-  const left = [r.rows_without_item ? `${nf.format(r.rows_without_item)} rows without an item` : '', r.rows_without_order ? `${nf.format(r.rows_without_order)} without an order id` : ''].filter(Boolean).join(', ');
+  const by = r.basket_by === 'user_day' ? t('s9.bk_by_day') : t('s9.bk_by_order', r.basket_by);
+  const left = [r.rows_without_item ? t('s9.bk_left_item', nf.format(r.rows_without_item)) : '', r.rows_without_order ? t('s9.bk_left_order', nf.format(r.rows_without_order)) : ''].filter(Boolean).join(', ');
   $('bk-summary').textContent =
-    `${nf.format(r.baskets)} baskets (by ${by}) of ${nf.format(r.items)} items from ${r.item_column}; an item set is frequent in at least ${nf.format(r.min_baskets)} baskets. ` +
-    `${nf.format(r.itemsets_total)} frequent sets, ${nf.format(r.rules_total)} rules${r.rules_total > r.rules.length ? ` (the top ${nf.format(r.rules.length)} by lift listed)` : ''}.` +
-    (left ? ` Left out: ${left}.` : '');
+    t('s9.bk_summary', nf.format(r.baskets), by, nf.format(r.items), r.item_column, nf.format(r.min_baskets),
+      nf.format(r.itemsets_total), nf.format(r.rules_total), r.rules_total > r.rules.length ? nf.format(r.rules.length) : '') +
+    (left ? t('s9.bk_left', left) : '');
   const body = $('bk-rules').tBodies[0];
   body.replaceChildren(...r.rules.map((x, i) => ruleRow(x, i, 'bk-rule')));
-  if (r.rules.length === 0) body.append(el('tr', {}, el('td', { colspan: '6', text: 'No rule passes the thresholds: lower the minimum support or confidence.' })));
+  if (r.rules.length === 0) body.append(el('tr', {}, el('td', { colspan: '6', text: t('s9.bk_no_rule') })));
   const box = $('bk-also-box');
   box.hidden = r.also_bought === null;
   if (r.also_bought !== null) {
-    $('bk-also-title').textContent = `Customers who bought ${r.for_item} also bought`;
+    $('bk-also-title').textContent = t('s9.bk_also_title', r.for_item);
     const also = $('bk-also').tBodies[0];
     also.replaceChildren(...r.also_bought.map((x, i) => el('tr', { testid: `bk-also-${i}` },
       el('th', { scope: 'row', text: x.consequent.join(' + ') }),
       numCell(nf.format(x.baskets), x.baskets), numCell(formatPct(x.confidence), x.confidence), numCell(x.lift.toFixed(2), x.lift))));
-    if (r.also_bought.length === 0) also.append(el('tr', {}, el('td', { colspan: '4', text: 'Nothing passes the thresholds with this item.' })));
+    if (r.also_bought.length === 0) also.append(el('tr', {}, el('td', { colspan: '4', text: t('s9.bk_also_none') })));
   }
   draw();
 }
@@ -122,5 +124,13 @@ export const basketPanel = {
   onReset() {
     basket = null;
   },
-  redraw: draw,
+  /** After a resize or a language switch: the texts and the chart again. */
+  redraw() {
+    for (const [id, key] of [['bk-item', 's9.bk_item_default'], ['bk-order', 's9.bk_order_default'], ['bk-event', 's9.bk_event_default']]) {
+      const first = $(id).options[0];
+      if (first && first.value === '') first.textContent = t(key);
+    }
+    for (const o of $('bk-order').options) if (o.value) o.textContent = t('s9.bk_order_id', o.value);
+    if (basket) render(basket);
+  },
 };

@@ -1,19 +1,19 @@
-// The paths panel (section 8): from an event, or from the users who dropped off a
-// funnel step, the top sequences of the next (or previous) events; a Sankey drawn
-// by the engine with hover counts, the path table and its CSV export.
+// The paths panel (section 9): from an event, or from the users who dropped off a
+// funnel step (by default of the Funnel section's funnel, see funnel_source.js), the
+// top sequences of the next (or previous) events; a Sankey drawn by the engine with
+// hover counts, the path table and its CSV export. Texts in the page language.
 import { drawPaths } from '/pkg/tidemark.js';
 import { $, el, nf, option, numCell, formatPct } from './dom.js';
 import { client, setStatus, panelError } from './state.js';
 import { downloadCsv, exportCanvas, drawInto } from './exports.js';
 import { purchaseEventGuess } from './repeat.js';
+import { t } from './i18n.js';
+import { funnelOf, refreshSource, wireSource } from './funnel_source.js';
 
 /** The last paths result shown. */
 let paths = null;
-
-/** Comma-separated event names → funnel steps. */
-export function stepsFrom(text) {
-  return text.split(',').map((t) => t.trim()).filter(Boolean).map((event) => ({ event }));
-}
+/** True when that result is anchored on a funnel drop-off. */
+let fromFunnel = false;
 
 /** A starting funnel for a loaded table: the most frequent event, then the purchase event (or the second). */
 export function defaultSteps(s) {
@@ -32,11 +32,13 @@ function renderForm(s) {
   sel.replaceChildren();
   s.events.forEach((e, i) => sel.append(option(e.name, `${e.name} (${nf.format(e.count)})`, i === 0)));
   $('pa-funnel-steps').value = defaultSteps(s);
+  refreshSource('pa');
 }
 
 function showMode() {
   const funnel = $('pa-mode').value === 'funnel';
   $('pa-funnel-fields').hidden = !funnel;
+  $('pa-funnel-note').hidden = !funnel;
   $('pa-event').disabled = funnel;
 }
 
@@ -51,7 +53,7 @@ export function pathsSpec() {
     top: 20,
   };
   if ($('pa-mode').value === 'funnel') {
-    spec.from_funnel = { steps: stepsFrom($('pa-funnel-steps').value), window: $('pa-window').value.trim() || '7d', dropped_after_step: Number($('pa-dropped').value) };
+    spec.from_funnel = { ...funnelOf('pa'), dropped_after_step: Number($('pa-dropped').value) };
   } else {
     spec.event = $('pa-event').value;
   }
@@ -62,16 +64,17 @@ async function run() {
   const spec = pathsSpec();
   $('pa-run').disabled = true;
   $('pa-message').hidden = true;
-  setStatus('Computing paths…');
+  setStatus(t('s9.pa_computing'));
   try {
     const m = await client.request({ type: 'run', spec });
     paths = m.report;
+    fromFunnel = Boolean(spec.from_funnel);
     render(m.report);
-    setStatus(`Paths: ${nf.format(m.report.users)} users, ${nf.format(m.report.distinct_paths)} distinct paths.`);
+    setStatus(t('s9.pa_done', nf.format(m.report.users), nf.format(m.report.distinct_paths)));
   } catch (e) {
     $('pa-results').hidden = true;
     panelError('pa-message', e);
-    setStatus('The paths could not be computed.');
+    setStatus(t('s9.pa_failed'));
   } finally {
     $('pa-run').disabled = false;
   }
@@ -79,16 +82,22 @@ async function run() {
 
 /** A path as text: "checkout → purchase"; an empty path says so. */
 export function pathText(events) {
-  return events.length === 0 ? '(no further events)' : events.join(' → ');
+  return events.length === 0 ? t('s9.pa_none_after') : events.join(' → ');
+}
+
+/** The anchor in the page language: the engine labels a drop-off anchor "dropped after STEP". */
+function anchorText(r) {
+  const prefix = 'dropped after ';
+  return fromFunnel && r.anchor.startsWith(prefix) ? t('s9.pa_dropped_anchor', r.anchor.slice(prefix.length)) : r.anchor;
 }
 
 function render(r) {
+  $('pa-chart').setAttribute('aria-label', t('s9.pa_chart'));
   $('pa-results').hidden = false;
-  const other = r.other_events.length ? ` Shown as "(other)": ${r.other_events.join(', ')}.` : '';
+  const other = r.other_events.length ? t('s9.pa_other', r.other_label, r.other_events.join(', ')) : '';
   $('pa-summary').textContent =
-    `${nf.format(r.users)} users from ${r.anchor} (each user's first), the ${r.direction === 'after' ? 'next' : 'previous'} ${r.steps} events` +
-    `${r.direction === 'before' ? ', nearest first' : ''}${r.collapse_repeats ? ', repeats merged' : ''}. ` +
-    `${nf.format(r.distinct_paths)} distinct paths; ${nf.format(r.other_paths_users)} users on paths not listed.${other}`;
+    t('s9.pa_summary', nf.format(r.users), anchorText(r), r.direction === 'after', r.steps, r.collapse_repeats,
+      nf.format(r.distinct_paths), nf.format(r.other_paths_users)) + other;
   const body = $('pa-table').tBodies[0];
   body.replaceChildren();
   r.paths.forEach((p, i) => body.append(el('tr', { testid: `pa-row-${i}` },
@@ -119,6 +128,7 @@ export const pathsPanel = {
       run();
     });
     $('pa-mode').addEventListener('change', showMode);
+    wireSource('pa', 'pa-funnel-steps', 'pa-window');
     $('pa-png').addEventListener('click', () => exportCanvas('pa-chart', 'paths'));
     $('pa-csv').addEventListener('click', exportTable);
   },
@@ -127,5 +137,9 @@ export const pathsPanel = {
     paths = null;
     if (hide) $('discover').hidden = true;
   },
-  redraw: draw,
+  /** After a resize or a language switch: the texts and the chart again. */
+  redraw() {
+    refreshSource('pa');
+    if (paths) render(paths);
+  },
 };

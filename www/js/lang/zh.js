@@ -511,4 +511,63 @@ export default {
   'x7.type.boolean': '布尔',
   'x7.type.text': '文本',
   'x7.type.empty': '空',
+  // --- section 9 (paths, drivers, basket) ---
+  's9.title': '路径、漏斗驱动因素与交叉销售', 's9.run': '运行', 's9.users': '用户数', 's9.share': '占比',
+  's9.funnel': '漏斗', 's9.funnel_panel': '“漏斗”一节中的漏斗', 's9.funnel_typed': '在此输入的步骤',
+  's9.steps_typed': '漏斗步骤（按顺序的事件，逗号分隔）', 's9.window': '时间窗',
+  's9.funnel_none': '“漏斗”一节尚未运行任何漏斗：使用在此输入的步骤。',
+  's9.funnel_uses': (desc) => `使用“漏斗”一节的漏斗：${desc}。`,
+  's9.funnel_typed_uses': (desc) => `使用在此输入的步骤：${desc}。`,
+  's9.mode_ordered': '有序', 's9.mode_strict': '严格', 's9.mode_unordered': '任意顺序',
+  's9.within': (w) => `${w} 内`, 's9.from_to': (from, to) => `第 1 步在 ${from} 至 ${to}`,
+  's9.segment': '带有分群（此处暂不支持：运行时会提示）',
+  's9.pa_title': '路径', 's9.pa_start': '起点', 's9.pa_mode_event': '某个事件',
+  's9.pa_mode_funnel': '在漏斗某一步流失的用户', 's9.pa_event': '事件', 's9.pa_direction': '方向',
+  's9.pa_after': '之后的事件', 's9.pa_before': '之前的事件', 's9.pa_steps': '每条路径的事件数（1–10）',
+  's9.pa_min_share': '少见事件合并门槛（占行数的 %）', 's9.pa_collapse': '合并连续重复',
+  's9.pa_dropped': '流失于第几步之后', 's9.pa_png': '流向图（PNG）', 's9.pa_csv': '路径（CSV）', 's9.pa_path': '路径',
+  's9.pa_computing': '正在计算路径…', 's9.pa_failed': '无法计算路径。',
+  's9.pa_done': (users, distinct) => `路径：${users} 位用户，${distinct} 条不同路径。`,
+  's9.pa_none_after': '（之后没有事件）',
+  's9.pa_summary': (users, anchor, after, steps, collapsed, distinct, notListed) =>
+    `起点为“${anchor}”的 ${users} 位用户（每位用户的第一次），${after ? '之后' : '之前'}的 ${steps} 个事件` +
+    `${after ? '' : '（由近及远）'}${collapsed ? '，已合并连续重复' : ''}。共 ${distinct} 条不同路径；${notListed} 位用户的路径未列出。`,
+  's9.pa_other': (label, events) => ` 少见事件合并显示为“${label}”：${events}。`,
+  's9.fd_title': '漏斗驱动因素：转化用户做了什么不同的事', 's9.fd_min_group': '最小组人数',
+  's9.fd_png': '森林图（PNG）', 's9.fd_csv': '驱动因素（CSV）', 's9.fd_feature': '特征', 's9.fd_with': '有时转化率',
+  's9.fd_without': '无时转化率', 's9.fd_or': '优势比', 's9.fd_ci': '95% 置信区间', 's9.fd_p': 'p 值',
+  's9.fd_support': '支持度', 's9.fd_n': '人数（有 / 无）',
+  's9.fd_computing': '正在计算漏斗驱动因素…', 's9.fd_failed': '无法计算漏斗驱动因素。',
+  's9.fd_done': (converted, entered) => `漏斗驱动因素：${entered} 位用户中 ${converted} 位转化。`,
+  's9.fd_summary': (entered, first, converted, last, dropped) => `${entered} 位用户进入 ${first}；${converted} 位到达 ${last}，${dropped} 位流失。`,
+  's9.fd_to': '至', 's9.fd_exact': '（精确检验）',
+  's9.fd_empty': '没有特征在有与无两侧都有足够的用户。',
+  's9.fd_sentence': (d, withRate, withoutRate, or, nWith, nWithout) =>
+    `${d.kind === 'event' ? `做过 ${d.feature} 的用户` : `${d.feature} 的用户`}在转化或流失之前的转化率为 ${withRate}，没有的为 ${withoutRate}（优势比 ${or}；n = ${nWith} 对 ${nWithout}）`,
+  's9.fd_note': (hidden, minGroup, notListed) =>
+    '特征：转化之前（或时间窗结束之前）的事件（漏斗步骤以外）和属性值。' +
+    `按 |ln 优势比| × 支持度排序。${hidden} 个特征因某一侧少于 ${minGroup} 位用户而隐藏${notListed ? `，另有 ${notListed} 个未列出` : ''}。` +
+    '这是关联而非因果：做某事的用户可能在其他方面也不同。',
+  's9.bk_title': '交叉销售：一起购买', 's9.bk_item': '商品列', 's9.bk_basket': '购物篮',
+  's9.bk_event': '购买事件', 's9.bk_support': '最小支持度（购物篮的 %）', 's9.bk_confidence': '最小置信度（%）',
+  's9.bk_max_len': '最大项集', 's9.bk_for': '购买了（商品）的客户', 's9.bk_png': '规则矩阵（PNG）',
+  's9.bk_csv': '规则（CSV）', 's9.bk_also': '同时购买', 's9.bk_baskets': '购物篮数', 's9.bk_conf': '置信度',
+  's9.bk_lift': '提升度', 's9.bk_bought': '购买',
+  's9.bk_item_default': '（商品列）', 's9.bk_order_default': '（订单列，否则按用户和日期）',
+  's9.bk_order_id': (c) => `订单号：${c}`, 's9.bk_event_default': '（每一行有商品的记录）',
+  's9.bk_computing': '正在挖掘购物篮…', 's9.bk_failed': '无法挖掘购物篮。',
+  's9.bk_done': (baskets, rules) => `交叉销售：${baskets} 个购物篮，${rules} 条规则。`,
+  's9.bk_by_day': '同一用户的同一本地日', 's9.bk_by_order': (c) => `订单号（${c}）`,
+  's9.bk_summary': (baskets, by, items, column, minBaskets, sets, rules, listed) =>
+    `${baskets} 个购物篮（按${by}），来自 ${column} 的 ${items} 个商品；项集至少出现在 ${minBaskets} 个购物篮中才算频繁。` +
+    `${sets} 个频繁项集，${rules} 条规则${listed ? `（按提升度列出前 ${listed} 条）` : ''}。`,
+  's9.bk_left_item': (n) => `${n} 行没有商品`, 's9.bk_left_order': (n) => `${n} 行没有订单号`,
+  's9.bk_left': (what) => ` 未计入：${what}。`,
+  's9.bk_no_rule': '没有规则达到门槛：请降低最小支持度或置信度。',
+  's9.bk_also_title': (item) => `购买了 ${item} 的客户还购买了`,
+  's9.bk_also_none': '此商品没有达到门槛的规则。',
+  's9.pa_chart': '路径流向图：逐步的事件', 's9.fd_chart': '有与没有各特征时的转化优势比',
+  's9.bk_chart': '关联规则：购买 × 同时购买，按提升度着色',
+  's9.pa_dropped_anchor': (step) => `在 ${step} 之后流失`,
+  // --- end of section 9 ---
 };
