@@ -6,7 +6,6 @@
 //! monetary the revenue summed exactly (see `money`). Ranks tie exactly on
 //! equal values.
 
-use std::collections::BTreeMap;
 
 use super::buyers::Buyers;
 use super::money::{Scale, Sum};
@@ -59,12 +58,18 @@ pub fn rfm(table: &EventTable, spec: &RfmSpec) -> Result<RfmReport> {
     // Reversed: a longer recency ranks lower, so rank by its negation.
     let r = scores(&recency.iter().map(|s| -s).collect::<Vec<_>>());
     let f = scores(&list.iter().map(|b| b.purchases).collect::<Vec<_>>());
-    let m = scores(
-        &list
-            .iter()
-            .map(|b| scale.key(b.revenue))
-            .collect::<Vec<_>>(),
-    );
+    let money: Vec<i128> = list.iter().map(|b| scale.key(b.revenue)).collect();
+    // Ranked as `i64` when every key fits (the usual case): the same order, and a
+    // sort of half the width.
+    let m = match money
+        .iter()
+        .map(|&k| i64::try_from(k))
+        .collect::<std::result::Result<Vec<i64>, _>>()
+    {
+        Ok(narrow) => scores(&narrow),
+        Err(_) => scores(&money),
+    };
+    drop(money);
     let scored: Vec<Scored> = (0..list.len())
         .map(|i| Scored {
             buyer: i,
@@ -85,11 +90,17 @@ pub fn rfm(table: &EventTable, spec: &RfmSpec) -> Result<RfmReport> {
     };
     let mut by_segment = [Totals::default(); 11];
     let mut by_rf = [[Totals::default(); 5]; 5];
-    let mut by_rfm: BTreeMap<(u8, u8, u8), Totals> = BTreeMap::new();
+    // Indexed by (r, f, m), each 1–5: ascending (r, f, m) order.
+    let mut by_rfm = [[[Totals::default(); 5]; 5]; 5];
     for s in &scored {
+        let (r, f, m) = (
+            usize::from(s.r - 1),
+            usize::from(s.f - 1),
+            usize::from(s.m - 1),
+        );
         add(&mut by_segment[s.segment.index()], s);
-        add(&mut by_rf[usize::from(s.r - 1)][usize::from(s.f - 1)], s);
-        add(by_rfm.entry((s.r, s.f, s.m)).or_default(), s);
+        add(&mut by_rf[r][f], s);
+        add(&mut by_rfm[r][f][m], s);
     }
     let total = buyers.total();
     let n = list.len() as u64;
@@ -125,34 +136,41 @@ pub fn rfm(table: &EventTable, spec: &RfmSpec) -> Result<RfmReport> {
             }
         })
         .collect();
-    let cells = by_rfm
-        .iter()
-        .map(|(&(r, f, m), t)| RfmCell {
-            r,
-            f,
-            m,
-            users: t.users,
-            revenue: scale.value(t.revenue),
-            segment: Segment::of(r, f).name().to_string(),
-        })
-        .collect();
-    let score_ranges = |score: fn(&Scored) -> u8, value: &dyn Fn(&Scored) -> f64| {
-        (1..=5u8)
-            .map(|k| {
-                let values = scored.iter().filter(|s| score(s) == k).map(value);
-                let (users, min, max) = values.fold((0u64, None, None), |(u, lo, hi), v| {
-                    (
-                        u + 1,
-                        Some(lo.map_or(v, |l: f64| l.min(v))),
-                        Some(hi.map_or(v, |h: f64| h.max(v))),
-                    )
-                });
-                ScoreRange {
-                    score: k,
-                    users,
-                    min,
-                    max,
+    let mut cells = Vec::new();
+    for (r, by_f) in (1..=5u8).zip(&by_rfm) {
+        for (f, by_m) in (1..=5u8).zip(by_f) {
+            for (m, t) in (1..=5u8).zip(by_m) {
+                // Only the cells that hold buyers.
+                if t.users > 0 {
+                    cells.push(RfmCell {
+                        r,
+                        f,
+                        m,
+                        users: t.users,
+                        revenue: scale.value(t.revenue),
+                        segment: Segment::of(r, f).name().to_string(),
+                    });
                 }
+            }
+        }
+    }
+    let score_ranges = |score: fn(&Scored) -> u8, value: &dyn Fn(&Scored) -> f64| {
+        // One pass: per score, the users and the range of the values.
+        let mut acc = [(0u64, None::<f64>, None::<f64>); 5];
+        for s in &scored {
+            let (users, lo, hi) = &mut acc[usize::from(score(s) - 1)];
+            let v = value(s);
+            *users += 1;
+            *lo = Some(lo.map_or(v, |l| l.min(v)));
+            *hi = Some(hi.map_or(v, |h| h.max(v)));
+        }
+        (1..=5u8)
+            .zip(acc)
+            .map(|(k, (users, min, max))| ScoreRange {
+                score: k,
+                users,
+                min,
+                max,
             })
             .collect()
     };
