@@ -109,20 +109,7 @@ pub fn fit_bgnbd(
         let (ll, g) = grouped.log_likelihood_and_gradient(&p);
         (-ll / n, g.map(|v| -v / n))
     };
-    let mut best: Option<fit::Minimum<4>> = None;
-    let mut values = Vec::new();
-    for (i, start) in starts.iter().enumerate() {
-        let m = fit::minimize(
-            &mut objective,
-            start.map(libm::log),
-            confirm(&best),
-            &mut |it| on_iteration(i, it),
-        )?;
-        values.push(m.value);
-        if !m.confirmed && fit::better(&m, best.as_ref()) {
-            best = Some(m);
-        }
-    }
+    let (best, values) = best_of_starts(&mut objective, starts, on_iteration)?;
     let Some(best) = best else {
         return Err(Error::spec("clv: no starting point for the BG/NBD fit"));
     };
@@ -150,10 +137,28 @@ pub fn fit_bgnbd(
     })
 }
 
-/// What a further start confirms: the best optimum so far, once one converged
-/// (the further start then stops on reaching its value: [`fit::minimize`]).
-fn confirm<const N: usize>(best: &Option<fit::Minimum<N>>) -> Option<f64> {
-    best.as_ref().filter(|m| m.converged).map(|m| m.value)
+/// Minimises `objective` (over `ln θ`) from each of `starts` (natural
+/// parameters) in turn: the best optimum and every start's final value. A start
+/// after a converged one only confirms it (it stops on reaching its value:
+/// [`fit::minimize`]) and is never reported as the best.
+fn best_of_starts<const N: usize>(
+    objective: &mut fit::Objective<'_, N>,
+    starts: &[[f64; N]],
+    on_iteration: &mut dyn FnMut(usize, u32) -> bool,
+) -> Result<(Option<fit::Minimum<N>>, Vec<f64>)> {
+    let mut best: Option<fit::Minimum<N>> = None;
+    let mut values = Vec::with_capacity(starts.len());
+    for (i, start) in starts.iter().enumerate() {
+        let confirm = best.as_ref().filter(|m| m.converged).map(|m| m.value);
+        let m = fit::minimize(objective, start.map(libm::log), confirm, &mut |it| {
+            on_iteration(i, it)
+        })?;
+        values.push(m.value);
+        if !m.confirmed && fit::better(&m, best.as_ref()) {
+            best = Some(m);
+        }
+    }
+    Ok((best, values))
 }
 
 /// A Gamma-Gamma fit with its diagnostics.
@@ -185,21 +190,8 @@ pub fn fit_gamma_gamma(
             spends.log_likelihood_and_gradient(&GammaGamma::from_array(phi.map(libm::exp)));
         (-ll / n, g.map(|v| -v / n))
     };
-    let mut best: Option<fit::Minimum<3>> = None;
-    for (i, start) in [[1.0, 2.0, mean], [5.0, 5.0, 4.0 * mean]]
-        .iter()
-        .enumerate()
-    {
-        let m = fit::minimize(
-            &mut objective,
-            start.map(libm::log),
-            confirm(&best),
-            &mut |it| on_iteration(i, it),
-        )?;
-        if !m.confirmed && fit::better(&m, best.as_ref()) {
-            best = Some(m);
-        }
-    }
+    let starts = [[1.0, 2.0, mean], [5.0, 5.0, 4.0 * mean]];
+    let (best, _) = best_of_starts(&mut objective, &starts, on_iteration)?;
     let Some(best) = best else {
         return Err(Error::spec(
             "clv: no starting point for the Gamma-Gamma fit",

@@ -6,7 +6,6 @@
 //! monetary the revenue summed exactly (see `money`). Ranks tie exactly on
 //! equal values.
 
-
 use super::buyers::Buyers;
 use super::money::{Scale, Sum};
 use super::names::Segment;
