@@ -234,3 +234,125 @@ async function openOffline(file) {
   assert.deepEqual(errors, []);
   return { ctx, rp };
 }
+
+/**
+ * 80 users `cust-9-<i>`: a page view (channel ads or email), half search, about 70%
+ * add to cart, 4 use a coupon; 240 orders (order_id × sku rows) by the users whose index is not a
+ * multiple of 3: bread+milk and beer+diapers often together. For section 9.
+ */
+function sectionNineCsv() {
+  const rows = ['user_id,order_id,timestamp,event,sku,channel'];
+  let seed = 11;
+  const rnd = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const day = (u) => `2024-03-${String(1 + (u % 28)).padStart(2, '0')}`;
+  for (let u = 0; u < 80; u++) {
+    rows.push(`cust-9-${u},,${day(u)}T08:00:00Z,page_view,,${rnd() < 0.5 ? 'ads' : 'email'}`);
+    if (rnd() < 0.5) rows.push(`cust-9-${u},,${day(u)}T08:10:00Z,search,,`);
+    if (u % 20 === 1) rows.push(`cust-9-${u},,${day(u)}T08:15:00Z,coupon,,`);
+    if (rnd() < 0.7) rows.push(`cust-9-${u},,${day(u)}T08:20:00Z,add_to_cart,,`);
+  }
+  const items = ['bread', 'milk', 'beer', 'diapers', 'eggs', 'cola'];
+  const buyers = Array.from({ length: 80 }, (_, u) => u).filter((u) => u % 3 !== 0);
+  for (let o = 0; o < 240; o++) {
+    const u = buyers[o % buyers.length];
+    const set = new Set();
+    if (rnd() < 0.5) ['bread', 'milk'].forEach((x) => set.add(x));
+    if (rnd() < 0.3) ['beer', 'diapers'].forEach((x) => set.add(x));
+    set.add(items[Math.floor(rnd() * items.length)]);
+    const minute = String(o % 60).padStart(2, '0');
+    for (const it of [...set].sort()) rows.push(`cust-9-${u},o${o},${day(u)}T1${Math.floor(o / 60)}:${minute}:00Z,purchase,${it},`);
+  }
+  return `${rows.join('\n')}\n`;
+}
+
+test('report: section 9 (paths, funnel drivers, cross-sell) with small rows left out, in English and Chinese', { timeout: 150_000 }, async () => {
+  const data = sectionNineCsv();
+  await loadFile('shop.csv', data);
+  await waitLoaded('shop.csv');
+  const runIt = async (button, results) => {
+    await page.click(tid(button));
+    await page.waitForFunction(([b, r]) => !document.querySelector(`[data-testid="${r}"]`).hidden &&
+      !document.querySelector(`[data-testid="${b}"]`).disabled, [button, results]);
+  };
+  await page.selectOption(tid('pa-event'), 'page_view');
+  await page.fill(tid('pa-steps'), '3');
+  await runIt('pa-run', 'pa-results');
+  await page.fill(tid('fd-steps'), 'page_view, purchase');
+  await page.fill(tid('fd-min-group'), '2');
+  await runIt('fd-run', 'fd-results');
+  await page.fill(tid('bk-support'), '1');
+  await page.fill(tid('bk-confidence'), '10');
+  await page.fill(tid('bk-for'), 'beer');
+  await runIt('bk-run', 'bk-results');
+  const picks = await page.$$eval('[data-testid="rpt-pick"] input', (xs) => xs.map((x) => [x.value, x.checked]));
+  assert.deepEqual(picks, [['paths', true], ['funnel_drivers', true], ['basket', true]]);
+  const MIN = 10;
+  await page.fill(tid('rpt-min'), String(MIN));
+
+  // The expected rows, from engine.run on the same data: rows resting on a group of fewer than MIN are left out.
+  const small = (n) => n > 0 && n < MIN;
+  const paths = await engineRun({ analysis: 'paths', direction: 'after', steps: 3, collapse_repeats: true, min_share: 0.01, top: 20, event: 'page_view' }, data);
+  const drivers = await engineRun({ analysis: 'funnel_drivers', funnel: { steps: [{ event: 'page_view' }, { event: 'purchase' }], window: '7d' }, min_group: 2 }, data);
+  const basket = await engineRun({ analysis: 'basket', item: null, order: null, purchase_event: 'purchase', min_support: 0.01, min_confidence: 0.1, max_len: 3, for_item: 'beer' }, data);
+  const keptPaths = paths.paths.filter((p) => !small(p.users));
+  const groups = (d) => [d.converters_with + d.dropped_with, d.converters_without + d.dropped_without];
+  const keptDrivers = drivers.drivers.filter((d) => !groups(d).some(small));
+  const keptRules = basket.rules.filter((r) => !small(r.baskets));
+  const keptAlso = basket.also_bought.filter((r) => !small(r.baskets));
+  // The data must exercise both sides: rows kept and rows left out.
+  for (const [all, kept] of [[paths.paths, keptPaths], [drivers.drivers, keptDrivers], [basket.rules, keptRules]]) {
+    assert.ok(kept.length > 0 && kept.length < all.length, `${kept.length} of ${all.length} kept`);
+  }
+  const leftOut = (all, kept, lang) => (all.length > kept.length
+    ? [lang === 'en' ? `${all.length - kept.length} row${all.length - kept.length === 1 ? '' : 's'} of fewer than ${MIN} left out` : `已省略 ${all.length - kept.length} 行少于 ${MIN} 的数据`]
+    : []);
+  const rowsOf = (rp, id) => rp.$$eval(`[data-testid="${id}"] tbody tr`, (trs) =>
+    trs.map((tr) => [tr.querySelector('th').textContent, ...[...tr.querySelectorAll('td')].map((td) => td.dataset.value ?? td.textContent)]));
+
+  for (const lang of ['en', 'zh']) {
+    await page.selectOption(tid('lang'), lang);
+    const { file, html } = await exportReport();
+    assert.equal(html.includes('cust-9-'), false, 'a user id is in the report');
+    const { ctx, rp } = await openOffline(file);
+    try {
+      const titles = await rp.$$eval('section.analysis h2', (hs) => hs.map((h) => h.textContent));
+      assert.deepEqual(titles, lang === 'en' ? ['Paths', 'Funnel drivers', 'Cross-sell: bought together'] : ['路径', '漏斗驱动因素', '交叉销售：一起购买']);
+      const pa = await rowsOf(rp, 'report-paths');
+      const none = lang === 'en' ? '(no further event)' : '（没有后续事件）';
+      assert.deepEqual(pa.map((r) => r.slice(0, 2)), [
+        ...keptPaths.map((p) => [p.events.length ? p.events.join(' → ') : none, String(p.users)]),
+        ...leftOut(paths.paths, keptPaths, lang).map((x) => [x, '']),
+      ]);
+      const fd = await rowsOf(rp, 'report-funnel-drivers');
+      assert.deepEqual(fd.map((r) => [r[0], r[1], r[2], r[6], r[7]]), [
+        ...keptDrivers.map((d) => [d.feature, String(d.with_rate), String(d.without_rate), ...groups(d).map(String)]),
+        ...leftOut(drivers.drivers, keptDrivers, lang).map((x) => [x, '', '', '', '']),
+      ]);
+      const bk = await rowsOf(rp, 'report-basket');
+      assert.deepEqual(bk.map((r) => r.slice(0, 6)), [
+        ...keptRules.map((r) => [r.antecedent.join(' + '), r.consequent.join(' + '), String(r.baskets), String(r.support), String(r.confidence), String(r.lift)]),
+        ...leftOut(basket.rules, keptRules, lang).map((x) => [x, '', '', '', '', '']),
+      ]);
+      const also = await rowsOf(rp, 'report-basket-also');
+      assert.deepEqual(also.map((r) => r.slice(0, 2)), [
+        ...keptAlso.map((r) => [r.consequent.join(' + '), String(r.baskets)]),
+        ...leftOut(basket.also_bought, keptAlso, lang).map((x) => [x, '']),
+      ]);
+      // Each section's chart is in, drawn at 2× (900 CSS px → 1800 pixels wide).
+      const imgs = await rp.$$eval('img', (xs) => xs.map((x) => [x.alt, x.complete, x.naturalWidth]));
+      assert.deepEqual(imgs.map((x) => x[0]), lang === 'en'
+        ? ['Paths as a flow, step by step', 'Odds ratios with 95% intervals', 'Association rules: bought × also bought, coloured by lift']
+        : ['路径流向图：逐步的事件', '优势比及 95% 区间', '关联规则：购买 × 同时购买，按提升度着色']);
+      for (const [, complete, w] of imgs) assert.ok(complete && w === 1800, JSON.stringify(imgs));
+      assert.deepEqual(JSON.parse(await rp.textContent(tid('report-spec-basket'))), { analysis: 'basket', item: null, order: null, purchase_event: 'purchase', min_support: 0.01, min_confidence: 0.1, max_len: 3, for_item: 'beer' });
+      assert.match(await rp.textContent(tid('report-section-paths')), lang === 'en' ? /A path of fewer than 10 users is left out/ : /少于 10 位用户的路径不列入表格/);
+    } finally {
+      await ctx.close();
+    }
+  }
+  await page.selectOption(tid('lang'), 'en');
+  assert.deepEqual(pageErrors, []);
+});

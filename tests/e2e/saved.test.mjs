@@ -318,3 +318,132 @@ test('a CLV analysis with its own calibration end and horizon restores to identi
   assert.deepEqual(await clvSnapshot(), before);
   assert.deepEqual(pageErrors, []);
 });
+
+/**
+ * 80 users `u<i>`: each views a page (channel ads or email), half search, about
+ * 70% add to cart; 240 orders (rows of order_id × sku) by the users whose index is
+ * not a multiple of 3, on the day they viewed: beer+diapers and bread+milk often
+ * bought together. Enough for a funnel, paths, drivers and baskets.
+ */
+function sectionNineCsv() {
+  const rows = ['user_id,order_id,timestamp,event,sku,channel'];
+  let seed = 11;
+  const rnd = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const day = (u) => `2024-03-${String(1 + (u % 28)).padStart(2, '0')}`;
+  for (let u = 0; u < 80; u++) {
+    rows.push(`u${u},,${day(u)}T08:00:00Z,page_view,,${rnd() < 0.5 ? 'ads' : 'email'}`);
+    if (rnd() < 0.5) rows.push(`u${u},,${day(u)}T08:10:00Z,search,,`);
+    if (rnd() < 0.7) rows.push(`u${u},,${day(u)}T08:20:00Z,add_to_cart,,`);
+  }
+  const items = ['bread', 'milk', 'beer', 'diapers', 'eggs', 'cola'];
+  const buyers = Array.from({ length: 80 }, (_, u) => u).filter((u) => u % 3 !== 0);
+  for (let o = 0; o < 240; o++) {
+    const u = buyers[o % buyers.length];
+    const set = new Set();
+    if (rnd() < 0.5) ['bread', 'milk'].forEach((x) => set.add(x));
+    if (rnd() < 0.3) ['beer', 'diapers'].forEach((x) => set.add(x));
+    set.add(items[Math.floor(rnd() * items.length)]);
+    const minute = String(o % 60).padStart(2, '0');
+    for (const it of [...set].sort()) rows.push(`u${u},o${o},${day(u)}T1${Math.floor(o / 60)}:${minute}:00Z,purchase,${it},`);
+  }
+  return `${rows.join('\n')}\n`;
+}
+
+test('section 9 travels with the state: drop-off paths on the Funnel section\'s funnel, drivers on typed steps, baskets', { timeout: 150_000 }, async () => {
+  const csv = sectionNineCsv();
+  const load = async () => {
+    await page.setInputFiles(tid('file-input'), { name: 'shop9.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await waitLoaded('shop9.csv');
+  };
+  const shown = ['results', 'pa-results', 'fd-results', 'bk-results'];
+  const buttons = ['run-button', 'pa-run', 'fd-run', 'bk-run'];
+  const waitShown = () => page.waitForFunction(([r, b]) => r.every((id) => !document.querySelector(`[data-testid="${id}"]`).hidden) &&
+    b.every((id) => !document.querySelector(`[data-testid="${id}"]`).disabled), [shown, buttons]);
+  const snap = () => page.evaluate(() => {
+    const rows = (id) => [...document.querySelectorAll(`[data-testid="${id}"] tbody tr`)].map((tr) => [...tr.cells].map((c) => c.dataset.value ?? c.textContent));
+    const value = (id) => {
+      const n = document.querySelector(`[data-testid="${id}"]`);
+      return n.type === 'checkbox' ? n.checked : n.value;
+    };
+    return {
+      tables: Object.fromEntries(['results-table', 'pa-table', 'fd-table', 'bk-rules', 'bk-also'].map((id) => [id, rows(id)])),
+      texts: ['pa-summary', 'fd-summary', 'bk-summary', 'pa-funnel-note', 'fd-funnel-note'].map((id) => document.querySelector(`[data-testid="${id}"]`).textContent),
+      forms: ['pa-mode', 'pa-direction', 'pa-steps', 'pa-min-share', 'pa-collapse', 'pa-funnel-source', 'pa-dropped', 'fd-funnel-source', 'fd-steps', 'fd-window',
+        'fd-min-group', 'bk-item', 'bk-order', 'bk-event', 'bk-support', 'bk-confidence', 'bk-max-len', 'bk-for'].map(value),
+    };
+  });
+  await load();
+  await setSteps(['page_view', 'add_to_cart', 'purchase']);
+  await page.fill(tid('window-n'), '2');
+  await runFunnel();
+  // Paths: users who dropped off after step 2 of the Funnel section's funnel, before-direction, 3 events, 7% share.
+  await page.selectOption(tid('pa-mode'), 'funnel');
+  assert.equal(await page.inputValue(tid('pa-funnel-source')), 'panel');
+  await page.fill(tid('pa-dropped'), '2');
+  await page.selectOption(tid('pa-direction'), 'before');
+  await page.fill(tid('pa-steps'), '3');
+  await page.fill(tid('pa-min-share'), '7');
+  await page.uncheck(tid('pa-collapse'));
+  await click('pa-run', 'pa-results');
+  // Drivers: typed steps and window, a small minimum group.
+  await page.selectOption(tid('fd-funnel-source'), 'typed');
+  await page.fill(tid('fd-steps'), 'page_view, purchase');
+  await page.fill(tid('fd-window'), '1d');
+  await page.fill(tid('fd-min-group'), '5');
+  await click('fd-run', 'fd-results');
+  // Baskets: by order id, 5% support, 20% confidence, pairs only, for beer.
+  await page.fill(tid('bk-support'), '5');
+  await page.fill(tid('bk-confidence'), '20');
+  await page.fill(tid('bk-max-len'), '2');
+  await page.fill(tid('bk-for'), 'beer');
+  await click('bk-run', 'bk-results');
+  await waitShown();
+  const before = await snap();
+  assert.ok(before.tables['pa-table'].length > 0 && before.tables['fd-table'].length > 0 && before.tables['bk-rules'].length > 0, JSON.stringify(before.tables));
+  assert.ok(before.tables['bk-also'].length > 0);
+
+  const saved = await saveState();
+  assert.deepEqual(Object.keys(saved.analyses), ['funnel', 'paths', 'funnel_drivers', 'basket']);
+  assert.deepEqual(saved.funnel_sources, { paths: 'funnel', funnel_drivers: 'typed' });
+  const { steps, window, mode } = saved.analyses.funnel;
+  assert.deepEqual(saved.analyses.paths, { analysis: 'paths', direction: 'before', steps: 3, collapse_repeats: false, min_share: 0.07, top: 20,
+    from_funnel: { steps, window, mode, dropped_after_step: 2 } });
+  assert.deepEqual(saved.analyses.funnel_drivers, { analysis: 'funnel_drivers', funnel: { steps: [{ event: 'page_view' }, { event: 'purchase' }], window: '1d' }, min_group: 5 });
+  assert.deepEqual(saved.analyses.basket, { analysis: 'basket', item: null, order: null, purchase_event: 'purchase', min_support: 0.05, min_confidence: 0.2, max_len: 2, for_item: 'beer' });
+  const url = page.url();
+
+  // The file: a fresh page, the same data, then the state.
+  await page.goto(url.replace(/#.*$/, ''));
+  await page.waitForSelector('body[data-ready="true"]');
+  await load();
+  assert.equal(await page.inputValue(tid('fd-min-group')), '30', 'the form starts at its defaults');
+  await openState(saved);
+  await waitShown();
+  assert.deepEqual(await snap(), before);
+  assert.equal(await page.isHidden(tid('error')), true, await text('error-text'));
+
+  // The link: a fresh page with #state=, then the same data.
+  await page.goto('about:blank');
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready="true"]');
+  await load();
+  await waitShown();
+  assert.deepEqual(await snap(), before);
+
+  // A drop-off path saved on an earlier funnel than the state's is an error, not a silent re-run on another funnel.
+  const stale = structuredClone(saved);
+  stale.analyses.paths.from_funnel.window = '9d';
+  delete stale.analyses.funnel_drivers;
+  delete stale.analyses.basket;
+  await page.goto(url.replace(/#.*$/, ''));
+  await page.waitForSelector('body[data-ready="true"]');
+  await load();
+  await openState(stale);
+  await page.waitForSelector(`${tid('error')}:not([hidden])`);
+  assert.match(await text('error-text'), /paths: it ran on an earlier funnel of the Funnel section/);
+  assert.equal(await page.isHidden(tid('pa-results')), true);
+  assert.deepEqual(pageErrors, []);
+});

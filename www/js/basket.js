@@ -7,6 +7,7 @@ import { client, setStatus, panelError } from './state.js';
 import { downloadCsv, exportCanvas, drawInto } from './exports.js';
 import { purchaseEventGuess } from './repeat.js';
 import { t } from './i18n.js';
+import { remember } from './results.js';
 
 /** The last basket result shown. */
 let basket = null;
@@ -55,6 +56,7 @@ async function run() {
     const m = await client.request({ type: 'run', spec });
     basket = m.report;
     render(m.report);
+    remember('basket', spec, m.report);
     setStatus(t('s9.bk_done', nf.format(m.report.baskets), nf.format(m.report.rules_total)));
   } catch (e) {
     $('bk-results').hidden = true;

@@ -6,7 +6,8 @@ import { drawFunnelDrivers } from '/pkg/tidemark.js';
 import { $, el, nf, numCell, formatPct, formatP } from './dom.js';
 import { client, setStatus, panelError } from './state.js';
 import { downloadCsv, exportCanvas, drawInto } from './exports.js';
-import { defaultSteps } from './paths.js';
+import { defaultSteps, sourceOf } from './paths.js';
+import { remember } from './results.js';
 import { t } from './i18n.js';
 import { funnelOf, refreshSource, wireSource } from './funnel_source.js';
 
@@ -34,6 +35,7 @@ export function driversSpec() {
 
 async function run() {
   const spec = driversSpec();
+  const source = sourceOf('fd');
   $('fd-run').disabled = true;
   $('fd-message').hidden = true;
   setStatus(t('s9.fd_computing'));
@@ -41,6 +43,7 @@ async function run() {
     const m = await client.request({ type: 'run', spec });
     drivers = m.report;
     render(m.report);
+    remember('funnel_drivers', spec, m.report, source);
     setStatus(t('s9.fd_done', nf.format(m.report.converted), nf.format(m.report.entered)));
   } catch (e) {
     $('fd-results').hidden = true;

@@ -8,11 +8,15 @@
 // (`segments: [{name, rule}]`, saved into this browser on restore, so the selectors
 // offer them); RFM, tier and CLV references are in the specs as they are. A user
 // attribute file cannot travel: the state names it (`attributes`) and a restore
-// waits for it to be picked.
+// waits for it to be picked. Section 9's paths and funnel drivers record where their
+// funnel came from (`funnel_sources: {paths|funnel_drivers: "funnel"|"typed"}`): a
+// "funnel" one waits on restore for the Funnel section's re-run and must be that
+// very funnel; a "typed" one fills the form's steps and window.
 import { $ } from './dom.js';
 import { state, setStatus, showError } from './state.js';
 import { download, baseName } from './exports.js';
-import { allResults, onResults } from './results.js';
+import { allResults, onResults, resultOf, ORDER } from './results.js';
+import { panelFunnel } from './funnel_source.js';
 import { showSteps } from './funnel.js';
 import { t } from './i18n.js';
 import { loadSource } from './load.js';
@@ -39,7 +43,8 @@ export function usedSegments(analyses) {
   const add = (name, rule) => {
     if (!out.some((s) => s.name === name && s.rule === rule)) out.push({ name, rule });
   };
-  for (const spec of Object.values(analyses)) {
+  // Section 9's funnels (`funnel`, `from_funnel`) carry the Funnel section's segment.
+  for (const spec of Object.values(analyses).flatMap((x) => [x, x.funnel, x.from_funnel]).filter(Boolean)) {
     const rule = spec.segment?.rule;
     if (typeof rule === 'string') add(local.find((s) => s.rule === rule)?.name ?? rule, rule);
     for (const part of spec.segments ?? []) {
@@ -69,8 +74,13 @@ export function currentState() {
   const options = {};
   for (const [key, id] of Object.entries(OPTION_CONTROLS)) options[key] = $(id).value;
   const analyses = {};
-  for (const r of allResults()) analyses[r.key] = r.spec;
+  const sources = {};
+  for (const r of allResults()) {
+    analyses[r.key] = r.spec;
+    if (r.source) sources[r.key] = r.source;
+  }
   const out = { version: STATE_VERSION, options, roles: { ...state.roles }, analyses };
+  if (Object.keys(sources).length) out.funnel_sources = sources;
   const segments = usedSegments(analyses);
   if (segments.length) out.segments = segments;
   const attributes = usedAttributes(analyses, segments);
@@ -98,7 +108,7 @@ export function decodeState(text) {
   return JSON.parse(new TextDecoder().decode(bytes));
 }
 
-const ANALYSES = ['funnel', 'repurchase', 'retention', 'lifecycle', 'rfm', 'tiers', 'clv'];
+const ANALYSES = ORDER;
 
 /** Checks a parsed state's shape; returns it or throws an Error naming the problem. */
 export function checkState(s) {
@@ -106,7 +116,7 @@ export function checkState(s) {
     throw new Error(`saved analyses: ${why}`);
   };
   if (!s || typeof s !== 'object' || Array.isArray(s)) fail('not a JSON object');
-  for (const k of Object.keys(s)) if (!['version', 'options', 'roles', 'analyses', 'segments', 'attributes'].includes(k)) fail(`unknown field "${k}"`);
+  for (const k of Object.keys(s)) if (!['version', 'options', 'roles', 'analyses', 'segments', 'attributes', 'funnel_sources'].includes(k)) fail(`unknown field "${k}"`);
   if (s.version !== STATE_VERSION) fail(`version ${JSON.stringify(s.version)} is not ${STATE_VERSION} (saved by a newer Tidemark?)`);
   for (const k of Object.keys(s.options ?? {})) if (!(k in OPTION_CONTROLS)) fail(`unknown option "${k}"`);
   for (const [role, col] of Object.entries(s.roles ?? {})) {
@@ -125,6 +135,12 @@ export function checkState(s) {
     if (!ok) fail(`the saved segment ${JSON.stringify(seg)} is not {"name": …, "rule": …}`);
   }
   if (s.attributes !== undefined && typeof s.attributes !== 'string') fail('"attributes" must name the user attribute file');
+  const sources = s.funnel_sources ?? {};
+  if (typeof sources !== 'object' || Array.isArray(sources)) fail('"funnel_sources" must be an object');
+  for (const [k, v] of Object.entries(sources)) {
+    if (k !== 'paths' && k !== 'funnel_drivers') fail(`unknown funnel source "${k}"`);
+    if (v !== 'funnel' && v !== 'typed') fail(`the ${k} funnel source must be "funnel" or "typed"`);
+  }
   return s;
 }
 
@@ -184,13 +200,108 @@ function windowParts(w) {
   return [String(seconds / 60), 'm'];
 }
 
+/** JSON with sorted keys: two specs equal whatever their key order. */
+function canonical(x) {
+  if (Array.isArray(x)) return `[${x.map(canonical).join(',')}]`;
+  if (x && typeof x === 'object') return `{${Object.keys(x).sort().filter((k) => x[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonical(x[k])}`).join(',')}}`;
+  return JSON.stringify(x);
+}
+
+/** A percentage control's text for a fraction (0.07 → "7"), without float noise. */
+function percent(x) {
+  return String(Number((x * 100).toPrecision(12)));
+}
+
+/** Section-9 runs waiting for the Funnel section's re-run: [{funnel, go, fail, before}]. */
+let afterFunnel = [];
+
+/** Runs the waiting section-9 forms once the Funnel section has a new result (theirs, or an error). */
+function funnelArrived() {
+  const now = resultOf('funnel');
+  const ready = afterFunnel.filter((w) => now && now !== w.before);
+  afterFunnel = afterFunnel.filter((w) => !ready.includes(w));
+  const failed = [];
+  for (const w of ready) {
+    if (canonical(panelFunnel()) === canonical(w.funnel)) w.go();
+    else failed.push(w.what);
+  }
+  if (failed.length) showError(t('u7.ps.some_failed', failed.map((k) => `${k}: ${t('s4.ps.other_funnel')}`).join('; ')));
+}
+
 /** Fills each panel's form from the saved spec and presses its Run button, in page order. */
-function applySpecs(analyses) {
+function applySpecs(analyses, sources = {}) {
   const events = new Set(state.summary.events.map((e) => e.name));
   const event = (name, what) => {
     if (name !== null && name !== undefined && !events.has(name)) throw new Error(`${what} "${name}" is not an event of this file`);
   };
+  const need = (key, sp, fields) => {
+    const missing = fields.filter((f) => sp[f] === undefined);
+    if (missing.length) throw new Error(`the saved ${key} spec lacks ${missing.map((f) => `"${f}"`).join(', ')}, which the page always sets`);
+  };
+  /** Chooses section 9's funnel of form `prefix` (steps input `steps`, window input `win`), then runs `go`. */
+  const funnelSource = (key, prefix, steps, win, funnel, go) => {
+    const sel = $(`${prefix}-funnel-source`);
+    if (!funnel || !Array.isArray(funnel.steps)) throw new Error(`the saved ${key} spec has no funnel`);
+    if ((sources[key] ?? 'typed') === 'funnel') {
+      if (!analyses.funnel) throw new Error(t('s4.ps.no_funnel'));
+      afterFunnel.push({ what: key, funnel, before: resultOf('funnel'), go: () => {
+        sel.value = 'panel';
+        sel.dispatchEvent(new Event('change'));
+        go();
+      } });
+      return;
+    }
+    const extra = Object.keys(funnel).filter((f) => f !== 'steps' && f !== 'window');
+    if (extra.length || funnel.steps.some((st) => Object.keys(st).some((f) => f !== 'event'))) {
+      throw new Error(`the saved ${key} funnel has fields the typed steps cannot set`);
+    }
+    for (const st of funnel.steps) event(st.event, `${key} funnel step`);
+    sel.value = 'typed';
+    sel.dispatchEvent(new Event('change'));
+    set(steps, funnel.steps.map((st) => st.event).join(', '), 'funnel steps');
+    set(win, funnel.window ?? '7d', 'funnel window');
+    go();
+  };
   const apply = {
+    paths(sp) {
+      onlyFields('paths', sp, ['direction', 'steps', 'collapse_repeats', 'min_share', 'top', 'event', 'from_funnel']);
+      need('paths', sp, ['direction', 'steps', 'collapse_repeats', 'min_share']);
+      if ((sp.top ?? 20) !== 20) throw new Error('the page shows the top 20 paths, not a saved "top" of ' + JSON.stringify(sp.top));
+      set('pa-direction', sp.direction, 'direction');
+      set('pa-steps', sp.steps, 'steps');
+      $('pa-collapse').checked = sp.collapse_repeats === true;
+      set('pa-min-share', percent(sp.min_share), 'minimum share');
+      const mode = $('pa-mode');
+      mode.value = sp.from_funnel ? 'funnel' : 'event';
+      mode.dispatchEvent(new Event('change'));
+      if (!sp.from_funnel) {
+        event(sp.event, 'paths event');
+        set('pa-event', sp.event, 'paths event');
+        $('pa-run').click();
+        return;
+      }
+      const { dropped_after_step: dropped, ...funnel } = sp.from_funnel;
+      set('pa-dropped', dropped, 'dropped after step');
+      funnelSource('paths', 'pa', 'pa-funnel-steps', 'pa-window', funnel, () => $('pa-run').click());
+    },
+    funnel_drivers(sp) {
+      onlyFields('funnel_drivers', sp, ['funnel', 'min_group']);
+      set('fd-min-group', sp.min_group ?? '', 'minimum group');
+      funnelSource('funnel_drivers', 'fd', 'fd-steps', 'fd-window', sp.funnel, () => $('fd-run').click());
+    },
+    basket(sp) {
+      onlyFields('basket', sp, ['item', 'order', 'purchase_event', 'min_support', 'min_confidence', 'max_len', 'for_item']);
+      need('basket', sp, ['min_support', 'min_confidence', 'max_len']);
+      event(sp.purchase_event, 'purchase event');
+      set('bk-item', sp.item ?? '', 'item column');
+      set('bk-order', sp.order ?? '', 'order column');
+      set('bk-event', sp.purchase_event ?? '', 'purchase event');
+      set('bk-support', percent(sp.min_support), 'minimum support');
+      set('bk-confidence', percent(sp.min_confidence), 'minimum confidence');
+      set('bk-max-len', sp.max_len, 'largest item set');
+      set('bk-for', sp.for_item ?? '', 'item');
+      $('bk-run').click();
+    },
     funnel(sp) {
       onlyFields('funnel', sp, ['steps', 'window', 'mode', 'breakdown', 'breakdown_limit', 'segment', 'segments']);
       for (const st of sp.steps ?? []) event(st.event, 'funnel step');
@@ -267,6 +378,7 @@ function applySpecs(analyses) {
     },
   };
   const failed = [];
+  afterFunnel = [];
   for (const key of ANALYSES) {
     if (!analyses[key]) continue;
     try {
@@ -309,7 +421,7 @@ function applyPending() {
   pending = null;
   const notes = registerSegments(s.segments ?? []);
   note([t('saved.restored'), ...notes].join(' '));
-  applySpecs(s.analyses ?? {});
+  applySpecs(s.analyses ?? {}, s.funnel_sources ?? {});
 }
 
 /** Says `text` in the status line and, until the next state, under the saved-analyses buttons (runs overwrite the status). */
@@ -370,7 +482,7 @@ async function readFile(file) {
   }
 }
 
-/** The saved-analyses controls (in the load card); listed last, so a state applies after every form is ready. */
+/** The saved-analyses controls (in the load card); a state applies once every panel's form is ready (see onLoaded). */
 export const savedPanel = {
   name: 'saved',
   wire() {
@@ -383,6 +495,7 @@ export const savedPanel = {
       input.value = '';
     });
     onResults(updateHash);
+    onResults(funnelArrived);
     onAttached(() => applyPending());
     const m = /^#state=([A-Za-z0-9_-]+)$/.exec(location.hash);
     if (m) {
@@ -394,6 +507,7 @@ export const savedPanel = {
     }
   },
   onLoaded() {
-    applyPending();
+    // After every panel's onLoaded (section 9's are listed after this one): their forms are ready then.
+    queueMicrotask(applyPending);
   },
 };

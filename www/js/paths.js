@@ -9,6 +9,7 @@ import { downloadCsv, exportCanvas, drawInto } from './exports.js';
 import { purchaseEventGuess } from './repeat.js';
 import { t } from './i18n.js';
 import { funnelOf, refreshSource, wireSource } from './funnel_source.js';
+import { remember } from './results.js';
 
 /** The last paths result shown. */
 let paths = null;
@@ -42,6 +43,11 @@ function showMode() {
   $('pa-event').disabled = funnel;
 }
 
+/** Where form `prefix`'s funnel comes from now: 'funnel' (the Funnel section's) or 'typed'. */
+export function sourceOf(prefix) {
+  return $(`${prefix}-funnel-source`).value === 'panel' ? 'funnel' : 'typed';
+}
+
 /** The spec the form describes. */
 export function pathsSpec() {
   const spec = {
@@ -62,6 +68,7 @@ export function pathsSpec() {
 
 async function run() {
   const spec = pathsSpec();
+  const source = spec.from_funnel ? sourceOf('pa') : undefined;
   $('pa-run').disabled = true;
   $('pa-message').hidden = true;
   setStatus(t('s9.pa_computing'));
@@ -70,6 +77,7 @@ async function run() {
     paths = m.report;
     fromFunnel = Boolean(spec.from_funnel);
     render(m.report);
+    remember('paths', spec, m.report, source);
     setStatus(t('s9.pa_done', nf.format(m.report.users), nf.format(m.report.distinct_paths)));
   } catch (e) {
     $('pa-results').hidden = true;

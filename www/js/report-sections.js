@@ -6,6 +6,7 @@
 import {
   drawFunnel, drawRetention, drawRetentionCurve, drawLtv, drawLifecycle, drawRepeatGaps,
   drawRepeatByMonth, drawRfm, drawClvHoldout, drawClvPAlive, drawClvTiers, drawClvMatrix,
+  drawPaths, drawFunnelDrivers, drawBasket,
 } from '/pkg/tidemark.js';
 import { el } from './dom.js';
 import { tIn, formats } from './i18n.js';
@@ -283,6 +284,98 @@ function clvSection(r, sup) {
   };
 }
 
+/**
+ * Section 9's rows each describe one group (a path, a feature's with/without users, a
+ * rule's baskets): a row resting on a small group (`groups(item)`: its counts) is
+ * left out whole, and counted as hidden. Returns the kept items.
+ */
+function keepLarge(sup, items, groups) {
+  const kept = items.filter((x) => !groups(x).some((n) => sup.small(n)));
+  sup.hidden += items.length - kept.length;
+  return kept;
+}
+
+/** The last row of a table whose `n` rows resting on small groups were left out (none when n = 0); `width` cells after its label. */
+function leftOut(sup, n, width) {
+  return n ? [[t('s4.r.left_out', f.int(n), f.int(sup.min)), ...Array.from({ length: width }, () => cell('', null, 'n suppressed'))]] : [];
+}
+
+function pathsSection(r, spec, sup) {
+  const kept = keepLarge(sup, r.paths, (p) => [p.users]);
+  const label = (p) => (p.events.length === 0 ? t('s4.r.pa_none_after') : p.events.join(' → '));
+  const rows = kept.map((p) => [label(p), sup.count(p.users), sup.guarded(f.pct(r.users ? p.users / r.users : null), r.users ? p.users / r.users : null, r.users)]);
+  rows.push(...leftOut(sup, r.paths.length - kept.length, 2));
+  // The Sankey shows only boxes and bands of at least the minimum.
+  const big = (n) => !sup.small(n);
+  const nodes = (r.nodes ?? []).filter((n) => big(n.users));
+  const links = (r.links ?? []).filter((l) => big(l.users));
+  const chartReport = { ...r, paths: kept, nodes, links };
+  // The engine names a drop-off anchor "dropped after STEP" (English).
+  const prefix = 'dropped after ';
+  const anchor = spec.from_funnel && r.anchor.startsWith(prefix) ? t('s9.pa_dropped_anchor', r.anchor.slice(prefix.length)) : r.anchor;
+  const other = r.other_events.length ? t('s4.r.pa_other', r.other_label, r.other_events.join(', ')) : '';
+  return {
+    title: t('s4.r.paths'),
+    definitions: [
+      [t('s4.r.pa_anchor'), t('s4.r.pa_anchor.def', anchor, f.int(r.users), r.direction === 'after', r.steps, r.collapse_repeats)],
+      [t('s4.r.pa_path'), t('s4.r.pa_path.def', f.int(r.distinct_paths), f.int(r.other_paths_users)) + other],
+      [t('s4.r.small'), t('s4.r.pa_small.def', f.int(sup.min))],
+    ],
+    charts: [chart(t('s4.r.pa_chart'), drawPaths, [r.users], 900, 560, chartReport)],
+    tables: [table('report-paths', [t('s4.r.pa_path'), t('r.col.users'), t('r.col.share')], rows)],
+  };
+}
+
+function driversSection(r, sup) {
+  const groups = (d) => [d.converters_with + d.dropped_with, d.converters_without + d.dropped_without];
+  const kept = keepLarge(sup, r.drivers, groups);
+  const ratio = (x) => (Number.isFinite(x) ? `×${x >= 100 ? f.fixed(x, 0) : f.fixed(x, 2)}` : '—');
+  const rows = kept.map((d) => [d.feature,
+    cell(f.pct(d.with_rate), d.with_rate), cell(f.pct(d.without_rate), d.without_rate),
+    cell(ratio(d.odds_ratio), d.odds_ratio), cell(`${ratio(d.ci_low)} – ${ratio(d.ci_high)}`, null),
+    cell(d.p_value === null ? '—' : d.p_value < 0.001 ? '< 0.001' : f.fixed(d.p_value, 3), d.p_value),
+    sup.count(groups(d)[0]), sup.count(groups(d)[1])]);
+  rows.push(...leftOut(sup, r.drivers.length - kept.length, 7));
+  return {
+    title: t('s4.r.drivers'),
+    definitions: [
+      [t('s4.r.fd_funnel'), t('s4.r.fd_funnel.def', r.steps.join(' → '), f.int(r.entered), f.int(r.converted), f.int(r.dropped))],
+      [t('s4.r.fd_feature'), t('s4.r.fd_feature.def')],
+      [t('s4.r.fd_odds'), t('s4.r.fd_odds.def')],
+      [t('s4.r.small'), t('s4.r.fd_small.def', f.int(sup.min), f.int(r.min_group), f.int(r.hidden_small_groups))],
+    ],
+    charts: [chart(t('s4.r.fd_chart'), drawFunnelDrivers, [r.entered], undefined, undefined, { ...r, drivers: kept })],
+    tables: [table('report-funnel-drivers', [t('s4.r.fd_feature'), t('r.col.with'), t('r.col.without'), t('s4.r.fd_odds'), t('s4.r.fd_ci'), 'p', t('r.col.with_n'), t('r.col.without_n')], rows)],
+  };
+}
+
+function basketSection(r, sup) {
+  const kept = keepLarge(sup, r.rules, (x) => [x.baskets]);
+  const rows = kept.map((x) => [x.antecedent.join(' + '), el('td', { text: x.consequent.join(' + ') }), sup.count(x.baskets),
+    cell(f.pct(x.support), x.support), cell(f.pct(x.confidence), x.confidence), cell(f.fixed(x.lift, 2), x.lift)]);
+  rows.push(...leftOut(sup, r.rules.length - kept.length, 5));
+  const tables = [table('report-basket', [t('s4.r.bk_bought'), t('s4.r.bk_also'), t('s4.r.bk_baskets'), t('s4.r.bk_support'), t('s4.r.bk_confidence'), t('s4.r.bk_lift')], rows)];
+  if (r.also_bought !== null) {
+    const also = keepLarge(sup, r.also_bought, (x) => [x.baskets]);
+    const alsoRows = also.map((x) => [x.consequent.join(' + '), sup.count(x.baskets), cell(f.pct(x.confidence), x.confidence), cell(f.fixed(x.lift, 2), x.lift)]);
+    alsoRows.push(...leftOut(sup, r.also_bought.length - also.length, 3));
+    tables.push(table('report-basket-also', [t('s4.r.bk_also_for', r.for_item), t('s4.r.bk_baskets'), t('s4.r.bk_confidence'), t('s4.r.bk_lift')], alsoRows));
+  }
+  const by = r.basket_by === 'user_day' ? t('s4.r.bk_by_day') : t('s4.r.bk_by_order', r.basket_by);
+  return {
+    title: t('s4.r.basket'),
+    definitions: [
+      [t('s4.r.bk_baskets'), t('s4.r.bk_baskets.def', f.int(r.baskets), by, f.int(r.items), r.item_column, f.int(r.min_baskets))],
+      [t('s4.r.bk_support'), t('s4.r.bk_support.def')],
+      [t('s4.r.bk_confidence'), t('s4.r.bk_confidence.def')],
+      [t('s4.r.bk_lift'), t('s4.r.bk_lift.def')],
+      [t('s4.r.small'), t('s4.r.bk_small.def', f.int(sup.min))],
+    ],
+    charts: [chart(t('s4.r.bk_chart'), drawBasket, [r.baskets], 900, 560, { ...r, rules: kept })],
+    tables,
+  };
+}
+
 /** Builds the next sections in language `code` ('en', 'zh'). */
 export function useLanguage(code) {
   t = (key, ...args) => tIn(code, key, ...args);
@@ -299,6 +392,9 @@ export function sectionFor({ key, spec, report }, sup) {
     case 'rfm': return rfmSection(report, sup);
     case 'tiers': return tiersSection(report, sup);
     case 'clv': return clvSection(report, sup);
+    case 'paths': return pathsSection(report, spec, sup);
+    case 'funnel_drivers': return driversSection(report, sup);
+    case 'basket': return basketSection(report, sup);
     default: throw new Error(`no report section for ${key}`);
   }
 }

@@ -2,15 +2,21 @@
 // what a report is built from and what a saved state records. Each panel calls
 // `remember` after a successful run; a new load forgets them all.
 
-/** Analysis key → {spec, report}, in the order they were first run. */
+/** Analysis key → {spec, report, source?}, in the order they were first run. */
 const current = new Map();
 
 /** Listeners called with no argument whenever the set of results changes. */
 const listeners = [];
 
-/** Records the latest result of `key` (e.g. 'funnel', 'rfm') and the spec behind it. */
-export function remember(key, spec, report) {
-  current.set(key, { spec: structuredClone(spec), report });
+/**
+ * Records the latest result of `key` (e.g. 'funnel', 'rfm') and the spec behind it;
+ * `source` says where a section-9 funnel came from ('funnel': the Funnel section's,
+ * 'typed': the form's steps), which a saved state carries.
+ */
+export function remember(key, spec, report, source) {
+  const r = { spec: structuredClone(spec), report };
+  if (source) r.source = source;
+  current.set(key, r);
   for (const fn of listeners) fn();
 }
 
@@ -25,9 +31,12 @@ export function resultOf(key) {
   return current.get(key) ?? null;
 }
 
-/** Every result shown now: [{key, spec, report}], in page order. */
+/** The analysis keys in page order. */
+export const ORDER = ['funnel', 'repurchase', 'retention', 'lifecycle', 'rfm', 'tiers', 'clv', 'paths', 'funnel_drivers', 'basket'];
+
+/** Every result shown now: [{key, spec, report, source?}], in page order. */
 export function allResults() {
-  const order = ['funnel', 'repurchase', 'retention', 'lifecycle', 'rfm', 'tiers', 'clv'];
+  const order = ORDER;
   return [...current.entries()]
     .map(([key, r]) => ({ key, ...r }))
     .sort((a, b) => order.indexOf(a.key) - order.indexOf(b.key));

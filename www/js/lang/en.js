@@ -573,4 +573,42 @@ export default {
   's9.bk_chart': 'Association rules: bought × also bought, coloured by lift',
   's9.pa_dropped_anchor': (step) => `dropped after ${step}`,
   // --- end of section 9 ---
+  // --- s4 report/saved section 9 ---
+  'name.paths': 'Paths', 'name.funnel_drivers': 'Funnel drivers', 'name.basket': 'Cross-sell (baskets)',
+  's4.ps.no_funnel': 'it uses the Funnel section\'s funnel, which this state does not carry',
+  's4.ps.other_funnel': 'it ran on an earlier funnel of the Funnel section, not the one saved (run it again and save)',
+  's4.r.left_out': (n, min) => `${n} row${n === '1' ? '' : 's'} of fewer than ${min} left out`,
+  's4.r.small': 'Small groups',
+  's4.r.paths': 'Paths', 's4.r.pa_none_after': '(no further event)',
+  's4.r.pa_other': (label, events) => ` "${label}" groups the rare events ${events}.`,
+  's4.r.pa_anchor': 'Anchor',
+  's4.r.pa_anchor.def': (anchor, users, after, steps, collapse) =>
+    `${users} users at the anchor "${anchor}"; the ${steps} events ${after ? 'after' : 'before'} it${collapse ? ', a repeated event counted once' : ''}.`,
+  's4.r.pa_path': 'Path',
+  's4.r.pa_path.def': (distinct, otherUsers) => `${distinct} distinct paths; the top 20 are listed, ${otherUsers} users followed other paths.`,
+  's4.r.pa_small.def': (min) => `A path of fewer than ${min} users is left out of the table, and a box or band of fewer than ${min} users out of the flow chart.`,
+  's4.r.pa_chart': 'Paths as a flow, step by step',
+  's4.r.drivers': 'Funnel drivers',
+  's4.r.fd_funnel': 'Funnel',
+  's4.r.fd_funnel.def': (steps, entered, converted, dropped) => `${steps}: ${entered} users entered, ${converted} converted, ${dropped} dropped off.`,
+  's4.r.fd_feature': 'Feature',
+  's4.r.fd_feature.def': 'An event (other than the funnel\'s steps) or a property value seen before converting or dropping off. An association, not a cause.',
+  's4.r.fd_odds': 'Odds ratio', 's4.r.fd_ci': '95% interval',
+  's4.r.fd_odds.def': 'The odds of converting with the feature over the odds without it (×1: no difference); p from a χ² or exact test.',
+  's4.r.fd_small.def': (min, minGroup, hidden) =>
+    `A feature with fewer than ${min} users on either side is left out of the table and the chart; the analysis itself hid ${hidden} with fewer than ${minGroup}.`,
+  's4.r.fd_chart': 'Odds ratios with 95% intervals',
+  's4.r.basket': 'Cross-sell: bought together',
+  's4.r.bk_bought': 'Bought', 's4.r.bk_also': 'Also bought', 's4.r.bk_baskets': 'Baskets',
+  's4.r.bk_support': 'Support', 's4.r.bk_confidence': 'Confidence', 's4.r.bk_lift': 'Lift',
+  's4.r.bk_also_for': (item) => `Customers who bought ${item} also bought`,
+  's4.r.bk_by_day': 'a user\'s purchases on one local day', 's4.r.bk_by_order': (c) => `order id (${c})`,
+  's4.r.bk_baskets.def': (baskets, by, items, column, minBaskets) =>
+    `${baskets} baskets (by ${by}) of ${items} items of ${column}; an item set is frequent in at least ${minBaskets} baskets.`,
+  's4.r.bk_support.def': 'The share of baskets holding every item of the rule.',
+  's4.r.bk_confidence.def': 'Of the baskets with the bought items, the share that also hold the other ones.',
+  's4.r.bk_lift.def': 'Confidence over the share of baskets with the other items overall (×1: no association).',
+  's4.r.bk_small.def': (min) => `A rule of fewer than ${min} baskets is left out of the tables and the rule matrix.`,
+  's4.r.bk_chart': 'Association rules: bought × also bought, coloured by lift',
+  // --- end of s4 report/saved section 9 ---
 };

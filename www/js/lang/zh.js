@@ -570,4 +570,42 @@ export default {
   's9.bk_chart': '关联规则：购买 × 同时购买，按提升度着色',
   's9.pa_dropped_anchor': (step) => `在 ${step} 之后流失`,
   // --- end of section 9 ---
+  // --- s4 report/saved section 9 ---
+  'name.paths': '路径', 'name.funnel_drivers': '漏斗驱动因素', 'name.basket': '交叉销售（购物篮）',
+  's4.ps.no_funnel': '它使用漏斗部分的漏斗，而此状态不包含该漏斗',
+  's4.ps.other_funnel': '它运行在漏斗部分较早的漏斗上，而不是已保存的漏斗（请重新运行后再保存）',
+  's4.r.left_out': (n, min) => `已省略 ${n} 行少于 ${min} 的数据`,
+  's4.r.small': '小群体',
+  's4.r.paths': '路径', 's4.r.pa_none_after': '（没有后续事件）',
+  's4.r.pa_other': (label, events) => `“${label}”合并了少见事件 ${events}。`,
+  's4.r.pa_anchor': '起点',
+  's4.r.pa_anchor.def': (anchor, users, after, steps, collapse) =>
+    `起点为“${anchor}”的 ${users} 位用户；其${after ? '之后' : '之前'}的 ${steps} 个事件${collapse ? '，连续重复的事件只计一次' : ''}。`,
+  's4.r.pa_path': '路径',
+  's4.r.pa_path.def': (distinct, otherUsers) => `共 ${distinct} 条不同路径；列出前 20 条，另有 ${otherUsers} 位用户走了其他路径。`,
+  's4.r.pa_small.def': (min) => `少于 ${min} 位用户的路径不列入表格，少于 ${min} 位用户的方框或流带不画入流向图。`,
+  's4.r.pa_chart': '路径流向图：逐步的事件',
+  's4.r.drivers': '漏斗驱动因素',
+  's4.r.fd_funnel': '漏斗',
+  's4.r.fd_funnel.def': (steps, entered, converted, dropped) => `${steps}：${entered} 位用户进入，${converted} 位转化，${dropped} 位流失。`,
+  's4.r.fd_feature': '特征',
+  's4.r.fd_feature.def': '转化或流失之前出现的事件（漏斗步骤以外）或属性值。这是关联而非因果。',
+  's4.r.fd_odds': '优势比', 's4.r.fd_ci': '95% 区间',
+  's4.r.fd_odds.def': '有该特征时转化的优势除以没有时的优势（×1：无差别）；p 值来自 χ² 检验或精确检验。',
+  's4.r.fd_small.def': (min, minGroup, hidden) =>
+    `任一侧少于 ${min} 位用户的特征不列入表格和图表；分析本身已隐藏 ${hidden} 个少于 ${minGroup} 位用户的特征。`,
+  's4.r.fd_chart': '优势比及 95% 区间',
+  's4.r.basket': '交叉销售：一起购买',
+  's4.r.bk_bought': '购买', 's4.r.bk_also': '同时购买', 's4.r.bk_baskets': '购物篮数',
+  's4.r.bk_support': '支持度', 's4.r.bk_confidence': '置信度', 's4.r.bk_lift': '提升度',
+  's4.r.bk_also_for': (item) => `购买了 ${item} 的客户还购买了`,
+  's4.r.bk_by_day': '同一用户的同一本地日', 's4.r.bk_by_order': (c) => `订单号（${c}）`,
+  's4.r.bk_baskets.def': (baskets, by, items, column, minBaskets) =>
+    `${baskets} 个购物篮（按${by}），来自 ${column} 的 ${items} 个商品；项集至少出现在 ${minBaskets} 个购物篮中才算频繁。`,
+  's4.r.bk_support.def': '包含规则中所有商品的购物篮所占比例。',
+  's4.r.bk_confidence.def': '在含有已购商品的购物篮中，同时含有其他商品的比例。',
+  's4.r.bk_lift.def': '置信度除以全部购物篮中含有其他商品的比例（×1：无关联）。',
+  's4.r.bk_small.def': (min) => `少于 ${min} 个购物篮的规则不列入表格和规则矩阵。`,
+  's4.r.bk_chart': '关联规则：购买 × 同时购买，按提升度着色',
+  // --- end of s4 report/saved section 9 ---
 };
