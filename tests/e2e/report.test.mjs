@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { T, page, pageErrors, tid, loadFile, waitLoaded, setSteps, runFunnel } from './harness.mjs';
+import { sectionNineCsv } from './section9_data.mjs';
 
 const IMG = '<img src=x onerror=alert(1)>';
 const SCRIPT = '<script>alert(2)</script>';
@@ -235,41 +236,8 @@ async function openOffline(file) {
   return { ctx, rp };
 }
 
-/**
- * 80 users `cust-9-<i>`: a page view (channel ads or email), half search, about 70%
- * add to cart, 4 use a coupon; 240 orders (order_id × sku rows) by the users whose index is not a
- * multiple of 3: bread+milk and beer+diapers often together. For section 9.
- */
-function sectionNineCsv() {
-  const rows = ['user_id,order_id,timestamp,event,sku,channel'];
-  let seed = 11;
-  const rnd = () => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed / 2147483648;
-  };
-  const day = (u) => `2024-03-${String(1 + (u % 28)).padStart(2, '0')}`;
-  for (let u = 0; u < 80; u++) {
-    rows.push(`cust-9-${u},,${day(u)}T08:00:00Z,page_view,,${rnd() < 0.5 ? 'ads' : 'email'}`);
-    if (rnd() < 0.5) rows.push(`cust-9-${u},,${day(u)}T08:10:00Z,search,,`);
-    if (u % 20 === 1) rows.push(`cust-9-${u},,${day(u)}T08:15:00Z,coupon,,`);
-    if (rnd() < 0.7) rows.push(`cust-9-${u},,${day(u)}T08:20:00Z,add_to_cart,,`);
-  }
-  const items = ['bread', 'milk', 'beer', 'diapers', 'eggs', 'cola'];
-  const buyers = Array.from({ length: 80 }, (_, u) => u).filter((u) => u % 3 !== 0);
-  for (let o = 0; o < 240; o++) {
-    const u = buyers[o % buyers.length];
-    const set = new Set();
-    if (rnd() < 0.5) ['bread', 'milk'].forEach((x) => set.add(x));
-    if (rnd() < 0.3) ['beer', 'diapers'].forEach((x) => set.add(x));
-    set.add(items[Math.floor(rnd() * items.length)]);
-    const minute = String(o % 60).padStart(2, '0');
-    for (const it of [...set].sort()) rows.push(`cust-9-${u},o${o},${day(u)}T1${Math.floor(o / 60)}:${minute}:00Z,purchase,${it},`);
-  }
-  return `${rows.join('\n')}\n`;
-}
-
 test('report: section 9 (paths, funnel drivers, cross-sell) with small rows left out, in English and Chinese', { timeout: 150_000 }, async () => {
-  const data = sectionNineCsv();
+  const data = sectionNineCsv({ user: (u) => `cust-9-${u}`, coupon: true });
   await loadFile('shop.csv', data);
   await waitLoaded('shop.csv');
   const runIt = async (button, results) => {

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { T, page, pageErrors, tid, waitLoaded, setSteps, runFunnel, text, root } from './harness.mjs';
+import { sectionNineCsv } from './section9_data.mjs';
 
 /** Every results table the test compares: the raw data-value (or text) of each cell. */
 async function snapshot() {
@@ -318,39 +319,6 @@ test('a CLV analysis with its own calibration end and horizon restores to identi
   assert.deepEqual(await clvSnapshot(), before);
   assert.deepEqual(pageErrors, []);
 });
-
-/**
- * 80 users `u<i>`: each views a page (channel ads or email), half search, about
- * 70% add to cart; 240 orders (rows of order_id × sku) by the users whose index is
- * not a multiple of 3, on the day they viewed: beer+diapers and bread+milk often
- * bought together. Enough for a funnel, paths, drivers and baskets.
- */
-function sectionNineCsv() {
-  const rows = ['user_id,order_id,timestamp,event,sku,channel'];
-  let seed = 11;
-  const rnd = () => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed / 2147483648;
-  };
-  const day = (u) => `2024-03-${String(1 + (u % 28)).padStart(2, '0')}`;
-  for (let u = 0; u < 80; u++) {
-    rows.push(`u${u},,${day(u)}T08:00:00Z,page_view,,${rnd() < 0.5 ? 'ads' : 'email'}`);
-    if (rnd() < 0.5) rows.push(`u${u},,${day(u)}T08:10:00Z,search,,`);
-    if (rnd() < 0.7) rows.push(`u${u},,${day(u)}T08:20:00Z,add_to_cart,,`);
-  }
-  const items = ['bread', 'milk', 'beer', 'diapers', 'eggs', 'cola'];
-  const buyers = Array.from({ length: 80 }, (_, u) => u).filter((u) => u % 3 !== 0);
-  for (let o = 0; o < 240; o++) {
-    const u = buyers[o % buyers.length];
-    const set = new Set();
-    if (rnd() < 0.5) ['bread', 'milk'].forEach((x) => set.add(x));
-    if (rnd() < 0.3) ['beer', 'diapers'].forEach((x) => set.add(x));
-    set.add(items[Math.floor(rnd() * items.length)]);
-    const minute = String(o % 60).padStart(2, '0');
-    for (const it of [...set].sort()) rows.push(`u${u},o${o},${day(u)}T1${Math.floor(o / 60)}:${minute}:00Z,purchase,${it},`);
-  }
-  return `${rows.join('\n')}\n`;
-}
 
 test('section 9 travels with the state: drop-off paths on the Funnel section\'s funnel, drivers on typed steps, baskets', { timeout: 150_000 }, async () => {
   const csv = sectionNineCsv();
