@@ -182,3 +182,25 @@ fn every_cell_is_a_hover_target_with_its_numbers() {
         assert!(digits.contains(&count), "{count} in {}", hit.tip);
     }
 }
+
+#[test]
+fn the_grid_names_its_segments_in_chinese() {
+    let report = report();
+    let en = texts(&rfm_svg(&report, W, H).unwrap());
+    let zh = tidemark::chart::lang::with(tidemark::chart::lang::Lang::Zh, || {
+        texts(&rfm_svg(&report, W, H).unwrap())
+    });
+    for (english, chinese) in [
+        ("Champions", "冠军客户"),
+        ("New", "新客户"),
+        ("At risk", "有流失风险"),
+        ("Lost", "已流失"),
+    ] {
+        assert!(en.iter().any(|t| t == english), "{english:?} in {en:?}");
+        assert!(zh.iter().any(|t| t == chinese), "{chinese:?} in {zh:?}");
+        assert!(
+            !zh.iter().any(|t| t == english),
+            "{english:?} left in {zh:?}"
+        );
+    }
+}

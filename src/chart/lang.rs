@@ -72,6 +72,19 @@ pub fn tr(en: &'static str) -> &'static str {
     chinese(en).unwrap_or(en)
 }
 
+/// A name that comes in a report (an RFM segment's), in the current language:
+/// its Chinese text when drawing in Chinese and one is known, else the name.
+pub fn tr_name(en: &str) -> &str {
+    if !zh() {
+        return en;
+    }
+    match en {
+        // Lifecycle's "New" (新增) is a different word.
+        "New" => "新客户",
+        _ => chinese(en).unwrap_or(en),
+    }
+}
+
 /// The Chinese text of a fixed English chart text.
 fn chinese(en: &str) -> Option<&'static str> {
     Some(match en {
@@ -131,6 +144,17 @@ fn chinese(en: &str) -> Option<&'static str> {
         }
         "1 buyer" => "1 位买家",
         "no buyer" => "无买家",
+        // RFM segment names (identifiers in specs and exports; shown in Chinese).
+        "Champions" => "冠军客户",
+        "Loyal" => "忠诚客户",
+        "Potential loyalist" => "潜在忠诚客户",
+        "Promising" => "有潜力客户",
+        "Need attention" => "需要关注",
+        "About to sleep" => "即将沉睡",
+        "Cannot lose" => "不能流失",
+        "At risk" => "有流失风险",
+        "Hibernating" => "休眠客户",
+        "Lost" => "已流失",
         // CLV.
         "Holdout check: actual vs expected purchases after the calibration end" => {
             "留出期检验：校准期结束后的实际与预期购买次数"

@@ -14,6 +14,7 @@ use plotters::style::{Color, RGBColor};
 use super::frame::{LINE, Offset, PAD, Swatch, check_size, draw_legend, draw_message, svg_string};
 use super::lang::say;
 use super::lang::tr;
+use super::lang::tr_name;
 use super::style::{
     self, BACKGROUND, EMPTY_FILL, MUTED, SMALL_SIZE, TEXT, blend, fit_text, format_count,
     text_width,
@@ -166,7 +167,7 @@ pub fn draw_rfm<DB: DrawingBackend>(
             } else {
                 TEXT
             };
-            draw_label(area, &segment, users, (x0, y0, cx1, cy1), color)?;
+            draw_label(area, tr_name(&segment), users, (x0, y0, cx1, cy1), color)?;
             cells.push(RfmGridRect {
                 r,
                 f,

@@ -208,6 +208,9 @@ test('in 中文, after running every panel, no visible text of the page is Engli
   assert.ok(texts.length > 300, `${texts.length} texts walked`);
   const left = english(texts);
   assert.deepEqual(left, [], `English left: ${left.map((x) => `${x.where}: ${x.text}`).join(' | ')}`);
+  // RFM segment names are shown in Chinese (the engine's English names stay the identifiers).
+  const rfmHeads = await page.$$eval('[data-testid="sg-table"] tbody th', (ths) => ths.map((th) => th.textContent));
+  assert.ok(rfmHeads.includes('冠军客户') && rfmHeads.includes('已流失') && !rfmHeads.includes('Champions'), rfmHeads.join(', '));
   // Numbers and dates in the locale's forms; the panels' texts in Chinese.
   assert.equal(await text('s-first'), '2024年5月1日 09:00:00 UTC');
   assert.match(await text('rt-part-head-0'), /^价值层级：高：\d+ 位用户/);

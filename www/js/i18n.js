@@ -57,6 +57,14 @@ export function tIn(code, key, ...args) {
 /** The text of `key` in the chosen language. */
 export const t = (key, ...args) => tIn(current, key, ...args);
 
+/**
+ * An RFM segment's name as language `code` shows it (default: the chosen one). The
+ * engine's English name stays the identifier in specs, exports and member lists.
+ */
+export function segmentName(name, code = current) {
+  return DICTS[code]?.[`rfm.seg.${name}`] ?? name;
+}
+
 /** Formatters for language `code`: integers, percentages, money, fixed decimals, dates. */
 export function formats(code = current) {
   const loc = LOCALES[code];

@@ -9,11 +9,12 @@ import {
   drawPaths, drawFunnelDrivers, drawBasket,
 } from '/pkg/tidemark.js';
 import { el } from './dom.js';
-import { tIn, formats } from './i18n.js';
+import { tIn, formats, segmentName } from './i18n.js';
 
 /** The language of the report being built: t (its texts) and f (its number formats). */
 let t = (key, ...args) => tIn('en', key, ...args);
 let f = formats('en');
+let seg = (name) => segmentName(name, 'en');
 
 /**
  * Small-group suppression with minimum `min`: a count n with 0 < n < min is shown
@@ -205,11 +206,11 @@ function lifecycleSection(r, sup) {
 }
 
 function rfmSection(r, sup) {
-  const rows = r.segments.map((s) => [s.name, sup.count(s.users),
+  const rows = r.segments.map((s) => [seg(s.name), sup.count(s.users),
     sup.guarded(f.pct(s.share_users), s.share_users, s.users), sup.guarded(f.money(s.revenue), s.revenue, s.users),
     sup.guarded(f.pct(s.share_revenue), s.share_revenue, s.users), sup.guarded(f.money(s.avg_order_value), s.avg_order_value, s.users),
     sup.guarded(f.fixed(s.days_since_last, 1), s.days_since_last, s.users)]);
-  const rules = r.rules.map((x) => [x.name, el('td', { text: x.rule })]);
+  const rules = r.rules.map((x) => [seg(x.name), el('td', { text: x.rule })]);
   return {
     title: t('r.rfm'),
     definitions: [
@@ -380,6 +381,7 @@ function basketSection(r, sup) {
 export function useLanguage(code) {
   t = (key, ...args) => tIn(code, key, ...args);
   f = formats(code);
+  seg = (name) => segmentName(name, code);
 }
 
 /** The section of one result {key, spec, report}: {title, definitions, charts, tables}. */
@@ -401,6 +403,6 @@ export function sectionFor({ key, spec, report }, sup) {
 
 /** The RFM member list (user ids: only when the author asks for it), from a run with users: true. */
 export function memberList(users) {
-  const rows = users.map((u) => [u.user, el('td', { text: u.segment }), cell(String(u.r), u.r), cell(String(u.f), u.f), cell(String(u.m), u.m)]);
+  const rows = users.map((u) => [u.user, el('td', { text: seg(u.segment) }), cell(String(u.r), u.r), cell(String(u.f), u.f), cell(String(u.m), u.m)]);
   return table('report-members', [t('r.col.user'), t('r.rfm.segment'), 'R', 'F', 'M'], rows);
 }

@@ -3,7 +3,7 @@
 // value tiers (table, member export per tier). Both run in the worker.
 import { drawRfm } from '/pkg/tidemark.js';
 import { $, el, nf, money, option, numCell, formatPct, formatTime } from './dom.js';
-import { t, onLang } from './i18n.js';
+import { t, onLang, segmentName } from './i18n.js';
 import { client, setStatus, panelError } from './state.js';
 import { downloadCsv, exportCanvas, drawInto } from './exports.js';
 import { purchaseEventGuess } from './repeat.js';
@@ -77,13 +77,13 @@ function renderRfm(r) {
   const body = $('sg-table').tBodies[0];
   body.replaceChildren();
   r.segments.forEach((s, i) => body.append(el('tr', { testid: `sg-row-${i}` },
-    el('th', { scope: 'row', text: s.name }),
+    el('th', { scope: 'row', text: segmentName(s.name) }),
     numCell(nf.format(s.users), s.users), numCell(formatPct(s.share_users), s.share_users),
     numCell(fmtMoney(s.revenue), s.revenue), numCell(formatPct(s.share_revenue), s.share_revenue),
     numCell(fmtMoney(s.avg_order_value), s.avg_order_value), numCell(fmtDays(s.days_since_last), s.days_since_last))));
   const rules = $('sg-rules').tBodies[0];
   rules.replaceChildren(...r.rules.map((x, i) => el('tr', {},
-    numCell(String(i + 1)), el('td', { text: x.name }), el('td', { text: ruleText(x.rule) }))));
+    numCell(String(i + 1)), el('td', { text: segmentName(x.name) }), el('td', { text: ruleText(x.rule) }))));
   const range = (x, f) => (x.users === 0 ? '—' : x.min === x.max ? f(x.min) : `${f(x.min)} – ${f(x.max)}`);
   const scores = $('sg-scores').tBodies[0];
   scores.replaceChildren();
@@ -94,7 +94,7 @@ function renderRfm(r) {
   }
   const sel = $('sg-member-segment');
   const keep = sel.value;
-  sel.replaceChildren(...r.segments.map((s) => option(s.name, `${s.name} (${nf.format(s.users)})`)));
+  sel.replaceChildren(...r.segments.map((s) => option(s.name, `${segmentName(s.name)} (${nf.format(s.users)})`)));
   sel.value = r.segments.some((s) => s.name === keep) ? keep : (r.segments.find((s) => s.users > 0)?.name ?? r.segments[0].name);
   drawGrid();
 }

@@ -611,4 +611,16 @@ export default {
   's4.r.bk_small.def': (min) => `A rule of fewer than ${min} baskets is left out of the tables and the rule matrix.`,
   's4.r.bk_chart': 'Association rules: bought × also bought, coloured by lift',
   // --- end of s4 report/saved section 9 ---
+  // --- RFM segment names (the engine's identifiers, shown in the page's language) ---
+  'rfm.seg.Champions': 'Champions',
+  'rfm.seg.Loyal': 'Loyal',
+  'rfm.seg.Potential loyalist': 'Potential loyalist',
+  'rfm.seg.New': 'New',
+  'rfm.seg.Promising': 'Promising',
+  'rfm.seg.Need attention': 'Need attention',
+  'rfm.seg.About to sleep': 'About to sleep',
+  'rfm.seg.Cannot lose': 'Cannot lose',
+  'rfm.seg.At risk': 'At risk',
+  'rfm.seg.Hibernating': 'Hibernating',
+  'rfm.seg.Lost': 'Lost',
 };

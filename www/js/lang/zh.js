@@ -608,4 +608,16 @@ export default {
   's4.r.bk_small.def': (min) => `少于 ${min} 个购物篮的规则不列入表格和规则矩阵。`,
   's4.r.bk_chart': '关联规则：购买 × 同时购买，按提升度着色',
   // --- end of s4 report/saved section 9 ---
+  // --- RFM segment names (the engine's identifiers, shown in the page's language) ---
+  'rfm.seg.Champions': '冠军客户',
+  'rfm.seg.Loyal': '忠诚客户',
+  'rfm.seg.Potential loyalist': '潜在忠诚客户',
+  'rfm.seg.New': '新客户',
+  'rfm.seg.Promising': '有潜力客户',
+  'rfm.seg.Need attention': '需要关注',
+  'rfm.seg.About to sleep': '即将沉睡',
+  'rfm.seg.Cannot lose': '不能流失',
+  'rfm.seg.At risk': '有流失风险',
+  'rfm.seg.Hibernating': '休眠客户',
+  'rfm.seg.Lost': '已流失',
 };
