@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { T, page, pageErrors, tid, loadFile, waitLoaded, text, download, root } from './harness.mjs';
+import { T, page, pageErrors, tid, loadFile, waitLoaded, text, download, root, inked } from './harness.mjs';
 
 const CDNOW = await readFile(resolve(root, 'tests/data/cdnow_sample.csv'), 'utf8');
 const SPEC = { analysis: 'clv', purchase_event: 'purchase', unit: 'week', calibration_end: '1997-09-30', horizon: 39, discount_rate: 0.01 };
@@ -23,18 +23,6 @@ async function cdnowRun(spec) {
       engine.free();
     }
   }, [CDNOW, spec]);
-}
-
-async function inked(testid) {
-  return page.evaluate((id) => {
-    const c = document.querySelector(`[data-testid="${id}"]`);
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let n = 0;
-    for (let i = 0; i < d.length; i += 4) {
-      if (d[i + 3] !== 0 && !(d[i] > 245 && d[i + 1] > 245 && d[i + 2] > 245)) n++;
-    }
-    return { n, total: c.width * c.height };
-  }, testid);
 }
 
 async function loadCdnow() {

@@ -4,44 +4,12 @@
 // Every request the page makes is recorded; anything not same-origin fails the run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { T, page, pageErrors, tid, loadFile, waitLoaded, text, download } from './harness.mjs';
+import { T, page, pageErrors, tid, loadFile, waitLoaded, text, download, inked, tableValues, engineRun } from './harness.mjs';
 
 // ------------------------------------------------------------------ tests
 
-/** Inked (non-white, non-transparent) pixels of the canvas with this test id. */
-async function inked(testid) {
-  return page.evaluate((id) => {
-    const c = document.querySelector(`[data-testid="${id}"]`);
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let n = 0;
-    for (let i = 0; i < d.length; i += 4) {
-      const transparent = d[i + 3] === 0;
-      const white = d[i] > 245 && d[i + 1] > 245 && d[i + 2] > 245;
-      if (!transparent && !white) n++;
-    }
-    return { n, total: c.width * c.height };
-  }, testid);
-}
-
 /** engine.run(spec) on the demo data, in the page (the same module, a second engine). */
-async function demoRun(spec) {
-  return page.evaluate(async (s) => {
-    const m = await import('/pkg/tidemark.js');
-    await m.default();
-    const engine = m.Engine.fromCsv(m.demoCsv(), {}, 'demo.csv');
-    try {
-      return engine.run(s);
-    } finally {
-      engine.free();
-    }
-  }, spec);
-}
-
-/** Rows of a table body as the raw data-value of each td. */
-async function tableValues(testid) {
-  return page.$$eval(`[data-testid="${testid}"] tbody tr`, (rows) =>
-    rows.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.dataset.value)));
-}
+const demoRun = (spec) => engineRun(spec, null, 'demo.csv');
 
 async function runRepeat() {
   await page.click(tid('rp-run'));

@@ -123,9 +123,10 @@ export async function resultRows() {
     rows.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.dataset.value)));
 }
 
-export async function canvasInkedPixels() {
-  return page.evaluate(() => {
-    const c = document.querySelector('[data-testid="chart"]');
+/** Inked (non-white, non-transparent) pixels of the canvas `testid`, and its size. */
+export async function inked(testid) {
+  return page.evaluate((id) => {
+    const c = document.querySelector(`[data-testid="${id}"]`);
     const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
     let n = 0;
     for (let i = 0; i < d.length; i += 4) {
@@ -134,7 +135,36 @@ export async function canvasInkedPixels() {
       if (!transparent && !white) n++;
     }
     return { n, total: c.width * c.height };
-  });
+  }, testid);
+}
+
+/** The funnel chart's inked pixels. */
+export async function canvasInkedPixels() {
+  return inked('chart');
+}
+
+/** Rows of a table body as the raw data-value of each td. */
+export async function tableValues(testid) {
+  return page.$$eval(`[data-testid="${testid}"] tbody tr`, (rows) =>
+    rows.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.dataset.value)));
+}
+
+/**
+ * engine.run(spec) in the page, on a fresh engine over `csv` text (the demo log when
+ * null) loaded as file `name`: the reference the page's tables are compared with.
+ */
+export async function engineRun(spec, csv = null, name = 'x.csv') {
+  return page.evaluate(async ([s, t, n]) => {
+    const m = await import('/pkg/tidemark.js');
+    await m.default();
+    const bytes = t === null ? m.demoCsv() : new TextEncoder().encode(t);
+    const engine = m.Engine.fromCsv(bytes, {}, n);
+    try {
+      return engine.run(s);
+    } finally {
+      engine.free();
+    }
+  }, [spec, csv, name]);
 }
 
 export async function download(testid) {

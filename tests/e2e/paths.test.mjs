@@ -5,42 +5,10 @@
 // section's funnel (filters, mode, window) by default; the section in Chinese.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { T, page, pageErrors, tid, loadFile, waitLoaded, text, download, setSteps, runFunnel } from './harness.mjs';
-
-/** engine.run(spec) in the page on `csv` text, or on the demo log when `csv` is null. */
-async function engineRun(spec, csv = null) {
-  return page.evaluate(async ([s, t]) => {
-    const m = await import('/pkg/tidemark.js');
-    await m.default();
-    const bytes = t === null ? m.demoCsv() : new TextEncoder().encode(t);
-    const engine = m.Engine.fromCsv(bytes, {}, 'x.csv');
-    try {
-      return engine.run(s);
-    } finally {
-      engine.free();
-    }
-  }, [spec, csv]);
-}
-
-async function tableValues(testid) {
-  return page.$$eval(`[data-testid="${testid}"] tbody tr`, (rows) =>
-    rows.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.dataset.value)));
-}
+import { T, page, pageErrors, tid, loadFile, waitLoaded, text, download, setSteps, runFunnel, engineRun, tableValues, inked } from './harness.mjs';
 
 async function rowHeads(testid) {
   return page.$$eval(`[data-testid="${testid}"] tbody th`, (t) => t.map((x) => x.textContent));
-}
-
-async function inked(testid) {
-  return page.evaluate((id) => {
-    const c = document.querySelector(`[data-testid="${id}"]`);
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let n = 0;
-    for (let i = 0; i < d.length; i += 4) {
-      if (d[i + 3] !== 0 && !(d[i] > 245 && d[i + 1] > 245 && d[i + 2] > 245)) n++;
-    }
-    return { n, total: c.width * c.height };
-  }, testid);
 }
 
 async function runAndWait(button, results, message) {

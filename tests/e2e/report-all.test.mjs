@@ -5,20 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { page, pageErrors, tid, waitLoaded, runFunnel } from './harness.mjs';
-
-async function engineRun(spec) {
-  return page.evaluate(async (s) => {
-    const m = await import('/pkg/tidemark.js');
-    await m.default();
-    const engine = m.Engine.fromCsv(m.demoCsv(), {}, 'demo.csv');
-    try {
-      return engine.run(s);
-    } finally {
-      engine.free();
-    }
-  }, spec);
-}
+import { page, pageErrors, tid, waitLoaded, runFunnel, engineRun } from './harness.mjs';
 
 async function run(button, results) {
   await page.click(tid(button));
@@ -68,14 +55,14 @@ test('a report of all seven analyses: sections, engine numbers, no user ids, pri
     for (const [alt, w] of imgs) assert.equal(w, 1800, alt);
 
     const spec = (key) => page.evaluate(async (k) => (await import('/js/results.js')).resultOf(k).spec, key);
-    const lc = await engineRun(await spec('lifecycle'));
+    const lc = await engineRun(await spec('lifecycle'), null, 'demo.csv');
     assert.deepEqual((await rows(rp, 'report-lifecycle')).map((r) => r.slice(1, 5)),
       lc.periods.map((p) => [shown(p.new), shown(p.returning), shown(p.resurrecting), shown(p.dormant)]));
-    const rep = await engineRun(await spec('repurchase'));
+    const rep = await engineRun(await spec('repurchase'), null, 'demo.csv');
     assert.deepEqual((await rows(rp, 'report-repeat-rates')).map((r) => [r[1], r[2]]), rep.rates.map((x) => [shown(x.eligible), shown(x.repeaters)]));
-    const tiers = await engineRun(await spec('tiers'));
+    const tiers = await engineRun(await spec('tiers'), null, 'demo.csv');
     assert.deepEqual((await rows(rp, 'report-tiers')).map((r) => r[1]), tiers.tiers.map((t) => shown(t.users)));
-    const clv = await engineRun(await spec('clv'));
+    const clv = await engineRun(await spec('clv'), null, 'demo.csv');
     assert.deepEqual((await rows(rp, 'report-clv-tiers')).map((r) => r[1]), clv.tiers.map((t) => shown(t.customers)));
     assert.deepEqual((await rows(rp, 'report-clv-params')).slice(0, 4).map((r) => [r[0], Number(r[1])]),
       ['r', 'alpha', 'a', 'b'].map((k) => [`BG/NBD ${k}`, clv.bgnbd[k]]));

@@ -10,7 +10,7 @@ import { readFile, copyFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { T, page, pageErrors, tid, loadFile, waitLoaded, setSteps, runFunnel } from './harness.mjs';
+import { T, page, pageErrors, tid, loadFile, waitLoaded, setSteps, runFunnel, engineRun } from './harness.mjs';
 import { sectionNineCsv } from './section9_data.mjs';
 
 const IMG = '<img src=x onerror=alert(1)>';
@@ -33,20 +33,6 @@ function csv() {
     if (i < 8) lines.push(`${user},${t(i, 24 * 9)},purchase,5.50,${channel}`);
   }
   return `${lines.join('\n')}\n`;
-}
-
-/** engine.run(spec) in the app page on `text`. */
-async function engineRun(spec, text) {
-  return page.evaluate(async ([s, t]) => {
-    const m = await import('/pkg/tidemark.js');
-    await m.default();
-    const engine = m.Engine.fromCsv(new TextEncoder().encode(t), {}, 'x.csv');
-    try {
-      return engine.run(s);
-    } finally {
-      engine.free();
-    }
-  }, [spec, text]);
 }
 
 async function waitIdle(button) {

@@ -3,41 +3,7 @@
 // grid is drawn, and member exports hold the right users with formulas neutralised.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { T, page, pageErrors, tid, loadFile, waitLoaded, text, download, setSteps, runFunnel, resultRows, canvasInkedPixels } from './harness.mjs';
-
-/** engine.run(spec) in the page on `csv` text, or on the demo log when `csv` is null. */
-async function engineRun(spec, csv = null) {
-  return page.evaluate(async ([s, text]) => {
-    const m = await import('/pkg/tidemark.js');
-    await m.default();
-    const bytes = text === null ? m.demoCsv() : new TextEncoder().encode(text);
-    const engine = m.Engine.fromCsv(bytes, {}, 'x.csv');
-    try {
-      return engine.run(s);
-    } finally {
-      engine.free();
-    }
-  }, [spec, csv]);
-}
-
-/** Rows of a table body as the raw data-value of each td. */
-async function tableValues(testid) {
-  return page.$$eval(`[data-testid="${testid}"] tbody tr`, (rows) =>
-    rows.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.dataset.value)));
-}
-
-/** Inked (non-white, non-transparent) pixels of a canvas. */
-async function inked(testid) {
-  return page.evaluate((id) => {
-    const c = document.querySelector(`[data-testid="${id}"]`);
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let n = 0;
-    for (let i = 0; i < d.length; i += 4) {
-      if (d[i + 3] !== 0 && !(d[i] > 245 && d[i + 1] > 245 && d[i + 2] > 245)) n++;
-    }
-    return { n, total: c.width * c.height };
-  }, testid);
-}
+import { T, page, pageErrors, tid, loadFile, waitLoaded, text, download, setSteps, runFunnel, resultRows, canvasInkedPixels, engineRun, tableValues, inked } from './harness.mjs';
 
 async function runAndWait(button, results, message) {
   await page.click(tid(button));
