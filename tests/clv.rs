@@ -348,9 +348,10 @@ fn extreme_inputs_stay_finite() {
 }
 
 /// The grouped likelihood used by the fit equals the sum of the per-customer one,
-/// and its gradient equals a numerical gradient (extreme customers included).
+/// its gradient a numerical gradient and its Hessian central differences of the
+/// gradient (extreme customers included).
 #[test]
-fn grouped_likelihood_and_gradient_are_right() {
+fn grouped_likelihood_gradient_and_hessian_are_right() {
     let data = [
         Rfm {
             x: 0,
@@ -386,28 +387,42 @@ fn grouped_likelihood_and_gradient_are_right() {
     let g = Grouped::new(&data);
     assert_eq!((g.len(), g.customers()), (5, 6.0));
     let p = PUBLISHED;
-    let (ll, grad) = g.log_likelihood_and_gradient(&p);
+    let (ll, grad, hessian) = g.log_likelihood_derivatives(&p);
     let direct: f64 = data
         .iter()
         .map(|d| p.log_likelihood(f64::from(d.x), d.t_x, d.t))
         .sum();
     assert!(rel(ll, direct) < 1e-12, "{ll} vs {direct}");
-    let at = |phi: [f64; 4]| {
-        g.log_likelihood_and_gradient(&BgNbd::from_array(phi.map(f64::exp)))
-            .0
+    // The gradient against central differences of the summed per-customer
+    // likelihoods, and the Hessian against central differences of the gradient.
+    let theta = p.to_array();
+    let value = |t: [f64; 4]| -> f64 {
+        let m = BgNbd::from_array(t);
+        data.iter()
+            .map(|d| m.log_likelihood(f64::from(d.x), d.t_x, d.t))
+            .sum()
     };
-    let phi = p.to_array().map(f64::ln);
     for i in 0..4 {
-        let h = 1e-6;
-        let (mut up, mut down) = (phi, phi);
+        let h = 1e-6 * theta[i];
+        let (mut up, mut down) = (theta, theta);
         up[i] += h;
         down[i] -= h;
-        let numeric = (at(up) - at(down)) / (2.0 * h);
+        let numeric = (value(up) - value(down)) / (2.0 * h);
         assert!(
             (grad[i] - numeric).abs() < 1e-5 * numeric.abs().max(1.0),
             "{i}: {} vs {numeric}",
             grad[i]
         );
+        let (_, g_up, _) = g.log_likelihood_derivatives(&BgNbd::from_array(up));
+        let (_, g_down, _) = g.log_likelihood_derivatives(&BgNbd::from_array(down));
+        for j in 0..4 {
+            let numeric = (g_up[j] - g_down[j]) / (2.0 * h);
+            assert!(
+                (hessian[j][i] - numeric).abs() < 1e-5 * numeric.abs().max(1.0),
+                "H[{j}][{i}]: {} vs {numeric}",
+                hessian[j][i]
+            );
+        }
     }
     // Gamma-Gamma likewise.
     let spends = [
@@ -420,27 +435,41 @@ fn grouped_likelihood_and_gradient_are_right() {
         q: 3.74,
         v: 15.44,
     };
-    let (ll, grad) = gg.log_likelihood_and_gradient(&spends);
+    let (ll, grad, hessian) = gg.log_likelihood_derivatives(&spends);
     let direct: f64 = spends
         .iter()
         .map(|s| gg.log_likelihood(f64::from(s.x), s.m))
         .sum();
     assert!(rel(ll, direct) < 1e-12);
-    let at = |phi: [f64; 3]| {
-        GammaGamma::from_array(phi.map(f64::exp))
-            .log_likelihood_and_gradient(&spends)
-            .0
+    let value = |t: [f64; 3]| -> f64 {
+        let m = GammaGamma::from_array(t);
+        spends
+            .iter()
+            .map(|s| m.log_likelihood(f64::from(s.x), s.m))
+            .sum()
     };
-    let phi = gg.to_array().map(f64::ln);
+    let theta = gg.to_array();
     for i in 0..3 {
-        let (mut up, mut down) = (phi, phi);
-        up[i] += 1e-6;
-        down[i] -= 1e-6;
-        let numeric = (at(up) - at(down)) / 2e-6;
+        let h = 1e-6 * theta[i];
+        let (mut up, mut down) = (theta, theta);
+        up[i] += h;
+        down[i] -= h;
+        let numeric = (value(up) - value(down)) / (2.0 * h);
         assert!(
             (grad[i] - numeric).abs() < 1e-5 * numeric.abs().max(1.0),
-            "{i}"
+            "{i}: {} vs {numeric}",
+            grad[i]
         );
+        let (_, g_up, _) = GammaGamma::from_array(up).log_likelihood_derivatives(&spends);
+        let (_, g_down, _) = GammaGamma::from_array(down).log_likelihood_derivatives(&spends);
+        for j in 0..3 {
+            let numeric = (g_up[j] - g_down[j]) / (2.0 * h);
+            assert!(
+                (hessian[j][i] - numeric).abs() < 1e-5 * numeric.abs().max(1.0),
+                "GG H[{j}][{i}]: {} vs {numeric}",
+                hessian[j][i]
+            );
+        }
     }
 }
 
@@ -521,6 +550,55 @@ impl Rng {
     fn beta(&mut self, a: f64, b: f64) -> f64 {
         let x = self.gamma(a);
         x / (x + self.gamma(b))
+    }
+}
+
+/// The analytic Hessian the Newton fit steps with equals central differences of
+/// the analytic gradient on simulated customers, at parameters far from the ones
+/// they were drawn from (where the fit starts) and near them.
+#[test]
+fn hessian_matches_differences_of_the_gradient_on_simulated_customers() {
+    let truth = BgNbd {
+        r: 0.5,
+        alpha: 6.0,
+        a: 0.8,
+        b: 2.5,
+    };
+    let data = simulate(truth, 3_000, 11);
+    let g = Grouped::new(&data);
+    for at in [
+        truth,
+        BgNbd {
+            r: 1.0,
+            alpha: 40.0,
+            a: 1.0,
+            b: 1.0,
+        },
+        BgNbd {
+            r: 0.05,
+            alpha: 0.3,
+            a: 3.0,
+            b: 20.0,
+        },
+    ] {
+        let (_, _, hessian) = g.log_likelihood_derivatives(&at);
+        let theta = at.to_array();
+        for i in 0..4 {
+            let h = 1e-5 * theta[i];
+            let (mut up, mut down) = (theta, theta);
+            up[i] += h;
+            down[i] -= h;
+            let (_, g_up, _) = g.log_likelihood_derivatives(&BgNbd::from_array(up));
+            let (_, g_down, _) = g.log_likelihood_derivatives(&BgNbd::from_array(down));
+            for j in 0..4 {
+                let numeric = (g_up[j] - g_down[j]) / (2.0 * h);
+                assert!(
+                    (hessian[j][i] - numeric).abs() < 1e-5 * numeric.abs().max(1.0),
+                    "{at:?} H[{j}][{i}]: {} vs {numeric}",
+                    hessian[j][i]
+                );
+            }
+        }
     }
 }
 

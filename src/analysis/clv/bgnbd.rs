@@ -25,7 +25,7 @@
 
 use crate::analysis::libm_ext::LibmExt;
 
-use super::special::{LogProduct, digamma, hyp2f1_tail, ln_gamma, log_add_exp};
+use super::special::{LogProduct, digamma, hyp2f1_tail, ln_gamma, log_add_exp, trigamma};
 
 /// BG/NBD parameters: `λ ~ Gamma(shape r, rate α)`, `p ~ Beta(a, b)`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -174,6 +174,21 @@ fn mix(l3: f64, l4: f64) -> (f64, f64, f64, f64) {
     }
 }
 
+/// What one likelihood evaluation computes once per distinct `x`: the constant
+/// part `c(x)` of `ln L` and its derivatives, `ln(a/(b+x−1))` and `1/(b+x−1)`.
+struct PerX {
+    c: f64,
+    dr: f64,
+    da: f64,
+    db: f64,
+    drr: f64,
+    /// `∂²c/∂a² = ∂²c/∂a∂b`.
+    dab: f64,
+    dbb: f64,
+    ln4: f64,
+    inv_b: f64,
+}
+
 /// Customers grouped by identical `(x, t_x, T)`, with the distinct values of each
 /// so that one likelihood evaluation computes the gamma functions once per distinct
 /// `x` and the logarithms once per distinct time: the cost is one `exp` and one
@@ -252,31 +267,45 @@ impl Grouped {
         self.groups.is_empty()
     }
 
-    /// The total log-likelihood and its gradient with respect to
-    /// `(ln r, ln α, ln a, ln b)`.
-    pub fn log_likelihood_and_gradient(&self, p: &BgNbd) -> (f64, [f64; 4]) {
+    /// The total log-likelihood with its gradient and Hessian in the natural
+    /// parameters `(r, α, a, b)`.
+    ///
+    /// Per customer `ln L = c(x) + ln(e^l₃ + δ_{x>0} e^l₄)` with `l₃ = ln A₃` and
+    /// `l₄ = ln A₄`; with the shares `s₃ = e^l₃/(e^l₃ + e^l₄)` and `s₄ = 1 − s₃`,
+    /// the log-sum-exp has gradient `s₃∇l₃ + s₄∇l₄` and Hessian
+    /// `s₃∇²l₃ + s₄∇²l₄ + s₃s₄ (∇l₃ − ∇l₄)(∇l₃ − ∇l₄)ᵀ`, and `c(x)`'s second
+    /// derivatives are trigamma differences. The Hessian costs the inner loop a
+    /// handful of multiplications per group, no further `exp` or `ln`.
+    pub fn log_likelihood_derivatives(&self, p: &BgNbd) -> (f64, [f64; 4], [[f64; 4]; 4]) {
         let BgNbd { r, alpha, a, b } = *p;
         let (lg_r, lg_b, lg_ab) = (ln_gamma(r), ln_gamma(b), ln_gamma(a + b));
         let (dg_r, dg_b, dg_ab) = (digamma(r), digamma(b), digamma(a + b));
+        let (tg_r, tg_b, tg_ab) = (trigamma(r), trigamma(b), trigamma(a + b));
         let ln_alpha = alpha.libm_ln();
         let ln_a = a.libm_ln();
         // Per distinct x: the constant part of ln L and of its derivatives.
-        let per_x: Vec<[f64; 5]> = self
+        let per_x: Vec<PerX> = self
             .xs
             .iter()
             .map(|&x| {
-                let c = ln_gamma(r + x) - lg_r + r * ln_alpha + lg_ab + ln_gamma(b + x)
-                    - lg_b
-                    - ln_gamma(a + b + x);
-                let dr = digamma(r + x) - dg_r + ln_alpha;
-                let da = dg_ab - digamma(a + b + x);
-                let db = dg_ab + digamma(b + x) - dg_b - digamma(a + b + x);
-                let ln4 = if x > 0.0 {
-                    ln_a - (b + x - 1.0).libm_ln()
-                } else {
-                    f64::NEG_INFINITY
-                };
-                [c, dr, da, db, ln4]
+                let inv_b = if x > 0.0 { 1.0 / (b + x - 1.0) } else { 0.0 };
+                PerX {
+                    c: ln_gamma(r + x) - lg_r + r * ln_alpha + lg_ab + ln_gamma(b + x)
+                        - lg_b
+                        - ln_gamma(a + b + x),
+                    dr: digamma(r + x) - dg_r + ln_alpha,
+                    da: dg_ab - digamma(a + b + x),
+                    db: dg_ab + digamma(b + x) - dg_b - digamma(a + b + x),
+                    drr: trigamma(r + x) - tg_r,
+                    dab: tg_ab - trigamma(a + b + x),
+                    dbb: tg_ab + trigamma(b + x) - tg_b - trigamma(a + b + x),
+                    ln4: if x > 0.0 {
+                        ln_a - (b + x - 1.0).libm_ln()
+                    } else {
+                        f64::NEG_INFINITY
+                    },
+                    inv_b,
+                }
             })
             .collect();
         let logs = |v: &[f64]| -> Vec<(f64, f64)> {
@@ -285,21 +314,31 @@ impl Grouped {
                 .collect()
         };
         let (age, rec) = (logs(&self.ages), logs(&self.recencies));
-        let (mut ll, mut g) = (0.0, [0.0; 4]);
+        let mut ll = 0.0;
+        // Σ w·∂c/∂θ and the rest of the gradient.
+        let mut g = [0.0; 4];
+        // Σ w·∂²c: rr, (aa = ab), bb.
+        let (mut c_rr, mut c_ab, mut c_bb) = (0.0, 0.0, 0.0);
+        // Σ w (s₃/(α+T) + s₄/(α+t_x)), Σ w (r+x)(s₃/(α+T)² + s₄/(α+t_x)²),
+        // Σ w s₄, Σ w s₄/(b+x−1)².
+        let (mut m_ra, mut m_aa, mut s4_sum, mut s4_bb) = (0.0, 0.0, 0.0, 0.0);
+        // Σ w s₃s₄ u uᵀ with u = ∇l₃ − ∇l₄ (upper triangle, row by row).
+        let mut outer = [0.0; 10];
         // Σ w·ln(1 + e) of the log-sum-exps, as one product (w is a whole count).
         let mut sums = LogProduct::default();
         for &(w, xi, ti, ri) in &self.groups {
             let x = self.xs[xi];
-            let [c, dr, da, db, ln4] = per_x[xi];
+            let k = &per_x[xi];
             let (l_t, i_t) = age[ti];
             let (l_r, i_r) = rec[ri];
-            let l3 = -(r + x) * l_t;
-            let (top, one_plus_e, w3, w4) = if x > 0.0 {
-                mix(l3, ln4 - (r + x) * l_r)
+            let rx = r + x;
+            let l3 = -rx * l_t;
+            let (top, one_plus_e, s3, s4) = if x > 0.0 {
+                mix(l3, k.ln4 - rx * l_r)
             } else {
                 (l3, 1.0, 1.0, 0.0)
             };
-            ll += w * (c + top);
+            ll += w * (k.c + top);
             if one_plus_e != 1.0 {
                 if w <= 64.0 {
                     // Repeated multiplication, not `powi`: bit-identical on every target.
@@ -310,17 +349,49 @@ impl Grouped {
                     ll += w * one_plus_e.libm_ln();
                 }
             }
-            g[0] += w * (dr - w3 * l_t - w4 * l_r);
-            g[1] += w * (r / alpha - (r + x) * (w3 * i_t + w4 * i_r));
-            g[2] += w * (da + w4 / a);
-            g[3] += w * (db - if x > 0.0 { w4 / (b + x - 1.0) } else { 0.0 });
+            let inv_mix = s3 * i_t + s4 * i_r;
+            g[0] += w * (k.dr - s3 * l_t - s4 * l_r);
+            g[1] -= w * rx * inv_mix;
+            g[2] += w * k.da;
+            g[3] += w * (k.db - s4 * k.inv_b);
+            c_rr += w * k.drr;
+            c_ab += w * k.dab;
+            c_bb += w * k.dbb;
+            m_ra += w * inv_mix;
+            m_aa += w * rx * (s3 * i_t * i_t + s4 * i_r * i_r);
+            s4_sum += w * s4;
+            s4_bb += w * s4 * k.inv_b * k.inv_b;
+            if s4 > 0.0 {
+                let q = w * s3 * s4;
+                let u = [l_r - l_t, rx * (i_r - i_t), -1.0 / a, k.inv_b];
+                let mut at = 0;
+                for i in 0..4 {
+                    let qi = q * u[i];
+                    for uj in &u[i..] {
+                        outer[at] += qi * uj;
+                        at += 1;
+                    }
+                }
+            }
         }
         ll += sums.sum_of_logs();
-        // Chain rule to log-parameters: ∂/∂ln θ = θ ∂/∂θ.
-        let theta = p.to_array();
-        for (gi, t) in g.iter_mut().zip(theta) {
-            *gi *= t;
-        }
-        (ll, g)
+        let n = self.customers;
+        g[1] += n * r / alpha;
+        g[2] += s4_sum / a;
+        // The upper triangle of `outer` by (i, j), i ≤ j.
+        let o = |i: usize, j: usize| outer[i * 4 - i * (i + 1) / 2 + j];
+        let mut h = [[0.0; 4]; 4];
+        h[0][0] = c_rr + o(0, 0);
+        h[0][1] = n / alpha - m_ra + o(0, 1);
+        h[1][1] = -n * r / (alpha * alpha) + m_aa + o(1, 1);
+        h[0][2] = o(0, 2);
+        h[0][3] = o(0, 3);
+        h[1][2] = o(1, 2);
+        h[1][3] = o(1, 3);
+        h[2][2] = c_ab - s4_sum / (a * a) + o(2, 2);
+        h[2][3] = c_ab + o(2, 3);
+        h[3][3] = c_bb + s4_bb + o(3, 3);
+        super::fit::mirror_upper(&mut h);
+        (ll, g, h)
     }
 }

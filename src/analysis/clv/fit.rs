@@ -1,20 +1,30 @@
-//! Maximum likelihood: a quasi-Newton (BFGS) minimiser over log-parameters, and
-//! standard errors from the numerical Hessian.
+//! Maximum likelihood: Newton's method on the exact Hessian ([`minimize_newton`],
+//! which both CLV fits use) or a quasi-Newton (BFGS) minimiser ([`minimize`], for
+//! objectives without a Hessian) over log-parameters, and standard errors from the
+//! exact Hessian.
 //!
 //! Why our own: the maintained Rust optimiser (`argmin` 0.11) needs its `vec`
 //! math backend for `Vec<f64>` parameters, which depends on `rand` with its
 //! default features, hence `getrandom` 0.3, which refuses to compile for
 //! `wasm32-unknown-unknown` without the `wasm_js` cfg flag (checked: "The
-//! wasm32-unknown-unknown targets are not supported by default"). A BFGS for 3–4
-//! parameters with analytic gradients is short enough to own and test.
+//! wasm32-unknown-unknown targets are not supported by default"). A Newton method and
+//! a BFGS for 3–4 parameters with analytic derivatives are short enough to own and
+//! test.
 //!
 //! The method (Nocedal & Wright, *Numerical Optimization*, alg. 6.1):
 //! - the objective is the *mean* negative log-likelihood per customer over
 //!   `φ = ln θ`, so the positivity constraints vanish and the tolerances do not
 //!   depend on the number of customers;
-//! - the inverse Hessian starts as the identity, is rescaled by `sᵀy / yᵀy` after
-//!   the first step, and gets the BFGS update whenever `sᵀy > 0` (otherwise it is
-//!   kept; a non-descent direction resets it);
+//! - BFGS: the inverse Hessian starts as the identity, is rescaled by `sᵀy / yᵀy`
+//!   after the first step, and gets the BFGS update whenever `sᵀy > 0` (otherwise
+//!   it is kept; a non-descent direction resets it);
+//! - Newton: the step solves `(H + λI) d = −g` with the exact Hessian `H` of the
+//!   objective, `λ = 0` when `H` is positive definite and otherwise the smallest of
+//!   `1e-8·s, 1e-7·s, …` (`s` the largest diagonal entry) that makes it so
+//!   (Levenberg's damping, Nocedal & Wright §3.4); near the optimum the steps are
+//!   pure Newton steps and converge quadratically: on CDNOW master the BG/NBD fit
+//!   takes 6 iterations where BFGS took 18 (Gamma-Gamma: 20), and the Hessian
+//!   costs each evaluation no further `exp` or `ln`. Both share the step rules below;
 //! - each step is capped at 5 in every `ln θ` (a factor e⁵) and backtracks
 //!   (halving) until the Armijo condition holds with a finite value;
 //! - converged when every gradient component is at most `1e-8` in absolute value
@@ -33,9 +43,8 @@
 //!   it has then found the same optimum, and the last iterations would only
 //!   polish a point that is not reported.
 //!
-//! Standard errors: the Hessian of the total negative log-likelihood in the
-//! natural parameters, by central differences of the analytic gradient (step
-//! `1e-4·θᵢ`, symmetrised), inverted; `SE(θᵢ) = √(H⁻¹)ᵢᵢ`. `None` when it is not
+//! Standard errors: the exact Hessian of the total negative log-likelihood in the
+//! natural parameters, inverted; `SE(θᵢ) = √(H⁻¹)ᵢᵢ`. `None` when it is not
 //! positive definite (a flat or boundary optimum).
 
 // Small dense linear algebra reads best with explicit indices.
@@ -52,6 +61,10 @@ pub const CONFIRM_TOLERANCE: f64 = 1e-9;
 
 /// An objective: its value and gradient at a point.
 pub type Objective<'a, const N: usize> = dyn FnMut(&[f64; N]) -> (f64, [f64; N]) + 'a;
+
+/// An objective with its Hessian: value, gradient and Hessian at a point.
+pub type ObjectiveWithHessian<'a, const N: usize> =
+    dyn FnMut(&[f64; N]) -> (f64, [f64; N], [[f64; N]; N]) + 'a;
 
 /// The most BFGS iterations of one fit.
 pub const MAX_ITERATIONS: u32 = 500;
@@ -108,8 +121,77 @@ pub fn minimize<const N: usize>(
     confirm: Option<f64>,
     on_iteration: &mut dyn FnMut(u32) -> bool,
 ) -> Result<Minimum<N>> {
+    descend(
+        &mut |p: &[f64; N]| {
+            let (f, g) = objective(p);
+            (f, g, None)
+        },
+        start,
+        confirm,
+        on_iteration,
+    )
+}
+
+/// As [`minimize`], by Newton's method on the exact Hessian (see the module doc):
+/// for objectives whose Hessian costs little more than their gradient.
+pub fn minimize_newton<const N: usize>(
+    objective: &mut ObjectiveWithHessian<'_, N>,
+    start: [f64; N],
+    confirm: Option<f64>,
+    on_iteration: &mut dyn FnMut(u32) -> bool,
+) -> Result<Minimum<N>> {
+    descend(
+        &mut |p: &[f64; N]| {
+            let (f, g, h) = objective(p);
+            (f, g, Some(h))
+        },
+        start,
+        confirm,
+        on_iteration,
+    )
+}
+
+/// An objective's value, gradient and (for Newton) Hessian at a point.
+type Evaluation<const N: usize> = (f64, [f64; N], Option<[[f64; N]; N]>);
+
+/// The Newton direction `−(H + λI)⁻¹ g` for the smallest `λ` of `0, 1e-8·s,
+/// 1e-7·s, …` (`s` the largest diagonal entry in absolute value) that makes the
+/// matrix positive definite; `None` when none does (non-finite entries).
+fn newton_direction<const N: usize>(h: &[[f64; N]; N], g: &[f64; N]) -> Option<[f64; N]> {
+    let scale = (0..N).fold(0.0f64, |m, i| m.max(h[i][i].abs())).max(1e-12);
+    let mut lambda = 0.0;
+    for _ in 0..24 {
+        let mut m = *h;
+        for (i, row) in m.iter_mut().enumerate() {
+            row[i] += lambda;
+        }
+        if let Some(inv) = invert_spd(&m) {
+            let mut d = [0.0; N];
+            for i in 0..N {
+                d[i] = -dot(&inv[i], g);
+            }
+            return Some(d);
+        }
+        lambda = if lambda == 0.0 {
+            1e-8 * scale
+        } else {
+            lambda * 10.0
+        };
+    }
+    None
+}
+
+/// The descent both minimisers share: the direction from the exact Hessian when
+/// the evaluation has one, else from the BFGS inverse-Hessian estimate; then the
+/// same capped, backtracking step and stopping rules.
+fn descend<const N: usize>(
+    objective: &mut dyn FnMut(&[f64; N]) -> Evaluation<N>,
+    start: [f64; N],
+    confirm: Option<f64>,
+    on_iteration: &mut dyn FnMut(u32) -> bool,
+) -> Result<Minimum<N>> {
     let mut x = start;
-    let (mut f, mut g) = objective(&x);
+    let (mut f, mut g, mut hessian) = objective(&x);
     if !f.is_finite() || g.iter().any(|v| !v.is_finite()) {
         return Ok(Minimum {
             point: x,
@@ -147,8 +229,13 @@ pub fn minimize<const N: usize>(
         }
         iterations += 1;
         let mut d = [0.0; N];
-        for i in 0..N {
-            d[i] = -dot(&h[i], &g);
+        match hessian.as_ref().and_then(|m| newton_direction(m, &g)) {
+            Some(newton) => d = newton,
+            None => {
+                for i in 0..N {
+                    d[i] = -dot(&h[i], &g);
+                }
+            }
         }
         if dot(&d, &g) >= 0.0 {
             h = identity();
@@ -169,14 +256,14 @@ pub fn minimize<const N: usize>(
             for i in 0..N {
                 trial[i] += step * d[i];
             }
-            let (ft, gt) = objective(&trial);
+            let (ft, gt, ht) = objective(&trial);
             if ft.is_finite() && gt.iter().all(|v| v.is_finite()) && ft <= f + 1e-4 * step * slope {
-                accepted = Some((trial, ft, gt));
+                accepted = Some((trial, ft, gt, ht));
                 break;
             }
             step *= 0.5;
         }
-        let Some((xn, fnew, gn)) = accepted else {
+        let Some((xn, fnew, gn, hn)) = accepted else {
             // No decrease along a descent direction: at the optimum to rounding.
             let converged = max_abs(&g) <= FLOOR_GRADIENT_TOLERANCE;
             return Ok(Minimum {
@@ -199,7 +286,7 @@ pub fn minimize<const N: usize>(
             0
         };
         let sy = dot(&s, &y);
-        if sy > 0.0 {
+        if hn.is_none() && sy > 0.0 {
             if first {
                 let scale = sy / dot(&y, &y);
                 h = identity();
@@ -225,6 +312,7 @@ pub fn minimize<const N: usize>(
         x = xn;
         f = fnew;
         g = gn;
+        hessian = hn;
         if !on_iteration(iterations) {
             return Err(Error::new(ErrorKind::Cancelled));
         }
@@ -247,31 +335,14 @@ pub fn minimize<const N: usize>(
     })
 }
 
-/// The Hessian of a function at `theta` by central differences of its gradient
-/// `gradient` (step `1e-4·|θᵢ|`), symmetrised.
-pub fn numerical_hessian<const N: usize>(
-    gradient: &mut dyn FnMut(&[f64; N]) -> [f64; N],
-    theta: [f64; N],
-) -> [[f64; N]; N] {
-    let mut h = [[0.0; N]; N];
-    for j in 0..N {
-        let step = 1e-4 * theta[j].abs().max(1e-8);
-        let (mut up, mut down) = (theta, theta);
-        up[j] += step;
-        down[j] -= step;
-        let (gu, gd) = (gradient(&up), gradient(&down));
-        for i in 0..N {
-            h[i][j] = (gu[i] - gd[i]) / (2.0 * step);
-        }
-    }
+/// Copies the upper triangle of `m` into its lower triangle (a symmetric matrix
+/// whose upper triangle was computed).
+pub fn mirror_upper<const N: usize>(m: &mut [[f64; N]; N]) {
     for i in 0..N {
         for j in 0..i {
-            let m = 0.5 * (h[i][j] + h[j][i]);
-            h[i][j] = m;
-            h[j][i] = m;
+            m[i][j] = m[j][i];
         }
     }
-    h
 }
 
 /// The inverse of a symmetric positive-definite matrix by Cholesky; `None` when
@@ -359,6 +430,65 @@ mod tests {
         assert!((m.point[0] - 1.0).abs() < 1e-6 && (m.point[1] - 1.0).abs() < 1e-6);
     }
 
+    /// Rosenbrock's function with its exact Hessian.
+    fn rosenbrock(p: &[f64; 2]) -> (f64, [f64; 2], [[f64; 2]; 2]) {
+        let (x, y) = (p[0], p[1]);
+        let v = (1.0 - x).powi(2) + 100.0 * (y - x * x).powi(2);
+        let g = [
+            -2.0 * (1.0 - x) - 400.0 * x * (y - x * x),
+            200.0 * (y - x * x),
+        ];
+        let h = [
+            [2.0 - 400.0 * (y - x * x) + 800.0 * x * x, -400.0 * x],
+            [-400.0 * x, 200.0],
+        ];
+        (v, g, h)
+    }
+
+    #[test]
+    fn newton_minimises_the_rosenbrock_function_in_fewer_iterations() {
+        // From (−1.2, 1) the Hessian is positive definite; from (0, 1) it is not
+        // (the damped step must still descend).
+        for start in [[-1.2, 1.0], [0.0, 1.0], [2.0, -1.0]] {
+            let newton = minimize_newton(&mut rosenbrock, start, None, &mut |_| true).unwrap();
+            assert!(newton.converged, "{start:?}: {newton:?}");
+            assert!((newton.point[0] - 1.0).abs() < 1e-6 && (newton.point[1] - 1.0).abs() < 1e-6);
+            let mut f = |p: &[f64; 2]| {
+                let (v, g, _) = rosenbrock(p);
+                (v, g)
+            };
+            let bfgs = minimize(&mut f, start, None, &mut |_| true).unwrap();
+            assert!(
+                newton.iterations < bfgs.iterations,
+                "{newton:?} vs {bfgs:?}"
+            );
+        }
+        let h = rosenbrock(&[0.0, 1.0]).2;
+        assert!(
+            invert_spd(&h).is_none(),
+            "the second start must test the damping"
+        );
+    }
+
+    #[test]
+    fn newton_confirms_and_cancels_like_bfgs() {
+        let mut f = |p: &[f64; 1]| {
+            let (v, g) = two_minima(p);
+            let x = p[0];
+            (v, g, [[12.0 * x * x - 4.0]])
+        };
+        let left = minimize_newton(&mut f, [-1.3], None, &mut |_| true).unwrap();
+        assert!(left.converged && left.point[0] < 0.0);
+        let quick = minimize_newton(&mut f, [-0.4], Some(left.value), &mut |_| true).unwrap();
+        assert!(
+            quick.confirmed && (quick.value - left.value).abs() <= CONFIRM_TOLERANCE * left.value
+        );
+        let right = minimize_newton(&mut f, [1.1], Some(left.value), &mut |_| true).unwrap();
+        assert!(right.converged && !right.confirmed && right.point[0] > 0.0);
+        let e = minimize_newton(&mut f, [0.3], None, &mut |_| false).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Cancelled);
+    }
+
     #[test]
     fn cancellation_stops_the_fit() {
         let mut f = |p: &[f64; 1]| ((p[0] - 3.0).powi(4), [4.0 * (p[0] - 3.0).powi(3)]);
@@ -434,9 +564,5 @@ mod tests {
         let se = standard_errors(&m).unwrap();
         assert!((se[1] - 0.5f64.sqrt()).abs() < 1e-15);
         assert!(invert_spd(&[[1.0, 2.0], [2.0, 1.0]]).is_none());
-        let mut grad = |p: &[f64; 2]| [2.0 * p[0] + p[1], p[0] + 6.0 * p[1] * p[1]];
-        let h = numerical_hessian(&mut grad, [1.0, 2.0]);
-        assert!((h[0][0] - 2.0).abs() < 1e-8 && (h[0][1] - 1.0).abs() < 1e-8);
-        assert!((h[1][1] - 24.0).abs() < 1e-6);
     }
 }

@@ -12,7 +12,7 @@
 use crate::analysis::libm_ext::LibmExt;
 use std::collections::BTreeMap;
 
-use super::special::{LogProduct, digamma, ln_gamma};
+use super::special::{LogProduct, digamma, ln_gamma, trigamma};
 
 /// Gamma-Gamma parameters.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -72,18 +72,18 @@ impl GammaGamma {
         }
     }
 
-    /// The total log-likelihood of `data` and its gradient with respect to
-    /// `(ln p, ln q, ln v)` (see [`Spends::log_likelihood_and_gradient`], which
-    /// a fit should use: it prepares the data once).
-    pub fn log_likelihood_and_gradient(&self, data: &[Spend]) -> (f64, [f64; 3]) {
-        Spends::new(data).log_likelihood_and_gradient(self)
+    /// The total log-likelihood of `data` with its gradient and Hessian in
+    /// `(p, q, v)` (see [`Spends::log_likelihood_derivatives`], which a fit should
+    /// use: it prepares the data once).
+    pub fn log_likelihood_derivatives(&self, data: &[Spend]) -> (f64, [f64; 3], [[f64; 3]; 3]) {
+        Spends::new(data).log_likelihood_derivatives(self)
     }
 }
 
 /// Spend summaries prepared for repeated likelihood evaluations, grouped by `x`:
 /// per group the count and `Σ ln m` (constant), so an evaluation costs the gamma
 /// functions and one `ln` per distinct `x`, and per customer one multiplication
-/// (into a [`LogProduct`] of `v + x·m`) and one division.
+/// (into a [`LogProduct`] of `v + x·m`), one division and two multiply-adds.
 #[derive(Debug, Clone)]
 pub struct Spends {
     /// Per distinct `x`, ascending: (x, customers, Σ ln m, the customers' m).
@@ -107,12 +107,16 @@ impl Spends {
         Self { groups }
     }
 
-    /// The total log-likelihood and its gradient with respect to
-    /// `(ln p, ln q, ln v)`.
-    pub fn log_likelihood_and_gradient(&self, model: &GammaGamma) -> (f64, [f64; 3]) {
+    /// The total log-likelihood with its gradient and Hessian in the natural
+    /// parameters `(p, q, v)`. Per group of `n` customers with `x` transactions,
+    /// with `S = Σ ln(v + x m)`, `S₁ = Σ 1/(v + x m)`, `S₂ = Σ 1/(v + x m)²`:
+    /// `∂²/∂p² = n x² (ψ₁(px+q) − ψ₁(px))`, `∂²/∂p∂q = n x ψ₁(px+q)`,
+    /// `∂²/∂p∂v = −x S₁`, `∂²/∂q² = n (ψ₁(px+q) − ψ₁(q))`, `∂²/∂q∂v = n/v − S₁`,
+    /// `∂²/∂v² = −n q/v² + (px+q) S₂`.
+    pub fn log_likelihood_derivatives(&self, model: &GammaGamma) -> (f64, [f64; 3], [[f64; 3]; 3]) {
         let GammaGamma { p, q, v } = *model;
-        let (lg_q, dg_q, ln_v) = (ln_gamma(q), digamma(q), v.libm_ln());
-        let (mut ll, mut g) = (0.0, [0.0; 3]);
+        let (lg_q, dg_q, tg_q, ln_v) = (ln_gamma(q), digamma(q), trigamma(q), v.libm_ln());
+        let (mut ll, mut g, mut h) = (0.0, [0.0; 3], [[0.0; 3]; 3]);
         for (x, n, sum_ln_m, ms) in &self.groups {
             let (x, n, sum_ln_m) = (*x, *n, *sum_ln_m);
             let px = p * x;
@@ -122,13 +126,16 @@ impl Spends {
                 digamma(px),
                 x.libm_ln(),
             );
-            // Σ ln(v + x m) and Σ 1/(v + x m) over the group.
+            let (tg_sum, tg_px) = (trigamma(px + q), trigamma(px));
+            // Σ ln(v + x m), Σ 1/(v + x m) and Σ 1/(v + x m)² over the group.
             let mut logs = LogProduct::default();
-            let mut inverse = 0.0;
+            let (mut inverse, mut inverse2) = (0.0, 0.0);
             for &m in ms {
                 let vxm = v + x * m;
                 logs.mul(vxm);
-                inverse += 1.0 / vxm;
+                let i = 1.0 / vxm;
+                inverse += i;
+                inverse2 += i * i;
             }
             let sum_ln_vxm = logs.sum_of_logs();
             ll += n * (lg - lg_q + q * ln_v + px * ln_x) + (px - 1.0) * sum_ln_m
@@ -136,10 +143,14 @@ impl Spends {
             g[0] += x * (n * (dg_sum - dg_px + ln_x) + sum_ln_m - sum_ln_vxm);
             g[1] += n * (dg_sum - dg_q + ln_v) - sum_ln_vxm;
             g[2] += n * q / v - (px + q) * inverse;
+            h[0][0] += n * x * x * (tg_sum - tg_px);
+            h[0][1] += n * x * tg_sum;
+            h[0][2] -= x * inverse;
+            h[1][1] += n * (tg_sum - tg_q);
+            h[1][2] += n / v - inverse;
+            h[2][2] += -n * q / (v * v) + (px + q) * inverse2;
         }
-        for (gi, t) in g.iter_mut().zip(model.to_array()) {
-            *gi *= t;
-        }
-        (ll, g)
+        super::fit::mirror_upper(&mut h);
+        (ll, g, h)
     }
 }

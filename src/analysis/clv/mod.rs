@@ -20,7 +20,7 @@
 //!   reported, and `starts_agree` says whether both reached it (log-likelihoods
 //!   within 1e-6 relative). A warning otherwise. The second start only has to
 //!   confirm the first optimum: it stops once it reaches that value (1e-9
-//!   relative, gradient at most 1e-5; [`fit::minimize`]). Gamma-Gamma's two starts
+//!   relative, gradient at most 1e-5; [`fit::minimize_newton`]). Gamma-Gamma's two starts
 //!   work the same way.
 //! - CLV over a horizon of `H` units with discount rate `d` per unit is
 //!   `E[spend] · Σ_{k=1..H} (E[X(k)|x,t_x,T] − E[X(k−1)|x,t_x,T]) / (1+d)^k`: each
@@ -72,6 +72,9 @@ pub const NOTABLE_CORRELATION: f64 = 0.3;
 const HOLDOUT_ROWS: u32 = 8;
 /// Progress units of the whole analysis.
 const WORK: u64 = 1000;
+/// Progress treats a fit's start as done after this many Newton iterations
+/// (typically 5–8; more only stay at the end of the start's share).
+const TYPICAL_ITERATIONS: u32 = 12;
 
 /// Computes the CLV report of `spec` on `table` (no progress, no cancellation).
 pub fn clv(table: &EventTable, spec: &ClvSpec) -> Result<ClvReport> {
@@ -95,7 +98,8 @@ pub struct BgNbdResult {
     pub starts_agree: bool,
 }
 
-/// Fits BG/NBD by maximum likelihood from each of `starts` (`[r, α, a, b]`);
+/// Fits BG/NBD by maximum likelihood from each of `starts` (`[r, α, a, b]`), by
+/// Newton's method on the exact Hessian ([`Grouped::log_likelihood_derivatives`]);
 /// `on_iteration(start, iteration)` returns `false` to cancel.
 pub fn fit_bgnbd(
     data: &[Rfm],
@@ -105,25 +109,24 @@ pub fn fit_bgnbd(
     let grouped = Grouped::new(data);
     let n = grouped.customers().max(1.0);
     let mut objective = |phi: &[f64; 4]| {
-        let p = BgNbd::from_array(phi.map(libm::exp));
-        let (ll, g) = grouped.log_likelihood_and_gradient(&p);
-        (-ll / n, g.map(|v| -v / n))
+        let theta = phi.map(libm::exp);
+        let (ll, g, h) = grouped.log_likelihood_derivatives(&BgNbd::from_array(theta));
+        in_log_parameters(ll, g, h, theta, n)
     };
-    let (best, values) = best_of_starts(&mut objective, starts, on_iteration)?;
+    let (best, values) = best_of_starts(
+        &mut |start, confirm, on_iteration| {
+            fit::minimize_newton(&mut objective, start, confirm, on_iteration)
+        },
+        starts,
+        on_iteration,
+    )?;
     let Some(best) = best else {
         return Err(Error::spec("clv: no starting point for the BG/NBD fit"));
     };
     let theta = best.point.map(libm::exp);
-    let mut gradient = |t: &[f64; 4]| {
-        let (_, g) = grouped.log_likelihood_and_gradient(&BgNbd::from_array(*t));
-        // Natural-parameter gradient of the negative log-likelihood.
-        let mut out = [0.0; 4];
-        for i in 0..4 {
-            out[i] = -g[i] / t[i];
-        }
-        out
-    };
-    let hessian = fit::numerical_hessian(&mut gradient, theta);
+    // The Hessian of the total negative log-likelihood in the natural parameters.
+    let (_, _, h) = grouped.log_likelihood_derivatives(&BgNbd::from_array(theta));
+    let hessian = h.map(|row| row.map(|v| -v));
     let agree = values
         .iter()
         .all(|v| (v - best.value).abs() <= 1e-6 * best.value.abs().max(1e-12));
@@ -137,12 +140,17 @@ pub fn fit_bgnbd(
     })
 }
 
-/// Minimises `objective` (over `ln θ`) from each of `starts` (natural
-/// parameters) in turn: the best optimum and every start's final value. A start
-/// after a converged one only confirms it (it stops on reaching its value:
-/// [`fit::minimize`]) and is never reported as the best.
+/// One minimisation: from a start (`ln θ`), confirming an optimum's value or
+/// not, reporting iterations.
+type Minimizer<'a, const N: usize> =
+    dyn FnMut([f64; N], Option<f64>, &mut dyn FnMut(u32) -> bool) -> Result<fit::Minimum<N>> + 'a;
+
+/// Minimises (over `ln θ`) from each of `starts` (natural parameters) in turn:
+/// the best optimum and every start's final value. A start after a converged one
+/// only confirms it (it stops on reaching its value: [`fit::minimize`]) and is
+/// never reported as the best.
 fn best_of_starts<const N: usize>(
-    objective: &mut fit::Objective<'_, N>,
+    minimize: &mut Minimizer<'_, N>,
     starts: &[[f64; N]],
     on_iteration: &mut dyn FnMut(usize, u32) -> bool,
 ) -> Result<(Option<fit::Minimum<N>>, Vec<f64>)> {
@@ -150,9 +158,7 @@ fn best_of_starts<const N: usize>(
     let mut values = Vec::with_capacity(starts.len());
     for (i, start) in starts.iter().enumerate() {
         let confirm = best.as_ref().filter(|m| m.converged).map(|m| m.value);
-        let m = fit::minimize(objective, start.map(libm::log), confirm, &mut |it| {
-            on_iteration(i, it)
-        })?;
+        let m = minimize(start.map(libm::log), confirm, &mut |it| on_iteration(i, it))?;
         values.push(m.value);
         if !m.confirmed && fit::better(&m, best.as_ref()) {
             best = Some(m);
@@ -176,8 +182,10 @@ pub struct GammaGammaResult {
     pub iterations: u32,
 }
 
-/// Fits Gamma-Gamma by maximum likelihood (two starts scaled to the mean spend);
-/// `on_iteration(start, iteration)` returns `false` to cancel.
+/// Fits Gamma-Gamma by maximum likelihood (two starts scaled to the mean spend),
+/// by Newton's method on the exact Hessian
+/// ([`Spends::log_likelihood_derivatives`]); `on_iteration(start, iteration)`
+/// returns `false` to cancel.
 pub fn fit_gamma_gamma(
     data: &[Spend],
     on_iteration: &mut dyn FnMut(usize, u32) -> bool,
@@ -186,23 +194,26 @@ pub fn fit_gamma_gamma(
     let mean = data.iter().map(|d| d.m).sum::<f64>() / n;
     let spends = Spends::new(data);
     let mut objective = |phi: &[f64; 3]| {
-        let (ll, g) =
-            spends.log_likelihood_and_gradient(&GammaGamma::from_array(phi.map(libm::exp)));
-        (-ll / n, g.map(|v| -v / n))
+        let theta = phi.map(libm::exp);
+        let (ll, g, h) = spends.log_likelihood_derivatives(&GammaGamma::from_array(theta));
+        in_log_parameters(ll, g, h, theta, n)
     };
     let starts = [[1.0, 2.0, mean], [5.0, 5.0, 4.0 * mean]];
-    let (best, _) = best_of_starts(&mut objective, &starts, on_iteration)?;
+    let (best, _) = best_of_starts(
+        &mut |start, confirm, on_iteration| {
+            fit::minimize_newton(&mut objective, start, confirm, on_iteration)
+        },
+        &starts,
+        on_iteration,
+    )?;
     let Some(best) = best else {
         return Err(Error::spec(
             "clv: no starting point for the Gamma-Gamma fit",
         ));
     };
     let theta = best.point.map(libm::exp);
-    let mut gradient = |t: &[f64; 3]| {
-        let (_, g) = spends.log_likelihood_and_gradient(&GammaGamma::from_array(*t));
-        [-g[0] / t[0], -g[1] / t[1], -g[2] / t[2]]
-    };
-    let hessian = fit::numerical_hessian(&mut gradient, theta);
+    let (_, _, h) = spends.log_likelihood_derivatives(&GammaGamma::from_array(theta));
+    let hessian = h.map(|row| row.map(|v| -v));
     Ok(GammaGammaResult {
         params: GammaGamma::from_array(theta),
         log_likelihood: -best.value * n,
@@ -210,6 +221,29 @@ pub fn fit_gamma_gamma(
         converged: best.converged,
         iterations: best.iterations,
     })
+}
+
+/// The mean negative log-likelihood over `φ = ln θ` with its gradient and
+/// Hessian, from the total log-likelihood `ll` of `n` customers and its natural
+/// derivatives `g`, `h` at `θ`: `∂/∂φᵢ = θᵢ ∂/∂θᵢ` and
+/// `∂²/∂φᵢ∂φⱼ = θᵢθⱼ ∂²/∂θᵢ∂θⱼ + δᵢⱼ θᵢ ∂/∂θᵢ`.
+fn in_log_parameters<const N: usize>(
+    ll: f64,
+    g: [f64; N],
+    h: [[f64; N]; N],
+    theta: [f64; N],
+    n: f64,
+) -> (f64, [f64; N], [[f64; N]; N]) {
+    let mut hessian = [[0.0; N]; N];
+    let mut gradient = [0.0; N];
+    for i in 0..N {
+        for j in 0..N {
+            hessian[i][j] = -theta[i] * theta[j] * h[i][j] / n;
+        }
+        hessian[i][i] -= theta[i] * g[i] / n;
+        gradient[i] = -theta[i] * g[i] / n;
+    }
+    (-ll / n, gradient, hessian)
 }
 
 /// Discounted expected purchases over `horizon` units:
@@ -310,7 +344,8 @@ pub fn clv_with_progress(
     let mut on_iteration = |start: usize, it: u32| {
         let slice = 500 / START_COUNT as u64;
         progress.report(
-            100 + start as u64 * slice + u64::from(it.min(100)) * slice / 100,
+            100 + start as u64 * slice
+                + u64::from(it.min(TYPICAL_ITERATIONS)) * slice / u64::from(TYPICAL_ITERATIONS),
             WORK,
         );
         !progress.cancelled()
@@ -349,7 +384,12 @@ pub fn clv_with_progress(
             )
         } else {
             let gg = fit_gamma_gamma(&spends, &mut |start, it| {
-                progress.report(600 + start as u64 * 100 + u64::from(it.min(100)), WORK);
+                progress.report(
+                    600 + start as u64 * 100
+                        + u64::from(it.min(TYPICAL_ITERATIONS)) * 100
+                            / u64::from(TYPICAL_ITERATIONS),
+                    WORK,
+                );
                 !progress.cancelled()
             })?;
             (

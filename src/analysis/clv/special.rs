@@ -1,5 +1,5 @@
 //! Special functions the CLV models need: `ln Γ` (from `libm`, a port of musl's
-//! `lgamma`), the digamma function `ψ`, and the hypergeometric series behind the
+//! `lgamma`), the digamma and trigamma functions `ψ`, `ψ₁`, and the hypergeometric series behind the
 //! BG/NBD expectations.
 
 use crate::analysis::libm_ext::LibmExt;
@@ -34,6 +34,33 @@ pub fn digamma(x: f64) -> f64 {
                             - inv2
                                 * (1.0 / 240.0 - inv2 * (1.0 / 132.0 - inv2 * 691.0 / 32760.0)))));
     shift + x.libm_ln() - 0.5 * inv - series
+}
+
+/// The trigamma function `ψ₁(x) = d²/dx² ln Γ(x)` for `x > 0`, to about 1e-15
+/// relative: the recurrence `ψ₁(x) = ψ₁(x + 1) + 1/x²` up to `x ≥ 10`, then the
+/// asymptotic series `1/x + 1/(2x²) + Σ B₂ₖ / x²ᵏ⁺¹`.
+pub fn trigamma(x: f64) -> f64 {
+    if x.is_nan() || x <= 0.0 {
+        return f64::NAN;
+    }
+    let mut x = x;
+    let mut shift = 0.0;
+    while x < 10.0 {
+        shift += 1.0 / (x * x);
+        x += 1.0;
+    }
+    let inv = 1.0 / x;
+    let inv2 = inv * inv;
+    // B2, B4, … B12: 1/6, −1/30, 1/42, −1/30, 5/66, −691/2730.
+    let series = inv2
+        * inv
+        * (1.0 / 6.0
+            - inv2
+                * (1.0 / 30.0
+                    - inv2
+                        * (1.0 / 42.0
+                            - inv2 * (1.0 / 30.0 - inv2 * (5.0 / 66.0 - inv2 * 691.0 / 2730.0)))));
+    shift + inv + 0.5 * inv2 + series
 }
 
 /// The tail `G = Σ_{k≥1} (α₁)_k (β₁+1)_{k−1} z^k / ((c)_k k!)` of the Gauss series
@@ -133,6 +160,23 @@ mod tests {
             let d = (ln_gamma(x + h) - ln_gamma(x - h)) / (2.0 * h);
             assert!((digamma(x) - d).abs() < 1e-6 * d.abs().max(1.0), "{x}");
         }
+    }
+
+    #[test]
+    fn trigamma_known_values() {
+        // ψ₁(1) = π²/6, ψ₁(1/2) = π²/2, ψ₁(n + 1) = ψ₁(n) − 1/n².
+        let pi2 = std::f64::consts::PI * std::f64::consts::PI;
+        assert!((trigamma(1.0) - pi2 / 6.0).abs() < 1e-14);
+        assert!((trigamma(0.5) - pi2 / 2.0).abs() < 1e-13);
+        let by_recurrence = pi2 / 6.0 - (1..25).map(|k| 1.0 / f64::from(k * k)).sum::<f64>();
+        assert!((trigamma(25.0) - by_recurrence).abs() < 1e-14);
+        // Against the derivative of ψ.
+        for x in [0.01, 0.3, 2.5, 17.0, 400.0] {
+            let h = 1e-5 * x;
+            let d = (digamma(x + h) - digamma(x - h)) / (2.0 * h);
+            assert!((trigamma(x) - d).abs() < 1e-6 * d.abs(), "{x}");
+        }
+        assert!(trigamma(0.0).is_nan() && trigamma(-1.0).is_nan());
     }
 
     #[test]
