@@ -21,11 +21,18 @@
 //! `(1−z)^(r+x) ₂F₁(r+x, b+x; c; z) = (1−z)^(a−1) ₂F₁(a+b−1−r, a−1; c; z)` with
 //! `c = a+b+x−1`, whose series converges fast for large `x` and never overflows;
 //! the factor `a − 1` is divided out analytically ([`super::special::hyp2f1_tail`],
-//! `expm1`), so `a` near 1 loses no precision.
+//! `expm1`), so `a` near 1 loses no precision. That series needs more than
+//! `|a+b−1−r| + |a−1|` terms, though: with `a` and `b` in the thousands or more
+//! the untransformed series is summed instead (its terms shrink like those of
+//! `(1−z)^−(r+x)` whatever `a` and `b`; [`BgNbd::uses_direct_series`]).
 
 use crate::analysis::libm_ext::LibmExt;
 
 use super::special::{LogProduct, digamma, hyp2f1_tail, ln_gamma, log_add_exp, trigamma};
+
+/// Above this `|a+b−1−r| + |a−1|` the expectations sum the untransformed
+/// series ([`BgNbd::uses_direct_series`]).
+pub const EULER_TERMS_LIMIT: f64 = 1000.0;
 
 /// BG/NBD parameters: `λ ~ Gamma(shape r, rate α)`, `p ~ Beta(a, b)`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -105,6 +112,48 @@ impl BgNbd {
         }
     }
 
+    /// True when [`BgNbd::expected_if_alive`] sums the untransformed series: when
+    /// `|a+b−1−r| + |a−1|` exceeds [`EULER_TERMS_LIMIT`] (Euler's series then
+    /// needs at least that many terms, and with `a`, `b` in the millions — where a
+    /// fit ends up when the dropout probability barely varies — it never
+    /// converges) and `a` is not within 1e-3 of 1 (the untransformed form divides
+    /// by `a − 1`).
+    pub fn uses_direct_series(&self) -> bool {
+        let Self { r, a, b, .. } = *self;
+        (a + b - 1.0 - r).abs() + (a - 1.0).abs() > EULER_TERMS_LIMIT && (a - 1.0).abs() >= 1e-3
+    }
+
+    /// `E[X(h) | x, T] / P(alive)` from the untransformed series:
+    /// `(a+b+x−1)/(a−1) · [1 − (1−z)^(r+x) ₂F₁(r+x, b+x; a+b+x−1; z)]`. The series'
+    /// term ratio `(r+x+k)(b+x+k) z / ((c+k)(k+1))` is below `(r+x+k) z/(k+1)`, so it
+    /// converges like the binomial series of `(1−z)^−(r+x)` whatever `a` and `b`;
+    /// the sum is kept scaled (it may exceed the largest float when the power
+    /// underflows), and `1 − P` is `−expm1(ln P)`.
+    fn expected_if_alive_direct(&self, horizon: f64, x: f64, t: f64) -> f64 {
+        let Self { r, alpha, a, b } = *self;
+        let c = a + b + x - 1.0;
+        let z = horizon / (alpha + t + horizon);
+        let ln_1mz = (alpha + t).libm_ln() - (alpha + t + horizon).libm_ln();
+        let (rx, bx) = (r + x, b + x);
+        let (mut term, mut sum, mut scale) = (1.0f64, 1.0f64, 0.0f64);
+        for k in 0..1_000_000u32 {
+            let k = f64::from(k);
+            let ratio = (rx + k) * (bx + k) * z / ((c + k) * (k + 1.0));
+            term *= ratio;
+            sum += term;
+            if sum > 1e280 {
+                sum *= 1e-280;
+                term *= 1e-280;
+                scale += 280.0 * std::f64::consts::LN_10;
+            }
+            if term == 0.0 || (ratio < 1.0 && term <= 1e-17 * sum) {
+                break;
+            }
+        }
+        let ln_p = rx * ln_1mz + sum.libm_ln() + scale;
+        c / (a - 1.0) * -ln_p.libm_exp_m1()
+    }
+
     /// Expected purchases in the next `horizon` time units given `(x, t_x, T)`.
     pub fn expected_purchases(&self, horizon: f64, x: f64, t_x: f64, t: f64) -> f64 {
         self.expected_if_alive(horizon, x, t) * self.p_alive(x, t_x, t)
@@ -116,6 +165,12 @@ impl BgNbd {
     pub fn expected_if_alive(&self, horizon: f64, x: f64, t: f64) -> f64 {
         if horizon <= 0.0 {
             return 0.0;
+        }
+        if self.uses_direct_series() {
+            let e = self.expected_if_alive_direct(horizon, x, t);
+            if e.is_finite() && e >= 0.0 {
+                return e;
+            }
         }
         let Self { r, alpha, a, b } = *self;
         let c = a + b + x - 1.0;

@@ -37,6 +37,7 @@
 //!   value; negative revenue days; `q ≤ 1`.
 
 pub mod bgnbd;
+pub mod expect;
 pub mod fit;
 pub mod gamma_gamma;
 pub mod special;
@@ -59,6 +60,7 @@ use crate::spec::{ClvSpec, EventSpec, PeriodUnit};
 use crate::table::EventTable;
 
 use bgnbd::{BgNbd, Grouped, Rfm};
+use expect::IfAlive;
 use gamma_gamma::{GammaGamma, Spend, Spends};
 use summary::CustomerDays;
 
@@ -276,6 +278,21 @@ pub fn discounted_if_alive(model: &BgNbd, horizon: u32, discount: f64, x: f64, t
     sum
 }
 
+/// `Σ_k (E(k) − E(k−1)) / (1+d)^k` from `E(1), …, E(H)` (the last one when
+/// `d = 0`): [`discounted_if_alive`] from expectations already computed.
+fn discount_sum(by_unit: &[f64], discount: f64) -> f64 {
+    if discount == 0.0 {
+        return by_unit.last().copied().unwrap_or(0.0);
+    }
+    let (mut sum, mut previous, mut factor) = (0.0, 0.0, 1.0);
+    for &e in by_unit {
+        factor /= 1.0 + discount;
+        sum += (e - previous) * factor;
+        previous = e;
+    }
+    sum
+}
+
 /// As [`clv`], reporting progress and stopping with [`ErrorKind::Cancelled`] when
 /// `progress` asks.
 pub fn clv_with_progress(
@@ -406,8 +423,14 @@ pub fn clv_with_progress(
     let holdout_days = data_end_day - end_day;
     let holdout_length = (holdout_days > 0).then(|| holdout_days as f64 / unit);
     let mut cache: HashMap<(u32, i64, i64), Score, FixedState> = HashMap::default();
-    // Per (x, T): the expectations given alive, which do not depend on t_x.
+    // Per (x, T): the expectations given alive, which do not depend on t_x: at
+    // every unit of the horizon (the discounted sum), and at the holdout's length.
     let mut alive: HashMap<(u32, i64), [f64; 3], FixedState> = HashMap::default();
+    let mut if_alive = IfAlive::new(
+        model,
+        (1..=horizon).map(f64::from).chain(holdout_length).collect(),
+    );
+    let mut at_horizons = vec![0.0; if_alive.horizons().len()];
     let mut customers = Vec::with_capacity(summary.customers.len());
     let mut holdout_rows = vec![(0u64, 0.0f64, 0.0f64); HOLDOUT_ROWS as usize];
     let total = summary.customers.len() as u64;
@@ -437,10 +460,12 @@ pub fn clv_with_progress(
         } = cache.entry((x, recency_days, age_days)).or_insert_with(|| {
             let [expected, discounted, holdout] =
                 *alive.entry((x, age_days)).or_insert_with(|| {
+                    if_alive.at(x, t, &mut at_horizons);
+                    let by_unit = &at_horizons[..horizon as usize];
                     [
-                        model.expected_if_alive(f64::from(horizon), xf, t),
-                        discounted_if_alive(&model, horizon, spec.discount_rate, xf, t),
-                        holdout_length.map_or(0.0, |h| model.expected_if_alive(h, xf, t)),
+                        by_unit.last().copied().unwrap_or(0.0),
+                        discount_sum(by_unit, spec.discount_rate),
+                        holdout_length.map_or(0.0, |_| at_horizons[horizon as usize]),
                     ]
                 });
             let p_alive = model.p_alive(xf, tx, t);
