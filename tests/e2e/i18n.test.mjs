@@ -98,8 +98,10 @@ test('Chinese event names: loaded, charted, exported to CSV, and a Chinese repor
 
 /**
  * 60 users from 2024-05-01: all 浏览商品, 40 加入购物车, 24 支付; 12 buy again in June and 6
- * in July (repeat buyers, so the CLV model fits); 渠道 微信 / 支付宝. Every name is Chinese,
- * so any English word left on the page is the page's own.
+ * in July (repeat buyers, so the CLV model fits; 12 of 24 is few enough for its warning);
+ * 评价 a day after the first purchase by buyers 0, 2, …, 10 (repeaters) and 12, 16, 20
+ * (not): a behaviour driver, also with its 渠道 value; 渠道 微信 / 支付宝. Every name is
+ * Chinese, so any English word left on the page is the page's own.
  */
 function richCsv() {
   const lines = ['用户,时间,事件,金额,渠道'];
@@ -109,6 +111,7 @@ function richCsv() {
     lines.push(`用户${i},2024-05-${day} 09:00:00,浏览商品,,${ch}`);
     if (i < 40) lines.push(`用户${i},2024-05-${day} 09:05:00,加入购物车,,${ch}`);
     if (i < 24) lines.push(`用户${i},2024-05-${day} 09:10:00,支付,${50 + i}.5,${ch}`);
+    if ((i < 12 && i % 2 === 0) || i === 12 || i === 16 || i === 20) lines.push(`用户${i},2024-05-${day} 20:00:00,评价,,${ch}`);
     if (i < 12) lines.push(`用户${i},2024-06-${day} 10:00:00,支付,${30 + i},${ch}`);
     if (i < 6) lines.push(`用户${i},2024-07-${day} 10:00:00,支付,${20 + i},${ch}`);
   }
@@ -117,19 +120,17 @@ function richCsv() {
 
 /**
  * Tokens allowed in Latin letters on a Chinese page: acronyms, model and format
- * names, units. Deliberately left as they are (not UI words): the RFM segment names
- * (the engine's identifiers, as in specs, charts, exports and reports) and the
- * engine's own descriptions and sentences the page does not translate (the time
- * format of "What was loaded", behaviour driver labels and sentences, CLV warnings:
- * their containers are skipped below).
+ * names, units, date-format letters. The engine's own descriptions and sentences
+ * (the time format of "What was loaded", the behaviour drivers' labels and sentences,
+ * the CLV warnings, rule errors) are walked like every other text.
  */
 const ALLOWED = new Set(['CSV', 'PNG', 'JSON', 'HTML', 'UTF', 'LTV', 'CLV', 'RFM', 'BG', 'NBD', 'Gamma', 'alive', 'SHA',
-  'Tidemark', 'WebAssembly', 'English', 'UTC', 'KB', 'MB', 'GB', 'Arrow', 'IPC', 'CI', 'ID', 'csv', 'alpha']);
+  'Tidemark', 'WebAssembly', 'English', 'UTC', 'KB', 'MB', 'GB', 'Arrow', 'IPC', 'CI', 'ID', 'csv', 'alpha',
+  'ISO', 'YYYY', 'MM', 'DD']);
 const RFM_NAMES = ['Champions', 'Loyal', 'Potential loyalist', 'New', 'Promising', 'Need attention', 'About to sleep',
   'Cannot lose', 'At risk', 'Hibernating', 'Lost'];
 /** Containers of data-derived or untranslated engine texts, and section 9 (another part of the work). */
-const SKIP = ['#discover', '[data-engine-text]', '#rs-caret',
-  '#clv-warnings', '#rp-sentences', '#rp-drivers tbody th', 'code', 'script', 'style', 'textarea', '#clv-customers tbody'];
+const SKIP = ['#discover', '#rs-caret', 'code', 'script', 'style', 'textarea', '#clv-customers tbody'];
 
 /** Every visible text node of the page (the selected option of each select included), minus the skipped containers. */
 async function visibleTexts() {
@@ -196,7 +197,18 @@ test('in 中文, after running every panel, no visible text of the page is Engli
   await page.selectOption(tid('funnel-compare-b'), JSON.stringify({ tier: 'high' }));
   await runFunnel();
   await page.selectOption(tid('rp-compare'), JSON.stringify({ tier: 'high' }));
+  // Windows the June repeats fall in, and groups small enough for the drivers to show.
+  await page.fill(tid('rp-windows'), '45, 90');
+  await page.fill(tid('rp-min-group'), '3');
   await run('rp-run', 'rp-results', 'rp-message');
+  const sentences = await page.$$eval('#rp-sentences li', (lis) => lis.map((li) => li.textContent));
+  assert.ok(sentences.length >= 2, sentences.join(' | '));
+  // The data end on 2024-07-06, so buyers 0–21 (first purchase by May 22) have 45 days;
+  // 0–11 repeat (in June). 评价: buyers 0, 2, …, 10 and 12, 16, 20 did it (6 of 9
+  // repeat); of the other 13, 6 repeat.
+  assert.ok(sentences.includes('首购后 7 天内做过“评价”的买家复购率为 67%，没做过的为 46%（人数 9 对 13）'), sentences.join(' | '));
+  const labels = await page.$$eval('[data-testid="rp-drivers"] tbody th', (ths) => ths.map((th) => th.textContent));
+  assert.ok(labels.includes('评价') && labels.includes('评价（渠道 = 微信）'), labels.join(' | '));
   await page.selectOption(tid('rt-segment'), JSON.stringify({ rule: 'purchases >= 2' }));
   await page.selectOption(tid('rt-compare-a'), JSON.stringify({ tier: 'high' }));
   await page.selectOption(tid('rt-compare-b'), JSON.stringify({ clv: 'high' }));
@@ -204,6 +216,14 @@ test('in 中文, after running every panel, no visible text of the page is Engli
   await run('rt-run', 'rt-results', 'rt-message');
   await run('lc-run', 'lc-results', 'lc-message');
   await run('clv-run', 'clv-results', 'clv-message');
+  const warnings = await page.$$eval('#clv-warnings li', (lis) => lis.map((li) => li.textContent));
+  // Calibration up to the data end (2024-07-06): 12 of the 24 buyers bought again.
+  assert.ok(warnings.includes('24 位客户中只有 12 位在 2024-07-06 之前再次购买：复购客户太少，BG/NBD 的估计不可靠（建议至少 100 位）'), warnings.join(' | '));
+  assert.ok((await text('s-facts')).includes('ISO 8601（YYYY-MM-DD，时间和时区偏移可选）'), 'the time format in Chinese');
+  // A bad rule: its message, details included, in Chinese.
+  await page.fill(tid('rs-rule'), 'purchases >= ');
+  await page.click(tid('rs-run'));
+  await page.waitForSelector(`${tid('rs-message')}:not([hidden])`);
   const texts = await visibleTexts();
   assert.ok(texts.length > 300, `${texts.length} texts walked`);
   const left = english(texts);
@@ -235,7 +255,7 @@ test('engine errors in 中文: translated by kind, the place and details kept, t
   await page.fill(tid('rs-rule'), 'purchases >= ');
   await page.click(tid('rs-run'));
   await page.waitForSelector(`${tid('rs-message')}:not([hidden])`);
-  assert.match(await text('rs-message'), /^分群规则有误，第 14 列（详情为英文）：expected a value after '>='/);
+  assert.equal(await text('rs-message'), '分群规则有误，第 14 列：“>=”之后应为一个值（数字，或双引号中的文本），却是规则末尾');
   assert.match(await page.getAttribute(tid('rs-message'), 'title'), /^bad segment rule, column 14: /);
   // The caret still sits under column 14.
   assert.equal((await page.textContent(tid('rs-caret'))).split('\n')[1], `${' '.repeat(13)}^`);

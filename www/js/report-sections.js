@@ -10,11 +10,14 @@ import {
 } from '/pkg/tidemark.js';
 import { el } from './dom.js';
 import { tIn, formats, segmentName } from './i18n.js';
+import { driverLabel, driverSentence, clvWarnings, gammaGammaNote } from './sentences.js';
 
 /** The language of the report being built: t (its texts) and f (its number formats). */
 let t = (key, ...args) => tIn('en', key, ...args);
 let f = formats('en');
 let seg = (name) => segmentName(name, 'en');
+/** The language code of the report being built. */
+let code = 'en';
 
 /**
  * Small-group suppression with minimum `min`: a count n with 0 < n < min is shown
@@ -119,8 +122,12 @@ function funnelSection(r, spec, sup) {
   };
 }
 
-function retentionSection(r, sup) {
-  const width = Math.max(0, ...r.cohorts.map((c) => c.retained.length));
+/** The number of period columns of a retention result's matrix. */
+const retentionWidth = (r) => Math.max(0, ...r.cohorts.map((c) => c.retained.length));
+
+/** The cohort × period matrix of a retention result, small groups suppressed (`testid`: its table). */
+function retentionTable(r, sup, testid) {
+  const width = retentionWidth(r);
   const revenue = r.measure === 'revenue';
   const rows = r.cohorts.map((c) => {
     const cells = [sup.count(c.size)];
@@ -141,26 +148,48 @@ function retentionSection(r, sup) {
     }
     return [c.start, ...cells];
   });
+  const period = t(`r.period.${r.period}`);
+  const head = [t('r.col.cohort'), t('r.col.size'), ...Array.from({ length: width }, (_, k) => t('r.period.k', period, k))];
+  return table(testid, head, rows);
+}
+
+/** The users an average curve rests on: what a chart of it must not show when small. */
+const averageCounts = (r) => [...(r.average?.users ?? []), ...(r.average?.retained ?? [])];
+
+function retentionSection(r, sup) {
+  const revenue = r.measure === 'revenue';
   const counts = r.cohorts.flatMap((c) => [c.size, ...c.retained]);
   const period = t(`r.period.${r.period}`);
   const charts = [
     chart(t('r.retention.heatmap'), drawRetention, counts, 900, 560),
-    // The average curve of the result itself: compared segments' curves (by_segment)
-    // rest on groups the counts here do not check, and the report has no table for them.
-    chart(t('r.retention.curve'), drawRetentionCurve, [...(r.average?.users ?? []), ...(r.average?.retained ?? [])], undefined, undefined,
-      { ...r, by_segment: null }),
+    // The average curve of the result itself; compared segments get their own chart below.
+    chart(t('r.retention.curve'), drawRetentionCurve, averageCounts(r), undefined, undefined, { ...r, by_segment: null }),
   ];
   if (revenue) charts.push(chart(t('r.retention.ltv'), drawLtv, counts));
-  const head = [t('r.col.cohort'), t('r.col.size'), ...Array.from({ length: width }, (_, k) => t('r.period.k', period, k))];
+  const definitions = [
+    [t('r.col.cohort'), t('r.retention.cohort.def', period, r.start_event)],
+    [t('r.period.k', period, 'k'), revenue ? t('r.retention.revenue.def', period) : t('r.retention.users.def', period, r.return_event, r.mode === 'unbounded')],
+    ['*', t('r.retention.partial.def')],
+  ];
+  const size = (s) => (sup.small(s.users) ? `<${sup.min}` : f.int(s.users));
+  const share = (s) => (sup.small(s.users) ? t('r.suppressed') : f.pct(s.share_users));
+  if (r.segment) definitions.push([t('s5.rep.rt_filter'), t('s5.rep.rt_filter.def', r.segment.name, size(r.segment), share(r.segment))]);
+  const tables = [retentionTable(r, sup, 'report-retention')];
+  // Compared segments (by_segment): one average curve each on one chart (drawn by the
+  // engine, left out when a part's curve rests on a small group) and each one's matrix.
+  const parts = r.by_segment ?? [];
+  if (parts.length) {
+    definitions.push([t('s5.rep.rt_compare'), t('s5.rep.rt_compare.def', parts.map((p) => p.segment.name))]);
+    charts.push(chart(t('s5.rep.rt_compare_curve'), drawRetentionCurve, parts.flatMap((p) => averageCounts(p.result)), undefined, undefined, r));
+    parts.forEach((p, i) => tables.push(
+      el('h3', { text: t('s5.rep.rt_part', p.segment.name, size(p.segment), share(p.segment)), 'data-testid': `report-retention-part-head-${i}` }),
+      retentionTable(p.result, sup, `report-retention-part-${i}`)));
+  }
   return {
     title: t('r.retention', period),
-    definitions: [
-      [t('r.col.cohort'), t('r.retention.cohort.def', period, r.start_event)],
-      [t('r.period.k', period, 'k'), revenue ? t('r.retention.revenue.def', period) : t('r.retention.users.def', period, r.return_event, r.mode === 'unbounded')],
-      ['*', t('r.retention.partial.def')],
-    ],
+    definitions,
     charts,
-    tables: [table('report-retention', head, rows)],
+    tables,
   };
 }
 
@@ -169,7 +198,7 @@ function repurchaseSection(r, sup) {
     sup.guarded(f.pct(x.rate), x.rate, x.eligible, x.repeaters), sup.count(x.not_yet_eligible)]);
   const months = r.by_first_month.map((m) => [m.month, sup.count(m.buyers), sup.count(m.eligible), sup.count(m.repeaters),
     sup.guarded(f.pct(m.rate), m.rate, m.eligible, m.repeaters)]);
-  const drivers = r.drivers.slice(0, 10).map((d) => [d.behaviour,
+  const drivers = r.drivers.slice(0, 10).map((d) => [driverLabel(d, code),
     sup.guarded(f.pct(d.with_rate), d.with_rate, d.with_users), sup.guarded(f.pct(d.without_rate), d.without_rate, d.without_users),
     sup.guarded(d.lift === null ? '—' : `×${f.fixed(d.lift, 2)}`, d.lift, d.with_users, d.without_users),
     cell(d.p_value === null ? '—' : d.p_value < 0.001 ? '< 0.001' : f.fixed(d.p_value, 3), d.p_value),
@@ -191,6 +220,13 @@ function repurchaseSection(r, sup) {
       table('report-repeat-months', [t('r.col.first_month'), t('r.repeat.buyers'), t('r.col.eligible'), t('r.col.repeaters'), t('r.col.rate')], months),
       table('report-repeat-drivers', [t('r.col.behaviour'), t('r.col.with'), t('r.col.without'), t('r.col.lift'), 'p', t('r.col.with_n'), t('r.col.without_n')], drivers),
     ],
+    // The sentences of the top drivers whose groups are both shown (they quote the counts).
+    lists: [{
+      title: t('s5.rep.drivers'),
+      testid: 'report-repeat-sentences',
+      items: r.drivers.filter((d) => !sup.small(d.with_users) && !sup.small(d.without_users)).slice(0, 3)
+        .map((d) => driverSentence(d, r.drivers_within_days, code)),
+    }],
   };
 }
 
@@ -279,9 +315,16 @@ function clvSection(r, sup) {
       ['CLV', t('r.clv.clv.def', r.horizon, unit, r.discount_rate)],
       ['P(alive)', t('r.clv.palive.def')],
       [t('r.clv.holdout'), t('r.clv.holdout.def')],
+      ...(r.gamma_gamma ? [] : [['Gamma-Gamma', t('s5.rep.no_gg', gammaGammaNote(r.gamma_gamma_note, code))]]),
     ],
     charts,
     tables,
+    // The warnings, their counts of customers suppressed like the tables'.
+    lists: [{
+      title: t('s5.rep.warnings'),
+      testid: 'report-clv-warnings',
+      items: clvWarnings(r, code, (n) => (sup.small(n) ? `<${sup.min}` : f.int(n))),
+    }],
   };
 }
 
@@ -378,13 +421,14 @@ function basketSection(r, sup) {
 }
 
 /** Builds the next sections in language `code` ('en', 'zh'). */
-export function useLanguage(code) {
-  t = (key, ...args) => tIn(code, key, ...args);
-  f = formats(code);
-  seg = (name) => segmentName(name, code);
+export function useLanguage(lang) {
+  t = (key, ...args) => tIn(lang, key, ...args);
+  f = formats(lang);
+  seg = (name) => segmentName(name, lang);
+  code = lang;
 }
 
-/** The section of one result {key, spec, report}: {title, definitions, charts, tables}. */
+/** The section of one result {key, spec, report}: {title, definitions, charts, tables, lists?: [{title, testid, items}]}. */
 export function sectionFor({ key, spec, report }, sup) {
   switch (key) {
     case 'funnel': return funnelSection(report, spec, sup);
