@@ -261,3 +261,94 @@ test('engine errors in 中文: translated by kind, the place and details kept, t
   assert.equal((await page.textContent(tid('rs-caret'))).split('\n')[1], `${' '.repeat(13)}^`);
   assert.deepEqual(pageErrors, []);
 });
+
+/**
+ * Specs the page's forms can send wrong (a field left empty or out of range, a date
+ * after the data, an event or column the file lacks, a table without revenue or a
+ * purchase event), and rules with every kind of mistake the rule box can hold.
+ */
+const BAD_SPECS = [
+  { analysis: 'funnel', steps: [{ event: '浏览商品' }], window: '7d' },
+  { analysis: 'funnel', steps: [{ event: '浏览商品' }, { event: '不存在' }], window: '7d' },
+  { analysis: 'funnel', steps: [{ event: '浏览商品' }, { event: '支付' }], window: '-1d' },
+  { analysis: 'funnel', steps: [{ event: '浏览商品' }, { event: '支付' }], window: 'abcd' },
+  { analysis: 'funnel', steps: [{ event: '浏览商品' }, { event: '支付' }], window: '7y' },
+  { analysis: 'funnel', steps: [{ event: '浏览商品' }, { event: '支付' }], window: '7d', breakdown: '城市' },
+  { analysis: 'funnel', steps: [{ event: '浏览商品' }, { event: '支付' }], window: '7d', breakdown: '渠道', breakdown_limit: 0 },
+  { analysis: 'repurchase', within_days: [] },
+  { analysis: 'repurchase', within_days: [-5] },
+  { analysis: 'repurchase', within_days: [1.5] },
+  { analysis: 'repurchase', within_days: [30], purchase_event: '不存在' },
+  { analysis: 'retention', period: 'week', periods: 0 },
+  { analysis: 'retention', period: 'week', periods: 5000 },
+  { analysis: 'clv', calibration_end: '2030-01-01' },
+  { analysis: 'clv', calibration_end: '2024-04-01' },
+  { analysis: 'clv', horizon: 0 },
+  { analysis: 'clv', discount_rate: 2 },
+  { analysis: 'clv', high_share: 0.8, mid_share: 0.5 },
+  { analysis: 'tiers', by: 'share', high: 2, mid: 0.5 },
+  { analysis: 'tiers', by: 'share', high: 0.5, mid: 0.2 },
+  { analysis: 'tiers', by: 'value', metric: 'revenue' },
+  { analysis: 'tiers', by: 'value', metric: 'revenue', high: 10, mid: 100 },
+  { analysis: 'retention', period: 'week', segment: { rfm: 'Nobody' } },
+  { analysis: 'retention', period: 'week', segment: { tier: 'top' } },
+  { analysis: 'paths', event: '支付', steps: 0 },
+  { analysis: 'paths', event: '支付', min_share: 2 },
+  { analysis: 'basket', min_support: 0 },
+  { analysis: 'basket', max_len: 9 },
+];
+/** On a file without revenue, purchase-like events or an item column. */
+const BARE_SPECS = [
+  { analysis: 'retention', period: 'week', measure: 'revenue' },
+  { analysis: 'repurchase', within_days: [30] },
+  { analysis: 'basket', purchase_event: '浏览' },
+];
+const BAD_RULES = ['', '!purchases', '`没关', '``', 'purchases >= 2x', 'did("支付", within = 7d)', "渠道 = '微信'",
+  'purchases => 2', 'purchases >= 2 $', '渠道 = "a\\q"', '渠道 = "没关', 'purchases >= 2)', 'purchases >= 2 purchases',
+  'not', '()', '(purchases >= 2', 'sum("支付")', 'purchases', 'purchases >= ', '渠道 in "a"', '渠道 in []', '渠道 in [1 2]',
+  '渠道 in [>]', 'did(支付)', 'did("支付" 7)', 'did("支付", within 7)', 'did("支付", within = 7)', 'did("支付", within = "7x")',
+  'did("支付", within = "7d" x)', 'did("不存在")', '城市 = "北京"', 'purchases = "多"', '渠道 > "a"', 'and', '>= 2',
+  `${'('.repeat(101)}purchases >= 1${')'.repeat(101)}`];
+
+test('every spec and rule error the forms can cause reads in Chinese, names kept', { timeout: 90_000 }, async () => {
+  await page.selectOption(tid('lang'), 'zh');
+  const bare = '用户,时间,事件\n用户1,2024-01-01,浏览\n用户2,2024-01-02,浏览\n';
+  const errors = await page.evaluate(async ([rich, bareCsv, specs, bareSpecs, rules]) => {
+    const m = await import('/pkg/tidemark.js');
+    await m.default();
+    const { errorText } = await import('/js/errors.js');
+    const out = [];
+    for (const [csv, list] of [[rich, [...specs, ...rules.map((rule) => ({ analysis: 'segment', rule }))]], [bareCsv, bareSpecs]]) {
+      const engine = m.Engine.fromCsv(new TextEncoder().encode(csv), {}, '订单.csv');
+      try {
+        for (const spec of list) {
+          try {
+            engine.run(spec);
+            out.push({ spec, message: '(no error)', kind: null, text: '' });
+          } catch (e) {
+            out.push({ spec, message: e.message, kind: e.kind, text: errorText({ message: e.message, kind: e.kind }) });
+          }
+        }
+      } finally {
+        engine.free();
+      }
+    }
+    return out;
+  }, [richCsv(), bare, BAD_SPECS, BARE_SPECS, BAD_RULES]);
+  assert.equal(errors.length, BAD_SPECS.length + BAD_RULES.length + BARE_SPECS.length);
+  const left = [];
+  for (const e of errors) {
+    assert.ok(['bad_spec', 'bad_rule'].includes(e.kind), `${JSON.stringify(e.spec)}: ${e.message}`);
+    // Names, symbols and code stay as written, in quotes; nothing else is English.
+    const rest = e.text.replace(/“[^”]*”|"[^"]*"|'[^']*'|`[^`]*`/g, ' ');
+    const words = (rest.match(/[A-Za-z]{2,}/g) ?? []).filter((w) => !ALLOWED.has(w));
+    if (words.length || e.text.includes('详情为英文') || e.text === e.message) left.push(`${e.message}\n    → ${e.text}`);
+  }
+  assert.deepEqual(left, [], `not translated:\n${left.join('\n')}`);
+  // The column of a rule error and the names of a spec error are kept (events by frequency).
+  const byRule = (rule) => errors.find((e) => e.spec.rule === rule).text;
+  assert.equal(byRule('purchases >= 2 $'), '分群规则有误，第 16 列：意外的字符“$”');
+  assert.equal(byRule('did("不存在")'), '分群规则有误，第 5 列：数据中没有事件“不存在”（现有事件："浏览商品", "支付", "加入购物车", "评价"）');
+  assert.equal(errors[1].text, '规格有误：漏斗第 2 步：数据中没有事件“不存在”（现有事件："浏览商品", "支付", "加入购物车", "评价"）');
+  assert.equal(errors[0].text, '规格有误：漏斗：漏斗需要 2 到 10 步，这个漏斗有 1 步');
+});

@@ -89,15 +89,19 @@ const RULE_DETAILS = [
   [/^(.+) is a number: compare it with a number, not (.*)$/s, 's5.rule.number_compare', [null, 'tok']],
   [/^'(.+)' compares numbers, and "(.*)" is text: compare (.+) with = or !=, or with a number$/s, 's5.rule.order_text'],
   [/^this metric needs the purchase event, and (.*)$/s, 's5.rule.needs_purchase', ['spec']],
+  [/^no event "(.*)" in the data \(events: (.*)\)$/s, 's5.s.no_event'],
+  [/^"(.*)" is not a duration \(write a number and a unit, e\.g\. "7d"\)$/s, 's5.s.duration'],
+  [/^"(.*)" is not a duration: it must be a finite number of at least 0$/s, 's5.s.duration_negative'],
+  [/^"(.*)" is not a duration: unknown unit "(.*)" \(use s, m, h, d or w, e\.g\. "7d"\)$/s, 's5.s.duration_unit'],
 ];
 
 /** A spec error's reason: "funnel step 2: no event …" — the part of the spec it names, then the detail. */
-const WHAT = /^(funnel_drivers|funnel|retention|repurchase|lifecycle|clv|rfm|tiers|segment|paths|basket)(?: (step (\d+)|drop-off|"from"|"to"|start_event|return_event|purchase_event|event|"as_of"|\((?:rfm|tier|clv)\)|from_funnel))?: (.*)$/s;
+const WHAT = /^(funnel_drivers|funnel|retention|repurchase|lifecycle|clv|rfm|tiers|segment|paths|basket)(?: (step (\d+)|drop-off|"from"|"to"|start_event|return_event|purchase_event|event|breakdown|"as_of"|\((?:rfm|tier|clv)\)|from_funnel))?: (.*)$/s;
 
 /** The qualifiers after an analysis's name in WHAT, and their keys. */
 const QUALIFIERS = {
   'drop-off': 'dropoff', '"from"': 'from', '"to"': 'to', start_event: 'start_event', return_event: 'return_event',
-  purchase_event: 'purchase_event', event: 'event', '"as_of"': 'as_of', '(rfm)': 'rfm', '(tier)': 'tier', '(clv)': 'clv', from_funnel: 'from_funnel',
+  purchase_event: 'purchase_event', event: 'event', breakdown: 'breakdown', '"as_of"': 'as_of', '(rfm)': 'rfm', '(tier)': 'tier', '(clv)': 'clv', from_funnel: 'from_funnel',
 };
 
 /** The details of a spec error after its WHAT part (src/spec.rs, spec/, analysis/): pattern and key. */

@@ -663,7 +663,7 @@ export default {
   's5.w.clv': 'clv', 's5.w.rfm': 'rfm', 's5.w.tiers': 'tiers', 's5.w.segment': 'segment', 's5.w.paths': 'paths',
   's5.w.funnel_drivers': 'funnel_drivers', 's5.w.basket': 'basket',
   's5.q.step': (n) => ` step ${n}`, 's5.q.dropoff': ' drop-off', 's5.q.from': ' "from"', 's5.q.to': ' "to"',
-  's5.q.start_event': ' start_event', 's5.q.return_event': ' return_event', 's5.q.purchase_event': ' purchase_event', 's5.q.event': ' event',
+  's5.q.start_event': ' start_event', 's5.q.return_event': ' return_event', 's5.q.purchase_event': ' purchase_event', 's5.q.event': ' event', 's5.q.breakdown': ' breakdown',
   's5.q.as_of': ' "as_of"', 's5.q.rfm': ' (rfm)', 's5.q.tier': ' (tier)', 's5.q.clv': ' (clv)', 's5.q.from_funnel': ' from_funnel',
   's5.tok.end': () => 'the end of the rule',
   's5.tok.number': (n) => `the number ${n}`,
