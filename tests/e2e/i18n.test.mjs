@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { T, page, pageErrors, tid, loadFile, waitLoaded, setSteps, runFunnel, text, download } from './harness.mjs';
+import { T, page, pageErrors, tid, loadFile, waitLoaded, setSteps, runFunnel, text, download, exportReport, openOffline } from './harness.mjs';
 
 /** 30 users: all 浏览商品, 20 then 加入购物车, 12 then 支付; 渠道 微信 for even users, else 支付宝. */
 function csv() {
@@ -241,6 +241,32 @@ test('in 中文, after running every panel, no visible text of the page is Engli
   assert.match(await text('tr-summary'), /^\d+ buyers by revenue as of /);
   await page.selectOption(tid('lang'), 'zh');
   assert.deepEqual(english(await visibleTexts()), [], 'and back to Chinese');
+
+  // The Chinese report of all these results: the drivers' sentences and labels and the
+  // CLV warnings in Chinese, and no English word in any text but the specs' JSON.
+  const { file } = await exportReport();
+  const { ctx, rp } = await openOffline(file);
+  try {
+    const items = (id) => rp.$$eval(`[data-testid="${id}"] li`, (lis) => lis.map((li) => li.textContent));
+    assert.ok((await items('report-repeat-sentences')).includes('首购后 7 天内做过“评价”的买家复购率为 67%，没做过的为 46%（人数 9 对 13）'));
+    const drivers = await rp.$$eval('[data-testid="report-repeat-drivers"] tbody th', (ths) => ths.map((th) => th.textContent));
+    assert.ok(drivers.includes('评价（渠道 = 微信）'), drivers.join(' | '));
+    assert.ok((await items('report-clv-warnings')).includes('24 位客户中只有 12 位在 2024-07-06 之前再次购买：复购客户太少，BG/NBD 的估计不可靠（建议至少 100 位）'));
+    const texts = await rp.evaluate(() => {
+      const out = [];
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        if (n.textContent.trim() && !n.parentElement.closest('pre')) out.push({ text: n.textContent.trim(), where: n.parentElement.tagName });
+      }
+      return out;
+    });
+    // Names in quotes (a rule segment's name is its rule), the file's SHA-256 and the
+    // command that checks it are data.
+    const left = english(texts.map(({ text, where }) => ({ where, text: text.replace(/“[^”]*”|\b[0-9a-f]{64}\b|sha256sum/g, ' ') })));
+    assert.deepEqual(left, [], `English in the Chinese report: ${left.map((x) => `${x.where}: ${x.text}`).join(' | ')}`);
+  } finally {
+    await ctx.close();
+  }
   assert.deepEqual(pageErrors, []);
 });
 

@@ -246,7 +246,8 @@ function rfmSection(r, sup) {
     sup.guarded(f.pct(s.share_users), s.share_users, s.users), sup.guarded(f.money(s.revenue), s.revenue, s.users),
     sup.guarded(f.pct(s.share_revenue), s.share_revenue, s.users), sup.guarded(f.money(s.avg_order_value), s.avg_order_value, s.users),
     sup.guarded(f.fixed(s.days_since_last, 1), s.days_since_last, s.users)]);
-  const rules = r.rules.map((x) => [seg(x.name), el('td', { text: x.rule })]);
+  // The score rules in the report's language, as the page shows them ("R ≤ 2 且 F ≤ 4", "其他").
+  const rules = r.rules.map((x) => [seg(x.name), el('td', { text: x.rule === 'otherwise' ? t('u7.sg.otherwise') : x.rule.replaceAll(' and ', t('u7.sg.and')) })]);
   return {
     title: t('r.rfm'),
     definitions: [

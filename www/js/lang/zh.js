@@ -81,7 +81,7 @@ export default {
   'r.rfm': 'RFM 分群', 'r.rfm.chart': '按最近度与频次得分的买家分布',
   'r.rfm.as_of': '截至', 'r.rfm.as_of.def': (when, buyers, ev) => `${when}；共为 ${buyers} 位买家评分（购买事件 ${ev}）。`,
   'r.rfm.scores': 'R、F、M 得分',
-  'r.rfm.scores.def': '最近度（距上次购买天数，最近的得 5 分）、频次（购买次数）和金额（收入），各为 1 + floor(5 · (排名 − 1) / n)，并列取最低排名。',
+  'r.rfm.scores.def': '最近度（距上次购买天数，最近的得 5 分）、频次（购买次数）和金额（收入），各为 1 + ⌊5 · (排名 − 1) / n⌋（向下取整），并列取最低排名。',
   'r.rfm.segment': '分群', 'r.rfm.segment.def': '由 R 和 F 决定：规则表中第一条匹配的规则。',
   'r.tiers': (metric) => `按${metric}的价值分层`, 'r.tiers.tiers': '层级',
   'r.tiers.share.def': (high, mid, metric) => `高：按${metric}排名前 ${high} 的买家；中：至前 ${mid}；低：其余。边界并列者归入较高层级。`,
@@ -748,7 +748,7 @@ export default {
   's5.rep.no_gg': (why) => `未拟合：${why}。`,
   // The report: retention filtered by a segment, or comparing two.
   's5.rep.rt_filter': '统计对象',
-  's5.rep.rt_filter.def': (name, users, share) => `只统计 ${name} 的成员：${users} 位用户（占全部用户的 ${share}）；同期群和比率都基于他们。`,
+  's5.rep.rt_filter.def': (name, users, share) => `只统计“${name}”的成员：${users} 位用户（占全部用户的 ${share}）；同期群和比率都基于他们。`,
   's5.rep.rt_compare': '对比的分群',
   's5.rep.rt_compare.def': (names) => `分别对 ${names.join(' 和 ')} 的成员做同样的分析：各自的同期群，定义同上；它们的平均曲线画在同一张图上，随后是各自的矩阵。`,
   's5.rep.rt_compare_curve': '对比分群的平均留存',
