@@ -619,10 +619,9 @@ fn one_time_buyers_only() {
     for (d, w) in r.warning_details.iter().zip(&r.warnings) {
         assert_eq!(&d.to_string(), w);
     }
-    assert!(
-        r.warnings[0]
-            .starts_with("only 0 of 50 customers bought again before 2024-01-20: too few repeat buyers")
-    );
+    assert!(r.warnings[0].starts_with(
+        "only 0 of 50 customers bought again before 2024-01-20: too few repeat buyers"
+    ));
     assert!(r.gamma_gamma.is_none());
     assert!(
         r.gamma_gamma_note

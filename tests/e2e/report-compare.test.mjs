@@ -58,13 +58,20 @@ test('report: a retention comparing two segments shows both, with engine numbers
         const users = new Intl.NumberFormat(lang === 'zh' ? 'zh-CN' : 'en-US').format(p.segment.users);
         assert.ok(head.startsWith(`${segments[i].name}${lang === 'zh' ? '：' : ': '}${users}${lang === 'zh' ? ' 位用户' : ' users'}`), head);
       }
-      // The compared curves: one chart drawn by the engine, or left out with its reason.
+      // The compared curves: one chart drawn by the engine up to the last period where
+      // no curve rests on a small group (saying so), or left out when the first does.
       const section = await rp.textContent(tid('report-section-retention'));
       const title = lang === 'zh' ? '对比分群的平均留存' : 'Average retention of the compared segments';
-      const drawn = await rp.locator(`img[alt="${title}"]`).count();
-      const smallCurve = parts.some((p) => [...p.average.users, ...p.average.retained].some(small));
-      assert.equal(drawn, smallCurve ? 0 : 1, `${lang}: the compared curves chart`);
-      if (smallCurve) assert.ok(section.includes(title), 'a note says the chart was left out');
+      const length = Math.max(...parts.map((p) => p.average.rate.length));
+      let upTo = 0;
+      while (upTo < length && !parts.some((p) => small(p.average.users[upTo] ?? 0) || small(p.average.retained[upTo] ?? 0))) upTo++;
+      assert.ok(upTo > 0 && upTo < length, `on this data the curves are cut (${upTo} of ${length} periods)`);
+      assert.equal(await rp.locator(`img[alt="${title}"]`).count(), upTo > 0 ? 1 : 0, `${lang}: the compared curves chart`);
+      if (upTo === 0) assert.ok(section.includes(title), 'a note says the chart was left out');
+      if (upTo > 0 && upTo < length) {
+        const caption = await rp.textContent(`figure:has(img[alt="${title}"]) figcaption`);
+        assert.ok(caption.includes(lang === 'zh' ? `只画到第 ${upTo - 1} 期` : `drawn up to period ${upTo - 1}`), caption);
+      }
       assert.ok(section.includes(lang === 'zh' ? '对比的分群' : 'Compared segments'), 'the comparison is defined');
       assert.equal(await rp.getAttribute('html', 'lang'), lang === 'zh' ? 'zh-CN' : 'en');
       assert.equal(/<script/i.test(html), false);

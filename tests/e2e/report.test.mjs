@@ -50,6 +50,14 @@ test('report: offline file with the engine numbers, no user ids, suppression, HT
   await setSteps(['page_view', IMG, 'purchase']);
   await page.selectOption(tid('breakdown'), 'channel');
   await runFunnel();
+  // The page shows the HTML values (an event, a breakdown value) as text: no element
+  // was made from them (and no dialog opened: the harness checks).
+  const inPage = await page.evaluate(([a, b]) => ({
+    text: [...document.querySelectorAll('[data-testid="results"] th, [data-testid="results"] td')].map((x) => x.textContent).join('\n'),
+    made: document.querySelectorAll('img[onerror], img[src="x"]').length + [...document.scripts].filter((x) => x.textContent.includes('alert(')).length,
+  }), [SCRIPT, IMG]);
+  assert.ok(inPage.text.includes(IMG) && inPage.text.includes(SCRIPT), inPage.text);
+  assert.equal(inPage.made, 0);
   await page.click(tid('sg-run'));
   await page.waitForFunction(() => !document.querySelector('[data-testid="sg-results"]').hidden);
   await page.click(tid('rt-run'));

@@ -115,7 +115,7 @@ function sectionNode(sec, min, t) {
     if (c.omitted) {
       node.append(el('p', { class: 'omitted', text: t('r.chart.omitted', c.title, min) }));
     } else if (c.png) {
-      node.append(el('figure', {}, el('img', { src: c.png, alt: c.title }), el('figcaption', { text: c.title })));
+      node.append(el('figure', {}, el('img', { src: c.png, alt: c.title }), el('figcaption', { text: c.note ? `${c.title} — ${c.note}` : c.title })));
     } else {
       node.append(el('p', { class: 'omitted', text: t('r.chart.failed', c.title, c.error) }));
     }

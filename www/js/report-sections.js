@@ -153,8 +153,27 @@ function retentionTable(r, sup, testid) {
   return table(testid, head, rows);
 }
 
-/** The users an average curve rests on: what a chart of it must not show when small. */
-const averageCounts = (r) => [...(r.average?.users ?? []), ...(r.average?.retained ?? [])];
+/**
+ * The average curves of `r` (or, with `compared`, of its segments) cut before the
+ * first period where a curve rests on a small group (its users or its retained
+ * users): {report, counts, note}. The chart draws only the periods before; when even
+ * the first is small, `counts` holds that small group, so the chart is left out.
+ */
+function curvesUpTo(r, compared, sup) {
+  const averages = compared ? r.by_segment.map((p) => p.result.average) : [r.average];
+  const length = Math.max(0, ...averages.map((a) => a?.rate?.length ?? 0));
+  const smallAt = (k) => averages.some((a) => sup.small(a?.users?.[k] ?? 0) || sup.small(a?.retained?.[k] ?? 0));
+  let k = 0;
+  while (k < length && !smallAt(k)) k++;
+  const cut = (a) => (a ? Object.fromEntries(Object.entries(a).map(([f, v]) => [f, Array.isArray(v) ? v.slice(0, k) : v])) : a);
+  const report = compared
+    ? { ...r, by_segment: r.by_segment.map((p) => ({ ...p, result: { ...p.result, average: cut(p.result.average) } })) }
+    : { ...r, by_segment: null, average: cut(r.average) };
+  // The counts the chart shows: the periods kept, or the first one when it is small.
+  const upTo = k === 0 ? Math.min(1, length) : k;
+  const counts = averages.flatMap((a) => [...(a?.users ?? []).slice(0, upTo), ...(a?.retained ?? []).slice(0, upTo)]);
+  return { report, counts, note: k > 0 && k < length ? t('s5.rep.curve_until', k - 1, sup.min) : null };
+}
 
 function retentionSection(r, sup) {
   const revenue = r.measure === 'revenue';
@@ -162,9 +181,10 @@ function retentionSection(r, sup) {
   const period = t(`r.period.${r.period}`);
   const charts = [
     chart(t('r.retention.heatmap'), drawRetention, counts, 900, 560),
-    // The average curve of the result itself; compared segments get their own chart below.
-    chart(t('r.retention.curve'), drawRetentionCurve, averageCounts(r), undefined, undefined, { ...r, by_segment: null }),
   ];
+  // The average curve of the result itself; compared segments get their own chart below.
+  const own = curvesUpTo(r, false, sup);
+  charts.push({ ...chart(t('r.retention.curve'), drawRetentionCurve, own.counts, undefined, undefined, own.report), note: own.note });
   if (revenue) charts.push(chart(t('r.retention.ltv'), drawLtv, counts));
   const definitions = [
     [t('r.col.cohort'), t('r.retention.cohort.def', period, r.start_event)],
@@ -180,7 +200,8 @@ function retentionSection(r, sup) {
   const parts = r.by_segment ?? [];
   if (parts.length) {
     definitions.push([t('s5.rep.rt_compare'), t('s5.rep.rt_compare.def', parts.map((p) => p.segment.name))]);
-    charts.push(chart(t('s5.rep.rt_compare_curve'), drawRetentionCurve, parts.flatMap((p) => averageCounts(p.result)), undefined, undefined, r));
+    const both = curvesUpTo(r, true, sup);
+    charts.push({ ...chart(t('s5.rep.rt_compare_curve'), drawRetentionCurve, both.counts, undefined, undefined, both.report), note: both.note });
     parts.forEach((p, i) => tables.push(
       el('h3', { text: t('s5.rep.rt_part', p.segment.name, size(p.segment), share(p.segment)), 'data-testid': `report-retention-part-head-${i}` }),
       retentionTable(p.result, sup, `report-retention-part-${i}`)));

@@ -756,5 +756,6 @@ export default {
   's5.rep.rt_compare.def': (names) => `The same analysis over the members of each of ${names.join(' and ')}: their own cohorts, with the definitions above; their average curves on one chart, then each one's matrix.`,
   's5.rep.rt_compare_curve': 'Average retention of the compared segments',
   's5.rep.rt_part': (name, users, share) => `${name}: ${users} users (${share})`,
+  's5.rep.curve_until': (k, min) => `drawn up to period ${k}: later periods rest on fewer than ${min} users`,
   // --- end of s5h1 ---
 };

@@ -753,6 +753,7 @@ export default {
   's5.rep.rt_compare.def': (names) => `分别对 ${names.join(' 和 ')} 的成员做同样的分析：各自的同期群，定义同上；它们的平均曲线画在同一张图上，随后是各自的矩阵。`,
   's5.rep.rt_compare_curve': '对比分群的平均留存',
   's5.rep.rt_part': (name, users, share) => `${name}：${users} 位用户（${share}）`,
+  's5.rep.curve_until': (k, min) => `只画到第 ${k} 期：之后各期的用户少于 ${min} 位`,
   // --- end of s5h1 ---
 };
 
