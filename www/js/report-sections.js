@@ -196,7 +196,8 @@ function retentionSection(r, sup) {
   if (r.segment) definitions.push([t('s5.rep.rt_filter'), t('s5.rep.rt_filter.def', r.segment.name, size(r.segment), share(r.segment))]);
   const tables = [retentionTable(r, sup, 'report-retention')];
   // Compared segments (by_segment): one average curve each on one chart (drawn by the
-  // engine, left out when a part's curve rests on a small group) and each one's matrix.
+  // engine up to the first period where a curve rests on a small group) and each
+  // one's matrix.
   const parts = r.by_segment ?? [];
   if (parts.length) {
     definitions.push([t('s5.rep.rt_compare'), t('s5.rep.rt_compare.def', parts.map((p) => p.segment.name))]);
