@@ -7,8 +7,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::table::EventTable;
 
+mod clv_warning;
 mod paths;
 mod segments;
+
+pub use clv_warning::ClvWarning;
 
 pub use paths::{
     BasketReport, FunnelDriver, FunnelDriversReport, ItemSet, PathLink, PathNode, PathRow,
@@ -516,6 +519,10 @@ pub struct ClvReport {
     pub holdout: Option<Vec<HoldoutRow>>,
     /// Why the results deserve caution, as sentences.
     pub warnings: Vec<String>,
+    /// The same warnings in the same order, as data: a `code` and the numbers
+    /// each sentence quotes (a reader in another language writes its own).
+    #[serde(default)]
+    pub warning_details: Vec<ClvWarning>,
     /// What the tiers rank by: `clv`, or `expected_purchases` without a
     /// Gamma-Gamma fit.
     pub tier_metric: String,

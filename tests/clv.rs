@@ -9,7 +9,7 @@ use tidemark::analysis::clv::bgnbd::{BgNbd, Grouped, Rfm};
 use tidemark::analysis::clv::gamma_gamma::{GammaGamma, Spend};
 use tidemark::analysis::clv::{self, clv_with_progress, discounted_purchases, fit_bgnbd};
 use tidemark::progress::Progress;
-use tidemark::report::Report;
+use tidemark::report::{ClvWarning, Report};
 use tidemark::spec::{ClvSpec, Spec};
 use tidemark::table::{EventTable, TableBuilder, TableMeta};
 
@@ -679,6 +679,27 @@ fn one_time_buyers_only() {
         "{:?}",
         r.warnings
     );
+    // The same warnings as data: a code and the numbers the sentence quotes.
+    assert!(matches!(
+        r.warning_details.first(),
+        Some(ClvWarning::FewRepeatBuyers {
+            repeat_buyers: 0,
+            customers: 50,
+            minimum: 100,
+            ..
+        })
+    ));
+    assert!(
+        r.warning_details
+            .contains(&ClvWarning::TiersByExpectedPurchases)
+    );
+    assert_eq!(r.warning_details.len(), r.warnings.len());
+    for (d, w) in r.warning_details.iter().zip(&r.warnings) {
+        assert_eq!(&d.to_string(), w);
+    }
+    assert!(r.warnings[0].starts_with(
+        "only 0 of 50 customers bought again before 2024-01-20: too few repeat buyers"
+    ));
     assert!(r.gamma_gamma.is_none());
     assert!(
         r.gamma_gamma_note
@@ -729,6 +750,19 @@ fn zero_and_negative_revenue_days() {
             .any(|w| w.contains("1 repeat purchase days have a negative revenue")),
         "{:?}",
         r.warnings
+    );
+    assert!(
+        r.warning_details
+            .contains(&ClvWarning::NegativeRevenueDays { days: 1 }),
+        "{:?}",
+        r.warning_details
+    );
+    assert_eq!(
+        r.warnings,
+        r.warning_details
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
     );
     assert_eq!(r.gamma_gamma.as_ref().map(|g| g.customers), Some(2));
     assert_eq!(r.calibration_end, "2024-01-08");

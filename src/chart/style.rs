@@ -22,6 +22,7 @@
 //! backend as `size / 1.24` pixels. Widths are estimated at the full size, which is
 //! the larger of the two, so labels fit on both.
 
+use super::lang::say;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{Color, FontDesc, FontFamily, FontStyle, RGBColor, TextStyle};
 
@@ -190,40 +191,45 @@ pub fn format_amount(value: Option<f64>) -> String {
 }
 
 /// A duration for people: `45s`, `12m 5s`, `2h 5m`, `3.1 d`, `120 d`; `–` when
-/// missing, negative or not finite.
+/// missing, negative or not finite. In Chinese charts: `45秒`, `12分5秒`, `2小时5分`,
+/// `3.1 天`.
 pub fn format_duration(seconds: Option<f64>) -> String {
     let Some(s) = seconds.filter(|s| s.is_finite() && *s >= 0.0) else {
         return "–".to_string();
     };
     if s < 1.0 {
-        return if s == 0.0 { "0s" } else { "<1s" }.to_string();
+        return if s == 0.0 {
+            say!("0s", "0秒")
+        } else {
+            say!("<1s", "<1秒")
+        };
     }
     let whole = s.round() as u64;
     if whole < 60 {
-        return format!("{whole}s");
+        return say!("{}s", "{}秒", whole);
     }
     if whole < 3_600 {
         let (m, r) = (whole / 60, whole % 60);
         return if r == 0 {
-            format!("{m}m")
+            say!("{}m", "{}分", m)
         } else {
-            format!("{m}m {r}s")
+            say!("{}m {}s", "{}分{}秒", m, r)
         };
     }
     let minutes = (s / 60.0).round() as u64;
     if minutes < 24 * 60 {
         let (h, m) = (minutes / 60, minutes % 60);
         return if m == 0 {
-            format!("{h}h")
+            say!("{}h", "{}小时", h)
         } else {
-            format!("{h}h {m}m")
+            say!("{}h {}m", "{}小时{}分", h, m)
         };
     }
     let days = s / 86_400.0;
     if days < 99.95 {
-        format!("{days:.1} d")
+        say!("{:.1} d", "{:.1} 天", days)
     } else {
-        format!("{days:.0} d")
+        say!("{:.0} d", "{:.0} 天", days)
     }
 }
 
@@ -414,6 +420,21 @@ mod tests {
         assert_eq!(format_duration(Some(-1.0)), "–");
         assert_eq!(format_duration(None), "–");
         assert_eq!(format_duration(Some(f64::INFINITY)), "–");
+    }
+
+    #[test]
+    fn durations_in_chinese_charts() {
+        use crate::chart::lang::{Lang, with};
+        let zh = |s: f64| with(Lang::Zh, || format_duration(Some(s)));
+        assert_eq!(zh(0.4), "<1秒");
+        assert_eq!(zh(45.0), "45秒");
+        assert_eq!(zh(725.0), "12分5秒");
+        assert_eq!(zh(600.0), "10分");
+        assert_eq!(zh(7_500.0), "2小时5分");
+        assert_eq!(zh(3_600.0), "1小时");
+        assert_eq!(zh(3.1 * 86_400.0), "3.1 天");
+        assert_eq!(zh(150.0 * 86_400.0), "150 天");
+        assert_eq!(with(Lang::Zh, || format_duration(None)), "–");
     }
 
     #[test]

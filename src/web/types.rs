@@ -531,6 +531,18 @@ export interface ClvCustomer {
   tier: "high" | "mid" | "low"; churn_risk: number; at_risk: boolean;
 }
 
+/** One reason for caution in a CLV result: a code and the numbers its sentence quotes. */
+export type ClvWarning =
+  | { code: "few_repeat_buyers"; repeat_buyers: number; customers: number; calibration_end: string; minimum: number }
+  | { code: "bgnbd_not_converged"; iterations: number }
+  | { code: "bgnbd_starts_disagree" }
+  | { code: "bgnbd_no_std_errors" }
+  | { code: "spend_frequency_correlated"; r: number }
+  | { code: "gamma_gamma_infinite_mean"; q: number }
+  | { code: "gamma_gamma_not_converged" }
+  | { code: "negative_revenue_days"; days: number }
+  | { code: "tiers_by_expected_purchases" };
+
 /** A predictive CLV result. */
 export interface ClvReport {
   analysis: "clv";
@@ -544,6 +556,8 @@ export interface ClvReport {
   zero_value_purchases_excluded: number;
   holdout_length: number | null; holdout: HoldoutRow[] | null;
   warnings: string[];
+  /** The same warnings, in order, as data (a page in another language writes its own sentences). */
+  warning_details: ClvWarning[];
   tier_metric: "clv" | "expected_purchases";
   high_share: number; mid_share: number; at_risk_below: number;
   tiers: ClvTier[]; at_risk: number;

@@ -7,9 +7,10 @@
 import { before, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
-import { resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFile, copyFile, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { resolve, dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 
 export const here = dirname(fileURLToPath(import.meta.url));
@@ -170,4 +171,42 @@ export async function engineRun(spec, csv = null, name = 'x.csv') {
 export async function download(testid) {
   const [dl] = await Promise.all([page.waitForEvent('download'), page.click(tid(testid))]);
   return { name: dl.suggestedFilename(), text: await readFile(await dl.path(), 'utf8') };
+}
+
+/** Downloads the report (its file name checked when `name` is given): its path on disk and its text. */
+export async function exportReport(name = null) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(tid('rpt-download'))]);
+  if (name !== null) assert.equal(dl.suggestedFilename(), name);
+  const dir = await mkdtemp(join(tmpdir(), 'tidemark-report-'));
+  const file = join(dir, 'report.html');
+  await copyFile(await dl.path(), file);
+  return { file, html: await readFile(file, 'utf8') };
+}
+
+/**
+ * Opens `file` from disk in a fresh offline context (every request but file: is
+ * aborted) and checks it asked for nothing, opened no dialog and threw nothing.
+ */
+export async function openOffline(file) {
+  const ctx = await page.context().browser().newContext({ offline: true });
+  const requests = [];
+  const dialogs = [];
+  const errors = [];
+  await ctx.route('**/*', (route) => {
+    const url = route.request().url();
+    requests.push(url);
+    return url.startsWith('file:') ? route.continue() : route.abort();
+  });
+  const rp = await ctx.newPage();
+  rp.on('dialog', (d) => {
+    dialogs.push(d.message());
+    d.dismiss().catch(() => {});
+  });
+  rp.on('pageerror', (e) => errors.push(e.message));
+  await rp.goto(pathToFileURL(file).href);
+  await rp.waitForLoadState('load');
+  assert.deepEqual(requests.filter((u) => !u.startsWith('file:')), [], 'the report requests nothing');
+  assert.deepEqual(dialogs, []);
+  assert.deepEqual(errors, []);
+  return { ctx, rp };
 }

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { T, page, pageErrors, tid, loadFile, waitLoaded, setSteps, runFunnel, text, download } from './harness.mjs';
+import { T, page, pageErrors, tid, loadFile, waitLoaded, setSteps, runFunnel, text, download, exportReport, openOffline } from './harness.mjs';
 
 /** 30 users: all 浏览商品, 20 then 加入购物车, 12 then 支付; 渠道 微信 for even users, else 支付宝. */
 function csv() {
@@ -98,8 +98,10 @@ test('Chinese event names: loaded, charted, exported to CSV, and a Chinese repor
 
 /**
  * 60 users from 2024-05-01: all 浏览商品, 40 加入购物车, 24 支付; 12 buy again in June and 6
- * in July (repeat buyers, so the CLV model fits); 渠道 微信 / 支付宝. Every name is Chinese,
- * so any English word left on the page is the page's own.
+ * in July (repeat buyers, so the CLV model fits; 12 of 24 is few enough for its warning);
+ * 评价 a day after the first purchase by buyers 0, 2, …, 10 (repeaters) and 12, 16, 20
+ * (not): a behaviour driver, also with its 渠道 value; 渠道 微信 / 支付宝. Every name is
+ * Chinese, so any English word left on the page is the page's own.
  */
 function richCsv() {
   const lines = ['用户,时间,事件,金额,渠道'];
@@ -109,6 +111,7 @@ function richCsv() {
     lines.push(`用户${i},2024-05-${day} 09:00:00,浏览商品,,${ch}`);
     if (i < 40) lines.push(`用户${i},2024-05-${day} 09:05:00,加入购物车,,${ch}`);
     if (i < 24) lines.push(`用户${i},2024-05-${day} 09:10:00,支付,${50 + i}.5,${ch}`);
+    if ((i < 12 && i % 2 === 0) || i === 12 || i === 16 || i === 20) lines.push(`用户${i},2024-05-${day} 20:00:00,评价,,${ch}`);
     if (i < 12) lines.push(`用户${i},2024-06-${day} 10:00:00,支付,${30 + i},${ch}`);
     if (i < 6) lines.push(`用户${i},2024-07-${day} 10:00:00,支付,${20 + i},${ch}`);
   }
@@ -117,19 +120,17 @@ function richCsv() {
 
 /**
  * Tokens allowed in Latin letters on a Chinese page: acronyms, model and format
- * names, units. Deliberately left as they are (not UI words): the RFM segment names
- * (the engine's identifiers, as in specs, charts, exports and reports) and the
- * engine's own descriptions and sentences the page does not translate (the time
- * format of "What was loaded", behaviour driver labels and sentences, CLV warnings:
- * their containers are skipped below).
+ * names, units, date-format letters, ln. The engine's own descriptions and sentences
+ * (the time format of "What was loaded", the behaviour drivers' labels and sentences,
+ * the CLV warnings, rule errors) are walked like every other text.
  */
 const ALLOWED = new Set(['CSV', 'PNG', 'JSON', 'HTML', 'UTF', 'LTV', 'CLV', 'RFM', 'BG', 'NBD', 'Gamma', 'alive', 'SHA',
-  'Tidemark', 'WebAssembly', 'English', 'UTC', 'KB', 'MB', 'GB', 'Arrow', 'IPC', 'CI', 'ID', 'csv', 'alpha']);
+  'Tidemark', 'WebAssembly', 'English', 'UTC', 'KB', 'MB', 'GB', 'Arrow', 'IPC', 'CI', 'ID', 'csv', 'alpha',
+  'ISO', 'YYYY', 'MM', 'DD', 'ln']);
 const RFM_NAMES = ['Champions', 'Loyal', 'Potential loyalist', 'New', 'Promising', 'Need attention', 'About to sleep',
   'Cannot lose', 'At risk', 'Hibernating', 'Lost'];
 /** Containers of data-derived or untranslated engine texts, and section 9 (another part of the work). */
-const SKIP = ['#discover', '[data-engine-text]', '#rs-caret',
-  '#clv-warnings', '#rp-sentences', '#rp-drivers tbody th', 'code', 'script', 'style', 'textarea', '#clv-customers tbody'];
+const SKIP = ['#rs-caret', 'code', 'script', 'style', 'textarea', '#clv-customers tbody'];
 
 /** Every visible text node of the page (the selected option of each select included), minus the skipped containers. */
 async function visibleTexts() {
@@ -196,7 +197,18 @@ test('in 中文, after running every panel, no visible text of the page is Engli
   await page.selectOption(tid('funnel-compare-b'), JSON.stringify({ tier: 'high' }));
   await runFunnel();
   await page.selectOption(tid('rp-compare'), JSON.stringify({ tier: 'high' }));
+  // Windows the June repeats fall in, and groups small enough for the drivers to show.
+  await page.fill(tid('rp-windows'), '45, 90');
+  await page.fill(tid('rp-min-group'), '3');
   await run('rp-run', 'rp-results', 'rp-message');
+  const sentences = await page.$$eval('#rp-sentences li', (lis) => lis.map((li) => li.textContent));
+  assert.ok(sentences.length >= 2, sentences.join(' | '));
+  // The data end on 2024-07-06, so buyers 0–21 (first purchase by May 22) have 45 days;
+  // 0–11 repeat (in June). 评价: buyers 0, 2, …, 10 and 12, 16, 20 did it (6 of 9
+  // repeat); of the other 13, 6 repeat.
+  assert.ok(sentences.includes('首购后 7 天内做过“评价”的买家复购率为 67%，没做过的为 46%（人数 9 对 13）'), sentences.join(' | '));
+  const labels = await page.$$eval('[data-testid="rp-drivers"] tbody th', (ths) => ths.map((th) => th.textContent));
+  assert.ok(labels.includes('评价') && labels.includes('评价（渠道 = 微信）'), labels.join(' | '));
   await page.selectOption(tid('rt-segment'), JSON.stringify({ rule: 'purchases >= 2' }));
   await page.selectOption(tid('rt-compare-a'), JSON.stringify({ tier: 'high' }));
   await page.selectOption(tid('rt-compare-b'), JSON.stringify({ clv: 'high' }));
@@ -204,6 +216,22 @@ test('in 中文, after running every panel, no visible text of the page is Engli
   await run('rt-run', 'rt-results', 'rt-message');
   await run('lc-run', 'lc-results', 'lc-message');
   await run('clv-run', 'clv-results', 'clv-message');
+  const warnings = await page.$$eval('#clv-warnings li', (lis) => lis.map((li) => li.textContent));
+  // Calibration up to the data end (2024-07-06): 12 of the 24 buyers bought again.
+  assert.ok(warnings.includes('24 位客户中只有 12 位在 2024-07-06 之前再次购买：复购客户太少，BG/NBD 的估计不可靠（建议至少 100 位）'), warnings.join(' | '));
+  assert.ok((await text('s-facts')).includes('ISO 8601（YYYY-MM-DD，时间和时区偏移可选）'), 'the time format in Chinese');
+  // Section 9: paths from an event and the drivers of a typed funnel (the file has no
+  // item column for cross-sell).
+  await page.selectOption(tid('pa-event'), '加入购物车');
+  await run('pa-run', 'pa-results', 'pa-message');
+  await page.selectOption(tid('fd-funnel-source'), 'typed');
+  await page.fill(tid('fd-steps'), '浏览商品, 加入购物车, 支付');
+  await page.fill(tid('fd-min-group'), '3');
+  await run('fd-run', 'fd-results', 'fd-message');
+  // A bad rule: its message, details included, in Chinese.
+  await page.fill(tid('rs-rule'), 'purchases >= ');
+  await page.click(tid('rs-run'));
+  await page.waitForSelector(`${tid('rs-message')}:not([hidden])`);
   const texts = await visibleTexts();
   assert.ok(texts.length > 300, `${texts.length} texts walked`);
   const left = english(texts);
@@ -221,6 +249,32 @@ test('in 中文, after running every panel, no visible text of the page is Engli
   assert.match(await text('tr-summary'), /^\d+ buyers by revenue as of /);
   await page.selectOption(tid('lang'), 'zh');
   assert.deepEqual(english(await visibleTexts()), [], 'and back to Chinese');
+
+  // The Chinese report of all these results: the drivers' sentences and labels and the
+  // CLV warnings in Chinese, and no English word in any text but the specs' JSON.
+  const { file } = await exportReport();
+  const { ctx, rp } = await openOffline(file);
+  try {
+    const items = (id) => rp.$$eval(`[data-testid="${id}"] li`, (lis) => lis.map((li) => li.textContent));
+    assert.ok((await items('report-repeat-sentences')).includes('首购后 7 天内做过“评价”的买家复购率为 67%，没做过的为 46%（人数 9 对 13）'));
+    const drivers = await rp.$$eval('[data-testid="report-repeat-drivers"] tbody th', (ths) => ths.map((th) => th.textContent));
+    assert.ok(drivers.includes('评价（渠道 = 微信）'), drivers.join(' | '));
+    assert.ok((await items('report-clv-warnings')).includes('24 位客户中只有 12 位在 2024-07-06 之前再次购买：复购客户太少，BG/NBD 的估计不可靠（建议至少 100 位）'));
+    const texts = await rp.evaluate(() => {
+      const out = [];
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        if (n.textContent.trim() && !n.parentElement.closest('pre')) out.push({ text: n.textContent.trim(), where: n.parentElement.tagName });
+      }
+      return out;
+    });
+    // Names in quotes (a rule segment's name is its rule), the file's SHA-256 and the
+    // command that checks it are data.
+    const left = english(texts.map(({ text, where }) => ({ where, text: text.replace(/“[^”]*”|\b[0-9a-f]{64}\b|sha256sum/g, ' ') })));
+    assert.deepEqual(left, [], `English in the Chinese report: ${left.map((x) => `${x.where}: ${x.text}`).join(' | ')}`);
+  } finally {
+    await ctx.close();
+  }
   assert.deepEqual(pageErrors, []);
 });
 
@@ -235,9 +289,100 @@ test('engine errors in 中文: translated by kind, the place and details kept, t
   await page.fill(tid('rs-rule'), 'purchases >= ');
   await page.click(tid('rs-run'));
   await page.waitForSelector(`${tid('rs-message')}:not([hidden])`);
-  assert.match(await text('rs-message'), /^分群规则有误，第 14 列（详情为英文）：expected a value after '>='/);
+  assert.equal(await text('rs-message'), '分群规则有误，第 14 列：“>=”之后应为一个值（数字，或双引号中的文本），却是规则末尾');
   assert.match(await page.getAttribute(tid('rs-message'), 'title'), /^bad segment rule, column 14: /);
   // The caret still sits under column 14.
   assert.equal((await page.textContent(tid('rs-caret'))).split('\n')[1], `${' '.repeat(13)}^`);
   assert.deepEqual(pageErrors, []);
+});
+
+/**
+ * Specs the page's forms can send wrong (a field left empty or out of range, a date
+ * after the data, an event or column the file lacks, a table without revenue or a
+ * purchase event), and rules with every kind of mistake the rule box can hold.
+ */
+const BAD_SPECS = [
+  { analysis: 'funnel', steps: [{ event: '浏览商品' }], window: '7d' },
+  { analysis: 'funnel', steps: [{ event: '浏览商品' }, { event: '不存在' }], window: '7d' },
+  { analysis: 'funnel', steps: [{ event: '浏览商品' }, { event: '支付' }], window: '-1d' },
+  { analysis: 'funnel', steps: [{ event: '浏览商品' }, { event: '支付' }], window: 'abcd' },
+  { analysis: 'funnel', steps: [{ event: '浏览商品' }, { event: '支付' }], window: '7y' },
+  { analysis: 'funnel', steps: [{ event: '浏览商品' }, { event: '支付' }], window: '7d', breakdown: '城市' },
+  { analysis: 'funnel', steps: [{ event: '浏览商品' }, { event: '支付' }], window: '7d', breakdown: '渠道', breakdown_limit: 0 },
+  { analysis: 'repurchase', within_days: [] },
+  { analysis: 'repurchase', within_days: [-5] },
+  { analysis: 'repurchase', within_days: [1.5] },
+  { analysis: 'repurchase', within_days: [30], purchase_event: '不存在' },
+  { analysis: 'retention', period: 'week', periods: 0 },
+  { analysis: 'retention', period: 'week', periods: 5000 },
+  { analysis: 'clv', calibration_end: '2030-01-01' },
+  { analysis: 'clv', calibration_end: '2024-04-01' },
+  { analysis: 'clv', horizon: 0 },
+  { analysis: 'clv', discount_rate: 2 },
+  { analysis: 'clv', high_share: 0.8, mid_share: 0.5 },
+  { analysis: 'tiers', by: 'share', high: 2, mid: 0.5 },
+  { analysis: 'tiers', by: 'share', high: 0.5, mid: 0.2 },
+  { analysis: 'tiers', by: 'value', metric: 'revenue' },
+  { analysis: 'tiers', by: 'value', metric: 'revenue', high: 10, mid: 100 },
+  { analysis: 'retention', period: 'week', segment: { rfm: 'Nobody' } },
+  { analysis: 'retention', period: 'week', segment: { tier: 'top' } },
+  { analysis: 'paths', event: '支付', steps: 0 },
+  { analysis: 'paths', event: '支付', min_share: 2 },
+  { analysis: 'basket', min_support: 0 },
+  { analysis: 'basket', max_len: 9 },
+];
+/** On a file without revenue, purchase-like events or an item column. */
+const BARE_SPECS = [
+  { analysis: 'retention', period: 'week', measure: 'revenue' },
+  { analysis: 'repurchase', within_days: [30] },
+  { analysis: 'basket', purchase_event: '浏览' },
+];
+const BAD_RULES = ['', '!purchases', '`没关', '``', 'purchases >= 2x', 'did("支付", within = 7d)', "渠道 = '微信'",
+  'purchases => 2', 'purchases >= 2 $', '渠道 = "a\\q"', '渠道 = "没关', 'purchases >= 2)', 'purchases >= 2 purchases',
+  'not', '()', '(purchases >= 2', 'sum("支付")', 'purchases', 'purchases >= ', '渠道 in "a"', '渠道 in []', '渠道 in [1 2]',
+  '渠道 in [>]', 'did(支付)', 'did("支付" 7)', 'did("支付", within 7)', 'did("支付", within = 7)', 'did("支付", within = "7x")',
+  'did("支付", within = "7d" x)', 'did("不存在")', '城市 = "北京"', 'purchases = "多"', '渠道 > "a"', 'and', '>= 2',
+  `${'('.repeat(101)}purchases >= 1${')'.repeat(101)}`];
+
+test('every spec and rule error the forms can cause reads in Chinese, names kept', { timeout: 90_000 }, async () => {
+  await page.selectOption(tid('lang'), 'zh');
+  const bare = '用户,时间,事件\n用户1,2024-01-01,浏览\n用户2,2024-01-02,浏览\n';
+  const errors = await page.evaluate(async ([rich, bareCsv, specs, bareSpecs, rules]) => {
+    const m = await import('/pkg/tidemark.js');
+    await m.default();
+    const { errorText } = await import('/js/errors.js');
+    const out = [];
+    for (const [csv, list] of [[rich, [...specs, ...rules.map((rule) => ({ analysis: 'segment', rule }))]], [bareCsv, bareSpecs]]) {
+      const engine = m.Engine.fromCsv(new TextEncoder().encode(csv), {}, '订单.csv');
+      try {
+        for (const spec of list) {
+          try {
+            engine.run(spec);
+            out.push({ spec, message: '(no error)', kind: null, text: '' });
+          } catch (e) {
+            out.push({ spec, message: e.message, kind: e.kind, text: errorText({ message: e.message, kind: e.kind }) });
+          }
+        }
+      } finally {
+        engine.free();
+      }
+    }
+    return out;
+  }, [richCsv(), bare, BAD_SPECS, BARE_SPECS, BAD_RULES]);
+  assert.equal(errors.length, BAD_SPECS.length + BAD_RULES.length + BARE_SPECS.length);
+  const left = [];
+  for (const e of errors) {
+    assert.ok(['bad_spec', 'bad_rule'].includes(e.kind), `${JSON.stringify(e.spec)}: ${e.message}`);
+    // Names, symbols and code stay as written, in quotes; nothing else is English.
+    const rest = e.text.replace(/“[^”]*”|"[^"]*"|'[^']*'|`[^`]*`/g, ' ');
+    const words = (rest.match(/[A-Za-z]{2,}/g) ?? []).filter((w) => !ALLOWED.has(w));
+    if (words.length || e.text.includes('详情为英文') || e.text === e.message) left.push(`${e.message}\n    → ${e.text}`);
+  }
+  assert.deepEqual(left, [], `not translated:\n${left.join('\n')}`);
+  // The column of a rule error and the names of a spec error are kept (events by frequency).
+  const byRule = (rule) => errors.find((e) => e.spec.rule === rule).text;
+  assert.equal(byRule('purchases >= 2 $'), '分群规则有误，第 16 列：意外的字符“$”');
+  assert.equal(byRule('did("不存在")'), '分群规则有误，第 5 列：数据中没有事件“不存在”（现有事件："浏览商品", "支付", "加入购物车", "评价"）');
+  assert.equal(errors[1].text, '规格有误：漏斗第 2 步：数据中没有事件“不存在”（现有事件："浏览商品", "支付", "加入购物车", "评价"）');
+  assert.equal(errors[0].text, '规格有误：漏斗：漏斗需要 2 到 10 步，这个漏斗有 1 步');
 });

@@ -6,12 +6,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFile, copyFile, mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { T, page, pageErrors, tid, loadFile, waitLoaded, setSteps, runFunnel, engineRun } from './harness.mjs';
+import { readFile } from 'node:fs/promises';
+import { T, page, pageErrors, tid, loadFile, waitLoaded, setSteps, runFunnel, engineRun, exportReport as download, openOffline } from './harness.mjs';
 import { sectionNineCsv } from './section9_data.mjs';
+
+/** The report downloaded, as shop-report.html. */
+const exportReport = () => download('shop-report.html');
 
 const IMG = '<img src=x onerror=alert(1)>';
 const SCRIPT = '<script>alert(2)</script>';
@@ -50,6 +50,14 @@ test('report: offline file with the engine numbers, no user ids, suppression, HT
   await setSteps(['page_view', IMG, 'purchase']);
   await page.selectOption(tid('breakdown'), 'channel');
   await runFunnel();
+  // The page shows the HTML values (an event, a breakdown value) as text: no element
+  // was made from them (and no dialog opened: the harness checks).
+  const inPage = await page.evaluate(([a, b]) => ({
+    text: [...document.querySelectorAll('[data-testid="results"] th, [data-testid="results"] td')].map((x) => x.textContent).join('\n'),
+    made: document.querySelectorAll('img[onerror], img[src="x"]').length + [...document.scripts].filter((x) => x.textContent.includes('alert(')).length,
+  }), [SCRIPT, IMG]);
+  assert.ok(inPage.text.includes(IMG) && inPage.text.includes(SCRIPT), inPage.text);
+  assert.equal(inPage.made, 0);
   await page.click(tid('sg-run'));
   await page.waitForFunction(() => !document.querySelector('[data-testid="sg-results"]').hidden);
   await page.click(tid('rt-run'));
@@ -185,43 +193,6 @@ test('report: offline file with the engine numbers, no user ids, suppression, HT
 });
 
 /** Clicks the report's download button; the file copied to a temporary directory, and its text. */
-async function exportReport() {
-  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(tid('rpt-download'))]);
-  assert.equal(dl.suggestedFilename(), 'shop-report.html');
-  const dir = await mkdtemp(join(tmpdir(), 'tidemark-report-'));
-  const file = join(dir, 'report.html');
-  await copyFile(await dl.path(), file);
-  return { file, html: await readFile(file, 'utf8') };
-}
-
-/**
- * Opens `file` from disk in a fresh offline context (every request but file: is
- * aborted) and checks it asked for nothing, opened no dialog and threw nothing.
- */
-async function openOffline(file) {
-  const ctx = await page.context().browser().newContext({ offline: true });
-  const requests = [];
-  const dialogs = [];
-  const errors = [];
-  await ctx.route('**/*', (route) => {
-    const url = route.request().url();
-    requests.push(url);
-    return url.startsWith('file:') ? route.continue() : route.abort();
-  });
-  const rp = await ctx.newPage();
-  rp.on('dialog', (d) => {
-    dialogs.push(d.message());
-    d.dismiss().catch(() => {});
-  });
-  rp.on('pageerror', (e) => errors.push(e.message));
-  await rp.goto(pathToFileURL(file).href);
-  await rp.waitForLoadState('load');
-  assert.deepEqual(requests.filter((u) => !u.startsWith('file:')), [], 'the report requests nothing');
-  assert.deepEqual(dialogs, []);
-  assert.deepEqual(errors, []);
-  return { ctx, rp };
-}
-
 test('report: section 9 (paths, funnel drivers, cross-sell) with small rows left out, in English and Chinese', { timeout: 150_000 }, async () => {
   const data = sectionNineCsv({ user: (u) => `cust-9-${u}`, coupon: true });
   await loadFile('shop.csv', data);

@@ -319,13 +319,21 @@ test('retention compares two segments: one curve each on one chart, both matrice
   const cells = (r) => r.cohorts.reduce((a, c) => a + c.retained.length, 0);
   assert.equal(lines.length - 1, cells(all) + cells(got.by_segment[0].result) + cells(got.by_segment[1].result));
   assert.equal(lines.filter((l) => l.startsWith('RFM: Champions,')).length, cells(got.by_segment[1].result));
-  // A report draws the result's own average curve: the compared segments' groups are not
-  // checked against the minimum group size there, so their curves stay out of it.
+  // A report draws the result's own average curve, then the compared segments' curves on
+  // one chart, each cut before the first period where a curve rests on fewer than 5
+  // users (the counts the chart shows are checked against the minimum).
   const drawn = await page.evaluate(async (report) => {
     const m = await import('/js/report-sections.js');
     const sec = m.sectionFor({ key: 'retention', spec: {}, report }, new m.Suppressor(5));
-    return sec.charts.map((c) => (c.report === undefined ? 'section' : c.report.by_segment));
+    return sec.charts.map((c) => (c.report === undefined ? 'section'
+      : c.report.by_segment === null ? null : { counts: c.counts, lengths: c.report.by_segment.map((p) => p.result.average.rate.length) }));
   }, got);
-  assert.deepEqual(drawn, ['section', null]);
+  assert.deepEqual(drawn.slice(0, 2), ['section', null]);
+  const cut = drawn[2];
+  const averages = got.by_segment.map((p) => p.result.average);
+  let upTo = 0;
+  while (averages.every((a) => [a.users[upTo], a.retained[upTo]].every((n) => n !== undefined && (n === 0 || n >= 5)))) upTo++;
+  assert.deepEqual(cut.lengths, [upTo, upTo]);
+  assert.ok(upTo > 0 && cut.counts.every((n) => n === 0 || n >= 5), JSON.stringify(cut));
   assert.deepEqual(pageErrors, []);
 });

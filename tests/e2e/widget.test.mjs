@@ -116,22 +116,25 @@ test('a bad spec is an error inside its widget only; HTML in rows stays text', T
   const result = await page.evaluate(async () => {
     const { render } = await import('/widget/tidemark-chart.js');
     const img = '<img src=x onerror=alert(1)>';
+    const script = '<script>alert(2)</script>';
     const rows = [];
     for (let i = 0; i < 6; i++) {
       rows.push({ user: `u${i}`, time: `2024-01-0${i + 1}T10:00:00Z`, event: 'visit' });
       if (i < 4) rows.push({ user: `u${i}`, time: `2024-01-0${i + 1}T11:00:00Z`, event: img });
+      if (i < 2) rows.push({ user: `u${i}`, time: `2024-01-0${i + 1}T12:00:00Z`, event: script });
     }
     const box = document.createElement('div');
     document.querySelector('main').append(box);
-    const report = await render(box, { rows, spec: { analysis: 'funnel', steps: [{ event: 'visit' }, { event: img }], window: '1d' } });
+    const report = await render(box, { rows, spec: { analysis: 'funnel', steps: [{ event: 'visit' }, { event: img }, { event: script }], window: '1d' } });
     const w = box.querySelector('tidemark-chart');
     return {
       users: report.steps.map((s) => s.users),
-      label: w.shadowRoot.querySelectorAll('tbody th, tbody td')[3].textContent,
+      labels: [...w.shadowRoot.querySelectorAll('tbody tr')].map((tr) => tr.firstElementChild.textContent),
       imgs: w.shadowRoot.querySelectorAll('img').length + document.querySelectorAll('img').length,
+      scripts: w.shadowRoot.querySelectorAll('script').length + [...document.scripts].filter((x) => x.textContent.includes('alert')).length,
     };
   });
-  assert.deepEqual(result.users, [6, 4]);
+  assert.deepEqual(result.users, [6, 4, 2]);
 
   // lang="zh" on the element: its texts and the engine's chart in Chinese, same numbers.
   const zh = await page.evaluate(async () => {
@@ -150,8 +153,9 @@ test('a bad spec is an error inside its widget only; HTML in rows stays text', T
   });
   const want = await engineRun({ analysis: 'funnel', steps: [{ event: 'page_view' }, { event: 'purchase' }], window: '7d' });
   assert.deepEqual(zh, { title: '漏斗', head: ['步骤', '用户数', '占第 1 步'], canvasLang: 'zh', users: want.steps.map((s) => s.users) });
-  assert.equal(result.label, '2. <img src=x onerror=alert(1)>');
+  assert.deepEqual(result.labels, ['1. visit', '2. <img src=x onerror=alert(1)>', '3. <script>alert(2)</script>']);
   assert.equal(result.imgs, 0);
+  assert.equal(result.scripts, 0);
   assert.equal(page.workers().length, 1, 'still one engine');
   assert.deepEqual(pageErrors, []);
 });

@@ -5,7 +5,8 @@
 import { drawClvHoldout, drawClvPAlive, drawClvTiers, drawClvMatrix } from '/pkg/tidemark.js';
 import { $, el, nf, option, numCell, tile, formatPct } from './dom.js';
 import { state, client, setStatus, panelError } from './state.js';
-import { t, onLang } from './i18n.js';
+import { t, onLang, lang } from './i18n.js';
+import { clvWarnings, gammaGammaNote } from './sentences.js';
 import { downloadCsv, exportCanvas, drawInto } from './exports.js';
 import { purchaseEventGuess } from './repeat.js';
 import { loadSource } from './load.js';
@@ -129,7 +130,7 @@ function render() {
     tile(t('u7.clv.fitted'), nf.format(r.customers_fitted), t('u7.clv.fitted_sub', nf.format(r.repeat_buyers), r.purchase_event, r.purchase_event_guessed),
       t('u7.clv.fitted_def')),
     tile(t('u7.clv.end'), r.calibration_end, r.holdout_length === null ? t('u7.clv.no_holdout') : t('u7.clv.holdout', fixed(r.holdout_length, 1), t(`u7.clv.unit.${r.unit}`), r.data_end)),
-    tile(t('u7.clv.predicted', r.horizon, t(`u7.clv.unit.${r.unit}`)), gg ? fixed(total, 0) : '—', gg ? t('u7.clv.discount', r.discount_rate, t(`u7.clv.unit1.${r.unit}`)) : r.gamma_gamma_note),
+    tile(t('u7.clv.predicted', r.horizon, t(`u7.clv.unit.${r.unit}`)), gg ? fixed(total, 0) : '—', gg ? t('u7.clv.discount', r.discount_rate, t(`u7.clv.unit1.${r.unit}`)) : gammaGammaNote(r.gamma_gamma_note, lang())),
     tile(t('u7.clv.at_risk'), nf.format(r.at_risk), t('u7.clv.at_risk_sub', formatPct(r.at_risk_below)), t('u7.clv.at_risk_def')),
   );
   const body = $('clv-params').tBodies[0];
@@ -149,10 +150,10 @@ function render() {
   const rho = r.spend_frequency_correlation;
   $('clv-fit-note').textContent =
     t('u7.clv.fit', b.converged, b.iterations, b.starts, b.starts_agree) +
-    (gg ? t('u7.clv.gg', nf.format(gg.customers)) : t('u7.clv.no_gg', r.gamma_gamma_note)) +
+    (gg ? t('u7.clv.gg', nf.format(gg.customers)) : t('u7.clv.no_gg', gammaGammaNote(r.gamma_gamma_note, lang()))) +
     t('u7.clv.rho', rho === null ? '—' : rho.toFixed(3), nf.format(r.zero_value_purchases_excluded)) +
     t('u7.clv.tiers', r.tier_metric === 'clv', formatPct(r.high_share), formatPct(r.mid_share));
-  $('clv-warnings').replaceChildren(...r.warnings.map((w) => el('li', { text: w })));
+  $('clv-warnings').replaceChildren(...clvWarnings(r, lang()).map((w) => el('li', { text: w })));
   view.page = 0;
   refilter();
   draw();

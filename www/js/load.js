@@ -5,7 +5,8 @@ import { state, panels, client, onCrash, setStatus, showError, showEngineError, 
 import { errorText } from './errors.js';
 import { reasonText, typeText } from './reasons.js';
 import { forgetAll } from './results.js';
-import { t, onLang } from './i18n.js';
+import { t, onLang, lang } from './i18n.js';
+import { timeFormatText } from './sentences.js';
 
 /** Roles a column can take, in the order shown. */
 const ROLES = ['user', 'time', 'event', 'revenue', 'order', 'item', 'property'];
@@ -136,16 +137,15 @@ function renderSummary(s) {
 
   const facts = $('s-facts');
   facts.replaceChildren();
-  // `engine`: the value is the engine's own description (English), marked as such.
-  const fact = (label, value, reason, engine = false) =>
+  const fact = (label, value, reason) =>
     facts.append(
-      el('div', {}, el('dt', { text: label }), el('dd', {}, el('strong', { text: value, 'data-engine-text': engine }), reason ? el('span', { class: 'reason', text: ` — ${reason}` }) : null)),
+      el('div', {}, el('dt', { text: label }), el('dd', {}, el('strong', { text: value }), reason ? el('span', { class: 'reason', text: ` — ${reason}` }) : null)),
     );
   fact(t('ld.encoding'), s.encoding, reasonText(s.encoding_reason));
   const delimiterNames = { ',': 'u7.ld.comma', ';': 'u7.ld.semicolon', '\t': 'u7.ld.tab', '|': 'u7.ld.pipe' };
   fact(t('ld.delimiter'), delimiterNames[s.delimiter] ? t(delimiterNames[s.delimiter]) : s.delimiter, null);
   fact(t('ld.date_order'), ['dmy', 'mdy', 'ymd'].includes(s.date_order) ? t(`u7.order.${s.date_order}`) : s.date_order, reasonText(s.date_order_reason));
-  fact(t('ld.time_format'), s.time_format, null, true);
+  fact(t('ld.time_format'), timeFormatText(s.time_format, lang()), null);
   fact(t('ld.time_zone'), s.time_zone, null);
   if (s.order_file) fact(t('ld.events'), 'purchase', t('ld.order_file'));
 

@@ -5,6 +5,7 @@
 // leaves any other sentence as it is. Like errors.js, by pattern over the engine's
 // sentence (src/ingest/roles.rs, encoding.rs, timestamp.rs; src/table/meta.rs).
 import { lang, t } from './i18n.js';
+import { timeFormatText } from './sentences.js';
 
 /** Shapes of the engine's sentences, each with the dictionary key taking the captured parts. */
 const SHAPES = [
@@ -40,7 +41,7 @@ export function reasonText(reason) {
   }
   for (const [re, key] of SHAPES) {
     const m = re.exec(text);
-    if (m) return t(key, ...m.slice(1)) + tail;
+    if (m) return t(key, ...m.slice(1).map((part) => (key === 'x7.read_as' ? timeFormatText(part, lang()) : part))) + tail;
   }
   return reason;
 }

@@ -3,7 +3,8 @@
 import { drawRepeatGaps, drawRepeatByMonth } from '/pkg/tidemark.js';
 import { $, el, nf, option, numCell, tile, formatPct, formatSignedPts, formatP } from './dom.js';
 import { client, setStatus, panelError } from './state.js';
-import { t, onLang } from './i18n.js';
+import { t, onLang, lang } from './i18n.js';
+import { driverLabel, driverSentence } from './sentences.js';
 import { fillSegmentSelect, onSavedChange, chosenSegment, chosenName } from './saved.js';
 import { downloadCsv, exportCanvas, drawInto } from './exports.js';
 import { remember } from './results.js';
@@ -93,7 +94,7 @@ function render(r) {
   renderCompare(r);
 
   const sentences = $('rp-sentences');
-  sentences.replaceChildren(...r.drivers.slice(0, 3).map((d) => el('li', { text: d.sentence })));
+  sentences.replaceChildren(...r.drivers.slice(0, 3).map((d) => el('li', { text: driverSentence(d, r.drivers_within_days, lang()) })));
   showAllDrivers = false;
   renderDrivers(r);
   draw();
@@ -135,7 +136,7 @@ function renderDrivers(r) {
   const total = r.drivers.length;
   const shown = showAllDrivers ? total : Math.min(total, DRIVERS_SHOWN);
   r.drivers.slice(0, shown).forEach((d, i) => body.append(el('tr', { testid: `rp-driver-${i}` },
-    el('th', { scope: 'row', text: d.behaviour }),
+    el('th', { scope: 'row', text: driverLabel(d, lang()) }),
     numCell(formatPct(d.with_rate), d.with_rate), numCell(formatPct(d.without_rate), d.without_rate),
     numCell(d.lift === null ? '—' : `×${d.lift.toFixed(2)}`, d.lift),
     numCell(t('u7.rp.ci', formatSignedPts(d.ci_low), formatSignedPts(d.ci_high)), `${d.ci_low},${d.ci_high}`),

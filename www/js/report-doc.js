@@ -107,11 +107,15 @@ function sectionNode(sec, min, t) {
   const defs = el('dl', { class: 'defs' });
   for (const [term, def] of sec.definitions) defs.append(el('dt', { text: term }), el('dd', { text: def }));
   node.append(el('h3', { text: t('r.definitions') }), defs);
+  // Sentences of the section (the drivers' findings, the CLV warnings), when any.
+  for (const list of sec.lists ?? []) {
+    if (list.items.length) node.append(el('h3', { text: list.title }), el('ul', { 'data-testid': list.testid }, ...list.items.map((x) => el('li', { text: x }))));
+  }
   for (const c of sec.charts) {
     if (c.omitted) {
       node.append(el('p', { class: 'omitted', text: t('r.chart.omitted', c.title, min) }));
     } else if (c.png) {
-      node.append(el('figure', {}, el('img', { src: c.png, alt: c.title }), el('figcaption', { text: c.title })));
+      node.append(el('figure', {}, el('img', { src: c.png, alt: c.title }), el('figcaption', { text: c.note ? `${c.title} — ${c.note}` : c.title })));
     } else {
       node.append(el('p', { class: 'omitted', text: t('r.chart.failed', c.title, c.error) }));
     }

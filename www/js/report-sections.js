@@ -10,11 +10,14 @@ import {
 } from '/pkg/tidemark.js';
 import { el } from './dom.js';
 import { tIn, formats, segmentName } from './i18n.js';
+import { driverLabel, driverSentence, clvWarnings, gammaGammaNote } from './sentences.js';
 
 /** The language of the report being built: t (its texts) and f (its number formats). */
 let t = (key, ...args) => tIn('en', key, ...args);
 let f = formats('en');
 let seg = (name) => segmentName(name, 'en');
+/** The language code of the report being built. */
+let code = 'en';
 
 /**
  * Small-group suppression with minimum `min`: a count n with 0 < n < min is shown
@@ -119,8 +122,12 @@ function funnelSection(r, spec, sup) {
   };
 }
 
-function retentionSection(r, sup) {
-  const width = Math.max(0, ...r.cohorts.map((c) => c.retained.length));
+/** The number of period columns of a retention result's matrix. */
+const retentionWidth = (r) => Math.max(0, ...r.cohorts.map((c) => c.retained.length));
+
+/** The cohort × period matrix of a retention result, small groups suppressed (`testid`: its table). */
+function retentionTable(r, sup, testid) {
+  const width = retentionWidth(r);
   const revenue = r.measure === 'revenue';
   const rows = r.cohorts.map((c) => {
     const cells = [sup.count(c.size)];
@@ -141,26 +148,70 @@ function retentionSection(r, sup) {
     }
     return [c.start, ...cells];
   });
+  const period = t(`r.period.${r.period}`);
+  const head = [t('r.col.cohort'), t('r.col.size'), ...Array.from({ length: width }, (_, k) => t('r.period.k', period, k))];
+  return table(testid, head, rows);
+}
+
+/**
+ * The average curves of `r` (or, with `compared`, of its segments) cut before the
+ * first period where a curve rests on a small group (its users or its retained
+ * users): {report, counts, note}. The chart draws only the periods before; when even
+ * the first is small, `counts` holds that small group, so the chart is left out.
+ */
+function curvesUpTo(r, compared, sup) {
+  const averages = compared ? r.by_segment.map((p) => p.result.average) : [r.average];
+  const length = Math.max(0, ...averages.map((a) => a?.rate?.length ?? 0));
+  const smallAt = (k) => averages.some((a) => sup.small(a?.users?.[k] ?? 0) || sup.small(a?.retained?.[k] ?? 0));
+  let k = 0;
+  while (k < length && !smallAt(k)) k++;
+  const cut = (a) => (a ? Object.fromEntries(Object.entries(a).map(([f, v]) => [f, Array.isArray(v) ? v.slice(0, k) : v])) : a);
+  const report = compared
+    ? { ...r, by_segment: r.by_segment.map((p) => ({ ...p, result: { ...p.result, average: cut(p.result.average) } })) }
+    : { ...r, by_segment: null, average: cut(r.average) };
+  // The counts the chart shows: the periods kept, or the first one when it is small.
+  const upTo = k === 0 ? Math.min(1, length) : k;
+  const counts = averages.flatMap((a) => [...(a?.users ?? []).slice(0, upTo), ...(a?.retained ?? []).slice(0, upTo)]);
+  return { report, counts, note: k > 0 && k < length ? t('s5.rep.curve_until', k - 1, sup.min) : null };
+}
+
+function retentionSection(r, sup) {
+  const revenue = r.measure === 'revenue';
   const counts = r.cohorts.flatMap((c) => [c.size, ...c.retained]);
   const period = t(`r.period.${r.period}`);
   const charts = [
     chart(t('r.retention.heatmap'), drawRetention, counts, 900, 560),
-    // The average curve of the result itself: compared segments' curves (by_segment)
-    // rest on groups the counts here do not check, and the report has no table for them.
-    chart(t('r.retention.curve'), drawRetentionCurve, [...(r.average?.users ?? []), ...(r.average?.retained ?? [])], undefined, undefined,
-      { ...r, by_segment: null }),
   ];
+  // The average curve of the result itself; compared segments get their own chart below.
+  const own = curvesUpTo(r, false, sup);
+  charts.push({ ...chart(t('r.retention.curve'), drawRetentionCurve, own.counts, undefined, undefined, own.report), note: own.note });
   if (revenue) charts.push(chart(t('r.retention.ltv'), drawLtv, counts));
-  const head = [t('r.col.cohort'), t('r.col.size'), ...Array.from({ length: width }, (_, k) => t('r.period.k', period, k))];
+  const definitions = [
+    [t('r.col.cohort'), t('r.retention.cohort.def', period, r.start_event)],
+    [t('r.period.k', period, 'k'), revenue ? t('r.retention.revenue.def', period) : t('r.retention.users.def', period, r.return_event, r.mode === 'unbounded')],
+    ['*', t('r.retention.partial.def')],
+  ];
+  const size = (s) => (sup.small(s.users) ? `<${sup.min}` : f.int(s.users));
+  const share = (s) => (sup.small(s.users) ? t('r.suppressed') : f.pct(s.share_users));
+  if (r.segment) definitions.push([t('s5.rep.rt_filter'), t('s5.rep.rt_filter.def', r.segment.name, size(r.segment), share(r.segment))]);
+  const tables = [retentionTable(r, sup, 'report-retention')];
+  // Compared segments (by_segment): one average curve each on one chart (drawn by the
+  // engine up to the first period where a curve rests on a small group) and each
+  // one's matrix.
+  const parts = r.by_segment ?? [];
+  if (parts.length) {
+    definitions.push([t('s5.rep.rt_compare'), t('s5.rep.rt_compare.def', parts.map((p) => p.segment.name))]);
+    const both = curvesUpTo(r, true, sup);
+    charts.push({ ...chart(t('s5.rep.rt_compare_curve'), drawRetentionCurve, both.counts, undefined, undefined, both.report), note: both.note });
+    parts.forEach((p, i) => tables.push(
+      el('h3', { text: t('s5.rep.rt_part', p.segment.name, size(p.segment), share(p.segment)), 'data-testid': `report-retention-part-head-${i}` }),
+      retentionTable(p.result, sup, `report-retention-part-${i}`)));
+  }
   return {
     title: t('r.retention', period),
-    definitions: [
-      [t('r.col.cohort'), t('r.retention.cohort.def', period, r.start_event)],
-      [t('r.period.k', period, 'k'), revenue ? t('r.retention.revenue.def', period) : t('r.retention.users.def', period, r.return_event, r.mode === 'unbounded')],
-      ['*', t('r.retention.partial.def')],
-    ],
+    definitions,
     charts,
-    tables: [table('report-retention', head, rows)],
+    tables,
   };
 }
 
@@ -169,7 +220,7 @@ function repurchaseSection(r, sup) {
     sup.guarded(f.pct(x.rate), x.rate, x.eligible, x.repeaters), sup.count(x.not_yet_eligible)]);
   const months = r.by_first_month.map((m) => [m.month, sup.count(m.buyers), sup.count(m.eligible), sup.count(m.repeaters),
     sup.guarded(f.pct(m.rate), m.rate, m.eligible, m.repeaters)]);
-  const drivers = r.drivers.slice(0, 10).map((d) => [d.behaviour,
+  const drivers = r.drivers.slice(0, 10).map((d) => [driverLabel(d, code),
     sup.guarded(f.pct(d.with_rate), d.with_rate, d.with_users), sup.guarded(f.pct(d.without_rate), d.without_rate, d.without_users),
     sup.guarded(d.lift === null ? '—' : `×${f.fixed(d.lift, 2)}`, d.lift, d.with_users, d.without_users),
     cell(d.p_value === null ? '—' : d.p_value < 0.001 ? '< 0.001' : f.fixed(d.p_value, 3), d.p_value),
@@ -191,6 +242,13 @@ function repurchaseSection(r, sup) {
       table('report-repeat-months', [t('r.col.first_month'), t('r.repeat.buyers'), t('r.col.eligible'), t('r.col.repeaters'), t('r.col.rate')], months),
       table('report-repeat-drivers', [t('r.col.behaviour'), t('r.col.with'), t('r.col.without'), t('r.col.lift'), 'p', t('r.col.with_n'), t('r.col.without_n')], drivers),
     ],
+    // The sentences of the top drivers whose groups are both shown (they quote the counts).
+    lists: [{
+      title: t('s5.rep.drivers'),
+      testid: 'report-repeat-sentences',
+      items: r.drivers.filter((d) => !sup.small(d.with_users) && !sup.small(d.without_users)).slice(0, 3)
+        .map((d) => driverSentence(d, r.drivers_within_days, code)),
+    }],
   };
 }
 
@@ -210,7 +268,8 @@ function rfmSection(r, sup) {
     sup.guarded(f.pct(s.share_users), s.share_users, s.users), sup.guarded(f.money(s.revenue), s.revenue, s.users),
     sup.guarded(f.pct(s.share_revenue), s.share_revenue, s.users), sup.guarded(f.money(s.avg_order_value), s.avg_order_value, s.users),
     sup.guarded(f.fixed(s.days_since_last, 1), s.days_since_last, s.users)]);
-  const rules = r.rules.map((x) => [seg(x.name), el('td', { text: x.rule })]);
+  // The score rules in the report's language, as the page shows them ("R ≤ 2 且 F ≤ 4", "其他").
+  const rules = r.rules.map((x) => [seg(x.name), el('td', { text: x.rule === 'otherwise' ? t('u7.sg.otherwise') : x.rule.replaceAll(' and ', t('u7.sg.and')) })]);
   return {
     title: t('r.rfm'),
     definitions: [
@@ -279,9 +338,16 @@ function clvSection(r, sup) {
       ['CLV', t('r.clv.clv.def', r.horizon, unit, r.discount_rate)],
       ['P(alive)', t('r.clv.palive.def')],
       [t('r.clv.holdout'), t('r.clv.holdout.def')],
+      ...(r.gamma_gamma ? [] : [['Gamma-Gamma', t('s5.rep.no_gg', gammaGammaNote(r.gamma_gamma_note, code))]]),
     ],
     charts,
     tables,
+    // The warnings, their counts of customers suppressed like the tables'.
+    lists: [{
+      title: t('s5.rep.warnings'),
+      testid: 'report-clv-warnings',
+      items: clvWarnings(r, code, (n) => (sup.small(n) ? `<${sup.min}` : f.int(n))),
+    }],
   };
 }
 
@@ -378,13 +444,14 @@ function basketSection(r, sup) {
 }
 
 /** Builds the next sections in language `code` ('en', 'zh'). */
-export function useLanguage(code) {
-  t = (key, ...args) => tIn(code, key, ...args);
-  f = formats(code);
-  seg = (name) => segmentName(name, code);
+export function useLanguage(lang) {
+  t = (key, ...args) => tIn(lang, key, ...args);
+  f = formats(lang);
+  seg = (name) => segmentName(name, lang);
+  code = lang;
 }
 
-/** The section of one result {key, spec, report}: {title, definitions, charts, tables}. */
+/** The section of one result {key, spec, report}: {title, definitions, charts, tables, lists?: [{title, testid, items}]}. */
 export function sectionFor({ key, spec, report }, sup) {
   switch (key) {
     case 'funnel': return funnelSection(report, spec, sup);

@@ -54,7 +54,8 @@ use crate::analysis::select::Selector;
 use crate::error::{Error, ErrorKind, Result};
 use crate::progress::{Progress, Silent};
 use crate::report::{
-    BgNbdErrors, BgNbdFit, ClvCustomer, ClvReport, GammaGammaErrors, GammaGammaFit, HoldoutRow,
+    BgNbdErrors, BgNbdFit, ClvCustomer, ClvReport, ClvWarning, GammaGammaErrors, GammaGammaFit,
+    HoldoutRow,
 };
 use crate::spec::{ClvSpec, EventSpec, PeriodUnit};
 use crate::table::EventTable;
@@ -520,48 +521,41 @@ pub fn clv_with_progress(
     });
 
     if repeat_buyers < MIN_REPEAT_BUYERS {
-        warnings.push(format!(
-            "only {repeat_buyers} of {} customers bought again before {end_text}: too few repeat buyers for reliable BG/NBD estimates (aim for at least {MIN_REPEAT_BUYERS})",
-            rfm.len()
-        ));
+        warnings.push(ClvWarning::FewRepeatBuyers {
+            repeat_buyers,
+            customers: rfm.len() as u64,
+            calibration_end: end_text.clone(),
+            minimum: MIN_REPEAT_BUYERS,
+        });
     }
     if !bg.converged {
-        warnings.push(format!(
-            "the BG/NBD fit stopped after {} iterations without meeting its convergence test",
-            bg.iterations
-        ));
+        warnings.push(ClvWarning::BgnbdNotConverged {
+            iterations: bg.iterations,
+        });
     }
     if !bg.starts_agree {
-        warnings.push(
-            "the BG/NBD fit reached different optima from different starting points; the best is shown".into(),
-        );
+        warnings.push(ClvWarning::BgnbdStartsDisagree);
     }
     if bg.std_errors.is_none() {
-        warnings.push("the BG/NBD standard errors are undefined (the likelihood is flat or the optimum is on a boundary)".into());
+        warnings.push(ClvWarning::BgnbdNoStdErrors);
     }
     if let Some(rho) = correlation
         && rho.abs() >= NOTABLE_CORRELATION
     {
-        warnings.push(format!(
-            "spend and purchase frequency are correlated (r = {rho:.2}); Gamma-Gamma assumes they are independent, so expected spend and CLV may be biased"
-        ));
+        warnings.push(ClvWarning::SpendFrequencyCorrelated { r: rho });
     }
     if let Some((gg, _)) = &gamma_gamma {
         if gg.params.q <= 1.0 {
-            warnings.push(format!(
-                "Gamma-Gamma q = {:.3} ≤ 1: the population mean spend is infinite, so customers without a repeat spend get no expected spend",
-                gg.params.q
-            ));
+            warnings.push(ClvWarning::GammaGammaInfiniteMean { q: gg.params.q });
         }
         if !gg.converged {
-            warnings.push("the Gamma-Gamma fit did not meet its convergence test".into());
+            warnings.push(ClvWarning::GammaGammaNotConverged);
         }
     }
     if summary.negative_value_days > 0 {
-        warnings.push(format!(
-            "{} repeat purchase days have a negative revenue (refunds?); they are left out of the spend, with the zero-value ones",
-            summary.negative_value_days
-        ));
+        warnings.push(ClvWarning::NegativeRevenueDays {
+            days: summary.negative_value_days,
+        });
     }
 
     let tier_metric = tiers::metric(&customers);
@@ -573,9 +567,7 @@ pub fn clv_with_progress(
     let tier_summary = tiers::summarise(&customers);
     let at_risk = customers.iter().filter(|c| c.at_risk).count() as u64;
     if tier_metric == tiers::TierMetric::ExpectedPurchases {
-        warnings.push(
-            "without a Gamma-Gamma fit there is no CLV: the value tiers rank customers by expected purchases".into(),
-        );
+        warnings.push(ClvWarning::TiersByExpectedPurchases);
     }
 
     let errors = bg.std_errors;
@@ -627,7 +619,8 @@ pub fn clv_with_progress(
         zero_value_purchases_excluded: summary.zero_value_days,
         holdout_length,
         holdout,
-        warnings,
+        warnings: warnings.iter().map(ToString::to_string).collect(),
+        warning_details: warnings,
         tier_metric: tier_metric.name().to_string(),
         high_share: spec.high_share,
         mid_share: spec.mid_share,
