@@ -121,6 +121,10 @@ async function once(engine, i) {
     page.on('console', (m) => { if (m.type() === 'error') console_.push(m.text()); });
     page.on('pageerror', (e) => console_.push(String(e)));
     await page.goto(`${url}bench.html?engine=${engine}`);
+    // The file only once the engine is ready: with a connected browser playwright
+    // streams the whole file into it (base64 over its WebSocket, in this process),
+    // which would otherwise compete with the start-up being measured.
+    await page.waitForSelector('[data-testid=bench-out][data-ready], [data-testid=bench-out][data-done]', { timeout: 120_000 });
     await page.setInputFiles('[data-testid=bench-file]', file);
     await page.waitForSelector('[data-testid=bench-out][data-done]', { timeout: 3_600_000 });
     const r = JSON.parse(await page.textContent('[data-testid=bench-out]'));
