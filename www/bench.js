@@ -20,6 +20,13 @@ const fail = (e) => show({ error: String((e && e.message) || e) });
 // file only then, so that sending it into the browser (hundreds of MB through
 // playwright's connection) does not run during the start-up it measures.
 const markReady = () => { out.dataset.ready = 'yes'; };
+/** The start-up's phases (epoch ms: started, …, ready) in #startup, for benches/browser/startup.mjs. */
+const showStartup = (phases) => {
+  const el = document.getElementById('startup');
+  el.textContent = JSON.stringify(phases, null, 2);
+  el.dataset.done = 'yes';
+  markReady();
+};
 
 let runFile;
 if (engine === 'tidemark') {
@@ -35,10 +42,7 @@ if (engine === 'tidemark') {
     if (wasm) {
       for (const k of ['fetchStart', 'responseStart', 'responseEnd']) phases[`wasm_${k}`] = performance.timeOrigin + wasm[k];
     }
-    const el = document.getElementById('startup');
-    el.textContent = JSON.stringify({ ...phases, ...data.startup }, null, 2);
-    el.dataset.done = 'yes';
-    markReady();
+    showStartup({ ...phases, ...data.startup });
   };
   worker.onerror = (e) => fail(`worker error: ${e.message}`);
   WebAssembly.compileStreaming(fetch('/pkg/tidemark_bg.wasm'))
@@ -51,7 +55,7 @@ if (engine === 'tidemark') {
 } else if (engine === 'duckdb') {
   const t0 = performance.now();
   const duck = import('./bench/duckdb.js').then(async (m) => ({ m, ctx: await m.start(t0) }));
-  duck.then(markReady, fail);
+  duck.then(({ ctx }) => showStartup({ page_origin: performance.timeOrigin, started, ready: ctx.readyAt }), fail);
   runFile = (file) => duck.then(({ m, ctx }) => m.run(ctx, file)).then(show, fail);
 } else {
   fail(`unknown engine ${engine}: use ?engine=tidemark or ?engine=duckdb`);

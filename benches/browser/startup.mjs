@@ -11,11 +11,13 @@
 // the browsers alternate between them (A, B, A, B, …) so that a machine whose load
 // drifts affects each alike, and each variant gets N browsers.
 // `route`: every request of that variant's browsers is intercepted (and continued),
-// as run.mjs does to refuse anything outside the origin: what the interception costs.
-//   env: PAGE=bench.html?engine=tidemark (or index.html: the real page, times from
-//        navigation start to its engine-ready and draw-ready marks), TRACE=1 (also a Chromium trace of the
-//        v8.wasm categories per browser: the compile/instantiate events, summed),
-//        JSON=file (all runs written there)
+// as run.mjs did until the fifth session to refuse anything outside the origin: what
+// the interception costs.
+//   env: PAGE=bench.html?engine=tidemark (or ?engine=duckdb: its start-up alone; or
+//        index.html: the real page, ms from navigation start to its engine-ready and
+//        draw-ready marks), TRACE=1 (also a Chromium trace of the v8.wasm categories
+//        per browser: the compile and instantiate events, summed), JSON=file (all
+//        runs written there)
 import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, symlinkSync, readFileSync, writeFileSync, statSync } from 'node:fs';
@@ -46,6 +48,7 @@ async function variant(spec) {
   const serveRoot = mkdtempSync(join(tmpdir(), 'tidemark-startup-'));
   symlinkSync(www || join(root, 'www'), join(serveRoot, 'www'));
   symlinkSync(pkg, join(serveRoot, 'pkg'));
+  symlinkSync(join(root, 'benches'), join(serveRoot, 'benches')); // /vendor/ (DuckDB-WASM) when installed
   const wasmFile = join(pkg, 'tidemark_bg.wasm');
   const raw = statSync(wasmFile).size;
   const gz = gzipSync(readFileSync(wasmFile), { level: 9 }).length;
@@ -100,7 +103,7 @@ async function once({ url, route }) {
     if (!pagePath.startsWith('bench.html')) return await realPage(browser, page);
     await page.waitForSelector('[data-testid=bench-startup][data-done]', { timeout: 60_000 });
     const p = JSON.parse(await page.textContent('[data-testid=bench-startup]'));
-    const rel = { startup: p.ready - p.started, init: p.ready - p.init_start };
+    const rel = { startup: p.ready - p.started, init: p.init_start ? p.ready - p.init_start : 0 };
     for (const [k] of STEPS) if (typeof p[k] === 'number') rel[k] = p[k] - p.started;
     if (process.env.TRACE) rel.trace = summariseTrace(JSON.parse(String(await browser.stopTracing())));
     return rel;
