@@ -14,6 +14,7 @@
 // requested anything outside its own origin.
 //   env: RUNS=3, ENGINES=tidemark,duckdb
 import { chromium } from 'playwright-core';
+import { ARGS } from './chromium.mjs';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, statSync } from 'node:fs';
 import { resolve, dirname, basename } from 'node:path';
@@ -25,8 +26,6 @@ const SIZES = { '100k': 100_000, '1m': 1_000_000, '10m': 10_000_000, '30m': 30_0
 const arg = process.argv[2] || '1m';
 const runs = Number(process.env.RUNS || 3);
 const engines = (process.env.ENGINES || 'tidemark,duckdb').split(',');
-const ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
-  '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;

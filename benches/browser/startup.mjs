@@ -6,19 +6,22 @@
 // by the worker, instantiated + start function (ready). Prints each browser's phases
 // relative to the page script's start, then the medians and ranges, and the load
 // average of the machine before and after.
-//   node benches/browser/startup.mjs [N=12] [LABEL=PKG_DIR[,WWW_DIR][,route] ...]
+//   node benches/browser/startup.mjs [N=12] [LABEL=PKG_DIR[,WWW_DIR][,route][,webui] ...]
 // With several variants (a pkg/ and optionally a www/ each; default: this repo's),
 // the browsers alternate between them (A, B, A, B, …) so that a machine whose load
 // drifts affects each alike, and each variant gets N browsers.
 // `route`: every request of that variant's browsers is intercepted (and continued),
 // as run.mjs did until the fifth session to refuse anything outside the origin: what
-// the interception costs.
+// the interception costs. `webui`: Chromium launched without ./chromium.mjs's
+// --disable-features, so it preloads its omnibox popup during the start-up, as every
+// benchmark before the fifth session did.
 //   env: PAGE=bench.html?engine=tidemark (or ?engine=duckdb: its start-up alone; or
 //        index.html: the real page, ms from navigation start to its engine-ready and
 //        draw-ready marks), TRACE=1 (also a Chromium trace of the v8.wasm categories
 //        per browser: the compile and instantiate events, summed), JSON=file (all
 //        runs written there)
 import { chromium } from 'playwright-core';
+import { ARGS, BASE_ARGS } from './chromium.mjs';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, symlinkSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import { tmpdir, loadavg } from 'node:os';
@@ -30,8 +33,6 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const n = Number(process.argv[2] || 12);
 const specs = process.argv.slice(3);
 const pagePath = process.env.PAGE || 'bench.html?engine=tidemark';
-const ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
-  '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -44,7 +45,8 @@ async function variant(spec) {
   const [label, dirs] = spec.includes('=') ? spec.split('=') : ['pkg', spec];
   const parts = dirs.split(',');
   const route = parts.includes('route');
-  const [pkg, www] = parts.filter((d) => d !== 'route').map((d) => resolve(d));
+  const webui = parts.includes('webui');
+  const [pkg, www] = parts.filter((d) => d !== 'route' && d !== 'webui').map((d) => resolve(d));
   const serveRoot = mkdtempSync(join(tmpdir(), 'tidemark-startup-'));
   symlinkSync(www || join(root, 'www'), join(serveRoot, 'www'));
   symlinkSync(pkg, join(serveRoot, 'pkg'));
@@ -61,7 +63,7 @@ async function variant(spec) {
     });
     server.on('exit', (c) => fail(new Error(`server exited ${c}`)));
   });
-  return { label, url, server, raw, gz, route, runs: [] };
+  return { label, url, server, raw, gz, route, webui, runs: [] };
 }
 const variants = [];
 for (const spec of specs.length ? specs : [`pkg=${join(root, 'pkg')}`]) variants.push(await variant(spec));
@@ -90,8 +92,8 @@ const STEPS = process.env.PAGE && !process.env.PAGE.startsWith('bench.html') ? [
 
 const TRACE_CATEGORIES = ['v8.wasm', 'disabled-by-default-v8.wasm.detailed', 'v8', 'devtools.timeline'];
 
-async function once({ url, route }) {
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+async function once({ url, route, webui }) {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: webui ? BASE_ARGS : ARGS });
   try {
     const context = await browser.newContext();
     // ROUTE=1: intercept every request as benches/browser/run.mjs does (to refuse
