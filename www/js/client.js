@@ -2,33 +2,29 @@
 // progress callbacks, cancel, and a fresh worker after a crash (a wasm panic).
 import { wasmModule } from './wasm.js';
 
-/**
- * A worker started by `startEarly` and not yet adopted: `{worker, held}`, `held` the
- * messages (and a start failure) it sent before an EngineClient listened.
- */
-let early = null;
-
 /** A new engine worker; it gets the page's compiled module as soon as there is one. */
 function spawn() {
   // Named 'wasm-posted': the worker waits for the module compiled by the page (a
   // name, not a query: the page requests nothing but its plain static files).
   const worker = new Worker('worker.js', { type: 'module', name: 'wasm-posted' });
-  const held = [];
-  worker.onmessage = (e) => held.push(e.data);
-  worker.onerror = (e) => {
-    e.preventDefault?.();
-    held.push({ type: 'crashed', message: `the engine worker failed: ${e.message || 'it could not start'}` });
-  };
   wasmModule.then((module) => worker.postMessage({ type: 'module', module }), () => {});
-  return { worker, held };
+  return { worker, held: [] };
 }
 
 /**
- * Starts the engine worker now (www/js/boot.js runs this before the page's other
- * modules have loaded); the first EngineClient's `ensure` adopts it.
+ * The worker ./boot.js started before this module loaded, once: `{worker, held}`, the
+ * module posted here if boot.js has not posted it yet. Null when there is none (or it
+ * was taken).
  */
-export function startEarly() {
-  early ??= spawn();
+function adoptBooted() {
+  const boot = globalThis.tidemarkBoot;
+  if (!boot || boot.adopted) return null;
+  boot.adopted = true;
+  // After boot.js's own callback on the same promise (registered first): posted or not.
+  boot.module.then(() => {
+    if (!boot.posted) wasmModule.then((m) => boot.worker.postMessage({ type: 'module', module: m }), () => {});
+  });
+  return { worker: boot.worker, held: boot.held };
 }
 
 /** Talks to the engine worker; replaces it when it crashes. */
@@ -41,11 +37,10 @@ export class EngineClient {
     this.worker = null;
   }
 
-  /** The running worker: the one `startEarly` started, else a new one. */
+  /** The running worker: the one ./boot.js started (the first time), else a new one. */
   ensure() {
     if (this.worker) return this.worker;
-    const { worker: w, held } = early ?? spawn();
-    early = null;
+    const { worker: w, held } = adoptBooted() ?? spawn();
     w.onmessage = (e) => this.receive(e.data);
     w.onerror = (e) => {
       e.preventDefault?.();
