@@ -110,9 +110,9 @@ async function once(engine, i) {
     const context = await browser.newContext();
     // Nothing may leave the origin (DuckDB must not fetch a CDN bundle or an
     // extension): every request is recorded, and any other origin fails the run.
-    // Recorded, not intercepted: routing every request through playwright (a round
-    // trip to this process each) slowed the start-ups measured here; the page's CSP
-    // (connect-src 'self', and /vendor/'s own) is what blocks a foreign request.
+    // Recorded, not intercepted: routing would hold every request of the start-up
+    // being measured for a round trip to this process; the page's CSP (connect-src
+    // 'self', and /vendor/'s own) is what blocks a foreign request.
     context.on('request', (req) => {
       const u = req.url();
       if (new URL(u).origin === origin || u.startsWith('blob:') || u.startsWith('data:')) return;
