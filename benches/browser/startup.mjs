@@ -23,7 +23,7 @@
 import { chromium } from 'playwright-core';
 import { ARGS, BASE_ARGS } from './chromium.mjs';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, symlinkSync, readFileSync, writeFileSync, statSync } from 'node:fs';
+import { mkdtempSync, symlinkSync, readFileSync, writeFileSync, statSync, rmSync } from 'node:fs';
 import { tmpdir, loadavg } from 'node:os';
 import { resolve, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,7 +63,7 @@ async function variant(spec) {
     });
     server.on('exit', (c) => fail(new Error(`server exited ${c}`)));
   });
-  return { label, url, server, raw, gz, route, webui, runs: [] };
+  return { label, url, server, serveRoot, raw, gz, route, webui, runs: [] };
 }
 const variants = [];
 for (const spec of specs.length ? specs : [`pkg=${join(root, 'pkg')}`]) variants.push(await variant(spec));
@@ -164,7 +164,10 @@ try {
     }
   }
 } finally {
-  for (const v of variants) v.server.kill();
+  for (const v of variants) {
+    v.server.kill();
+    rmSync(v.serveRoot, { recursive: true }); // the symlinks only
+  }
 }
 const fmt = (xs) => `${median(xs).toFixed(0)} (${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)})`;
 const after = load();
