@@ -58,6 +58,7 @@ async function main() {
   try {
     await init({ module_or_path: await wasmModule });
     document.body.dataset.ready = 'true';
+    performance.mark('tidemark:draw-ready');
     // Unless a saved state from the link already said what to do next.
     if (!$('status').textContent) setStatus(t('app.ready'));
   } catch (e) {

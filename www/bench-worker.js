@@ -6,18 +6,28 @@
 // The handler is installed synchronously: a message that arrived while a top-level
 // await was pending would otherwise be dropped.
 import { SPECS, ANALYSES, OURS_ONLY, timed, ours, isUnknownAnalysis } from './bench/common.js';
+import * as glueModule from '/pkg/tidemark.js';
 
 // The page compiles the wasm module (streaming, while this worker starts) and
 // posts it here; this worker only imports the JS glue and instantiates it.
+// Start-up phases (epoch ms) go to the page as {startup} once ready
+// (benches/browser/startup.mjs reads them).
+const at = () => performance.timeOrigin + performance.now();
 const t0 = performance.now();
+const phases = { worker_origin: performance.timeOrigin, worker_script: at() };
 let initMs = 0;
 let readyAt = 0;
 let gotModule;
 const compiled = new Promise((resolve) => { gotModule = resolve; });
-const ready = Promise.all([import('/pkg/tidemark.js'), compiled]).then(async ([wasm, module]) => {
+phases.glue = at();
+const glue = Promise.resolve(glueModule);
+const ready = Promise.all([glue, compiled]).then(async ([wasm, module]) => {
+  phases.init_start = at();
   const exports = await wasm.default({ module_or_path: module });
   initMs = performance.now() - t0;
-  readyAt = performance.timeOrigin + performance.now();
+  readyAt = at();
+  phases.ready = readyAt;
+  self.postMessage({ startup: phases });
   return { wasm, exports };
 });
 
@@ -50,6 +60,7 @@ async function load(wasm, file) {
 
 self.onmessage = async ({ data: { file, module } }) => {
   if (module) {
+    phases.module = at();
     gotModule(module);
     return;
   }

@@ -16,21 +16,46 @@ const show = (data) => {
   out.dataset.done = data.error ? 'error' : 'yes';
 };
 const fail = (e) => show({ error: String((e && e.message) || e) });
+// The engine is ready (data-ready on #out): benches/browser/run.mjs hands over the
+// file only then, so that sending it into the browser (hundreds of MB through
+// playwright's connection) does not run during the start-up it measures.
+const markReady = () => { out.dataset.ready = 'yes'; };
+/** The start-up's phases (epoch ms: started, …, ready) in #startup, for benches/browser/startup.mjs. */
+const showStartup = (phases) => {
+  const el = document.getElementById('startup');
+  el.textContent = JSON.stringify(phases, null, 2);
+  el.dataset.done = 'yes';
+  markReady();
+};
 
 let runFile;
 if (engine === 'tidemark') {
   // As the page does (www/js/client.js): compile the module here while the worker
   // starts, and post it to the worker, which only instantiates it.
+  // The phases of the start-up (epoch ms) go to #startup for benches/browser/startup.mjs.
+  const phases = { page_origin: performance.timeOrigin, started };
   const worker = new Worker('bench-worker.js', { type: 'module' });
-  worker.onmessage = ({ data }) => show(data);
+  phases.spawned = now();
+  worker.onmessage = ({ data }) => {
+    if (!data.startup) return show(data);
+    const wasm = performance.getEntriesByName(new URL('/pkg/tidemark_bg.wasm', location.href).href)[0];
+    if (wasm) {
+      for (const k of ['fetchStart', 'responseStart', 'responseEnd']) phases[`wasm_${k}`] = performance.timeOrigin + wasm[k];
+    }
+    showStartup({ ...phases, ...data.startup });
+  };
   worker.onerror = (e) => fail(`worker error: ${e.message}`);
   WebAssembly.compileStreaming(fetch('/pkg/tidemark_bg.wasm'))
-    .then((module) => worker.postMessage({ module }), fail);
+    .then((module) => {
+      phases.compiled = now();
+      worker.postMessage({ module });
+      phases.posted = now();
+    }, fail);
   runFile = (file) => worker.postMessage({ file });
 } else if (engine === 'duckdb') {
   const t0 = performance.now();
   const duck = import('./bench/duckdb.js').then(async (m) => ({ m, ctx: await m.start(t0) }));
-  duck.catch(fail);
+  duck.then(({ ctx }) => showStartup({ page_origin: performance.timeOrigin, started, ready: ctx.readyAt }), fail);
   runFile = (file) => duck.then(({ m, ctx }) => m.run(ctx, file)).then(show, fail);
 } else {
   fail(`unknown engine ${engine}: use ?engine=tidemark or ?engine=duckdb`);

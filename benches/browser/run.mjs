@@ -14,6 +14,7 @@
 // requested anything outside its own origin.
 //   env: RUNS=3, ENGINES=tidemark,duckdb
 import { chromium } from 'playwright-core';
+import { ARGS } from './chromium.mjs';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, statSync } from 'node:fs';
 import { resolve, dirname, basename } from 'node:path';
@@ -25,8 +26,6 @@ const SIZES = { '100k': 100_000, '1m': 1_000_000, '10m': 10_000_000, '30m': 30_0
 const arg = process.argv[2] || '1m';
 const runs = Number(process.env.RUNS || 3);
 const engines = (process.env.ENGINES || 'tidemark,duckdb').split(',');
-const ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
-  '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -109,18 +108,25 @@ async function once(engine, i) {
   const foreign = [];
   try {
     const context = await browser.newContext();
-    // Nothing may leave the origin (DuckDB must not fetch a CDN bundle or an extension).
-    await context.route('**/*', (route) => {
-      const u = route.request().url();
-      if (new URL(u).origin === origin || u.startsWith('blob:') || u.startsWith('data:')) return route.continue();
+    // Nothing may leave the origin (DuckDB must not fetch a CDN bundle or an
+    // extension): every request is recorded, and any other origin fails the run.
+    // Recorded, not intercepted: routing would hold every request of the start-up
+    // being measured for a round trip to this process; the page's CSP (connect-src
+    // 'self', and /vendor/'s own) is what blocks a foreign request.
+    context.on('request', (req) => {
+      const u = req.url();
+      if (new URL(u).origin === origin || u.startsWith('blob:') || u.startsWith('data:')) return;
       foreign.push(u);
-      return route.abort();
     });
     const page = await context.newPage();
     const console_ = [];
     page.on('console', (m) => { if (m.type() === 'error') console_.push(m.text()); });
     page.on('pageerror', (e) => console_.push(String(e)));
     await page.goto(`${url}bench.html?engine=${engine}`);
+    // The file only once the engine is ready: with a connected browser playwright
+    // streams the whole file into it (base64 over its WebSocket, in this process),
+    // which would otherwise compete with the start-up being measured.
+    await page.waitForSelector('[data-testid=bench-out][data-ready], [data-testid=bench-out][data-done]', { timeout: 120_000 });
     await page.setInputFiles('[data-testid=bench-file]', file);
     await page.waitForSelector('[data-testid=bench-out][data-done]', { timeout: 3_600_000 });
     const r = JSON.parse(await page.textContent('[data-testid=bench-out]'));

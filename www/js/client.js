@@ -2,6 +2,31 @@
 // progress callbacks, cancel, and a fresh worker after a crash (a wasm panic).
 import { wasmModule } from './wasm.js';
 
+/** A new engine worker; it gets the page's compiled module as soon as there is one. */
+function spawn() {
+  // Named 'wasm-posted': the worker waits for the module compiled by the page (a
+  // name, not a query: the page requests nothing but its plain static files).
+  const worker = new Worker('worker.js', { type: 'module', name: 'wasm-posted' });
+  wasmModule.then((module) => worker.postMessage({ type: 'module', module }), () => {});
+  return { worker, held: [] };
+}
+
+/**
+ * The worker ./boot.js started before this module loaded, once: `{worker, held}`, the
+ * module posted here if boot.js has not posted it yet. Null when there is none (or it
+ * was taken).
+ */
+function adoptBooted() {
+  const boot = globalThis.tidemarkBoot;
+  if (!boot || boot.adopted) return null;
+  boot.adopted = true;
+  // After boot.js's own callback on the same promise (registered first): posted or not.
+  boot.module.then(() => {
+    if (!boot.posted) wasmModule.then((m) => boot.worker.postMessage({ type: 'module', module: m }), () => {});
+  });
+  return { worker: boot.worker, held: boot.held };
+}
+
 /** Talks to the engine worker; replaces it when it crashes. */
 export class EngineClient {
   /** `onCrash(message, lostRequestTypes)` is called after the broken worker is ended. */
@@ -12,22 +37,20 @@ export class EngineClient {
     this.worker = null;
   }
 
-  /** The running worker, started if there is none. */
+  /** The running worker: the one ./boot.js started (the first time), else a new one. */
   ensure() {
     if (this.worker) return this.worker;
-    // Named 'wasm-posted': the worker waits for the module compiled by the page (a
-    // name, not a query: the page requests nothing but its plain static files).
-    const w = new Worker('worker.js', { type: 'module', name: 'wasm-posted' });
+    const { worker: w, held } = adoptBooted() ?? spawn();
     w.onmessage = (e) => this.receive(e.data);
     w.onerror = (e) => {
       e.preventDefault?.();
       this.crash(`the engine worker failed: ${e.message || 'it could not start'}`);
     };
     this.worker = w;
-    wasmModule.then(
-      (module) => w.postMessage({ type: 'module', module }),
-      (e) => this.crash(`the engine could not start: ${e?.message ?? e}`),
-    );
+    wasmModule.catch((e) => {
+      if (this.worker === w) this.crash(`the engine could not start: ${e?.message ?? e}`);
+    });
+    for (const m of held) this.receive(m);
     return w;
   }
 
@@ -64,7 +87,9 @@ export class EngineClient {
   }
 
   receive(m) {
-    if (!m || m.type === 'ready') return;
+    if (!m) return;
+    // A mark for benches/browser/startup.mjs (the start-up of the real page).
+    if (m.type === 'ready') return void performance.mark('tidemark:engine-ready');
     if (m.type === 'crashed') return this.crash(m.message);
     const p = this.pending.get(m.id);
     if (!p) return;

@@ -1,6 +1,6 @@
-// The engine's wasm module, compiled once per page: streaming compilation starts as
-// soon as this module is imported, on the main thread (V8 compiles in the
-// background), while the worker starts. The page instantiates it for drawing and
+// The engine's wasm module, compiled once per page: on the main thread, streaming
+// (V8 validates in the background and compiles functions lazily, on first call),
+// begun by ./boot.js before the page's other modules load, or here when it did not. The page instantiates it for drawing and
 // posts it to every engine worker it starts (www/js/client.js), which then only
 // instantiates it: one download and one compile, however many workers.
 
@@ -17,5 +17,8 @@ async function compile() {
   }
 }
 
-/** The compiled module (a promise shared by the whole page). */
-export const wasmModule = compile();
+/**
+ * The compiled module (a promise shared by the whole page): the one ./boot.js began
+ * compiling, if it ran and succeeded, else compiled here.
+ */
+export const wasmModule = Promise.resolve(globalThis.tidemarkBoot?.module ?? null).then((m) => m ?? compile());

@@ -1,0 +1,11 @@
+// How the browser benchmarks launch Debian's headless Chromium (never a downloaded one).
+// ARGS disables the browser's own start-up work that is no part of any page: a fresh
+// Chromium 156 preloads its omnibox popup (chrome://omnibox-popup.top-chrome, about
+// 260 module requests and 0.5–1 s of renderer CPU) just as the benchmark page starts,
+// on the same two cores as the engine being started; a user's browser did that long
+// before. Measured with benches/browser/startup.mjs (variant ',webui' keeps it): see
+// BENCHMARKS.md, "Start-up (fifth session)".
+export const BASE_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+  '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+export const ARGS = [...BASE_ARGS, '--disable-features=WebUIOmniboxPopup,PreloadTopChromeWebUI'];
+export const CHROMIUM = '/usr/bin/chromium';

@@ -1,0 +1,42 @@
+// The page's start-up (issue 4): the wasm download starts from index.html's preload,
+// before the page's module graph has loaded, and is the only download of the wasm
+// (js/wasm.js's compileStreaming takes the preloaded response; a mismatch of URL,
+// mode or credentials would fetch the 3.4 MB twice); the engine worker that
+// js/boot.js starts early (its script requested before the page's modules have all
+// arrived: it does not wait for app.js's graph)
+// is the one the page uses (adopted, not a second worker), and it answers.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { T, page, pageErrors, loadFile, waitLoaded } from './harness.mjs';
+
+test('one download of the wasm, begun before the page modules load; one engine worker, the early one, answering', T, async () => {
+  await page.waitForFunction(() => performance.getEntriesByName('tidemark:engine-ready').length === 1);
+  const r = await page.evaluate(() => {
+    const res = performance.getEntriesByType('resource');
+    const find = (suffix) => res.filter((e) => new URL(e.name).pathname.endsWith(suffix));
+    return {
+      wasm: find('/pkg/tidemark_bg.wasm').map((e) => ({ start: e.fetchStart, initiator: e.initiatorType })),
+      // A module deep in app.js's graph (app.js → i18n.js → lang/zh.js).
+      deep: find('/js/lang/zh.js').map((e) => e.fetchStart),
+      boot: find('/js/boot.js').length,
+      worker: find('/worker.js').map((e) => e.fetchStart),
+      // When the last of the page's own modules arrived (app.js's graph; boot.js and
+      // the worker's sha256.js aside).
+      graphEnd: Math.max(...res.filter((e) => /^\/js\/.*\.js$/.test(new URL(e.name).pathname) &&
+        !/\/(boot|sha256)\.js$/.test(e.name)).map((e) => e.responseEnd)),
+    };
+  });
+  assert.equal(r.wasm.length, 1, `the wasm must be downloaded once: ${JSON.stringify(r.wasm)}`);
+  assert.equal(r.wasm[0].initiator, 'link', 'the download is the preload of index.html');
+  assert.equal(r.boot, 1);
+  assert.equal(r.deep.length, 1);
+  assert.ok(r.wasm[0].start < r.deep[0], `the wasm download starts (${r.wasm[0].start} ms) before the page's deeper modules are requested (${r.deep[0]} ms)`);
+  assert.equal(r.worker.length, 1, 'one engine worker script fetched');
+  assert.ok(r.worker[0] < r.graphEnd, `the engine worker starts (its script requested at ${r.worker[0]} ms) before the page's modules have all arrived (${r.graphEnd} ms)`);
+
+  // The early worker was adopted: a file loads through it, and the page has one worker.
+  await loadFile('early.csv', 'user,time,event\nu1,2024-01-01T00:00:00Z,a\nu2,2024-01-02T00:00:00Z,b\n');
+  await waitLoaded('early.csv');
+  assert.equal(page.workers().length, 1, 'one engine worker: the one js/boot.js started');
+  assert.deepEqual(pageErrors, []);
+});
