@@ -26,7 +26,9 @@ if (engine === 'tidemark') {
   worker.onerror = (e) => fail(`worker error: ${e.message}`);
   WebAssembly.compileStreaming(fetch('/pkg/tidemark_bg.wasm'))
     .then((module) => worker.postMessage({ module }), fail);
-  runFile = (file) => worker.postMessage({ file });
+  // ?parts=N: load in N parts (1 = sequentially); absent: as the page decides.
+  const parts = Number(new URLSearchParams(location.search).get('parts')) || undefined;
+  runFile = (file) => worker.postMessage({ file, parts });
 } else if (engine === 'duckdb') {
   const t0 = performance.now();
   const duck = import('./bench/duckdb.js').then(async (m) => ({ m, ctx: await m.start(t0) }));
