@@ -4,7 +4,8 @@
 // sequential load (Engine.fromCsv on the main thread), the same funnel as the
 // sequential load in the page, a bad row's physical line number counted from the
 // file's start, and the same again when a cut falls inside a quoted newline (the
-// fallback). A part worker's panic is reported like the engine's.
+// fallback). A part worker's panic is reported like the engine's; Cancel ends every
+// part worker.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -140,4 +141,28 @@ test('a panic in a part worker is reported like the engine\'s, and the page reco
   await loadFile('panic.csv', shopCsv(10));
   await waitLoaded('panic.csv');
   assert.equal(await page.getAttribute(tid('s-rows'), 'data-value'), String(ROWS - 1));
+});
+
+test('Cancel during a load in parts ends every part worker, and the next load works', T, async () => {
+  const worker = await engineWorker();
+  // `hold`: the load waits, its part workers started, until it is cancelled.
+  await worker.evaluate(() => { self.__tidemarkParallel = { minBytes: 0, parts: 3, hold: true }; });
+  await loadFile('held.csv', shopCsv(10));
+  await worker.evaluate(() => new Promise((ok) => {
+    const poll = () => (self.__tidemarkPartWorkers === 2 ? ok() : setTimeout(poll, 20));
+    poll();
+  }));
+  await page.click(tid('cancel-button'));
+  await worker.evaluate(() => new Promise((ok) => {
+    const poll = () => (self.__tidemarkPartWorkers === 0 ? ok() : setTimeout(poll, 20));
+    poll();
+  }));
+  await page.waitForSelector(`${tid('progress-box')}[hidden]`, { state: 'attached' });
+  assert.equal(await worker.evaluate(() => self.__tidemarkLastLoad ?? null), null, 'nothing loaded');
+  await worker.evaluate(() => { self.__tidemarkParallel = { minBytes: 0, parts: 3 }; });
+  await loadFile('after.csv', shopCsv(10));
+  await waitLoaded('after.csv');
+  assert.equal(await page.getAttribute(tid('s-rows'), 'data-value'), String(ROWS - 1));
+  assert.equal(await worker.evaluate(() => self.__tidemarkPartWorkers), 0, 'every part worker ended');
+  assert.deepEqual(pageErrors, []);
 });

@@ -24,7 +24,9 @@ const WINDOW_BYTES = 1 << 20;
  * option `parallel`: `false` (never), `true` or absent (the default: files of at
  * least PARALLEL_MIN_BYTES in min(hardwareConcurrency, MAX_PARTS) parts when there
  * are two cores or more), or `{parts, minBytes}` to choose. `self.__tidemarkParallel`
- * (the same object, set by the page tests in the engine worker) overrides it.
+ * (the same object, set by the page tests in the engine worker) overrides it; its
+ * test-only fields: `panicInPart` (that part worker panics), `hold` (the load waits,
+ * part workers running, until cancelled).
  */
 export function partCount(size, setting) {
   if (setting === false && !globalThis.__tidemarkParallel) return 1;
@@ -96,9 +98,18 @@ function partError(m) {
   return err;
 }
 
+/** Part workers started and not yet ended (the page tests read it after a cancel). */
+let running = 0;
+const count = (delta) => {
+  running += delta;
+  globalThis.__tidemarkPartWorkers = running;
+};
+
 /** Starts a part worker on one range: {promise (the part's bytes), stop()}. */
 function startPart({ module, file, name, options, head, start, end, onProgress, debugPanic }) {
   const worker = new Worker(new URL('../part-worker.js', import.meta.url), { type: 'module' });
+  count(1);
+  let live = true;
   let settle;
   const promise = new Promise((resolve, reject) => {
     settle = { resolve, reject };
@@ -115,7 +126,13 @@ function startPart({ module, file, name, options, head, start, end, onProgress, 
   worker.postMessage({ type: 'part', module, file, name, options, head, start, end, debugPanic: !!debugPanic });
   // Rejections are read in file order; none may go unhandled meanwhile.
   promise.catch(() => {});
-  return { promise, stop: () => worker.terminate() };
+  const stop = () => {
+    if (!live) return;
+    live = false;
+    worker.terminate();
+    count(-1);
+  };
+  return { promise, stop };
 }
 
 /** Where the parts start: 0 and, for each cut i·size/parts, just after the next "\n". */
@@ -171,6 +188,8 @@ export async function loadInParts({ file, name, options, module, parts, job, pro
         debugPanic: hook.panicInPart === i,
       }));
     }
+    // TEST ONLY: `hold` waits here, part workers running, until the load is cancelled.
+    if (hook.hold) await cancelled;
     const first = await loadRange({ file, name, options, head, start: 0, end: ranges[0][1], onProgress: onProgressOf(0), stopped });
     if (stopped()) return { cancelled: true };
     let from = merger.add(first);
