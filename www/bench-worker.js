@@ -35,7 +35,7 @@ async function load(wasm, file, parts) {
   if (n > 1) {
     const job = { cancelled: false, abort: null };
     const r = await loadInParts({ file, name: file.name, options: {}, module: await compiled, parts: n, job, progress: () => {} });
-    if (r) return { engine: r.engine, parts: r.parts, fallback: r.fallback };
+    if (r) return { engine: r.engine, parts: r.parts, fallback: r.fallback, stages: r.ms };
   }
   return { engine: await loadSequential(wasm, file), parts: 1, fallback: false };
 }
@@ -109,6 +109,7 @@ self.onmessage = async ({ data: { file, module, parts } }) => {
       load_auto_ms: +loadMs.toFixed(1),
       load_parts: loadedAs.parts,
       load_fallback: loadedAs.fallback,
+      load_stages_ms: loadedAs.stages ?? null,
       timings,
       results,
       unavailable,

@@ -143,7 +143,8 @@ try {
       const r = await once(engine, i);
       const t = Object.entries(r.timings).map(([k, v]) => `${k} ${v.ms} ms`).join(', ');
       say(`${engine} run ${i + 1}: start-up ${r.startup_ms} ms, load ${r.load_auto_ms} ms` +
-        `${r.load_parts ? ` (${r.load_parts} part${r.load_parts > 1 ? 's' : ''}${r.load_fallback ? ', fell back' : ''})` : ''}` +
+        `${r.load_parts ? ` (${r.load_parts} part${r.load_parts > 1 ? 's' : ''}${r.load_fallback ? ', fell back' : ''}` +
+        `${r.load_stages_ms ? `; ${Object.entries(r.load_stages_ms).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''})` : ''}` +
         `${r.load_typed_ms ? ` (typed ${r.load_typed_ms} ms)` : ''}, ${t}, renderer peak ${(r.renderer_peak_kib / 1024).toFixed(0)} MiB`);
       all[engine].push(r);
     }

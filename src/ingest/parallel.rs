@@ -101,6 +101,7 @@ pub struct PartLoader {
     skip: usize,
     active: Box<Active>,
     budget: memory::Budget,
+    reserved: bool,
 }
 
 impl PartLoader {
@@ -136,6 +137,7 @@ impl PartLoader {
             skip,
             active: Active::new(plan, start == 0, 1),
             budget: memory::Budget::new(end - start, memory::limit(options.memory_limit)),
+            reserved: false,
         })
     }
 
@@ -155,7 +157,7 @@ impl PartLoader {
         text.decode(&chunk[drop..], buf, false);
         self.active.feed_text(&self.file, false)?;
         let builder = &self.active.converter.builder;
-        self.budget.check(
+        let projected = self.budget.check(
             &self.file,
             memory::Progress {
                 bytes: self.bytes_in,
@@ -164,6 +166,13 @@ impl PartLoader {
                 dictionary_bytes: builder.dictionary_bytes() as u64,
             },
         )?;
+        // As the sequential load: the columns sized once for the rows projected.
+        if !self.reserved
+            && let Some(rows) = projected
+        {
+            self.reserved = true;
+            self.active.reserve_rows(rows, self.end - self.start);
+        }
         Ok(())
     }
 
@@ -177,8 +186,9 @@ impl PartLoader {
         self.active.rows_read
     }
 
-    /// Ends the range: the part's bytes (see the module's layout).
-    pub fn finish(mut self) -> Result<Vec<u8>> {
+    /// Ends the range: whether it ended between records (the last range: with no
+    /// quote left open).
+    fn close(&mut self) -> Result<bool> {
         if self.bytes_in != self.end - self.start {
             return Err(Error::new(ErrorKind::BadOption(format!(
                 "the range has {} bytes, {} were pushed",
@@ -199,6 +209,12 @@ impl PartLoader {
             self.active.feed_text(&self.file, false)?;
             self.active.splitter.between_records() && self.active.buf.is_empty()
         };
+        Ok(clean)
+    }
+
+    /// Ends the range: the part's bytes (see the module's layout).
+    pub fn finish(mut self) -> Result<Vec<u8>> {
+        let clean = self.close()?;
         let mut w = WireWriter::default();
         w.bytes.extend_from_slice(MAGIC);
         w.u64(self.start);
@@ -344,6 +360,26 @@ impl Merger {
         Ok(None)
     }
 
+    /// The first part as it is, instead of its bytes: its columns and dictionaries
+    /// become the merger's, with nothing copied (the engine worker loads the first
+    /// range itself). The same answer as [`Merger::add`].
+    pub fn adopt_first(&mut self, mut part: PartLoader) -> Result<Option<u64>> {
+        if self.sequential || self.next != 0 || part.start != 0 || part.total != self.total {
+            return Err(corrupt(
+                &self.file,
+                "only the first part of this file can be adopted".into(),
+            ));
+        }
+        if !part.close()? {
+            self.fall_back();
+            return Ok(Some(0));
+        }
+        self.lines = part.active.splitter.line() - 1;
+        self.next = part.end;
+        self.active = part.active;
+        Ok(None)
+    }
+
     /// Continues sequentially from `next`, which follows a line end outside quotes.
     fn fall_back(&mut self) {
         self.sequential = true;
@@ -427,8 +463,9 @@ impl Merger {
 }
 
 /// Loads `bytes` in parts cut at the first `\n` at or after each of `cuts`, one
-/// part after the other (the page runs them in workers; this is the same work in
-/// one thread, for the CLI's tests and the native benchmark's reference).
+/// part after the other, the first adopted and the others merged from their bytes
+/// (the page runs them in workers; this is the same work in one thread, for the
+/// tests).
 pub fn load_in_parts(
     file: &str,
     bytes: &[u8],
@@ -445,7 +482,13 @@ pub fn load_in_parts(
     for (start, end) in ranges(bytes, cuts) {
         let mut part = PartLoader::new(file, options, head, total, start, end)?;
         part.push(&bytes[start as usize..end as usize])?;
-        if let Some(from) = merger.add(&part.finish()?)? {
+        // As the page: the first part adopted, the others through their bytes.
+        let fell_back = if start == 0 {
+            merger.adopt_first(part)?
+        } else {
+            merger.add(&part.finish()?)?
+        };
+        if let Some(from) = fell_back {
             merger.push(&bytes[from as usize..])?;
             break;
         }

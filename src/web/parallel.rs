@@ -9,7 +9,7 @@
 //! const part = new PartLoader(file.name, options, head, file.size, start, end);
 //! for (const chunk of chunksOf(file.slice(start, end))) part.push(chunk);
 //! const bytes = part.finish();                  // Uint8Array: post its buffer back
-//! // in file order:
+//! // in file order (the first range's loader itself: merger.adoptFirst(part)):
 //! const from = merger.add(bytes);               // -1, or: push the bytes from `from` on
 //! const engine = merger.finish();
 //! ```
@@ -154,6 +154,22 @@ impl PartMerger {
     /// further part.
     pub fn add(&mut self, part: &[u8]) -> WebResult<f64> {
         let result = self.merger()?.add(part);
+        if result.is_err() {
+            self.inner = None;
+        }
+        Ok(result?.map_or(-1.0, |from| from as f64))
+    }
+
+    /// `merger.adoptFirst(part: PartLoader): number` — the first range's loader
+    /// itself, all pushed, instead of its `finish()` bytes: its table becomes the
+    /// merger's with nothing copied. The loader is used up. Answers as `add`.
+    #[wasm_bindgen(js_name = adoptFirst)]
+    pub fn adopt_first(&mut self, part: &mut PartLoader) -> WebResult<f64> {
+        let loader = part
+            .inner
+            .take()
+            .ok_or_else(|| WebError::argument(USED_UP))?;
+        let result = self.merger()?.adopt_first(loader);
         if result.is_err() {
             self.inner = None;
         }

@@ -74,18 +74,25 @@ export async function streamRange(file, start, end, sink, stopped) {
 
 /**
  * Parses bytes `start..end` of `file` into a part (a Uint8Array), or null when
- * stopped. `onProgress(bytes, rows)` after every push.
+ * stopped. `onProgress(bytes, rows)` after every push. With `keep`, the loader
+ * itself is returned, all pushed (for PartMerger.adoptFirst; the caller frees it).
  */
-export async function loadRange({ file, name, options, head, start, end, onProgress, stopped = () => false }) {
+export async function loadRange({ file, name, options, head, start, end, onProgress, stopped = () => false, keep = false }) {
   const loader = new PartLoader(name, options, head, file.size, start, end);
+  let kept = false;
   try {
     await streamRange(file, start, end, (chunk) => {
       loader.push(chunk);
       onProgress?.(loader.bytesRead, loader.rowsRead);
     }, stopped);
-    return stopped() ? null : loader.finish();
+    if (stopped()) return null;
+    if (keep) {
+      kept = true;
+      return loader;
+    }
+    return loader.finish();
   } finally {
-    loader.free();
+    if (!kept) loader.free();
   }
 }
 
@@ -151,12 +158,16 @@ async function partStarts(file, parts) {
 /**
  * Loads `file` in `parts` parts. `job.cancelled` stops it (every part worker is
  * ended at once through `job.abort`, which this sets); `progress(bytes, rows)` sums
- * every part. Resolves with {engine, parts, fallback}, with null when the file
+ * every part. Resolves with {engine, parts, fallback, ms} (`ms`: milliseconds from the
+ * start to each stage, for the benchmark), with null when the file
  * cannot be split (not UTF-8, no line end near a cut: load it sequentially), or
  * with {cancelled: true}. Throws the first part's error in file order; a part
  * worker's panic throws an Error with `crashed` set.
  */
 export async function loadInParts({ file, name, options, module, parts, job, progress }) {
+  const t0 = performance.now();
+  const ms = {};
+  const mark = (key) => { ms[key] = Math.round(performance.now() - t0); };
   const total = file.size;
   const head = new Uint8Array(await file.slice(0, headLength(total)).arrayBuffer());
   const merger = new PartMerger(name, options, head, total);
@@ -188,16 +199,29 @@ export async function loadInParts({ file, name, options, module, parts, job, pro
         debugPanic: hook.panicInPart === i,
       }));
     }
+    mark('workers_started');
     // TEST ONLY: `hold` waits here, part workers running, until the load is cancelled.
     if (hook.hold) await cancelled;
-    const first = await loadRange({ file, name, options, head, start: 0, end: ranges[0][1], onProgress: onProgressOf(0), stopped });
+    const first = await loadRange({ file, name, options, head, start: 0, end: ranges[0][1], onProgress: onProgressOf(0), stopped, keep: true });
     if (stopped()) return { cancelled: true };
-    let from = merger.add(first);
+    mark('first_part');
+    // The first part stays in this worker's memory: adopted, not copied.
+    let from;
+    try {
+      from = merger.adoptFirst(first);
+    } finally {
+      first.free();
+    }
+    let merging = 0;
     for (let i = 1; i < ranges.length && from < 0; i++) {
       const part = await Promise.race([workers[i - 1].promise, cancelled]);
       if (stopped()) return { cancelled: true };
+      const m0 = performance.now();
       from = merger.add(part);
+      merging += performance.now() - m0;
     }
+    mark('parts_in');
+    ms.merging_later_parts = Math.round(merging);
     for (const w of workers) w.stop();
     const fallback = from >= 0;
     if (fallback) {
@@ -213,7 +237,9 @@ export async function loadInParts({ file, name, options, module, parts, job, pro
       }, stopped);
       if (stopped()) return { cancelled: true };
     }
-    return { engine: merger.finish(), parts: ranges.length, fallback };
+    const engine = merger.finish();
+    mark('built');
+    return { engine, parts: ranges.length, fallback, ms };
   } finally {
     for (const w of workers) w.stop();
     job.abort = null;
