@@ -203,7 +203,10 @@ export async function loadInParts({ file, name, options, module, parts, job, pro
     // TEST ONLY: `hold` waits here, part workers running, until the load is cancelled.
     if (hook.hold) await cancelled;
     const first = await loadRange({ file, name, options, head, start: 0, end: ranges[0][1], onProgress: onProgressOf(0), stopped, keep: true });
-    if (stopped()) return { cancelled: true };
+    if (stopped()) {
+      first?.free();
+      return { cancelled: true };
+    }
     mark('first_part');
     // The first part stays in this worker's memory: adopted, not copied.
     let from;
