@@ -1,6 +1,7 @@
 // Benchmark worker for our engine (www/bench.html?engine=tidemark): times wasm
-// start-up, the streaming load of a File through CsvLoader (1 MiB pushes, type and
-// role detection included), then each analysis of bench/common.js RUNS times on
+// start-up, the load of a File as the page does it (in parts in several workers
+// for a large file, js/parallel-load.js; else streamed through CsvLoader in 1 MiB
+// pushes; type and role detection included; ?parts=N forces N parts, 1 = one), then each analysis of bench/common.js RUNS times on
 // the loaded table, and reports the timings, the results in the common shape and
 // the wasm linear memory.
 // The handler is installed synchronously: a message that arrived while a top-level
@@ -33,7 +34,23 @@ const ready = Promise.all([glue, compiled]).then(async ([wasm, module]) => {
 
 const CHUNK = 1 << 20;
 
-async function load(wasm, file) {
+/**
+ * Loads the File as the page does (www/worker.js): in parts in several workers when
+ * js/parallel-load.js's partCount says so (`parts`: a forced count, 1 = sequential;
+ * absent = the page's default), else streamed through one CsvLoader.
+ */
+async function load(wasm, file, parts) {
+  const { partCount, loadInParts } = await import('./js/parallel-load.js');
+  const n = partCount(file.size, parts ? { parts, minBytes: 0 } : undefined);
+  if (n > 1) {
+    const job = { cancelled: false, abort: null };
+    const r = await loadInParts({ file, name: file.name, options: {}, module: await compiled, parts: n, job, progress: () => {} });
+    if (r) return { engine: r.engine, parts: r.parts, fallback: r.fallback, stages: r.ms };
+  }
+  return { engine: await loadSequential(wasm, file), parts: 1, fallback: false };
+}
+
+async function loadSequential(wasm, file) {
   const loader = new wasm.CsvLoader(file.name, {});
   const reader = file.stream().getReader();
   let pending = [];
@@ -58,7 +75,7 @@ async function load(wasm, file) {
   return loader.finish();
 }
 
-self.onmessage = async ({ data: { file, module } }) => {
+self.onmessage = async ({ data: { file, module, parts } }) => {
   if (module) {
     phases.module = at();
     gotModule(module);
@@ -67,7 +84,8 @@ self.onmessage = async ({ data: { file, module } }) => {
   try {
     const { wasm, exports } = await ready;
     const t1 = performance.now();
-    const engine = await load(wasm, file);
+    const loadedAs = await load(wasm, file, parts);
+    const { engine } = loadedAs;
     const loadMs = performance.now() - t1;
     const summary = engine.summary();
     const memoryAfterLoad = exports.memory.buffer.byteLength;
@@ -100,6 +118,9 @@ self.onmessage = async ({ data: { file, module } }) => {
       init_ms: +initMs.toFixed(1),
       ready_at: readyAt,
       load_auto_ms: +loadMs.toFixed(1),
+      load_parts: loadedAs.parts,
+      load_fallback: loadedAs.fallback,
+      load_stages_ms: loadedAs.stages ?? null,
       timings,
       results,
       unavailable,

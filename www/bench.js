@@ -51,7 +51,9 @@ if (engine === 'tidemark') {
       worker.postMessage({ module });
       phases.posted = now();
     }, fail);
-  runFile = (file) => worker.postMessage({ file });
+  // ?parts=N: load in N parts (1 = sequentially); absent: as the page decides.
+  const parts = Number(new URLSearchParams(location.search).get('parts')) || undefined;
+  runFile = (file) => worker.postMessage({ file, parts });
 } else if (engine === 'duckdb') {
   const t0 = performance.now();
   const duck = import('./bench/duckdb.js').then(async (m) => ({ m, ctx: await m.start(t0) }));

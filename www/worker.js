@@ -3,6 +3,10 @@
 //   {type: 'load', id, file: File | undefined, demo: boolean, options, attributes: File | null}
 //     `attributes`: the page's user attribute file, attached after the load when this
 //     worker holds none (a fresh worker after a crash or a cancelled fit).
+//     `options.parallel` (this worker's, not the engine's): false loads sequentially;
+//     by default a UTF-8 file of 32 MiB or more, with two cores or more, loads in
+//     min(cores, 4) parts in part workers (js/parallel-load.js, part-worker.js);
+//     {parts, minBytes} chooses. A part worker's panic is reported as 'crashed'.
 //   {type: 'cancel'}                       stops the load under way
 //   {type: 'summary', id}                  {type: 'summary', id, summary}
 //   {type: 'run', id, spec}                {type: 'result', id, report}
@@ -27,6 +31,7 @@
 //                                   the page terminates it and starts a new one.
 import init, { CsvLoader, demoCsv, lastPanic, debugPanic } from '/pkg/tidemark.js';
 import { Sha256 } from './js/sha256.js';
+import { partCount, loadInParts } from './js/parallel-load.js';
 
 /** Bytes per push into the loader (the demo is pushed in slices too, for progress). */
 const PUSH_BYTES = 1 << 20;
@@ -55,6 +60,12 @@ const ready = moduleOrPath.then((module) => init(module ? { module_or_path: modu
 
 /** Posts a failure: a panic ends this worker; anything else is a readable error. */
 function fail(id, e) {
+  if (e?.crashed === true) {
+    // A part worker of a load in parts panicked: reported as this engine's panic.
+    crashed = true;
+    postMessage({ type: 'crashed', id, message: e.message });
+    return;
+  }
   if (e instanceof WebAssembly.RuntimeError || crashed) {
     crashed = true;
     let message = null;
@@ -76,15 +87,82 @@ function fail(id, e) {
   });
 }
 
+/** Makes `next` the engine (keeping the previous one until then) and posts the summary. */
+function loaded(id, next) {
+  // Keep the previous table until the new one loaded, so a failed reload (say, a
+  // role mapped to the wrong column) leaves the page where it was.
+  engine?.free();
+  engine = next;
+  const summary = engine.summary();
+  if (attributes) {
+    try {
+      summary.attributes = engine.attachAttributes(attributes.bytes, attributes.name);
+    } catch (e) {
+      summary.attributes_error = String(e?.message ?? e);
+      attributes = null;
+    }
+  }
+  postMessage({ type: 'loaded', id, summary });
+  return summary;
+}
+
+/**
+ * A file of PARALLEL_MIN_BYTES or more, with two cores or more, loads in parts in
+ * several workers (js/parallel-load.js); true when done that way (loaded or
+ * cancelled), false to load sequentially (not UTF-8, no cut found).
+ */
+async function loadParallel(job, file, options, parallel) {
+  const parts = partCount(file.size, parallel);
+  if (parts < 2) return false;
+  const { id } = job;
+  let lastPost = 0;
+  const result = await loadInParts({
+    file, name: file.name, options, module: await moduleOrPath, parts, job,
+    progress: (bytes, rows) => {
+      const now = performance.now();
+      if (now - lastPost < PROGRESS_EVERY_MS) return;
+      lastPost = now;
+      postMessage({ type: 'progress', id, bytes, total: file.size, rows });
+    },
+  });
+  if (!result) return false;
+  if (result.cancelled) {
+    postMessage({ type: 'cancelled', id });
+    return true;
+  }
+  const summary = loaded(id, result.engine);
+  // For the page tests: how the last load in parts went.
+  self.__tidemarkLastLoad = { parts: result.parts, fallback: result.fallback, summary };
+  return true;
+}
+
 async function load({ id, file, demo, options, attributes: attributeFile }) {
-  if (current) current.cancelled = true;
-  const job = { id, cancelled: false };
+  if (current) {
+    current.cancelled = true;
+    current.abort?.();
+  }
+  const job = { id, cancelled: false, abort: null };
   current = job;
   if (attributeFile && !attributes) {
     attributes = { bytes: new Uint8Array(await attributeFile.arrayBuffer()), name: attributeFile.name };
   }
+  // `parallel` is this worker's option (js/parallel-load.js: partCount), not the engine's.
+  const { parallel, ...engineOptions } = options ?? {};
+  options = engineOptions;
+  if (!demo) {
+    let done = true;
+    try {
+      done = await loadParallel(job, file, options, parallel);
+    } catch (e) {
+      fail(id, e);
+    }
+    if (done) {
+      if (current === job) current = null;
+      return;
+    }
+  }
   const name = demo ? 'demo.csv' : file.name;
-  const loader = new CsvLoader(name, options ?? {});
+  const loader = new CsvLoader(name, options);
   let reader = null;
   let lastPost = 0;
   const progress = (total, force) => {
@@ -146,20 +224,7 @@ async function load({ id, file, demo, options, attributes: attributeFile }) {
     progress(total, true);
     const next = loader.finish();
     loader.free();
-    // Keep the previous table until the new one loaded, so a failed reload (say, a
-    // role mapped to the wrong column) leaves the page where it was.
-    engine?.free();
-    engine = next;
-    const summary = engine.summary();
-    if (attributes) {
-      try {
-        summary.attributes = engine.attachAttributes(attributes.bytes, attributes.name);
-      } catch (e) {
-        summary.attributes_error = String(e?.message ?? e);
-        attributes = null;
-      }
-    }
-    postMessage({ type: 'loaded', id, summary });
+    loaded(id, next);
   } catch (e) {
     reader?.cancel().catch(() => {});
     try {
@@ -216,7 +281,10 @@ self.onmessage = async (event) => {
     return;
   }
   if (msg.type === 'cancel') {
-    if (current) current.cancelled = true;
+    if (current) {
+      current.cancelled = true;
+      current.abort?.();
+    }
     return;
   }
   await ready;

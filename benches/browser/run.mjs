@@ -12,7 +12,8 @@
 // Exits non-zero, printing the differing numbers, when our results differ from
 // DuckDB's or either differs from the seed-42 reference figures, or when the page
 // requested anything outside its own origin.
-//   env: RUNS=3, ENGINES=tidemark,duckdb
+//   env: RUNS=3, ENGINES=tidemark,duckdb, PARTS=N (our load in N parts, 1 = sequential;
+//   default: as the page decides, www/js/parallel-load.js)
 import { chromium } from 'playwright-core';
 import { ARGS } from './chromium.mjs';
 import { spawn, spawnSync } from 'node:child_process';
@@ -122,7 +123,7 @@ async function once(engine, i) {
     const console_ = [];
     page.on('console', (m) => { if (m.type() === 'error') console_.push(m.text()); });
     page.on('pageerror', (e) => console_.push(String(e)));
-    await page.goto(`${url}bench.html?engine=${engine}`);
+    await page.goto(`${url}bench.html?engine=${engine}${process.env.PARTS ? `&parts=${process.env.PARTS}` : ''}`);
     // The file only once the engine is ready: with a connected browser playwright
     // streams the whole file into it (base64 over its WebSocket, in this process),
     // which would otherwise compete with the start-up being measured.
@@ -148,6 +149,8 @@ try {
       const r = await once(engine, i);
       const t = Object.entries(r.timings).map(([k, v]) => `${k} ${v.ms} ms`).join(', ');
       say(`${engine} run ${i + 1}: start-up ${r.startup_ms} ms, load ${r.load_auto_ms} ms` +
+        `${r.load_parts ? ` (${r.load_parts} part${r.load_parts > 1 ? 's' : ''}${r.load_fallback ? ', fell back' : ''}` +
+        `${r.load_stages_ms ? `; ${Object.entries(r.load_stages_ms).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''})` : ''}` +
         `${r.load_typed_ms ? ` (typed ${r.load_typed_ms} ms)` : ''}, ${t}, renderer peak ${(r.renderer_peak_kib / 1024).toFixed(0)} MiB`);
       all[engine].push(r);
     }

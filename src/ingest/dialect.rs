@@ -66,6 +66,30 @@ impl RecordSplitter {
         }
     }
 
+    /// A splitter for `delimiter` whose first byte is on physical line `line`: a
+    /// byte range that starts just after a line end outside quotes (a part of a
+    /// parallel load, [`super::parallel`]) continues the file's numbering from there.
+    pub fn at_line(delimiter: u8, line: u64) -> Self {
+        Self {
+            line,
+            rec_line: line,
+            quote_line: line,
+            ..Self::new(delimiter)
+        }
+    }
+
+    /// True between records: after a line end outside quotes (or before anything),
+    /// with no byte of a next record seen. A range that ends here ended exactly at a
+    /// record boundary; one that ends inside a quoted field did not.
+    pub fn between_records(&self) -> bool {
+        self.state == State::FieldStart && !self.content
+    }
+
+    /// The physical line of the next byte (1 + the line ends seen so far).
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+
     /// Scans the bytes of `buf` not yet seen, pushing every record completed.
     /// Returns the offset where the incomplete record begins (all before it may be
     /// dropped from the buffer, followed by [`RecordSplitter::shift`]).

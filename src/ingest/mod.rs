@@ -21,6 +21,7 @@ pub mod encoding;
 pub mod fields;
 pub mod memory;
 pub mod number;
+pub mod parallel;
 pub mod roles;
 pub mod skipped;
 pub mod sniff;
@@ -314,30 +315,40 @@ impl Loader {
     }
 }
 
-/// Decides the plan from the first bytes and sets up the streaming state.
+/// Decides the plan from the first bytes and sets up the streaming state. The plan
+/// looks at exactly the first [`SNIFF_BYTES`] (or the whole input when shorter),
+/// however the input was chunked: a parallel load ([`parallel`]) plans from the
+/// same bytes and so follows the same plan.
 fn start(file: &str, options: &LoadOptions, raw: &[u8], whole: bool) -> Result<Box<Active>> {
-    let plan = sniff::plan(file, raw, whole, options)?;
-    let mut text = TextDecoder::new(plan.encoding.encoding);
-    let mut buf = Vec::with_capacity(raw.len() + 1024);
-    text.decode(
-        &raw[plan.encoding.bom_len.min(raw.len())..],
-        &mut buf,
-        whole,
-    );
-    Ok(Box::new(Active {
-        splitter: RecordSplitter::new(plan.delimiter),
-        header_pending: plan.has_header,
-        converter: Converter::new(&plan),
-        plan,
-        text,
-        buf,
-        records: Vec::new(),
-        fields: fields::Fields::new(),
-        rows_read: 0,
-    }))
+    let plan = sniff::plan(file, &raw[..raw.len().min(SNIFF_BYTES)], whole, options)?;
+    let mut active = Active::new(plan, true, 1);
+    let Active {
+        text, buf, plan, ..
+    } = active.as_mut();
+    buf.reserve(raw.len() + 1024);
+    text.decode(&raw[plan.encoding.bom_len.min(raw.len())..], buf, whole);
+    Ok(active)
 }
 
 impl Active {
+    /// The state at the start of a stretch of the input whose first byte is on
+    /// physical line `line` and follows a line end outside quotes (or is the
+    /// file's first byte: then `at_start`, and a header is expected when the plan
+    /// has one).
+    fn new(plan: Plan, at_start: bool, line: u64) -> Box<Active> {
+        Box::new(Active {
+            splitter: RecordSplitter::at_line(plan.delimiter, line),
+            header_pending: at_start && plan.has_header,
+            converter: Converter::new(&plan),
+            text: TextDecoder::new(plan.encoding.encoding),
+            plan,
+            buf: Vec::new(),
+            records: Vec::new(),
+            fields: fields::Fields::new(),
+            rows_read: 0,
+        })
+    }
+
     /// Sizes the columns once for the `rows` the budget projects (2% spare, never
     /// more than one row per two bytes of a `total`-byte input), instead of letting
     /// them grow by doubling (which briefly holds the old and the new buffer: in

@@ -1,6 +1,6 @@
 //! Skipped rows, counted by reason with the first line numbers: nothing vanishes.
 
-use crate::table::SkipTally;
+use crate::table::{SkipTally, WireError, WireReader, WireWriter};
 
 /// Why a row was not loaded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +23,16 @@ pub enum SkipReason {
 }
 
 impl SkipReason {
+    /// Every reason, indexed by its code in a part's bytes.
+    const ALL: [SkipReason; 7] = [
+        SkipReason::MissingUser,
+        SkipReason::MissingTime,
+        SkipReason::UnreadableTime,
+        SkipReason::TimeOutOfRange,
+        SkipReason::MissingEvent,
+        SkipReason::BadRevenue,
+        SkipReason::WrongFieldCount,
+    ];
     /// The reason as a person reads it.
     pub fn text(self) -> &'static str {
         match self {
@@ -68,6 +78,73 @@ impl Skipped {
                     .push((reason, example.chars().take(60).collect()));
             }
         }
+    }
+
+    /// Adds the rows another part of the same file skipped, whose line numbers are
+    /// `line_offset` less than the file's (a part of a parallel load, read after
+    /// the rows counted here): the same counts, first lines and examples as if
+    /// this had read them itself.
+    pub fn append(&mut self, other: Skipped, line_offset: u64) {
+        for ((reason, tally), (_, example)) in other.tallies.into_iter().zip(other.examples) {
+            match self.tallies.iter_mut().find(|(r, _)| *r == reason) {
+                Some((_, t)) => {
+                    t.count += tally.count;
+                    let room = SkipTally::MAX_LINES.saturating_sub(t.lines.len());
+                    t.lines
+                        .extend(tally.lines.iter().take(room).map(|l| l + line_offset));
+                }
+                None => {
+                    let lines = tally.lines.iter().map(|l| l + line_offset).collect();
+                    self.tallies.push((reason, SkipTally { lines, ..tally }));
+                    self.examples.push((reason, example));
+                }
+            }
+        }
+    }
+
+    /// Writes the tallies and examples (a part's bytes, [`super::parallel`]).
+    pub fn encode(&self, w: &mut WireWriter) {
+        w.count(self.tallies.len());
+        for ((reason, t), (_, example)) in self.tallies.iter().zip(&self.examples) {
+            let code = SkipReason::ALL
+                .iter()
+                .position(|r| r == reason)
+                .unwrap_or(0);
+            w.u8(code as u8);
+            w.u64(t.count);
+            w.count(t.lines.len());
+            for &l in &t.lines {
+                w.u64(l);
+            }
+            w.str(example);
+        }
+    }
+
+    /// Reads what [`Skipped::encode`] wrote.
+    pub fn decode(r: &mut WireReader<'_>) -> Result<Skipped, WireError> {
+        let n = r.count(1)?;
+        let mut out = Skipped::default();
+        for _ in 0..n {
+            let code = usize::from(r.u8()?);
+            let reason = *SkipReason::ALL
+                .get(code)
+                .ok_or_else(|| format!("skip reason {code}"))?;
+            let count = r.u64()?;
+            let lines = (0..r.count(8)?)
+                .map(|_| r.u64())
+                .collect::<Result<_, _>>()?;
+            let example = r.str()?.to_string();
+            out.tallies.push((
+                reason,
+                SkipTally {
+                    reason: reason.text().into(),
+                    count,
+                    lines,
+                },
+            ));
+            out.examples.push((reason, example));
+        }
+        Ok(out)
     }
 
     /// Total rows skipped.

@@ -5,13 +5,13 @@ use super::{Dict, EventTable, PropertyColumn, Role, TableMeta, UserOrder};
 
 /// Accumulates events, then builds the table and its per-user order.
 pub struct TableBuilder {
-    users: Dict,
-    user: Vec<u32>,
-    time: Vec<i64>,
-    events: Dict,
-    event: Keys,
-    revenue: Option<Vec<f64>>,
-    properties: Vec<PropertyColumn>,
+    pub(super) users: Dict,
+    pub(super) user: Vec<u32>,
+    pub(super) time: Vec<i64>,
+    pub(super) events: Dict,
+    pub(super) event: Keys,
+    pub(super) revenue: Option<Vec<f64>>,
+    pub(super) properties: Vec<PropertyColumn>,
 }
 
 impl TableBuilder {

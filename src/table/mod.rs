@@ -20,8 +20,10 @@ mod dict;
 mod keys;
 mod meta;
 mod order;
+mod part;
 mod property;
 mod restrict;
+mod wire;
 
 pub use attributes::{AttributeColumn, UserAttributes};
 pub use builder::TableBuilder;
@@ -30,6 +32,7 @@ pub use keys::Keys;
 pub use meta::{ColumnInfo, ColumnType, DateOrder, Role, SkipTally, TableMeta};
 pub use order::UserOrder;
 pub use property::PropertyColumn;
+pub use wire::{WireError, WireReader, WireWriter};
 
 /// The loaded events and everything the analyses read.
 #[derive(Debug)]

@@ -77,6 +77,14 @@ impl PropertyColumn {
     pub fn permute(&mut self, perm: &[u32]) {
         self.keys = self.keys.permuted(perm);
     }
+    /// The key of every row (0 = an empty cell, else 1 + the value's key).
+    pub(super) fn keys(&self) -> &Keys {
+        &self.keys
+    }
+    /// The keys and the values, to append rows ([`super::part`]).
+    pub(super) fn parts_mut(&mut self) -> (&mut Keys, &mut Dict) {
+        (&mut self.keys, &mut self.values)
+    }
     /// Makes room for `n` more rows.
     pub fn reserve_exact(&mut self, n: usize) {
         self.keys.reserve_exact(n);

@@ -14,6 +14,7 @@
 //! ```
 //!
 //! The modules: [`engine`] (`Engine`), [`loader`] (`CsvLoader`, streaming),
+//! [`parallel`] (`PartLoader`, `PartMerger`: a load in parts in several workers),
 //! [`chart`] (`drawFunnel`), [`convert`] (JS ⇄ JSON values), [`error`] (the one
 //! error type of this layer), [`panic`] (the hook and `lastPanic`), [`types`] (the
 //! TypeScript declarations of the option, spec and result objects).
@@ -27,6 +28,7 @@ pub mod error;
 pub mod export;
 pub mod loader;
 pub mod panic;
+pub mod parallel;
 pub mod types;
 
 use wasm_bindgen::prelude::*;

@@ -1,0 +1,519 @@
+//! A load in parts: byte ranges of one file parsed independently (in several Web
+//! Workers in the page), then merged in file order into exactly the table and the
+//! skipped-row report of the sequential load.
+//!
+//! ```text
+//! head (first 256 KB) ─► plan ─┬─► PartLoader(range 0) ─► part bytes ─┐
+//!                              ├─► PartLoader(range 1) ─► part bytes ─┼─► Merger ─► EventTable
+//!                              └─► PartLoader(range 2) ─► part bytes ─┘   (in file order)
+//! ```
+//!
+//! Every part follows the plan of the file's head ([`Merger::new`] and
+//! [`PartLoader::new`] make it from the same bytes, as the sequential load does).
+//! A range starts just after a `\n` ([`boundary_after`]) and ends where the next
+//! one starts; only UTF-8 (and ASCII) files are split ([`Merger::splittable`]),
+//! where a `\n` byte is always a line end, never part of a character.
+//!
+//! A part holds its dictionaries (users, event names, every property) in
+//! first-seen order, its columns, its skipped rows with line numbers counted from
+//! the range's first line, and its count of line ends. The merger appends part
+//! after part ([`crate::table::TableBuilder::append_encoded`]: keys remapped through
+//! the growing dictionaries, which keeps first-seen order), shifts line numbers by
+//! the lines before the range, and builds the per-user order once, at the end.
+//!
+//! Quotes: a `\n` chosen as a split point may lie inside a quoted field. The part
+//! before it was parsed from a true record start (by induction from the file's
+//! start), so it knows whether its last byte ended a record outside quotes. When it
+//! did not, that part and every later one are not used: [`Merger::add`] says where
+//! to continue, and the rest of the file is pushed through the merger sequentially
+//! ([`Merger::push`]). Never a wrong table.
+//!
+//! A part's bytes (the one transferable `ArrayBuffer` a worker posts back): magic
+//! `TMPART1\0`; `u64` start, end and file size; `u8` 1 when the range ended between
+//! records (else nothing follows); `u64` line ends in the range, rows read, rows
+//! loaded, malformed byte sequences, bytes per row and dictionary bytes (for the
+//! memory budget); the skipped rows ([`Skipped::encode`]); the columns
+//! ([`crate::table::TableBuilder::encode`]). Little-endian throughout.
+
+use super::skipped::Skipped;
+use super::sniff::{self, Plan, SNIFF_BYTES};
+use super::{Active, LoadOptions, MAX_INPUT_BYTES, memory};
+use crate::error::{Error, ErrorKind, Result};
+use crate::table::{EventTable, WireReader, WireWriter};
+
+const MAGIC: &[u8; 8] = b"TMPART1\0";
+
+/// Where a range may start after `window`, the bytes from some offset on: just
+/// after the first `\n` (`None` when the window holds none).
+pub fn boundary_after(window: &[u8]) -> Option<usize> {
+    memchr::memchr(b'\n', window).map(|i| i + 1)
+}
+
+/// The head a plan is made from: the first [`SNIFF_BYTES`] of a `total`-byte file,
+/// or all of it when shorter.
+pub fn head_len(total: u64) -> u64 {
+    total.min(SNIFF_BYTES as u64)
+}
+
+/// The plan of a `total`-byte file from its head (exactly [`head_len`] bytes).
+fn plan_of(file: &str, options: &LoadOptions, head: &[u8], total: u64) -> Result<Plan> {
+    if total > MAX_INPUT_BYTES {
+        return Err(Error::at(
+            ErrorKind::TooLarge {
+                bytes: total,
+                limit: MAX_INPUT_BYTES,
+            },
+            file,
+            None,
+        ));
+    }
+    if head.len() as u64 != head_len(total) {
+        return Err(Error::new(ErrorKind::BadOption(format!(
+            "a load in parts needs the first {} bytes of the file, not {}",
+            head_len(total),
+            head.len()
+        ))));
+    }
+    if total == 0 {
+        return Err(Error::at(ErrorKind::EmptyFile, file, None));
+    }
+    // As the sequential load: the whole file is in the head only when shorter than it.
+    sniff::plan(file, head, total < SNIFF_BYTES as u64, options)
+}
+
+fn corrupt(file: &str, why: String) -> Error {
+    Error::at(
+        ErrorKind::Csv(format!("a part of the parallel load is unreadable ({why})")),
+        file,
+        None,
+    )
+}
+
+/// Loads one byte range of a file: [`PartLoader::push`] its bytes in order, then
+/// [`PartLoader::finish`] gives the part's bytes for [`Merger::add`].
+pub struct PartLoader {
+    file: String,
+    start: u64,
+    end: u64,
+    total: u64,
+    bytes_in: u64,
+    /// Byte-order-mark bytes still to drop (the first range only).
+    skip: usize,
+    active: Box<Active>,
+    budget: memory::Budget,
+    reserved: bool,
+}
+
+impl PartLoader {
+    /// A loader for bytes `start..end` of the `total`-byte file `file`, whose first
+    /// [`head_len`] bytes are `head`. `start` must follow a `\n` (or be 0). Refuses
+    /// a file that is not UTF-8, too large, or not a CSV the plan can read.
+    pub fn new(
+        file: &str,
+        options: &LoadOptions,
+        head: &[u8],
+        total: u64,
+        start: u64,
+        end: u64,
+    ) -> Result<PartLoader> {
+        let plan = plan_of(file, options, head, total)?;
+        if plan.encoding.encoding != encoding_rs::UTF_8 {
+            return Err(Error::new(ErrorKind::BadOption(
+                "only a UTF-8 file loads in parts".into(),
+            )));
+        }
+        if start > end || end > total {
+            return Err(Error::new(ErrorKind::BadOption(format!(
+                "bytes {start}..{end} are not a range of a {total}-byte file"
+            ))));
+        }
+        let skip = if start == 0 { plan.encoding.bom_len } else { 0 };
+        Ok(PartLoader {
+            file: file.to_string(),
+            start,
+            end,
+            total,
+            bytes_in: 0,
+            skip,
+            active: Active::new(plan, start == 0, 1),
+            budget: memory::Budget::new(end - start, memory::limit(options.memory_limit)),
+            reserved: false,
+        })
+    }
+
+    /// Feeds the range's next bytes; refuses, as the sequential load does, when the
+    /// projected memory of this part would not fit.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<()> {
+        self.bytes_in += chunk.len() as u64;
+        if self.bytes_in > self.end - self.start {
+            return Err(Error::new(ErrorKind::BadOption(format!(
+                "more than the {} bytes of the range were pushed",
+                self.end - self.start
+            ))));
+        }
+        let drop = self.skip.min(chunk.len());
+        self.skip -= drop;
+        let Active { text, buf, .. } = self.active.as_mut();
+        text.decode(&chunk[drop..], buf, false);
+        self.active.feed_text(&self.file, false)?;
+        let builder = &self.active.converter.builder;
+        let projected = self.budget.check(
+            &self.file,
+            memory::Progress {
+                bytes: self.bytes_in,
+                rows: builder.len() as u64,
+                row_bytes: builder.row_bytes() as u64,
+                dictionary_bytes: builder.dictionary_bytes() as u64,
+            },
+        )?;
+        // As the sequential load: the columns sized once for the rows projected.
+        if !self.reserved
+            && let Some(rows) = projected
+        {
+            self.reserved = true;
+            self.active.reserve_rows(rows, self.end - self.start);
+        }
+        Ok(())
+    }
+
+    /// Bytes pushed so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.bytes_in
+    }
+
+    /// Data rows parsed so far (loaded and skipped).
+    pub fn rows_read(&self) -> u64 {
+        self.active.rows_read
+    }
+
+    /// Ends the range: whether it ended between records (the last range: with no
+    /// quote left open).
+    fn close(&mut self) -> Result<bool> {
+        if self.bytes_in != self.end - self.start {
+            return Err(Error::new(ErrorKind::BadOption(format!(
+                "the range has {} bytes, {} were pushed",
+                self.end - self.start,
+                self.bytes_in
+            ))));
+        }
+        let last = self.end == self.total;
+        let Active { text, buf, .. } = self.active.as_mut();
+        text.decode(&[], buf, true);
+        let clean = if last {
+            match self.active.feed_text(&self.file, true) {
+                Ok(()) => true,
+                Err(e) if e.kind == ErrorKind::UnterminatedQuote => false,
+                Err(e) => return Err(e),
+            }
+        } else {
+            self.active.feed_text(&self.file, false)?;
+            self.active.splitter.between_records() && self.active.buf.is_empty()
+        };
+        Ok(clean)
+    }
+
+    /// Ends the range: the part's bytes (see the module's layout).
+    pub fn finish(mut self) -> Result<Vec<u8>> {
+        let clean = self.close()?;
+        let mut w = WireWriter::default();
+        w.bytes.extend_from_slice(MAGIC);
+        w.u64(self.start);
+        w.u64(self.end);
+        w.u64(self.total);
+        w.u8(u8::from(clean));
+        if !clean {
+            return Ok(w.bytes);
+        }
+        let a = &self.active;
+        let builder = &a.converter.builder;
+        w.u64(a.splitter.line() - 1);
+        w.u64(a.rows_read);
+        w.u64(builder.len() as u64);
+        w.u64(a.text.malformed);
+        w.u64(builder.row_bytes() as u64);
+        w.u64(builder.dictionary_bytes() as u64);
+        a.converter.skipped.encode(&mut w);
+        builder.encode(&mut w);
+        Ok(w.bytes)
+    }
+}
+
+/// Merges parts in file order into the table; after a part that ended inside a
+/// quoted field, loads the rest of the file sequentially.
+pub struct Merger {
+    file: String,
+    total: u64,
+    /// Where the next part starts (or, after a fallback, the first byte to push).
+    next: u64,
+    /// Line ends before `next`.
+    lines: u64,
+    /// Sequential from `next` on: parts are no longer taken.
+    sequential: bool,
+    /// Bytes pushed since the fallback.
+    pushed: u64,
+    /// Byte-order-mark bytes still to drop (a fallback from the file's start).
+    skip: usize,
+    reserved: bool,
+    active: Box<Active>,
+    budget: memory::Budget,
+}
+
+impl Merger {
+    /// A merger for the `total`-byte file `file`, whose first [`head_len`] bytes
+    /// are `head`: the plan every part follows. Refuses a file too large to hold.
+    pub fn new(file: &str, options: &LoadOptions, head: &[u8], total: u64) -> Result<Merger> {
+        let plan = plan_of(file, options, head, total)?;
+        Ok(Merger {
+            file: file.to_string(),
+            total,
+            next: 0,
+            lines: 0,
+            sequential: false,
+            pushed: 0,
+            skip: 0,
+            reserved: false,
+            active: Active::new(plan, true, 1),
+            budget: memory::Budget::new(total, memory::limit(options.memory_limit)),
+        })
+    }
+
+    /// True when the file may be split: UTF-8 (or ASCII) text. Else push it all
+    /// through a sequential [`super::Loader`].
+    pub fn splittable(&self) -> bool {
+        self.active.plan.encoding.encoding == encoding_rs::UTF_8
+    }
+
+    /// Where the next part must start (after a fallback: the first byte to push).
+    pub fn next_start(&self) -> u64 {
+        self.next
+    }
+
+    /// True after a fallback: push the bytes from [`Merger::next_start`] to the end.
+    pub fn is_sequential(&self) -> bool {
+        self.sequential
+    }
+
+    /// Appends the next part (its range must start where the last one ended).
+    /// `None`: merged. `Some(offset)`: the part ended inside a quoted field, so
+    /// neither it nor any later part is used: push the file's bytes from `offset`
+    /// to the end ([`Merger::push`]), then [`Merger::finish`].
+    pub fn add(&mut self, part: &[u8]) -> Result<Option<u64>> {
+        let file = self.file.clone();
+        let bad = |why: String| corrupt(&file, why);
+        if self.sequential {
+            return Err(bad("a part after the load went sequential".into()));
+        }
+        let mut r = WireReader::new(part);
+        if r.take(MAGIC.len()).map_err(bad)? != MAGIC {
+            return Err(bad("not a part".into()));
+        }
+        let (start, end, total) = (
+            r.u64().map_err(bad)?,
+            r.u64().map_err(bad)?,
+            r.u64().map_err(bad)?,
+        );
+        if start != self.next || end < start || total != self.total {
+            return Err(bad(format!(
+                "bytes {start}..{end} of {total} where bytes {}.. of {} were due",
+                self.next, self.total
+            )));
+        }
+        if r.u8().map_err(bad)? != 1 {
+            self.fall_back();
+            return Ok(Some(self.next));
+        }
+        let lines = r.u64().map_err(bad)?;
+        let rows_read = r.u64().map_err(bad)?;
+        let rows = r.u64().map_err(bad)?;
+        let malformed = r.u64().map_err(bad)?;
+        let row_bytes = r.u64().map_err(bad)?;
+        let dictionary_bytes = r.u64().map_err(bad)?;
+        let skipped = Skipped::decode(&mut r).map_err(bad)?;
+        let builder = &self.active.converter.builder;
+        // The projection before the columns grow: this part's rows on top, its
+        // dictionaries as if all new (cautious), at the wider of the two widths.
+        let projected = self.budget.check(
+            &self.file,
+            memory::Progress {
+                bytes: end.max(1),
+                rows: builder.len() as u64 + rows,
+                row_bytes: (builder.row_bytes() as u64).max(row_bytes),
+                dictionary_bytes: builder.dictionary_bytes() as u64 + dictionary_bytes,
+            },
+        )?;
+        if !self.reserved
+            && let Some(rows) = projected
+        {
+            self.reserved = true;
+            self.active.reserve_rows(rows, self.total);
+        }
+        let a = self.active.as_mut();
+        a.converter.builder.append_encoded(&mut r).map_err(bad)?;
+        if !r.is_empty() {
+            return Err(bad("bytes left after the columns".into()));
+        }
+        a.converter.skipped.append(skipped, self.lines);
+        a.rows_read += rows_read;
+        a.text.malformed += malformed;
+        self.lines += lines;
+        self.next = end;
+        Ok(None)
+    }
+
+    /// The first part as it is, instead of its bytes: its columns and dictionaries
+    /// become the merger's, with nothing copied (the engine worker loads the first
+    /// range itself). The same answer as [`Merger::add`].
+    pub fn adopt_first(&mut self, mut part: PartLoader) -> Result<Option<u64>> {
+        if self.sequential || self.next != 0 || part.start != 0 || part.total != self.total {
+            return Err(corrupt(
+                &self.file,
+                "only the first part of this file can be adopted".into(),
+            ));
+        }
+        if !part.close()? {
+            self.fall_back();
+            return Ok(Some(0));
+        }
+        self.lines = part.active.splitter.line() - 1;
+        self.next = part.end;
+        self.active = part.active;
+        Ok(None)
+    }
+
+    /// Continues sequentially from `next`, which follows a line end outside quotes.
+    fn fall_back(&mut self) {
+        self.sequential = true;
+        let at_start = self.next == 0;
+        let a = self.active.as_mut();
+        a.splitter = super::RecordSplitter::at_line(a.plan.delimiter, self.lines + 1);
+        a.header_pending = at_start && a.plan.has_header;
+        a.buf.clear();
+        if at_start {
+            self.skip = a.plan.encoding.bom_len;
+        }
+    }
+
+    /// After a fallback ([`Merger::add`] gave `Some`), or to load an unsplit file
+    /// from byte 0 with no part added: the file's next bytes.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<()> {
+        if !self.sequential {
+            if self.next != 0 {
+                return Err(corrupt(&self.file, "bytes pushed between parts".into()));
+            }
+            self.fall_back();
+        }
+        self.pushed += chunk.len() as u64;
+        if self.next + self.pushed > self.total {
+            return Err(corrupt(&self.file, "more bytes than the file has".into()));
+        }
+        let drop = self.skip.min(chunk.len());
+        self.skip -= drop;
+        let Active { text, buf, .. } = self.active.as_mut();
+        text.decode(&chunk[drop..], buf, false);
+        self.active.feed_text(&self.file, false)?;
+        let builder = &self.active.converter.builder;
+        let projected = self.budget.check(
+            &self.file,
+            memory::Progress {
+                bytes: self.next + self.pushed,
+                rows: builder.len() as u64,
+                row_bytes: builder.row_bytes() as u64,
+                dictionary_bytes: builder.dictionary_bytes() as u64,
+            },
+        )?;
+        if !self.reserved
+            && let Some(rows) = projected
+        {
+            self.reserved = true;
+            self.active.reserve_rows(rows, self.total);
+        }
+        Ok(())
+    }
+
+    /// Data rows read so far (loaded and skipped).
+    pub fn rows_read(&self) -> u64 {
+        self.active.rows_read
+    }
+
+    /// The table, once every part was added (or every byte after a fallback pushed).
+    pub fn finish(mut self) -> Result<EventTable> {
+        let file = self.file.clone();
+        if self.sequential {
+            if self.next + self.pushed != self.total {
+                return Err(corrupt(
+                    &file,
+                    format!(
+                        "bytes {}..{} were not pushed",
+                        self.next + self.pushed,
+                        self.total
+                    ),
+                ));
+            }
+            let Active { text, buf, .. } = self.active.as_mut();
+            text.decode(&[], buf, true);
+            self.active.feed_text(&file, true)?;
+        } else if self.next != self.total {
+            return Err(corrupt(
+                &file,
+                format!("bytes {}..{} are in no part", self.next, self.total),
+            ));
+        }
+        self.active.into_table(&file)
+    }
+}
+
+/// Loads `bytes` in parts cut at the first `\n` at or after each of `cuts`, one
+/// part after the other, the first adopted and the others merged from their bytes
+/// (the page runs them in workers; this is the same work in one thread, for the
+/// tests).
+pub fn load_in_parts(
+    file: &str,
+    bytes: &[u8],
+    options: &LoadOptions,
+    cuts: &[u64],
+) -> Result<EventTable> {
+    let total = bytes.len() as u64;
+    let head = &bytes[..head_len(total) as usize];
+    let mut merger = Merger::new(file, options, head, total)?;
+    if !merger.splittable() {
+        merger.push(bytes)?;
+        return merger.finish();
+    }
+    for (start, end) in ranges(bytes, cuts) {
+        let mut part = PartLoader::new(file, options, head, total, start, end)?;
+        part.push(&bytes[start as usize..end as usize])?;
+        // As the page: the first part adopted, the others through their bytes.
+        let fell_back = if start == 0 {
+            merger.adopt_first(part)?
+        } else {
+            merger.add(&part.finish()?)?
+        };
+        if let Some(from) = fell_back {
+            merger.push(&bytes[from as usize..])?;
+            break;
+        }
+    }
+    merger.finish()
+}
+
+/// The ranges `bytes` splits into at the first `\n` at or after each cut (cuts in
+/// any order; empty ranges dropped).
+pub fn ranges(bytes: &[u8], cuts: &[u64]) -> Vec<(u64, u64)> {
+    let total = bytes.len() as u64;
+    let mut starts: Vec<u64> = cuts
+        .iter()
+        .filter_map(|&c| {
+            let c = c.min(total) as usize;
+            boundary_after(&bytes[c..]).map(|b| (c + b) as u64)
+        })
+        .filter(|&s| s < total)
+        .collect();
+    starts.push(0);
+    starts.sort_unstable();
+    starts.dedup();
+    starts
+        .iter()
+        .zip(starts.iter().skip(1).chain([&total]))
+        .map(|(&s, &e)| (s, e))
+        .collect()
+}

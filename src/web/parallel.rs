@@ -1,0 +1,204 @@
+//! A load in parts (`ingest::parallel`): `PartLoader` parses one byte range of a
+//! file in a worker into one transferable buffer; `PartMerger` merges the buffers in
+//! file order into the engine. `www/js/parallel-load.js` drives them.
+//!
+//! ```js
+//! const head = new Uint8Array(await file.slice(0, headLength(file.size)).arrayBuffer());
+//! const merger = new PartMerger(file.name, options, head, file.size);
+//! // in each worker, for bytes start..end (start just after a "\n": boundaryAfter):
+//! const part = new PartLoader(file.name, options, head, file.size, start, end);
+//! for (const chunk of chunksOf(file.slice(start, end))) part.push(chunk);
+//! const bytes = part.finish();                  // Uint8Array: post its buffer back
+//! // in file order (the first range's loader itself: merger.adoptFirst(part)):
+//! const from = merger.add(bytes);               // -1, or: push the bytes from `from` on
+//! const engine = merger.finish();
+//! ```
+
+use wasm_bindgen::prelude::*;
+
+use super::engine::{Engine, load_options};
+use super::error::{WebError, WebResult};
+use crate::ingest::parallel;
+
+const USED_UP: &str = "this loader is finished; start a new one";
+
+/// `headLength(total: number): number` — how many bytes of the file's start the
+/// plan is made from (the first 256 KiB, or the whole file when shorter).
+#[wasm_bindgen(js_name = headLength)]
+pub fn head_length(total: f64) -> f64 {
+    parallel::head_len(total.max(0.0) as u64) as f64
+}
+
+/// `boundaryAfter(window: Uint8Array): number` — where a part may start within
+/// `window` (just after its first `"\n"`), or -1.
+#[wasm_bindgen(js_name = boundaryAfter)]
+pub fn boundary_after(window: &[u8]) -> f64 {
+    parallel::boundary_after(window).map_or(-1.0, |b| b as f64)
+}
+
+/// One byte range of a file being parsed into a part.
+#[wasm_bindgen]
+pub struct PartLoader {
+    inner: Option<parallel::PartLoader>,
+}
+
+#[wasm_bindgen]
+impl PartLoader {
+    /// `new PartLoader(name, options, head: Uint8Array, total, start, end)` — bytes
+    /// `start..end` of the `total`-byte file; `head`: its first `headLength(total)`
+    /// bytes. Throws when the file is not UTF-8 or the plan cannot read it.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        name: &str,
+        #[wasm_bindgen(unchecked_param_type = "LoadOptions | null | undefined")] options: JsValue,
+        head: &[u8],
+        total: f64,
+        start: f64,
+        end: f64,
+    ) -> WebResult<PartLoader> {
+        let options = load_options(options)?;
+        let loader = parallel::PartLoader::new(
+            name,
+            &options,
+            head,
+            total.max(0.0) as u64,
+            start.max(0.0) as u64,
+            end.max(0.0) as u64,
+        )?;
+        Ok(PartLoader {
+            inner: Some(loader),
+        })
+    }
+
+    /// `part.push(chunk: Uint8Array)` — the range's next bytes. Throws (and is then
+    /// used up) when the part would not fit in memory.
+    pub fn push(&mut self, chunk: &[u8]) -> WebResult<()> {
+        let loader = self
+            .inner
+            .as_mut()
+            .ok_or_else(|| WebError::argument(USED_UP))?;
+        let result = loader.push(chunk);
+        if result.is_err() {
+            self.inner = None;
+        }
+        Ok(result?)
+    }
+
+    /// `part.bytesRead: number` — bytes pushed so far.
+    #[wasm_bindgen(getter, js_name = bytesRead)]
+    pub fn bytes_read(&self) -> f64 {
+        self.inner.as_ref().map_or(0.0, |l| l.bytes_read() as f64)
+    }
+
+    /// `part.rowsRead: number` — data rows parsed so far.
+    #[wasm_bindgen(getter, js_name = rowsRead)]
+    pub fn rows_read(&self) -> f64 {
+        self.inner.as_ref().map_or(0.0, |l| l.rows_read() as f64)
+    }
+
+    /// `part.finish(): Uint8Array` — the part, for `PartMerger.add` (post its
+    /// `buffer` as a transferable). The loader is used up.
+    pub fn finish(&mut self) -> WebResult<Vec<u8>> {
+        let loader = self
+            .inner
+            .take()
+            .ok_or_else(|| WebError::argument(USED_UP))?;
+        Ok(loader.finish()?)
+    }
+}
+
+/// The parts of one file merged in file order into an engine.
+#[wasm_bindgen]
+pub struct PartMerger {
+    inner: Option<parallel::Merger>,
+}
+
+impl PartMerger {
+    fn merger(&mut self) -> WebResult<&mut parallel::Merger> {
+        self.inner
+            .as_mut()
+            .ok_or_else(|| WebError::argument(USED_UP))
+    }
+}
+
+#[wasm_bindgen]
+impl PartMerger {
+    /// `new PartMerger(name, options, head: Uint8Array, total)` — throws when the
+    /// file is too large or its head cannot be read as a CSV.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        name: &str,
+        #[wasm_bindgen(unchecked_param_type = "LoadOptions | null | undefined")] options: JsValue,
+        head: &[u8],
+        total: f64,
+    ) -> WebResult<PartMerger> {
+        let options = load_options(options)?;
+        let merger = parallel::Merger::new(name, &options, head, total.max(0.0) as u64)?;
+        Ok(PartMerger {
+            inner: Some(merger),
+        })
+    }
+
+    /// `merger.splittable: boolean` — false for a file that is not UTF-8: load it
+    /// with a `CsvLoader`.
+    #[wasm_bindgen(getter)]
+    pub fn splittable(&self) -> bool {
+        self.inner
+            .as_ref()
+            .is_some_and(parallel::Merger::splittable)
+    }
+
+    /// `merger.add(part: Uint8Array): number` — the next part in file order: -1
+    /// when merged; else the part ended inside a quoted field and the bytes from the
+    /// returned offset to the end must be pushed (`merger.push`) instead of any
+    /// further part.
+    pub fn add(&mut self, part: &[u8]) -> WebResult<f64> {
+        let result = self.merger()?.add(part);
+        if result.is_err() {
+            self.inner = None;
+        }
+        Ok(result?.map_or(-1.0, |from| from as f64))
+    }
+
+    /// `merger.adoptFirst(part: PartLoader): number` — the first range's loader
+    /// itself, all pushed, instead of its `finish()` bytes: its table becomes the
+    /// merger's with nothing copied. The loader is used up. Answers as `add`.
+    #[wasm_bindgen(js_name = adoptFirst)]
+    pub fn adopt_first(&mut self, part: &mut PartLoader) -> WebResult<f64> {
+        let loader = part
+            .inner
+            .take()
+            .ok_or_else(|| WebError::argument(USED_UP))?;
+        let result = self.merger()?.adopt_first(loader);
+        if result.is_err() {
+            self.inner = None;
+        }
+        Ok(result?.map_or(-1.0, |from| from as f64))
+    }
+
+    /// `merger.push(chunk: Uint8Array)` — after `add` returned an offset: the
+    /// file's bytes from there on, in order.
+    pub fn push(&mut self, chunk: &[u8]) -> WebResult<()> {
+        let result = self.merger()?.push(chunk);
+        if result.is_err() {
+            self.inner = None;
+        }
+        Ok(result?)
+    }
+
+    /// `merger.rowsRead: number` — data rows merged or pushed so far.
+    #[wasm_bindgen(getter, js_name = rowsRead)]
+    pub fn rows_read(&self) -> f64 {
+        self.inner.as_ref().map_or(0.0, |m| m.rows_read() as f64)
+    }
+
+    /// `merger.finish(): Engine` — the engine over the merged table. The merger is
+    /// used up.
+    pub fn finish(&mut self) -> WebResult<Engine> {
+        let merger = self
+            .inner
+            .take()
+            .ok_or_else(|| WebError::argument(USED_UP))?;
+        Ok(Engine::new(merger.finish()?))
+    }
+}

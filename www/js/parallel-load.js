@@ -1,0 +1,251 @@
+// A load in parts, in the engine worker (www/worker.js, www/bench-worker.js): the
+// file is cut into byte ranges just after a "\n"; the engine worker parses the first
+// range itself and one part worker (www/part-worker.js) per other range parses the
+// rest, each into one transferable buffer; the buffers are merged in file order
+// (PartMerger, src/ingest/parallel.rs), which gives exactly the sequential load's
+// table. No SharedArrayBuffer and no cross-origin isolation: each part worker gets
+// the compiled WebAssembly.Module and the File (both can be posted; a File slice is
+// read in the worker) and posts its part back as a transferred ArrayBuffer.
+// When a cut fell inside a quoted field, the merger says from where to go on, and
+// the rest of the file is pushed through it here, sequentially.
+import { PartLoader, PartMerger, headLength, boundaryAfter } from '/pkg/tidemark.js';
+
+/** Files smaller than this load sequentially (starting workers costs more). */
+export const PARALLEL_MIN_BYTES = 32 << 20;
+/** The most parts by default (the workers share the machine's cores). */
+export const MAX_PARTS = 4;
+/** Bytes per push into a loader. */
+const PUSH_BYTES = 1 << 20;
+/** Bytes read after a cut to find the next "\n"; none found: no cut there. */
+const WINDOW_BYTES = 1 << 20;
+
+/**
+ * How many parts to load `size` bytes in (1 = sequentially). `setting` is the load
+ * option `parallel`: `false` (never), `true` or absent (the default: files of at
+ * least PARALLEL_MIN_BYTES in min(hardwareConcurrency, MAX_PARTS) parts when there
+ * are two cores or more), or `{parts, minBytes}` to choose. `self.__tidemarkParallel`
+ * (the same object, set by the page tests in the engine worker) overrides it; its
+ * test-only fields: `panicInPart` (that part worker panics), `hold` (the load waits,
+ * part workers running, until cancelled).
+ */
+export function partCount(size, setting) {
+  if (setting === false && !globalThis.__tidemarkParallel) return 1;
+  const s = { ...(setting && typeof setting === 'object' ? setting : {}), ...(globalThis.__tidemarkParallel ?? {}) };
+  const cores = Number(globalThis.navigator?.hardwareConcurrency) || 1;
+  const parts = Math.floor(s.parts ?? (cores >= 2 ? Math.min(cores, MAX_PARTS) : 1));
+  if (size < (s.minBytes ?? PARALLEL_MIN_BYTES) || !(parts >= 2)) return 1;
+  return Math.min(parts, 16);
+}
+
+/** Reads bytes `start..end` of `file` in pushes of about PUSH_BYTES into `sink`, until `stopped()`. */
+export async function streamRange(file, start, end, sink, stopped) {
+  const reader = file.slice(start, end).stream().getReader();
+  let parts = [];
+  let held = 0;
+  const flush = () => {
+    if (held === 0) return;
+    let buf = parts[0];
+    if (parts.length > 1) {
+      buf = new Uint8Array(held);
+      let at = 0;
+      for (const p of parts) {
+        buf.set(p, at);
+        at += p.length;
+      }
+    }
+    parts = [];
+    held = 0;
+    sink(buf);
+  };
+  try {
+    for (;;) {
+      if (stopped()) return;
+      const { done, value } = await reader.read();
+      if (done) break;
+      parts.push(value);
+      held += value.length;
+      if (held >= PUSH_BYTES) flush();
+    }
+    if (!stopped()) flush();
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+}
+
+/**
+ * Parses bytes `start..end` of `file` into a part (a Uint8Array), or null when
+ * stopped. `onProgress(bytes, rows)` after every push. With `keep`, the loader
+ * itself is returned, all pushed (for PartMerger.adoptFirst; the caller frees it).
+ */
+export async function loadRange({ file, name, options, head, start, end, onProgress, stopped = () => false, keep = false }) {
+  const loader = new PartLoader(name, options, head, file.size, start, end);
+  let kept = false;
+  try {
+    await streamRange(file, start, end, (chunk) => {
+      loader.push(chunk);
+      onProgress?.(loader.bytesRead, loader.rowsRead);
+    }, stopped);
+    if (stopped()) return null;
+    if (keep) {
+      kept = true;
+      return loader;
+    }
+    return loader.finish();
+  } finally {
+    if (!kept) loader.free();
+  }
+}
+
+/** An Error carrying a part worker's answer: its kind and line, or `crashed` after a panic. */
+function partError(m) {
+  const err = new Error(m.message);
+  err.kind = m.kind ?? null;
+  err.line = m.line ?? null;
+  err.crashed = m.type === 'crashed';
+  return err;
+}
+
+/** Part workers started and not yet ended (the page tests read it after a cancel). */
+let running = 0;
+const count = (delta) => {
+  running += delta;
+  globalThis.__tidemarkPartWorkers = running;
+};
+
+/** Starts a part worker on one range: {promise (the part's bytes), stop()}. */
+function startPart({ module, file, name, options, head, start, end, onProgress, debugPanic }) {
+  const worker = new Worker(new URL('../part-worker.js', import.meta.url), { type: 'module' });
+  count(1);
+  let live = true;
+  let settle;
+  const promise = new Promise((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  worker.onmessage = ({ data: m }) => {
+    if (m.type === 'progress') onProgress(m.bytes, m.rows);
+    else if (m.type === 'part') settle.resolve(new Uint8Array(m.bytes));
+    else settle.reject(partError(m));
+  };
+  worker.onerror = (e) => {
+    e.preventDefault?.();
+    settle.reject(partError({ type: 'crashed', message: `a part worker failed: ${e.message || 'it could not start'}` }));
+  };
+  worker.postMessage({ type: 'part', module, file, name, options, head, start, end, debugPanic: !!debugPanic });
+  // Rejections are read in file order; none may go unhandled meanwhile.
+  promise.catch(() => {});
+  const stop = () => {
+    if (!live) return;
+    live = false;
+    worker.terminate();
+    count(-1);
+  };
+  return { promise, stop };
+}
+
+/** Where the parts start: 0 and, for each cut i·size/parts, just after the next "\n". */
+async function partStarts(file, parts) {
+  const total = file.size;
+  const starts = [0];
+  for (let i = 1; i < parts; i++) {
+    const cut = Math.floor((total * i) / parts);
+    const window = new Uint8Array(await file.slice(cut, Math.min(total, cut + WINDOW_BYTES)).arrayBuffer());
+    const b = boundaryAfter(window);
+    if (b >= 0 && cut + b < total && cut + b > starts.at(-1)) starts.push(cut + b);
+  }
+  return starts;
+}
+
+/**
+ * Loads `file` in `parts` parts. `job.cancelled` stops it (every part worker is
+ * ended at once through `job.abort`, which this sets); `progress(bytes, rows)` sums
+ * every part. Resolves with {engine, parts, fallback, ms} (`ms`: milliseconds from the
+ * start to each stage, for the benchmark), with null when the file
+ * cannot be split (not UTF-8, no line end near a cut: load it sequentially), or
+ * with {cancelled: true}. Throws the first part's error in file order; a part
+ * worker's panic throws an Error with `crashed` set.
+ */
+export async function loadInParts({ file, name, options, module, parts, job, progress }) {
+  const t0 = performance.now();
+  const ms = {};
+  const mark = (key) => { ms[key] = Math.round(performance.now() - t0); };
+  const total = file.size;
+  const head = new Uint8Array(await file.slice(0, headLength(total)).arrayBuffer());
+  const merger = new PartMerger(name, options, head, total);
+  const workers = [];
+  let cancel;
+  const cancelled = new Promise((resolve) => { cancel = resolve; });
+  const stopAll = () => {
+    for (const w of workers) w.stop();
+    cancel({ cancelled: true });
+  };
+  job.abort = stopAll;
+  const stopped = () => job.cancelled;
+  try {
+    if (!merger.splittable) return null;
+    const starts = await partStarts(file, parts);
+    if (starts.length < 2 || stopped()) return stopped() ? { cancelled: true } : null;
+    const ranges = starts.map((s, i) => [s, starts[i + 1] ?? total]);
+    const seen = ranges.map(() => ({ bytes: 0, rows: 0 }));
+    const report = () => progress(seen.reduce((a, s) => a + s.bytes, 0), seen.reduce((a, s) => a + s.rows, 0));
+    const onProgressOf = (i) => (bytes, rows) => {
+      seen[i] = { bytes, rows };
+      report();
+    };
+    const hook = globalThis.__tidemarkParallel ?? {};
+    for (const [i, [start, end]] of ranges.entries()) {
+      if (i === 0) continue;
+      workers.push(startPart({
+        module, file, name, options, head, start, end, onProgress: onProgressOf(i),
+        debugPanic: hook.panicInPart === i,
+      }));
+    }
+    mark('workers_started');
+    // TEST ONLY: `hold` waits here, part workers running, until the load is cancelled.
+    if (hook.hold) await cancelled;
+    const first = await loadRange({ file, name, options, head, start: 0, end: ranges[0][1], onProgress: onProgressOf(0), stopped, keep: true });
+    if (stopped()) {
+      first?.free();
+      return { cancelled: true };
+    }
+    mark('first_part');
+    // The first part stays in this worker's memory: adopted, not copied.
+    let from;
+    try {
+      from = merger.adoptFirst(first);
+    } finally {
+      first.free();
+    }
+    let merging = 0;
+    for (let i = 1; i < ranges.length && from < 0; i++) {
+      const part = await Promise.race([workers[i - 1].promise, cancelled]);
+      if (stopped()) return { cancelled: true };
+      const m0 = performance.now();
+      from = merger.add(part);
+      merging += performance.now() - m0;
+    }
+    mark('parts_in');
+    ms.merging_later_parts = Math.round(merging);
+    for (const w of workers) w.stop();
+    const fallback = from >= 0;
+    if (fallback) {
+      // A cut inside a quoted field: the rest, from the merger's offset, sequentially.
+      seen.fill({ bytes: 0, rows: 0 });
+      seen[0] = { bytes: from, rows: merger.rowsRead };
+      let pushed = 0;
+      await streamRange(file, from, total, (chunk) => {
+        merger.push(chunk);
+        pushed += chunk.length;
+        seen[0] = { bytes: from + pushed, rows: merger.rowsRead };
+        report();
+      }, stopped);
+      if (stopped()) return { cancelled: true };
+    }
+    const engine = merger.finish();
+    mark('built');
+    return { engine, parts: ranges.length, fallback, ms };
+  } finally {
+    for (const w of workers) w.stop();
+    job.abort = null;
+    merger.free();
+  }
+}

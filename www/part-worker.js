@@ -1,0 +1,47 @@
+// A part worker of a load in parts (www/js/parallel-load.js): started by the engine
+// worker for one byte range of a File. Message in:
+//   {type: 'part', module, file, name, options, head, start, end, debugPanic}
+//     `module`: the compiled WebAssembly.Module (instantiated, never fetched again;
+//     when absent the wasm is fetched and compiled here); `head`: the file's first
+//     headLength(size) bytes, which every part plans from; `debugPanic`: TEST ONLY.
+// Messages out:
+//   {type: 'progress', bytes, rows}      while reading (at most every 80 ms)
+//   {type: 'part', bytes: ArrayBuffer}   the part (transferred), for PartMerger.add
+//   {type: 'error', message, kind, line} the range could not be loaded
+//   {type: 'crashed', message}           a panic (the engine worker reports it as its own)
+// The engine worker ends this worker when the part is in, or on cancel.
+import init, { lastPanic, debugPanic } from '/pkg/tidemark.js';
+import { loadRange } from './js/parallel-load.js';
+
+const PROGRESS_EVERY_MS = 80;
+
+self.onmessage = async ({ data: m }) => {
+  if (m?.type !== 'part') return;
+  try {
+    await init(m.module ? { module_or_path: m.module } : undefined);
+    if (m.debugPanic) debugPanic();
+    let last = 0;
+    const part = await loadRange({
+      ...m,
+      onProgress: (bytes, rows) => {
+        const now = performance.now();
+        if (now - last < PROGRESS_EVERY_MS) return;
+        last = now;
+        postMessage({ type: 'progress', bytes, rows });
+      },
+    });
+    postMessage({ type: 'part', bytes: part.buffer }, [part.buffer]);
+  } catch (e) {
+    if (e instanceof WebAssembly.RuntimeError) {
+      let message = null;
+      try {
+        message = lastPanic();
+      } catch {
+        // The instance may be too broken to answer.
+      }
+      postMessage({ type: 'crashed', message: message ?? globalThis.__tidemarkPanic ?? `internal error: ${e?.message ?? e}` });
+      return;
+    }
+    postMessage({ type: 'error', message: String(e?.message ?? e), kind: e?.kind ?? null, line: e?.line ?? null });
+  }
+};
