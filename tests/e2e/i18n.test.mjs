@@ -28,6 +28,8 @@ test('the language switch translates the page and is remembered', T, async () =>
   assert.equal(await text('run-button'), '运行');
   assert.equal(await page.textContent('#loaded dt'), '文件');
   assert.equal(await page.$eval('[data-testid="mode"] option[value="strict"]', (o) => o.textContent), '严格（中间不能有其他事件）');
+  // The segment pickers' RFM options name the segments in Chinese (the value stays the engine's name).
+  assert.equal(await page.$eval('[data-testid="rt-segment"] option[value=\'{"rfm":"Champions"}\']', (o) => o.textContent), 'RFM: 冠军客户');
   // Every labelled text has a Chinese version (no English left in those elements).
   const left = await page.$$eval('[data-i18n]', (xs) => xs.map((x) => x.textContent).filter((t) => /^[A-Za-z][a-z ]+$/.test(t)));
   assert.deepEqual(left, []);

@@ -3,7 +3,7 @@
 // and retention panels, which offer the saved rules, the RFM segments and the
 // value tiers. An option's value is the spec's segment reference as JSON.
 import { el, option } from './dom.js';
-import { t, onLang } from './i18n.js';
+import { t, onLang, segmentName } from './i18n.js';
 
 const KEY = 'tidemark.segments';
 const RFM = ['Champions', 'Loyal', 'Potential loyalist', 'New', 'Promising', 'Need attention',
@@ -61,7 +61,7 @@ export function fillSegmentSelect(sel, none) {
   if (saved.length) {
     sel.append(group(t('h.saved_segments'), saved.map((s) => option(JSON.stringify({ rule: s.rule }), s.name))));
   }
-  sel.append(group(t('name.rfm'), RFM.map((n) => option(JSON.stringify({ rfm: n }), `RFM: ${n}`))));
+  sel.append(group(t('name.rfm'), RFM.map((n) => option(JSON.stringify({ rfm: n }), `RFM: ${segmentName(n)}`))));
   sel.append(group(t('u7.seg.tiers_group'), TIERS.map((x) => option(JSON.stringify({ tier: x }), t('u7.seg.tier', t(`r.tier.${x}`))))));
   // Predicted value (the CLV fit with its defaults: weekly, calibration to the data end).
   sel.append(group(t('u7.seg.clv_group'), [
