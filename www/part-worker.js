@@ -5,6 +5,7 @@
 //     when absent the wasm is fetched and compiled here); `head`: the file's first
 //     headLength(size) bytes, which every part plans from; `debugPanic`: TEST ONLY.
 // Messages out:
+//   {type: 'ready'}                      instantiated, about to read its range
 //   {type: 'progress', bytes, rows}      while reading (at most every 80 ms)
 //   {type: 'part', bytes: ArrayBuffer}   the part (transferred), for PartMerger.add
 //   {type: 'error', message, kind, line} the range could not be loaded
@@ -19,6 +20,7 @@ self.onmessage = async ({ data: m }) => {
   if (m?.type !== 'part') return;
   try {
     await init(m.module ? { module_or_path: m.module } : undefined);
+    postMessage({ type: 'ready' });
     if (m.debugPanic) debugPanic();
     let last = 0;
     const part = await loadRange({
