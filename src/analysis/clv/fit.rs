@@ -66,7 +66,7 @@ pub type Objective<'a, const N: usize> = dyn FnMut(&[f64; N]) -> (f64, [f64; N])
 pub type ObjectiveWithHessian<'a, const N: usize> =
     dyn FnMut(&[f64; N]) -> (f64, [f64; N], [[f64; N]; N]) + 'a;
 
-/// The most BFGS iterations of one fit.
+/// The most iterations of one fit (Newton or BFGS).
 pub const MAX_ITERATIONS: u32 = 500;
 
 /// Gradient tolerance on the mean negative log-likelihood over `ln θ`.
@@ -84,7 +84,7 @@ pub struct Minimum<const N: usize> {
     pub value: f64,
     /// True when the gradient test was met.
     pub converged: bool,
-    /// BFGS iterations done.
+    /// Iterations done.
     pub iterations: u32,
     /// A confirming run that stopped on reaching the value it confirms (its
     /// point is then close to, not at, that optimum).
