@@ -269,16 +269,7 @@ impl Loader {
         let (Some(budget), State::Loading(active)) = (self.budget.as_mut(), &self.state) else {
             return Ok(None);
         };
-        let builder = &active.converter.builder;
-        budget.check(
-            &self.file,
-            memory::Progress {
-                bytes: self.bytes_in,
-                rows: builder.len() as u64,
-                row_bytes: builder.row_bytes() as u64,
-                dictionary_bytes: builder.dictionary_bytes() as u64,
-            },
-        )
+        budget.check(&self.file, active.progress(self.bytes_in))
     }
 
     /// Bytes pushed so far.
@@ -353,6 +344,42 @@ impl Active {
     /// more than one row per two bytes of a `total`-byte input), instead of letting
     /// them grow by doubling (which briefly holds the old and the new buffer: in
     /// wasm, whose memory never shrinks, that peak stays).
+    /// What the load so far became, for the memory budget, after `bytes` input bytes.
+    fn progress(&self, bytes: u64) -> memory::Progress {
+        let builder = &self.converter.builder;
+        memory::Progress {
+            bytes,
+            rows: builder.len() as u64,
+            row_bytes: builder.row_bytes() as u64,
+            dictionary_bytes: builder.dictionary_bytes() as u64,
+        }
+    }
+
+    /// Decodes and parses the next `chunk`, checks `budget` at `bytes` read so
+    /// far, and the first time it projects the load's rows sizes the columns for
+    /// them (`reserved` remembers; `total`: the bytes this load reads). The push of
+    /// a load in parts ([`parallel`]); the sequential [`Loader`] sizes its columns
+    /// once, when its plan is made.
+    fn push_checked(
+        &mut self,
+        file: &str,
+        chunk: &[u8],
+        budget: &mut memory::Budget,
+        bytes: u64,
+        reserved: &mut bool,
+        total: u64,
+    ) -> Result<()> {
+        self.text.decode(chunk, &mut self.buf, false);
+        self.feed_text(file, false)?;
+        if let Some(rows) = budget.check(file, self.progress(bytes))?
+            && !*reserved
+        {
+            *reserved = true;
+            self.reserve_rows(rows, total);
+        }
+        Ok(())
+    }
+
     fn reserve_rows(&mut self, rows: u64, total: u64) {
         let want = (rows as f64 * 1.02).min(total as f64 / 2.0) as usize;
         let have = self.converter.builder.len();

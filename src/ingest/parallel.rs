@@ -153,27 +153,15 @@ impl PartLoader {
         }
         let drop = self.skip.min(chunk.len());
         self.skip -= drop;
-        let Active { text, buf, .. } = self.active.as_mut();
-        text.decode(&chunk[drop..], buf, false);
-        self.active.feed_text(&self.file, false)?;
-        let builder = &self.active.converter.builder;
-        let projected = self.budget.check(
-            &self.file,
-            memory::Progress {
-                bytes: self.bytes_in,
-                rows: builder.len() as u64,
-                row_bytes: builder.row_bytes() as u64,
-                dictionary_bytes: builder.dictionary_bytes() as u64,
-            },
-        )?;
         // As the sequential load: the columns sized once for the rows projected.
-        if !self.reserved
-            && let Some(rows) = projected
-        {
-            self.reserved = true;
-            self.active.reserve_rows(rows, self.end - self.start);
-        }
-        Ok(())
+        self.active.push_checked(
+            &self.file,
+            &chunk[drop..],
+            &mut self.budget,
+            self.bytes_in,
+            &mut self.reserved,
+            self.end - self.start,
+        )
     }
 
     /// Bytes pushed so far.
@@ -408,26 +396,14 @@ impl Merger {
         }
         let drop = self.skip.min(chunk.len());
         self.skip -= drop;
-        let Active { text, buf, .. } = self.active.as_mut();
-        text.decode(&chunk[drop..], buf, false);
-        self.active.feed_text(&self.file, false)?;
-        let builder = &self.active.converter.builder;
-        let projected = self.budget.check(
+        self.active.push_checked(
             &self.file,
-            memory::Progress {
-                bytes: self.next + self.pushed,
-                rows: builder.len() as u64,
-                row_bytes: builder.row_bytes() as u64,
-                dictionary_bytes: builder.dictionary_bytes() as u64,
-            },
-        )?;
-        if !self.reserved
-            && let Some(rows) = projected
-        {
-            self.reserved = true;
-            self.active.reserve_rows(rows, self.total);
-        }
-        Ok(())
+            &chunk[drop..],
+            &mut self.budget,
+            self.next + self.pushed,
+            &mut self.reserved,
+            self.total,
+        )
     }
 
     /// Data rows read so far (loaded and skipped).
