@@ -107,3 +107,19 @@ impl From<WebError> for JsValue {
 
 /// The result type of every fallible export.
 pub type WebResult<T> = Result<T, WebError>;
+
+/// Runs `step` on the streaming state in `slot` (`used_up`: the error when it is
+/// empty). A failed step uses the state up: a load cannot go on after bytes it
+/// refused, so the next call says so instead of continuing half-fed.
+pub fn step_or_spend<T, R>(
+    slot: &mut Option<T>,
+    used_up: &str,
+    step: impl FnOnce(&mut T) -> crate::error::Result<R>,
+) -> WebResult<R> {
+    let state = slot.as_mut().ok_or_else(|| WebError::argument(used_up))?;
+    let result = step(state);
+    if result.is_err() {
+        *slot = None;
+    }
+    Ok(result?)
+}

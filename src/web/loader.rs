@@ -11,8 +11,10 @@
 use wasm_bindgen::prelude::*;
 
 use super::engine::{Engine, load_options};
-use super::error::{WebError, WebResult};
+use super::error::{WebError, WebResult, step_or_spend};
 use crate::ingest::Loader;
+
+const USED_UP: &str = "this CsvLoader is finished; start a new one";
 
 /// A load in progress. After `finish()` (or an error from `push`), the loader is
 /// used up and any further call throws; `free()` releases it early (a cancel).
@@ -25,7 +27,7 @@ impl CsvLoader {
     fn loader(&mut self) -> WebResult<&mut Loader> {
         self.inner
             .as_mut()
-            .ok_or_else(|| WebError::argument("this CsvLoader is finished; start a new one"))
+            .ok_or_else(|| WebError::argument(USED_UP))
     }
 }
 
@@ -57,11 +59,7 @@ impl CsvLoader {
     /// Throws on input that cannot be read (the message names the line); the loader
     /// is then used up.
     pub fn push(&mut self, chunk: &[u8]) -> WebResult<()> {
-        let result = self.loader()?.push(chunk);
-        if result.is_err() {
-            self.inner = None;
-        }
-        Ok(result?)
+        step_or_spend(&mut self.inner, USED_UP, |l| l.push(chunk))
     }
 
     /// `loader.bytesRead: number` — bytes pushed so far.
@@ -82,7 +80,7 @@ impl CsvLoader {
         let loader = self
             .inner
             .take()
-            .ok_or_else(|| WebError::argument("this CsvLoader is finished; start a new one"))?;
+            .ok_or_else(|| WebError::argument(USED_UP))?;
         Ok(Engine::new(loader.finish()?))
     }
 }

@@ -17,7 +17,7 @@
 use wasm_bindgen::prelude::*;
 
 use super::engine::{Engine, load_options};
-use super::error::{WebError, WebResult};
+use super::error::{WebError, WebResult, step_or_spend};
 use crate::ingest::parallel;
 
 const USED_UP: &str = "this loader is finished; start a new one";
@@ -73,15 +73,7 @@ impl PartLoader {
     /// `part.push(chunk: Uint8Array)` — the range's next bytes. Throws (and is then
     /// used up) when the part would not fit in memory.
     pub fn push(&mut self, chunk: &[u8]) -> WebResult<()> {
-        let loader = self
-            .inner
-            .as_mut()
-            .ok_or_else(|| WebError::argument(USED_UP))?;
-        let result = loader.push(chunk);
-        if result.is_err() {
-            self.inner = None;
-        }
-        Ok(result?)
+        step_or_spend(&mut self.inner, USED_UP, |l| l.push(chunk))
     }
 
     /// `part.bytesRead: number` — bytes pushed so far.
@@ -111,14 +103,6 @@ impl PartLoader {
 #[wasm_bindgen]
 pub struct PartMerger {
     inner: Option<parallel::Merger>,
-}
-
-impl PartMerger {
-    fn merger(&mut self) -> WebResult<&mut parallel::Merger> {
-        self.inner
-            .as_mut()
-            .ok_or_else(|| WebError::argument(USED_UP))
-    }
 }
 
 #[wasm_bindgen]
@@ -153,11 +137,8 @@ impl PartMerger {
     /// returned offset to the end must be pushed (`merger.push`) instead of any
     /// further part.
     pub fn add(&mut self, part: &[u8]) -> WebResult<f64> {
-        let result = self.merger()?.add(part);
-        if result.is_err() {
-            self.inner = None;
-        }
-        Ok(result?.map_or(-1.0, |from| from as f64))
+        let from = step_or_spend(&mut self.inner, USED_UP, |m| m.add(part))?;
+        Ok(from.map_or(-1.0, |from| from as f64))
     }
 
     /// `merger.adoptFirst(part: PartLoader): number` — the first range's loader
@@ -169,21 +150,14 @@ impl PartMerger {
             .inner
             .take()
             .ok_or_else(|| WebError::argument(USED_UP))?;
-        let result = self.merger()?.adopt_first(loader);
-        if result.is_err() {
-            self.inner = None;
-        }
-        Ok(result?.map_or(-1.0, |from| from as f64))
+        let from = step_or_spend(&mut self.inner, USED_UP, |m| m.adopt_first(loader))?;
+        Ok(from.map_or(-1.0, |from| from as f64))
     }
 
     /// `merger.push(chunk: Uint8Array)` — after `add` returned an offset: the
     /// file's bytes from there on, in order.
     pub fn push(&mut self, chunk: &[u8]) -> WebResult<()> {
-        let result = self.merger()?.push(chunk);
-        if result.is_err() {
-            self.inner = None;
-        }
-        Ok(result?)
+        step_or_spend(&mut self.inner, USED_UP, |m| m.push(chunk))
     }
 
     /// `merger.rowsRead: number` — data rows merged or pushed so far.
