@@ -31,7 +31,7 @@
 //                                   the page terminates it and starts a new one.
 import init, { CsvLoader, demoCsv, lastPanic, debugPanic } from '/pkg/tidemark.js';
 import { Sha256 } from './js/sha256.js';
-import { partCount, loadInParts } from './js/parallel-load.js';
+import { partCount, loadInParts, streamRange } from './js/parallel-load.js';
 
 /** Bytes per push into the loader (the demo is pushed in slices too, for progress). */
 const PUSH_BYTES = 1 << 20;
@@ -163,7 +163,6 @@ async function load({ id, file, demo, options, attributes: attributeFile }) {
   }
   const name = demo ? 'demo.csv' : file.name;
   const loader = new CsvLoader(name, options);
-  let reader = null;
   let lastPost = 0;
   const progress = (total, force) => {
     const now = performance.now();
@@ -185,39 +184,15 @@ async function load({ id, file, demo, options, attributes: attributeFile }) {
     } else {
       total = file.size;
       loader.expectBytes(total);
-      reader = file.stream().getReader();
-      // The stream yields small chunks (~64 KiB); each push crosses into wasm and
-      // copies, so they are gathered into pushes of about PUSH_BYTES.
-      let parts = [];
-      let held = 0;
-      const flush = () => {
-        if (held === 0) return;
-        const buf = parts.length === 1 ? parts[0] : new Uint8Array(held);
-        if (parts.length > 1) {
-          let at = 0;
-          for (const p of parts) {
-            buf.set(p, at);
-            at += p.length;
-          }
-        }
-        parts = [];
-        held = 0;
-        loader.push(buf);
+      // Pushes of about 1 MiB (the stream's ~64 KiB chunks gathered: each push
+      // crosses into wasm and copies).
+      await streamRange(file, 0, total, (chunk) => {
+        loader.push(chunk);
         progress(total, false);
-      };
-      for (;;) {
-        if (job.cancelled) break;
-        const { done, value } = await reader.read();
-        if (done || job.cancelled) break;
-        parts.push(value);
-        held += value.length;
-        if (held >= PUSH_BYTES) flush();
-      }
-      if (!job.cancelled) flush();
+      }, () => job.cancelled);
     }
     if (job.cancelled) {
       loader.free();
-      reader?.cancel().catch(() => {});
       postMessage({ type: 'cancelled', id });
       return;
     }
@@ -226,7 +201,6 @@ async function load({ id, file, demo, options, attributes: attributeFile }) {
     loader.free();
     loaded(id, next);
   } catch (e) {
-    reader?.cancel().catch(() => {});
     try {
       loader.free();
     } catch {
