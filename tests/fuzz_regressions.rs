@@ -6,11 +6,15 @@
 
 use tidemark::error::ErrorKind;
 use tidemark::ingest::attributes::attach;
+use tidemark::ingest::parallel::load_in_parts;
 use tidemark::ingest::{LoadOptions, Loader, load};
 use tidemark::progress::Silent;
 use tidemark::report::Summary;
 use tidemark::segment::{Rule, RuleOptions, check_syntax};
 use tidemark::spec::{Duration, Spec};
+
+#[path = "common/table_dump.rs"]
+mod table_dump;
 
 fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
     let dir = format!("{}/fuzz/seeds/{target}", env!("CARGO_MANIFEST_DIR"));
@@ -72,6 +76,19 @@ fn csv_ingest_seeds() {
             }
             _ => panic!("{name}: chunked {chunked:?} but whole {whole:?}"),
         }
+    }
+}
+
+/// `csv_parts`: the load in parts cut where the input's first bytes say equals the
+/// sequential load, table and error alike.
+#[test]
+fn csv_parts_seeds() {
+    for (name, data) in seeds("csv_parts") {
+        let (cuts, bytes) = table_dump::parts_input(&data);
+        let options = LoadOptions::default();
+        let parts = table_dump::outcome(load_in_parts("f.csv", bytes, &options, &cuts));
+        let sequential = table_dump::outcome(load("f.csv", bytes, options, &mut Silent));
+        assert_eq!(parts, sequential, "{name}: cuts {cuts:?}");
     }
 }
 
