@@ -64,7 +64,7 @@ fn falls_back(bytes: &[u8], cuts: &[u64]) -> bool {
         part.push(&bytes[start as usize..end as usize])
             .expect("push");
         let part = part.finish().expect("finish");
-        if merger.add(&part).expect("add").is_some() {
+        if merger.add(part).expect("add").is_some() {
             return true;
         }
     }
@@ -296,7 +296,7 @@ fn a_corrupted_part_is_an_error_not_a_table() {
     let mut part = part.finish().expect("finish");
     part.truncate(part.len() - 3);
     let mut merger = Merger::new("t.csv", &o, head, total).expect("plan");
-    let e = merger.add(&part).expect_err("corrupted");
+    let e = merger.add(part).expect_err("corrupted");
     assert!(
         e.to_string()
             .contains("a part of the parallel load is unreadable"),

@@ -39,7 +39,7 @@ use super::skipped::Skipped;
 use super::sniff::{self, Plan, SNIFF_BYTES};
 use super::{Active, LoadOptions, MAX_INPUT_BYTES, memory};
 use crate::error::{Error, ErrorKind, Result};
-use crate::table::{EventTable, WireReader, WireWriter};
+use crate::table::{EncodedPart, EventTable, WireReader, WireWriter};
 
 const MAGIC: &[u8; 8] = b"TMPART1\0";
 
@@ -244,6 +244,11 @@ pub struct Merger {
     reserved: bool,
     active: Box<Active>,
     budget: memory::Budget,
+    /// The parts after the first, read into the first's dictionaries, waiting for
+    /// the merge at [`Merger::finish`].
+    parts: Vec<EncodedPart>,
+    /// Rows in `parts`.
+    part_rows: u64,
 }
 
 impl Merger {
@@ -262,6 +267,8 @@ impl Merger {
             reserved: false,
             active: Active::new(plan, true, 1),
             budget: memory::Budget::new(total, memory::limit(options.memory_limit)),
+            parts: Vec::new(),
+            part_rows: 0,
         })
     }
 
@@ -285,13 +292,13 @@ impl Merger {
     /// `None`: merged. `Some(offset)`: the part ended inside a quoted field, so
     /// neither it nor any later part is used: push the file's bytes from `offset`
     /// to the end ([`Merger::push`]), then [`Merger::finish`].
-    pub fn add(&mut self, part: &[u8]) -> Result<Option<u64>> {
+    pub fn add(&mut self, part: Vec<u8>) -> Result<Option<u64>> {
         let file = self.file.clone();
         let bad = |why: String| corrupt(&file, why);
         if self.sequential {
             return Err(bad("a part after the load went sequential".into()));
         }
-        let mut r = WireReader::new(part);
+        let mut r = WireReader::new(&part);
         if r.take(MAGIC.len()).map_err(bad)? != MAGIC {
             return Err(bad("not a part".into()));
         }
@@ -307,7 +314,7 @@ impl Merger {
             )));
         }
         if r.u8().map_err(bad)? != 1 {
-            self.fall_back();
+            self.fall_back()?;
             return Ok(Some(self.next));
         }
         let lines = r.u64().map_err(bad)?;
@@ -317,29 +324,30 @@ impl Merger {
         let row_bytes = r.u64().map_err(bad)?;
         let dictionary_bytes = r.u64().map_err(bad)?;
         let skipped = Skipped::decode(&mut r).map_err(bad)?;
+        let columns = part.len() - r.left();
         let builder = &self.active.converter.builder;
-        // The projection before the columns grow: this part's rows on top, its
+        // The projection of the whole load with this part's rows on top, its
         // dictionaries as if all new (cautious), at the wider of the two widths.
-        let projected = self.budget.check(
+        // Nothing is reserved: the merge writes new columns of the exact size.
+        self.budget.check(
             &self.file,
             memory::Progress {
                 bytes: end.max(1),
-                rows: builder.len() as u64 + rows,
+                rows: builder.len() as u64 + self.part_rows + rows,
                 row_bytes: (builder.row_bytes() as u64).max(row_bytes),
                 dictionary_bytes: builder.dictionary_bytes() as u64 + dictionary_bytes,
             },
         )?;
-        if !self.reserved
-            && let Some(rows) = projected
-        {
-            self.reserved = true;
-            self.active.reserve_rows(rows, self.total);
-        }
         let a = self.active.as_mut();
-        a.converter.builder.append_encoded(&mut r).map_err(bad)?;
-        if !r.is_empty() {
-            return Err(bad("bytes left after the columns".into()));
+        let encoded = a.converter.builder.read_part(part, columns).map_err(bad)?;
+        if encoded.rows() as u64 != rows {
+            return Err(bad(format!(
+                "{} rows in the columns, {rows} in the header",
+                encoded.rows()
+            )));
         }
+        self.part_rows += rows;
+        self.parts.push(encoded);
         a.converter.skipped.append(skipped, self.lines);
         a.rows_read += rows_read;
         a.text.malformed += malformed;
@@ -359,26 +367,35 @@ impl Merger {
             ));
         }
         if !part.close()? {
-            self.fall_back();
+            self.fall_back()?;
             return Ok(Some(0));
         }
+        // In per-user order now, while the other parts are still being parsed.
+        part.active.converter.builder.sort_by_user();
         self.lines = part.active.splitter.line() - 1;
         self.next = part.end;
         self.active = part.active;
         Ok(None)
     }
 
-    /// Continues sequentially from `next`, which follows a line end outside quotes.
-    fn fall_back(&mut self) {
+    /// Continues sequentially from `next`, which follows a line end outside quotes:
+    /// the parts read so far become rows of the builder (which sorts them all at
+    /// the end, as the sequential load does).
+    fn fall_back(&mut self) -> Result<()> {
         self.sequential = true;
         let at_start = self.next == 0;
         let a = self.active.as_mut();
+        for part in std::mem::take(&mut self.parts) {
+            part.append_to(&mut a.converter.builder)
+                .map_err(|why| corrupt(&self.file, why))?;
+        }
         a.splitter = super::RecordSplitter::at_line(a.plan.delimiter, self.lines + 1);
         a.header_pending = at_start && a.plan.has_header;
         a.buf.clear();
         if at_start {
             self.skip = a.plan.encoding.bom_len;
         }
+        Ok(())
     }
 
     /// After a fallback ([`Merger::add`] gave `Some`), or to load an unsplit file
@@ -388,7 +405,7 @@ impl Merger {
             if self.next != 0 {
                 return Err(corrupt(&self.file, "bytes pushed between parts".into()));
             }
-            self.fall_back();
+            self.fall_back()?;
         }
         self.pushed += chunk.len() as u64;
         if self.next + self.pushed > self.total {
@@ -433,6 +450,15 @@ impl Merger {
                 &file,
                 format!("bytes {}..{} are in no part", self.next, self.total),
             ));
+        } else {
+            // Every part in file order, each user's runs placed after the
+            // earlier parts' runs: the columns in per-user order, nothing to sort.
+            let parts = std::mem::take(&mut self.parts);
+            self.active
+                .converter
+                .builder
+                .merge_parts(parts)
+                .map_err(|why| corrupt(&file, why))?;
         }
         self.active.into_table(&file)
     }
@@ -462,7 +488,7 @@ pub fn load_in_parts(
         let fell_back = if start == 0 {
             merger.adopt_first(part)?
         } else {
-            merger.add(&part.finish()?)?
+            merger.add(part.finish()?)?
         };
         if let Some(from) = fell_back {
             merger.push(&bytes[from as usize..])?;

@@ -18,6 +18,7 @@ mod attributes;
 mod builder;
 mod dict;
 mod keys;
+mod merge;
 mod meta;
 mod order;
 mod part;
@@ -31,6 +32,7 @@ pub use dict::Dict;
 pub use keys::Keys;
 pub use meta::{ColumnInfo, ColumnType, DateOrder, Role, SkipTally, TableMeta};
 pub use order::UserOrder;
+pub use part::EncodedPart;
 pub use property::PropertyColumn;
 pub use wire::{WireError, WireReader, WireWriter};
 

@@ -136,7 +136,7 @@ impl PartMerger {
     /// when merged; else the part ended inside a quoted field and the bytes from the
     /// returned offset to the end must be pushed (`merger.push`) instead of any
     /// further part.
-    pub fn add(&mut self, part: &[u8]) -> WebResult<f64> {
+    pub fn add(&mut self, part: Vec<u8>) -> WebResult<f64> {
         let from = step_or_spend(&mut self.inner, USED_UP, |m| m.add(part))?;
         Ok(from.map_or(-1.0, |from| from as f64))
     }
