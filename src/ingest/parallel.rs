@@ -15,11 +15,17 @@
 //! where a `\n` byte is always a line end, never part of a character.
 //!
 //! A part holds its dictionaries (users, event names, every property) in
-//! first-seen order, its columns, its skipped rows with line numbers counted from
-//! the range's first line, and its count of line ends. The merger appends part
-//! after part ([`crate::table::TableBuilder::append_encoded`]: keys remapped through
-//! the growing dictionaries, which keeps first-seen order), shifts line numbers by
-//! the lines before the range, and builds the per-user order once, at the end.
+//! first-seen order, its columns in its own per-user order (sorted in the part's
+//! worker; see [`crate::table::TableBuilder::encode`]) with each user's row count,
+//! its skipped rows with line numbers counted from the range's first line, and its
+//! count of line ends. The merger reads part after part in file order
+//! ([`crate::table::TableBuilder::read_part`]: the part's values interned into the
+//! growing dictionaries, which keeps first-seen order), shifts line numbers by the
+//! lines before the range, and at the end places every part's run of each user
+//! after the earlier parts' runs of that user
+//! ([`crate::table::TableBuilder::merge_parts`]): the table in per-user order with
+//! no sort of the whole. The first range, parsed by the engine worker itself, is
+//! adopted as it is and sorted while the other parts are on their way.
 //!
 //! Quotes: a `\n` chosen as a split point may lie inside a quoted field. The part
 //! before it was parsed from a true record start (by induction from the file's

@@ -154,9 +154,23 @@ impl TableBuilder {
         if self.ordered.as_ref().is_some_and(|o| self.is_ordered_by(o)) {
             return;
         }
-        let order = UserOrder::build(&self.user, &self.time, self.users.len());
-        self.permute_rows(order.permutation());
-        self.ordered = Some(order.offsets().to_vec());
+        // Whole rows moved at once (`packed`): one random access per row, not
+        // one per column.
+        let rows = self.rows_by_user();
+        self.time = rows.times().collect();
+        if let Some(r) = self.revenue.as_mut() {
+            *r = rows.revenue_bits().map(f64::from_bits).collect();
+        }
+        self.event = rows.key_column(0);
+        for (j, p) in self.properties.iter_mut().enumerate() {
+            *p.parts_mut().0 = rows.key_column(1 + j);
+        }
+        let mut user = vec![0u32; self.user.len()];
+        for (u, w) in rows.offsets.windows(2).enumerate() {
+            user[w[0] as usize..w[1] as usize].fill(u as u32);
+        }
+        self.user = user;
+        self.ordered = Some(rows.offsets);
     }
 
     /// Finishes the table: spare capacity released, and the per-user order.

@@ -21,6 +21,7 @@ mod keys;
 mod merge;
 mod meta;
 mod order;
+mod packed;
 mod part;
 mod property;
 mod restrict;

@@ -24,30 +24,16 @@
 
 use std::ops::Range;
 
-use super::keys::Keys;
-use super::order::UserOrder;
 use super::wire::{WireError, WireReader, WireWriter};
 use super::{Dict, TableBuilder};
 
-/// Writes the keys of the rows `perm` lists, in that order, after their width.
-fn write_keys(w: &mut WireWriter, keys: &Keys, perm: &[u32]) {
-    match keys {
-        Keys::U8(v) => {
-            w.u8(1);
-            w.bytes.extend(perm.iter().map(|&r| v[r as usize]));
-        }
-        Keys::U16(v) => {
-            w.u8(2);
-            for &r in perm {
-                w.bytes.extend_from_slice(&v[r as usize].to_le_bytes());
-            }
-        }
-        Keys::U32(v) => {
-            w.u8(4);
-            for &r in perm {
-                w.u32(v[r as usize]);
-            }
-        }
+/// Writes `keys` at `width` bytes each, after the width.
+fn write_keys(w: &mut WireWriter, width: usize, keys: impl Iterator<Item = u32>) {
+    w.u8(width as u8);
+    match width {
+        1 => w.bytes.extend(keys.map(|k| k as u8)),
+        2 => keys.for_each(|k| w.bytes.extend_from_slice(&(k as u16).to_le_bytes())),
+        _ => keys.for_each(|k| w.u32(k)),
     }
 }
 
@@ -178,39 +164,35 @@ impl EncodedPart {
 
 impl TableBuilder {
     /// Writes every row pushed so far, in the builder's per-user order (user key,
-    /// time, input row), and the dictionaries (the layout above): the sort and the
-    /// copy in one pass per column.
+    /// time, input row), and the dictionaries (the layout above).
     pub fn encode(&self, w: &mut WireWriter) {
         let rows = self.len();
-        let order = UserOrder::build(&self.user, &self.time, self.users.len());
-        let perm = order.permutation();
+        let order = self.rows_by_user();
         // Written once, into a buffer sized once (a part is hundreds of MB).
         w.bytes
             .reserve(rows * self.row_bytes() + 4 * self.users.len() + self.dictionary_bytes() + 64);
         w.count(rows);
         write_dict(w, &self.users);
-        for c in order.offsets().windows(2) {
+        for c in order.offsets.windows(2) {
             w.u32(c[1] - c[0]);
         }
-        for &r in perm {
-            w.bytes
-                .extend_from_slice(&self.time[r as usize].to_le_bytes());
+        for t in order.times() {
+            w.bytes.extend_from_slice(&t.to_le_bytes());
         }
         write_dict(w, &self.events);
-        write_keys(w, &self.event, perm);
-        match &self.revenue {
-            Some(values) => {
-                w.u8(1);
-                for &r in perm {
-                    w.u64(values[r as usize].to_bits());
-                }
+        write_keys(w, self.event.width(), order.keys(0));
+        if self.revenue.is_some() {
+            w.u8(1);
+            for v in order.revenue_bits() {
+                w.u64(v);
             }
-            None => w.u8(0),
+        } else {
+            w.u8(0);
         }
         w.count(self.properties.len());
-        for p in &self.properties {
+        for (j, p) in self.properties.iter().enumerate() {
             write_dict(w, p.dictionary());
-            write_keys(w, p.keys(), perm);
+            write_keys(w, p.keys().width(), order.keys(1 + j));
         }
     }
 

@@ -112,7 +112,11 @@ const count = (delta) => {
   globalThis.__tidemarkPartWorkers = running;
 };
 
-/** Starts a part worker on one range: {promise (the part's bytes), ready (it runs), stop()}. */
+/**
+ * Starts a part worker on one range: {promise, ready (it runs), stop()}; `promise`
+ * resolves with {bytes (the part), at: {parsed, encoded, received}} (epoch ms: its
+ * range parsed, its bytes made, and their arrival here).
+ */
 function startPart({ module, file, name, options, head, start, end, onProgress, debugPanic }) {
   const worker = new Worker(new URL('../part-worker.js', import.meta.url), { type: 'module' });
   count(1);
@@ -127,7 +131,7 @@ function startPart({ module, file, name, options, head, start, end, onProgress, 
   worker.onmessage = ({ data: m }) => {
     if (m.type === 'ready') readyNow();
     else if (m.type === 'progress') onProgress(m.bytes, m.rows);
-    else if (m.type === 'part') settle.resolve(new Uint8Array(m.bytes));
+    else if (m.type === 'part') settle.resolve({ bytes: new Uint8Array(m.bytes), at: { ...m.at, received: performance.timeOrigin + performance.now() } });
     else settle.reject(partError(m));
   };
   worker.onerror = (e) => {
@@ -172,6 +176,7 @@ export async function loadInParts({ file, name, options, module, parts, job, pro
   const t0 = performance.now();
   const ms = {};
   const mark = (key) => { ms[key] = Math.round(performance.now() - t0); };
+  const markAt = (key, epochMs) => { ms[key] = Math.round(epochMs - performance.timeOrigin - t0); };
   const total = file.size;
   const head = new Uint8Array(await file.slice(0, headLength(total)).arrayBuffer());
   const merger = new PartMerger(name, options, head, total);
@@ -219,23 +224,26 @@ export async function loadInParts({ file, name, options, module, parts, job, pro
       return { cancelled: true };
     }
     mark('first_part');
-    // The first part stays in this worker's memory: adopted, not copied.
+    // The first part stays in this worker's memory: adopted, not copied (and put
+    // in per-user order while the other parts are still on their way).
     let from;
     try {
       from = merger.adoptFirst(first);
     } finally {
       first.free();
     }
+    mark('first_sorted');
     let merging = 0;
     for (let i = 1; i < ranges.length && from < 0; i++) {
       const part = await Promise.race([workers[i - 1].promise, cancelled]);
       if (stopped()) return { cancelled: true };
+      for (const [k, v] of Object.entries(part.at ?? {})) markAt(`part${i}_${k}`, v);
       const m0 = performance.now();
-      from = merger.add(part);
+      from = merger.add(part.bytes);
       merging += performance.now() - m0;
     }
     mark('parts_in');
-    ms.merging_later_parts = Math.round(merging);
+    ms.reading_later_parts = Math.round(merging);
     for (const w of workers) w.stop();
     const fallback = from >= 0;
     if (fallback) {
