@@ -102,6 +102,41 @@ impl UserRows {
             .chunks_exact(self.width)
             .map(move |r| ((r[first] >> slot.shift) & mask) as u32)
     }
+    /// Writes every column little-endian into `out` in one pass over the rows (one
+    /// read of the packed rows instead of one per column): the times at `time_at`,
+    /// the revenue bits at `revenue_at`, and key column `c` at `keys_at[c]`, each
+    /// at its width. The regions must be in `out`.
+    pub(super) fn write_columns(
+        &self,
+        out: &mut [u8],
+        time_at: usize,
+        revenue_at: Option<usize>,
+        keys_at: &[usize],
+    ) {
+        let first = 1 + usize::from(self.revenue);
+        let cols: Vec<(usize, u32, usize, usize)> = self
+            .slots
+            .iter()
+            .zip(keys_at)
+            .map(|(s, &at)| (first + s.word, s.shift, s.width, at))
+            .collect();
+        for (i, row) in self.words.chunks_exact(self.width).enumerate() {
+            let t = time_at + 8 * i;
+            out[t..t + 8].copy_from_slice(&row[0].to_le_bytes());
+            if let Some(r) = revenue_at {
+                let r = r + 8 * i;
+                out[r..r + 8].copy_from_slice(&row[1].to_le_bytes());
+            }
+            for &(word, shift, width, at) in &cols {
+                let k = row[word] >> shift;
+                match width {
+                    1 => out[at + i] = k as u8,
+                    2 => out[at + 2 * i..at + 2 * i + 2].copy_from_slice(&(k as u16).to_le_bytes()),
+                    _ => out[at + 4 * i..at + 4 * i + 4].copy_from_slice(&(k as u32).to_le_bytes()),
+                }
+            }
+        }
+    }
     /// Column `c`'s keys as a [`Keys`] column of its width.
     pub(super) fn key_column(&self, c: usize) -> Keys {
         match self.slots[c].width {

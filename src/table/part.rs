@@ -27,16 +27,6 @@ use std::ops::Range;
 use super::wire::{WireError, WireReader, WireWriter};
 use super::{Dict, TableBuilder};
 
-/// Writes `keys` at `width` bytes each, after the width.
-fn write_keys(w: &mut WireWriter, width: usize, keys: impl Iterator<Item = u32>) {
-    w.u8(width as u8);
-    match width {
-        1 => w.bytes.extend(keys.map(|k| k as u8)),
-        2 => keys.for_each(|k| w.bytes.extend_from_slice(&(k as u16).to_le_bytes())),
-        _ => keys.for_each(|k| w.u32(k)),
-    }
-}
-
 fn write_dict(w: &mut WireWriter, dict: &Dict) {
     w.strings(dict.len(), || dict.iter());
 }
@@ -168,32 +158,36 @@ impl TableBuilder {
     pub fn encode(&self, w: &mut WireWriter) {
         let rows = self.len();
         let order = self.rows_by_user();
-        // Written once, into a buffer sized once (a part is hundreds of MB).
+        // Written once, into a buffer sized once (a part is hundreds of MB): the
+        // dictionaries and counts, room for each column, then every column in one
+        // pass over the ordered rows.
         w.bytes
             .reserve(rows * self.row_bytes() + 4 * self.users.len() + self.dictionary_bytes() + 64);
+        let hole = |w: &mut WireWriter, n: usize| {
+            let at = w.bytes.len();
+            w.bytes.resize(at + n, 0);
+            at
+        };
         w.count(rows);
         write_dict(w, &self.users);
         for c in order.offsets.windows(2) {
             w.u32(c[1] - c[0]);
         }
-        for t in order.times() {
-            w.bytes.extend_from_slice(&t.to_le_bytes());
-        }
+        let time_at = hole(w, rows * 8);
         write_dict(w, &self.events);
-        write_keys(w, self.event.width(), order.keys(0));
-        if self.revenue.is_some() {
-            w.u8(1);
-            for v in order.revenue_bits() {
-                w.u64(v);
-            }
-        } else {
-            w.u8(0);
-        }
+        let mut keys_at = Vec::with_capacity(1 + self.properties.len());
+        w.u8(self.event.width() as u8);
+        keys_at.push(hole(w, rows * self.event.width()));
+        w.u8(u8::from(self.revenue.is_some()));
+        let revenue_at = self.revenue.is_some().then(|| hole(w, rows * 8));
         w.count(self.properties.len());
-        for (j, p) in self.properties.iter().enumerate() {
+        for p in &self.properties {
             write_dict(w, p.dictionary());
-            write_keys(w, p.keys().width(), order.keys(1 + j));
+            let width = p.keys().width();
+            w.u8(width as u8);
+            keys_at.push(hole(w, rows * width));
         }
+        order.write_columns(&mut w.bytes, time_at, revenue_at, &keys_at);
     }
 
     /// Reads the part [`TableBuilder::encode`] wrote (of a builder with the same
