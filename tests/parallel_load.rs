@@ -57,6 +57,30 @@ fn in_parts(bytes: &[u8], options: &LoadOptions, cuts: &[u64]) -> String {
     outcome(load_in_parts("t.csv", bytes, options, cuts))
 }
 
+/// The load in parts with every part, the first too, merged from its bytes (the
+/// merger's receiving builder starts empty).
+fn in_parts_as_bytes(bytes: &[u8], options: &LoadOptions, cuts: &[u64]) -> String {
+    let total = bytes.len() as u64;
+    let head = &bytes[..head_len(total) as usize];
+    let run = || -> Result<EventTable, tidemark::Error> {
+        let mut merger = Merger::new("t.csv", options, head, total)?;
+        if !merger.splittable() {
+            merger.push(bytes)?;
+            return merger.finish();
+        }
+        for (start, end) in ranges(bytes, cuts) {
+            let mut part = PartLoader::new("t.csv", options, head, total, start, end)?;
+            part.push(&bytes[start as usize..end as usize])?;
+            if let Some(from) = merger.add(part.finish()?)? {
+                merger.push(&bytes[from as usize..])?;
+                break;
+            }
+        }
+        merger.finish()
+    };
+    outcome(run())
+}
+
 /// True when the load of `bytes` cut at `cuts` fell back to a sequential load
 /// (a part ended inside a quoted field): the same steps as `load_in_parts`.
 fn falls_back(bytes: &[u8], cuts: &[u64]) -> bool {
@@ -169,7 +193,8 @@ proptest! {
         let o = LoadOptions::default();
         let want = sequential(&bytes, &o);
         let cuts: Vec<u64> = cuts.iter().map(|c| c % (bytes.len() as u64 + 1)).collect();
-        prop_assert_eq!(in_parts(&bytes, &o, &cuts), want);
+        prop_assert_eq!(in_parts(&bytes, &o, &cuts), want.clone());
+        prop_assert_eq!(in_parts_as_bytes(&bytes, &o, &cuts), want);
     }
 }
 
@@ -359,7 +384,9 @@ proptest! {
     ) {
         let o = LoadOptions::default();
         let cuts: Vec<u64> = cuts.iter().map(|c| (c * bytes.len() as f64) as u64).collect();
-        prop_assert_eq!(in_parts(&bytes, &o, &cuts), sequential(&bytes, &o));
+        let want = sequential(&bytes, &o);
+        prop_assert_eq!(in_parts(&bytes, &o, &cuts), want.clone());
+        prop_assert_eq!(in_parts_as_bytes(&bytes, &o, &cuts), want);
     }
 }
 

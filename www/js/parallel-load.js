@@ -150,12 +150,17 @@ function startPart({ module, file, name, options, head, start, end, onProgress, 
   return { promise, ready, stop };
 }
 
-/** Where the parts start: 0 and, for each cut i·size/parts, just after the next "\n". */
-async function partStarts(file, parts) {
+/**
+ * Where the parts start: 0 and, for each cut, just after the next "\n". The first
+ * range (the engine worker's own) gets `firstShare` of the file (default: an even
+ * split), the others share the rest evenly.
+ */
+async function partStarts(file, parts, firstShare) {
   const total = file.size;
+  const first = firstShare > 0 && firstShare < 1 ? firstShare : 1 / parts;
   const starts = [0];
   for (let i = 1; i < parts; i++) {
-    const cut = Math.floor((total * i) / parts);
+    const cut = Math.floor(total * (first + ((1 - first) * (i - 1)) / (parts - 1)));
     const window = new Uint8Array(await file.slice(cut, Math.min(total, cut + WINDOW_BYTES)).arrayBuffer());
     const b = boundaryAfter(window);
     if (b >= 0 && cut + b < total && cut + b > starts.at(-1)) starts.push(cut + b);
@@ -164,7 +169,8 @@ async function partStarts(file, parts) {
 }
 
 /**
- * Loads `file` in `parts` parts. `job.cancelled` stops it (every part worker is
+ * Loads `file` in `parts` parts (`firstShare`: the fraction of the file this
+ * worker parses itself; default an even split). `job.cancelled` stops it (every part worker is
  * ended at once through `job.abort`, which this sets); `progress(bytes, rows)` sums
  * every part. Resolves with {engine, parts, fallback, ms} (`ms`: milliseconds from the
  * start to each stage, for the benchmark), with null when the file
@@ -172,7 +178,7 @@ async function partStarts(file, parts) {
  * with {cancelled: true}. Throws the first part's error in file order; a part
  * worker's panic throws an Error with `crashed` set.
  */
-export async function loadInParts({ file, name, options, module, parts, job, progress }) {
+export async function loadInParts({ file, name, options, module, parts, job, progress, firstShare }) {
   const t0 = performance.now();
   const ms = {};
   const mark = (key) => { ms[key] = Math.round(performance.now() - t0); };
@@ -191,7 +197,7 @@ export async function loadInParts({ file, name, options, module, parts, job, pro
   const stopped = () => job.cancelled;
   try {
     if (!merger.splittable) return null;
-    const starts = await partStarts(file, parts);
+    const starts = await partStarts(file, parts, firstShare ?? globalThis.__tidemarkParallel?.firstShare);
     if (starts.length < 2 || stopped()) return stopped() ? { cancelled: true } : null;
     const ranges = starts.map((s, i) => [s, starts[i + 1] ?? total]);
     const seen = ranges.map(() => ({ bytes: 0, rows: 0 }));
