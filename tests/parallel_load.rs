@@ -549,3 +549,9 @@ fn the_merge_widens_keys_past_65536_values() {
         .collect();
     check_merge(&[first, second], false).expect("equal to the reference");
 }
+
+#[test]
+fn the_warm_up_merges_its_two_parts() {
+    // Two synthetic parts of 10,000 rows each: the whole merge ran.
+    assert_eq!(tidemark::ingest::parallel::warm_up(), 20_000);
+}

@@ -8,7 +8,7 @@
 // read in the worker) and posts its part back as a transferred ArrayBuffer.
 // When a cut fell inside a quoted field, the merger says from where to go on, and
 // the rest of the file is pushed through it here, sequentially.
-import { PartLoader, PartMerger, headLength, boundaryAfter } from '/pkg/tidemark.js';
+import { PartLoader, PartMerger, headLength, boundaryAfter, warmUp } from '/pkg/tidemark.js';
 
 /** Files smaller than this load sequentially (starting workers costs more). */
 export const PARALLEL_MIN_BYTES = 32 << 20;
@@ -215,6 +215,11 @@ export async function loadInParts({ file, name, options, module, parts, job, pro
       }));
     }
     mark('workers_started');
+    // While the part workers start: the merge's functions run once on a small
+    // table, so that the engine has optimised them (shared with the part workers,
+    // which got the same compiled module) before this load calls each of them once.
+    warmUp();
+    mark('warmed_up');
     // Wait until every part worker runs before parsing here: this worker's parse
     // keeps its event loop busy (each read resolves at once), and a nested worker's
     // start needs that loop — started and left alone, the part workers began only
