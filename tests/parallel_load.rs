@@ -3,7 +3,12 @@
 //! lines, ragged and bad rows, split at random offsets into 1–4 parts, the merged
 //! table (every row, every dictionary in key order), the summary and the skipped
 //! report equal the sequential load's — and so does an error. A split inside a
-//! quoted newline falls back to a sequential load of the rest, still equal.
+//! quoted newline falls back to a sequential load of the rest, still equal. Parts
+//! whose users' times go backwards or tie across the cuts, users and values in some
+//! parts only, still equal; and the merge itself (parts in part-local per-user
+//! order placed into one table) against a naive sort of the concatenated parts.
+
+use std::collections::HashMap;
 
 use proptest::prelude::*;
 use tidemark::error::ErrorKind;
@@ -11,7 +16,7 @@ use tidemark::ingest::parallel::{Merger, PartLoader, head_len, load_in_parts, ra
 use tidemark::ingest::{LoadOptions, load};
 use tidemark::progress::Silent;
 use tidemark::report::Summary;
-use tidemark::table::EventTable;
+use tidemark::table::{EncodedPart, EventTable, Role, TableBuilder, TableMeta, WireWriter};
 
 /// Everything observable of a table: the summary as JSON, the dictionaries in key
 /// order, every row's keys, time and revenue bits, every property cell.
@@ -52,6 +57,30 @@ fn in_parts(bytes: &[u8], options: &LoadOptions, cuts: &[u64]) -> String {
     outcome(load_in_parts("t.csv", bytes, options, cuts))
 }
 
+/// The load in parts with every part, the first too, merged from its bytes (the
+/// merger's receiving builder starts empty).
+fn in_parts_as_bytes(bytes: &[u8], options: &LoadOptions, cuts: &[u64]) -> String {
+    let total = bytes.len() as u64;
+    let head = &bytes[..head_len(total) as usize];
+    let run = || -> Result<EventTable, tidemark::Error> {
+        let mut merger = Merger::new("t.csv", options, head, total)?;
+        if !merger.splittable() {
+            merger.push(bytes)?;
+            return merger.finish();
+        }
+        for (start, end) in ranges(bytes, cuts) {
+            let mut part = PartLoader::new("t.csv", options, head, total, start, end)?;
+            part.push(&bytes[start as usize..end as usize])?;
+            if let Some(from) = merger.add(part.finish()?)? {
+                merger.push(&bytes[from as usize..])?;
+                break;
+            }
+        }
+        merger.finish()
+    };
+    outcome(run())
+}
+
 /// True when the load of `bytes` cut at `cuts` fell back to a sequential load
 /// (a part ended inside a quoted field): the same steps as `load_in_parts`.
 fn falls_back(bytes: &[u8], cuts: &[u64]) -> bool {
@@ -64,7 +93,7 @@ fn falls_back(bytes: &[u8], cuts: &[u64]) -> bool {
         part.push(&bytes[start as usize..end as usize])
             .expect("push");
         let part = part.finish().expect("finish");
-        if merger.add(&part).expect("add").is_some() {
+        if merger.add(part).expect("add").is_some() {
             return true;
         }
     }
@@ -164,7 +193,8 @@ proptest! {
         let o = LoadOptions::default();
         let want = sequential(&bytes, &o);
         let cuts: Vec<u64> = cuts.iter().map(|c| c % (bytes.len() as u64 + 1)).collect();
-        prop_assert_eq!(in_parts(&bytes, &o, &cuts), want);
+        prop_assert_eq!(in_parts(&bytes, &o, &cuts), want.clone());
+        prop_assert_eq!(in_parts_as_bytes(&bytes, &o, &cuts), want);
     }
 }
 
@@ -296,10 +326,232 @@ fn a_corrupted_part_is_an_error_not_a_table() {
     let mut part = part.finish().expect("finish");
     part.truncate(part.len() - 3);
     let mut merger = Merger::new("t.csv", &o, head, total).expect("plan");
-    let e = merger.add(&part).expect_err("corrupted");
+    let e = merger.add(part).expect_err("corrupted");
     assert!(
         e.to_string()
             .contains("a part of the parallel load is unreadable"),
         "{e}"
     );
+}
+
+/// Lines whose users, events and countries are partly local to one quarter of
+/// the file (so that some users appear in only some parts, and the later parts
+/// bring new dictionary values), with times from a handful of days in any order
+/// (so a user's times go backwards across a cut, and tie across it).
+fn shuffled_csv() -> impl Strategy<Value = Vec<u8>> {
+    proptest::collection::vec((0u8..10, 1u8..5, 0u8..6, 0u8..4, 0u8..5), 1..160).prop_map(|rows| {
+        let n = rows.len();
+        let mut text = String::from("user_id,timestamp,event,revenue,country\n");
+        for (i, (u, day, e, r, c)) in rows.into_iter().enumerate() {
+            let quarter = i * 4 / n;
+            let user = if u < 4 {
+                format!("u{u}")
+            } else {
+                format!("q{quarter}-{u}")
+            };
+            let event = if e < 3 {
+                format!("e{e}")
+            } else {
+                format!("q{quarter}-e{e}")
+            };
+            let revenue = if r == 0 {
+                String::new()
+            } else {
+                format!("{r}.5")
+            };
+            let country = match c {
+                0 => String::new(),
+                1 | 2 => format!("c{c}"),
+                _ => format!("q{quarter}-c{c}"),
+            };
+            text.push_str(&format!(
+                "{user},2024-03-0{day}T00:00:00Z,{event},{revenue},{country}\n"
+            ));
+        }
+        text.into_bytes()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    /// Users in some parts only, times going backwards and tying across the cuts,
+    /// dictionary values first seen in a later part: still the sequential table.
+    #[test]
+    fn parts_out_of_time_order_merge_into_the_sequential_load(
+        bytes in shuffled_csv(),
+        cuts in proptest::collection::vec(0.0f64..1.0, 0..4),
+    ) {
+        let o = LoadOptions::default();
+        let cuts: Vec<u64> = cuts.iter().map(|c| (c * bytes.len() as f64) as u64).collect();
+        let want = sequential(&bytes, &o);
+        prop_assert_eq!(in_parts(&bytes, &o, &cuts), want.clone());
+        prop_assert_eq!(in_parts_as_bytes(&bytes, &o, &cuts), want);
+    }
+}
+
+/// One row of the merge's reference: user, time, event, revenue, country.
+type Row = (String, i64, String, Option<f64>, Option<String>);
+
+/// A builder holding `rows` in order.
+fn builder_of(rows: &[Row]) -> TableBuilder {
+    let mut b = TableBuilder::new(true, &[("country".to_string(), Role::Property)]);
+    for (u, t, e, r, c) in rows {
+        b.push(u, *t, e, *r, &[c.as_deref()]);
+    }
+    b
+}
+
+/// The naive reference of a merge: every part's rows concatenated in file order,
+/// then sorted by (the user's first-seen rank, time, row); and the dictionaries in
+/// first-seen order.
+fn naive_merge(parts: &[Vec<Row>]) -> (Vec<Row>, Vec<String>, Vec<String>, Vec<String>) {
+    let all: Vec<Row> = parts.concat();
+    /// Distinct values in first-seen order, with each one's rank.
+    #[derive(Default)]
+    struct Seen(Vec<String>, HashMap<String, usize>);
+    impl Seen {
+        fn see(&mut self, v: &str) {
+            if !self.1.contains_key(v) {
+                self.1.insert(v.to_string(), self.0.len());
+                self.0.push(v.to_string());
+            }
+        }
+    }
+    let (mut users, mut events, mut countries) =
+        (Seen::default(), Seen::default(), Seen::default());
+    for (u, _, e, _, c) in &all {
+        users.see(u);
+        events.see(e);
+        if let Some(c) = c.as_deref().filter(|c| !c.is_empty()) {
+            countries.see(c);
+        }
+    }
+    let mut idx: Vec<usize> = (0..all.len()).collect();
+    idx.sort_by_key(|&i| (users.1[&all[i].0], all[i].1, i));
+    let rows = idx.into_iter().map(|i| all[i].clone()).collect();
+    (rows, users.0, events.0, countries.0)
+}
+
+/// Parts merged the way the merger does: the first part's builder receives the
+/// others' bytes (each written in its own per-user order), then merges them.
+fn merged(parts: &[Vec<Row>], sort_first: bool) -> EventTable {
+    let mut receiver = builder_of(&parts[0]);
+    if sort_first {
+        receiver.sort_by_user();
+    }
+    let read: Vec<EncodedPart> = parts[1..]
+        .iter()
+        .map(|rows| {
+            let mut w = WireWriter::default();
+            builder_of(rows).encode(&mut w);
+            receiver.read_part(w.bytes, 0).expect("a part reads back")
+        })
+        .collect();
+    receiver.merge_parts(read).expect("merges");
+    receiver.build(TableMeta::synthetic("t.csv"))
+}
+
+fn check_merge(parts: &[Vec<Row>], sort_first: bool) -> Result<(), TestCaseError> {
+    let t = merged(parts, sort_first);
+    let (rows, users, events, countries) = naive_merge(parts);
+    let ids: Vec<&str> = (0..t.user_count() as u32).map(|u| t.user_id(u)).collect();
+    prop_assert_eq!(ids, users.iter().map(String::as_str).collect::<Vec<_>>());
+    prop_assert_eq!(
+        t.event_names().iter().collect::<Vec<_>>(),
+        events.iter().map(String::as_str).collect::<Vec<_>>()
+    );
+    let country = &t.properties()[0];
+    prop_assert_eq!(
+        country.dictionary().iter().collect::<Vec<_>>(),
+        countries.iter().map(String::as_str).collect::<Vec<_>>()
+    );
+    prop_assert_eq!(t.len(), rows.len());
+    for (r, (u, time, e, rev, c)) in rows.iter().enumerate() {
+        let r = r as u32;
+        prop_assert_eq!(t.user_id(t.user(r)), u.as_str());
+        prop_assert_eq!(t.time(r), *time);
+        prop_assert_eq!(t.event_names().get(t.event(r)), e.as_str());
+        prop_assert_eq!(t.revenue(r).map(f64::to_bits), rev.map(f64::to_bits));
+        prop_assert_eq!(country.value(r), c.as_deref().filter(|c| !c.is_empty()));
+    }
+    // The per-user order: each user's rows contiguous, in user-key order.
+    let mut next = 0u32;
+    for (u, rows_of) in t.order().iter() {
+        prop_assert!(!rows_of.is_empty());
+        prop_assert_eq!(
+            rows_of.to_vec(),
+            (next..next + rows_of.len() as u32).collect::<Vec<_>>()
+        );
+        prop_assert!(rows_of.iter().all(|&r| t.user(r) == u));
+        next += rows_of.len() as u32;
+    }
+    prop_assert_eq!(next as usize, t.len());
+    Ok(())
+}
+
+fn merge_row(wide: bool) -> impl Strategy<Value = Row> {
+    (0u8..12, 0i64..6, 0u8..5, 0u32..4, 0u16..400).prop_map(move |(u, t, e, r, c)| {
+        let country = match (wide, c % 4) {
+            (_, 0) => None,
+            (true, _) => Some(format!("v{c}")),
+            (false, k) => Some(format!("c{k}")),
+        };
+        (
+            format!("user{u}"),
+            t * 1000,
+            format!("ev{e}"),
+            (r > 0).then(|| f64::from(r) * 1.25),
+            country,
+        )
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    /// The merge of 1–4 parts in part-local per-user order equals the naive
+    /// reference: rows concatenated in file order and sorted by (user's first-seen
+    /// rank, time, row). Small times collide within and across parts; with `wide`
+    /// the country keys need two bytes.
+    #[test]
+    fn the_merge_equals_a_sort_of_the_concatenated_parts(
+        wide in proptest::bool::ANY,
+        sort_first in proptest::bool::ANY,
+        parts in proptest::collection::vec(proptest::collection::vec(merge_row(false), 0..40), 1..5),
+        extra in proptest::collection::vec(merge_row(true), 0..300),
+    ) {
+        let mut parts = parts;
+        if wide {
+            let last = parts.len() - 1;
+            parts[last].extend(extra);
+        }
+        check_merge(&parts, sort_first)?;
+    }
+}
+
+#[test]
+fn the_merge_widens_keys_past_65536_values() {
+    // 70,000 distinct countries over two parts: four-byte keys in the merged
+    // column; user 0 in both parts with its second part's times earlier.
+    let row = |i: usize, t: i64| -> Row {
+        (
+            format!("user{}", i % 3),
+            t,
+            "view".to_string(),
+            None,
+            Some(format!("country{i}")),
+        )
+    };
+    let first: Vec<Row> = (0..40_000).map(|i| row(i, 1_000 + i as i64)).collect();
+    let second: Vec<Row> = (40_000..70_000)
+        .map(|i| row(i, i as i64 - 40_000))
+        .collect();
+    check_merge(&[first, second], false).expect("equal to the reference");
+}
+
+#[test]
+fn the_warm_up_merges_its_two_parts() {
+    // Two synthetic parts of 10,000 rows each: the whole merge ran.
+    assert_eq!(tidemark::ingest::parallel::warm_up(), 20_000);
 }

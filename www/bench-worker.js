@@ -39,12 +39,12 @@ const CHUNK = 1 << 20;
  * js/parallel-load.js's partCount says so (`parts`: a forced count, 1 = sequential;
  * absent = the page's default), else streamed through one CsvLoader.
  */
-async function load(wasm, file, parts) {
+async function load(wasm, file, parts, firstShare) {
   const { partCount, loadInParts } = await import('./js/parallel-load.js');
   const n = partCount(file.size, parts ? { parts, minBytes: 0 } : undefined);
   if (n > 1) {
     const job = { cancelled: false, abort: null };
-    const r = await loadInParts({ file, name: file.name, options: {}, module: await compiled, parts: n, job, progress: () => {} });
+    const r = await loadInParts({ file, name: file.name, options: {}, module: await compiled, parts: n, job, progress: () => {}, firstShare });
     if (r) return { engine: r.engine, parts: r.parts, fallback: r.fallback, stages: r.ms };
   }
   return { engine: await loadSequential(wasm, file), parts: 1, fallback: false };
@@ -75,7 +75,7 @@ async function loadSequential(wasm, file) {
   return loader.finish();
 }
 
-self.onmessage = async ({ data: { file, module, parts } }) => {
+self.onmessage = async ({ data: { file, module, parts, share } }) => {
   if (module) {
     phases.module = at();
     gotModule(module);
@@ -84,7 +84,7 @@ self.onmessage = async ({ data: { file, module, parts } }) => {
   try {
     const { wasm, exports } = await ready;
     const t1 = performance.now();
-    const loadedAs = await load(wasm, file, parts);
+    const loadedAs = await load(wasm, file, parts, share);
     const { engine } = loadedAs;
     const loadMs = performance.now() - t1;
     const summary = engine.summary();

@@ -53,7 +53,9 @@ if (engine === 'tidemark') {
     }, fail);
   // ?parts=N: load in N parts (1 = sequentially); absent: as the page decides.
   const parts = Number(new URLSearchParams(location.search).get('parts')) || undefined;
-  runFile = (file) => worker.postMessage({ file, parts });
+  // ?share=F: the fraction of the file the engine worker parses itself (a load in parts).
+  const share = Number(new URLSearchParams(location.search).get('share')) || undefined;
+  runFile = (file) => worker.postMessage({ file, parts, share });
 } else if (engine === 'duckdb') {
   const t0 = performance.now();
   const duck = import('./bench/duckdb.js').then(async (m) => ({ m, ctx: await m.start(t0) }));

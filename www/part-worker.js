@@ -7,7 +7,9 @@
 // Messages out:
 //   {type: 'ready'}                      instantiated, about to read its range
 //   {type: 'progress', bytes, rows}      while reading (at most every 80 ms)
-//   {type: 'part', bytes: ArrayBuffer}   the part (transferred), for PartMerger.add
+//   {type: 'part', bytes: ArrayBuffer, at}  the part (transferred), for PartMerger.add;
+//                                        `at`: when its range was parsed and when its
+//                                        bytes were made (epoch ms, for the stage marks)
 //   {type: 'error', message, kind, line} the range could not be loaded
 //   {type: 'crashed', message}           a panic (the engine worker reports it as its own)
 // The engine worker ends this worker when the part is in, or on cancel.
@@ -23,8 +25,9 @@ self.onmessage = async ({ data: m }) => {
     postMessage({ type: 'ready' });
     if (m.debugPanic) debugPanic();
     let last = 0;
-    const part = await loadRange({
+    const loader = await loadRange({
       ...m,
+      keep: true,
       onProgress: (bytes, rows) => {
         const now = performance.now();
         if (now - last < PROGRESS_EVERY_MS) return;
@@ -32,7 +35,17 @@ self.onmessage = async ({ data: m }) => {
         postMessage({ type: 'progress', bytes, rows });
       },
     });
-    postMessage({ type: 'part', bytes: part.buffer }, [part.buffer]);
+    const epoch = () => performance.timeOrigin + performance.now();
+    const parsed = epoch();
+    let part;
+    try {
+      // Sorted into the part's per-user order and written out in one pass.
+      part = loader.finish();
+    } finally {
+      loader.free();
+    }
+    const at = { parsed, encoded: epoch() };
+    postMessage({ type: 'part', bytes: part.buffer, at }, [part.buffer]);
   } catch (e) {
     if (e instanceof WebAssembly.RuntimeError) {
       let message = null;

@@ -13,7 +13,8 @@
 // DuckDB's or either differs from the seed-42 reference figures, or when the page
 // requested anything outside its own origin.
 //   env: RUNS=3, ENGINES=tidemark,duckdb, PARTS=N (our load in N parts, 1 = sequential;
-//   default: as the page decides, www/js/parallel-load.js)
+//   default: as the page decides, www/js/parallel-load.js), SHARE=F (in parts: the
+//   fraction of the file the engine worker parses itself; default an even split)
 import { chromium } from 'playwright-core';
 import { ARGS } from './chromium.mjs';
 import { spawn, spawnSync } from 'node:child_process';
@@ -123,7 +124,7 @@ async function once(engine, i) {
     const console_ = [];
     page.on('console', (m) => { if (m.type() === 'error') console_.push(m.text()); });
     page.on('pageerror', (e) => console_.push(String(e)));
-    await page.goto(`${url}bench.html?engine=${engine}${process.env.PARTS ? `&parts=${process.env.PARTS}` : ''}`);
+    await page.goto(`${url}bench.html?engine=${engine}${process.env.PARTS ? `&parts=${process.env.PARTS}` : ''}${process.env.SHARE ? `&share=${process.env.SHARE}` : ''}`);
     // The file only once the engine is ready: with a connected browser playwright
     // streams the whole file into it (base64 over its WebSocket, in this process),
     // which would otherwise compete with the start-up being measured.

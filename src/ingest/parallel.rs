@@ -15,11 +15,17 @@
 //! where a `\n` byte is always a line end, never part of a character.
 //!
 //! A part holds its dictionaries (users, event names, every property) in
-//! first-seen order, its columns, its skipped rows with line numbers counted from
-//! the range's first line, and its count of line ends. The merger appends part
-//! after part ([`crate::table::TableBuilder::append_encoded`]: keys remapped through
-//! the growing dictionaries, which keeps first-seen order), shifts line numbers by
-//! the lines before the range, and builds the per-user order once, at the end.
+//! first-seen order, its columns in its own per-user order (sorted in the part's
+//! worker; see [`crate::table::TableBuilder::encode`]) with each user's row count,
+//! its skipped rows with line numbers counted from the range's first line, and its
+//! count of line ends. The merger reads part after part in file order
+//! ([`crate::table::TableBuilder::read_part`]: the part's values interned into the
+//! growing dictionaries, which keeps first-seen order), shifts line numbers by the
+//! lines before the range, and at the end places every part's run of each user
+//! after the earlier parts' runs of that user
+//! ([`crate::table::TableBuilder::merge_parts`]): the table in per-user order with
+//! no sort of the whole. The first range, parsed by the engine worker itself, is
+//! adopted as it is and sorted while the other parts are on their way.
 //!
 //! Quotes: a `\n` chosen as a split point may lie inside a quoted field. The part
 //! before it was parsed from a true record start (by induction from the file's
@@ -39,7 +45,9 @@ use super::skipped::Skipped;
 use super::sniff::{self, Plan, SNIFF_BYTES};
 use super::{Active, LoadOptions, MAX_INPUT_BYTES, memory};
 use crate::error::{Error, ErrorKind, Result};
-use crate::table::{EventTable, WireReader, WireWriter};
+use crate::table::{
+    EncodedPart, EventTable, Role, TableBuilder, TableMeta, WireReader, WireWriter,
+};
 
 const MAGIC: &[u8; 8] = b"TMPART1\0";
 
@@ -244,6 +252,11 @@ pub struct Merger {
     reserved: bool,
     active: Box<Active>,
     budget: memory::Budget,
+    /// The parts after the first, read into the first's dictionaries, waiting for
+    /// the merge at [`Merger::finish`].
+    parts: Vec<EncodedPart>,
+    /// Rows in `parts`.
+    part_rows: u64,
 }
 
 impl Merger {
@@ -262,6 +275,8 @@ impl Merger {
             reserved: false,
             active: Active::new(plan, true, 1),
             budget: memory::Budget::new(total, memory::limit(options.memory_limit)),
+            parts: Vec::new(),
+            part_rows: 0,
         })
     }
 
@@ -285,13 +300,13 @@ impl Merger {
     /// `None`: merged. `Some(offset)`: the part ended inside a quoted field, so
     /// neither it nor any later part is used: push the file's bytes from `offset`
     /// to the end ([`Merger::push`]), then [`Merger::finish`].
-    pub fn add(&mut self, part: &[u8]) -> Result<Option<u64>> {
+    pub fn add(&mut self, part: Vec<u8>) -> Result<Option<u64>> {
         let file = self.file.clone();
         let bad = |why: String| corrupt(&file, why);
         if self.sequential {
             return Err(bad("a part after the load went sequential".into()));
         }
-        let mut r = WireReader::new(part);
+        let mut r = WireReader::new(&part);
         if r.take(MAGIC.len()).map_err(bad)? != MAGIC {
             return Err(bad("not a part".into()));
         }
@@ -307,7 +322,7 @@ impl Merger {
             )));
         }
         if r.u8().map_err(bad)? != 1 {
-            self.fall_back();
+            self.fall_back()?;
             return Ok(Some(self.next));
         }
         let lines = r.u64().map_err(bad)?;
@@ -317,29 +332,30 @@ impl Merger {
         let row_bytes = r.u64().map_err(bad)?;
         let dictionary_bytes = r.u64().map_err(bad)?;
         let skipped = Skipped::decode(&mut r).map_err(bad)?;
+        let columns = part.len() - r.left();
         let builder = &self.active.converter.builder;
-        // The projection before the columns grow: this part's rows on top, its
+        // The projection of the whole load with this part's rows on top, its
         // dictionaries as if all new (cautious), at the wider of the two widths.
-        let projected = self.budget.check(
+        // Nothing is reserved: the merge writes new columns of the exact size.
+        self.budget.check(
             &self.file,
             memory::Progress {
                 bytes: end.max(1),
-                rows: builder.len() as u64 + rows,
+                rows: builder.len() as u64 + self.part_rows + rows,
                 row_bytes: (builder.row_bytes() as u64).max(row_bytes),
                 dictionary_bytes: builder.dictionary_bytes() as u64 + dictionary_bytes,
             },
         )?;
-        if !self.reserved
-            && let Some(rows) = projected
-        {
-            self.reserved = true;
-            self.active.reserve_rows(rows, self.total);
-        }
         let a = self.active.as_mut();
-        a.converter.builder.append_encoded(&mut r).map_err(bad)?;
-        if !r.is_empty() {
-            return Err(bad("bytes left after the columns".into()));
+        let encoded = a.converter.builder.read_part(part, columns).map_err(bad)?;
+        if encoded.rows() as u64 != rows {
+            return Err(bad(format!(
+                "{} rows in the columns, {rows} in the header",
+                encoded.rows()
+            )));
         }
+        self.part_rows += rows;
+        self.parts.push(encoded);
         a.converter.skipped.append(skipped, self.lines);
         a.rows_read += rows_read;
         a.text.malformed += malformed;
@@ -359,26 +375,35 @@ impl Merger {
             ));
         }
         if !part.close()? {
-            self.fall_back();
+            self.fall_back()?;
             return Ok(Some(0));
         }
+        // In per-user order now, while the other parts are still being parsed.
+        part.active.converter.builder.sort_by_user();
         self.lines = part.active.splitter.line() - 1;
         self.next = part.end;
         self.active = part.active;
         Ok(None)
     }
 
-    /// Continues sequentially from `next`, which follows a line end outside quotes.
-    fn fall_back(&mut self) {
+    /// Continues sequentially from `next`, which follows a line end outside quotes:
+    /// the parts read so far become rows of the builder (which sorts them all at
+    /// the end, as the sequential load does).
+    fn fall_back(&mut self) -> Result<()> {
         self.sequential = true;
         let at_start = self.next == 0;
         let a = self.active.as_mut();
+        for part in std::mem::take(&mut self.parts) {
+            part.append_to(&mut a.converter.builder)
+                .map_err(|why| corrupt(&self.file, why))?;
+        }
         a.splitter = super::RecordSplitter::at_line(a.plan.delimiter, self.lines + 1);
         a.header_pending = at_start && a.plan.has_header;
         a.buf.clear();
         if at_start {
             self.skip = a.plan.encoding.bom_len;
         }
+        Ok(())
     }
 
     /// After a fallback ([`Merger::add`] gave `Some`), or to load an unsplit file
@@ -388,7 +413,7 @@ impl Merger {
             if self.next != 0 {
                 return Err(corrupt(&self.file, "bytes pushed between parts".into()));
             }
-            self.fall_back();
+            self.fall_back()?;
         }
         self.pushed += chunk.len() as u64;
         if self.next + self.pushed > self.total {
@@ -433,9 +458,63 @@ impl Merger {
                 &file,
                 format!("bytes {}..{} are in no part", self.next, self.total),
             ));
+        } else {
+            // Every part in file order, each user's runs placed after the
+            // earlier parts' runs: the columns in per-user order, nothing to sort.
+            let parts = std::mem::take(&mut self.parts);
+            self.active
+                .converter
+                .builder
+                .merge_parts(parts)
+                .map_err(|why| corrupt(&file, why))?;
         }
         self.active.into_table(&file)
     }
+}
+
+/// Runs the merge's work — a part sorted and written, read back, the first part
+/// sorted, the merge, the build — on two small synthetic parts, and returns the
+/// table's row count. For a wasm engine that compiles code in tiers (V8: a quick
+/// baseline first, optimised code for a function once it has run long enough):
+/// these functions run once per load, each for a long time in the baseline code,
+/// so the engine worker runs this (≈ 45 ms, most of it the first, lazy compilation
+/// of these functions, which the load would pay anyway) while its part workers
+/// start, and the load's own calls find them optimised (10M events in 2 parts, in
+/// Node's V8: the merge 220 → 184–190 ms, a part's sort and write 545 → 458–489
+/// ms; BENCHMARKS.md).
+pub fn warm_up() -> usize {
+    const ROWS: u32 = 10_000;
+    let properties: Vec<(String, Role)> = ["channel", "device", "country", "category"]
+        .iter()
+        .map(|n| (n.to_string(), Role::Property))
+        .collect();
+    let ids: Vec<String> = (0..9_000).map(|u| u.to_string()).collect();
+    let values: Vec<String> = (0..9).map(|v| v.to_string()).collect();
+    let part = |from: u32| {
+        let mut b = TableBuilder::new(true, &properties);
+        for i in from..from + ROWS {
+            let cell = |k: u32| (i % k != 0).then(|| values[(i % k) as usize].as_str());
+            b.push(
+                &ids[(i.wrapping_mul(2_654_435_761) % 9_000) as usize],
+                i64::from(i) * 1_000,
+                ["view", "cart", "buy"][(i % 3) as usize],
+                (i % 4 == 0).then_some(f64::from(i % 100)),
+                &[cell(5), cell(3), cell(7), cell(9)],
+            );
+        }
+        b
+    };
+    let mut w = WireWriter::default();
+    part(ROWS).encode(&mut w);
+    let mut first = part(0);
+    first.sort_by_user();
+    let merged = first
+        .read_part(w.bytes, 0)
+        .and_then(|p| first.merge_parts(vec![p]));
+    if merged.is_err() {
+        return 0;
+    }
+    first.build(TableMeta::synthetic("warm-up")).len()
 }
 
 /// Loads `bytes` in parts cut at the first `\n` at or after each of `cuts`, one
@@ -462,7 +541,7 @@ pub fn load_in_parts(
         let fell_back = if start == 0 {
             merger.adopt_first(part)?
         } else {
-            merger.add(&part.finish()?)?
+            merger.add(part.finish()?)?
         };
         if let Some(from) = fell_back {
             merger.push(&bytes[from as usize..])?;

@@ -12,6 +12,10 @@ pub struct TableBuilder {
     pub(super) event: Keys,
     pub(super) revenue: Option<Vec<f64>>,
     pub(super) properties: Vec<PropertyColumn>,
+    /// Where each user's rows start, when the rows are already in per-user order
+    /// ([`TableBuilder::sort_by_user`], [`TableBuilder::merge_parts`]); valid only
+    /// while it ends at the row count and has one entry per user and one more.
+    pub(super) ordered: Option<Vec<u32>>,
 }
 
 impl TableBuilder {
@@ -28,6 +32,7 @@ impl TableBuilder {
                 .iter()
                 .map(|(n, r)| PropertyColumn::new(n.clone(), *r))
                 .collect(),
+            ordered: None,
         }
     }
 
@@ -123,6 +128,51 @@ impl TableBuilder {
         self.time.is_empty()
     }
 
+    /// True when `offsets` (one per user and the row count last) describe this
+    /// builder's rows as they are now.
+    pub(super) fn is_ordered_by(&self, offsets: &[u32]) -> bool {
+        offsets.len() == self.users.len() + 1 && offsets.last().copied() == Some(self.len() as u32)
+    }
+
+    /// Reorders every column: row `i` becomes row `perm[i]` of before.
+    fn permute_rows(&mut self, perm: &[u32]) {
+        self.user = keys::permute(&self.user, perm);
+        self.time = keys::permute(&self.time, perm);
+        self.event = self.event.permuted(perm);
+        if let Some(r) = self.revenue.as_mut() {
+            *r = keys::permute(r, perm);
+        }
+        for p in &mut self.properties {
+            p.permute(perm);
+        }
+    }
+
+    /// Puts the rows in per-user order — user key, time, input row — now instead
+    /// of at [`TableBuilder::build`]: the first part of a load in parts, sorted
+    /// while the engine waits for the other parts.
+    pub fn sort_by_user(&mut self) {
+        if self.ordered.as_ref().is_some_and(|o| self.is_ordered_by(o)) {
+            return;
+        }
+        // Whole rows moved at once (`packed`): one random access per row, not
+        // one per column.
+        let rows = self.rows_by_user();
+        self.time = rows.times().collect();
+        if let Some(r) = self.revenue.as_mut() {
+            *r = rows.revenue_bits().map(f64::from_bits).collect();
+        }
+        self.event = rows.key_column(0);
+        for (j, p) in self.properties.iter_mut().enumerate() {
+            *p.parts_mut().0 = rows.key_column(1 + j);
+        }
+        let mut user = vec![0u32; self.user.len()];
+        for (u, w) in rows.offsets.windows(2).enumerate() {
+            user[w[0] as usize..w[1] as usize].fill(u as u32);
+        }
+        self.user = user;
+        self.ordered = Some(rows.offsets);
+    }
+
     /// Finishes the table: spare capacity released, and the per-user order.
     pub fn build(mut self, mut meta: TableMeta) -> EventTable {
         self.users.shrink_to_fit();
@@ -141,18 +191,14 @@ impl TableBuilder {
         // that walk reads each column sequentially instead of jumping across it
         // (at 10M events the jumps were most of an analysis' time). Ties keep input
         // order, so "row order" within a user still means input order.
-        let order = UserOrder::build(&self.user, &self.time, self.users.len());
-        let perm = order.permutation();
-        self.user = keys::permute(&self.user, perm);
-        self.time = keys::permute(&self.time, perm);
-        self.event = self.event.permuted(perm);
-        if let Some(r) = self.revenue.as_mut() {
-            *r = keys::permute(r, perm);
-        }
-        for p in &mut self.properties {
-            p.permute(perm);
-        }
-        let order = order.contiguous();
+        let order = match self.ordered.take() {
+            Some(offsets) if self.is_ordered_by(&offsets) => UserOrder::from_offsets(offsets),
+            _ => {
+                let order = UserOrder::build(&self.user, &self.time, self.users.len());
+                self.permute_rows(order.permutation());
+                order.contiguous()
+            }
+        };
         if meta.rows_read == 0 {
             meta.rows_read = self.time.len() as u64;
         }

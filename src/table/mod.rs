@@ -18,8 +18,10 @@ mod attributes;
 mod builder;
 mod dict;
 mod keys;
+mod merge;
 mod meta;
 mod order;
+mod packed;
 mod part;
 mod property;
 mod restrict;
@@ -31,6 +33,7 @@ pub use dict::Dict;
 pub use keys::Keys;
 pub use meta::{ColumnInfo, ColumnType, DateOrder, Role, SkipTally, TableMeta};
 pub use order::UserOrder;
+pub use part::EncodedPart;
 pub use property::PropertyColumn;
 pub use wire::{WireError, WireReader, WireWriter};
 

@@ -45,6 +45,22 @@ impl UserOrder {
             contiguous,
         }
     }
+    /// The order of a table already stored user by user: user `u`'s rows are
+    /// `offsets[u]..offsets[u + 1]` (`offsets` starts at 0, ends at the row count,
+    /// never decreases; a merged load in parts knows them without sorting).
+    pub fn from_offsets(offsets: Vec<u32>) -> Self {
+        let n = offsets.last().copied().unwrap_or(0);
+        Self {
+            offsets,
+            rows: (0..n).collect(),
+            contiguous: true,
+        }
+    }
+    /// Where each user's rows start in [`UserOrder::permutation`], and the row
+    /// count last (one more entry than users).
+    pub fn offsets(&self) -> &[u32] {
+        &self.offsets
+    }
     /// The permutation that puts the table in per-user order (all rows, user by
     /// user).
     pub fn permutation(&self) -> &[u32] {

@@ -123,6 +123,10 @@ impl<'a> WireReader<'a> {
         }
         Ok(out)
     }
+    /// Bytes not read yet.
+    pub fn left(&self) -> usize {
+        self.bytes.len()
+    }
     /// True when every byte was read.
     pub fn is_empty(&self) -> bool {
         self.bytes.is_empty()

@@ -36,6 +36,14 @@ pub fn boundary_after(window: &[u8]) -> f64 {
     parallel::boundary_after(window).map_or(-1.0, |b| b as f64)
 }
 
+/// `warmUp(): number` — runs the merge of a load in parts on a small synthetic
+/// table, so that its functions are compiled optimised before a real load calls
+/// them once each (see `ingest::parallel::warm_up`); the rows it built.
+#[wasm_bindgen(js_name = warmUp)]
+pub fn warm_up() -> f64 {
+    parallel::warm_up() as f64
+}
+
 /// One byte range of a file being parsed into a part.
 #[wasm_bindgen]
 pub struct PartLoader {
@@ -136,7 +144,7 @@ impl PartMerger {
     /// when merged; else the part ended inside a quoted field and the bytes from the
     /// returned offset to the end must be pushed (`merger.push`) instead of any
     /// further part.
-    pub fn add(&mut self, part: &[u8]) -> WebResult<f64> {
+    pub fn add(&mut self, part: Vec<u8>) -> WebResult<f64> {
         let from = step_or_spend(&mut self.inner, USED_UP, |m| m.add(part))?;
         Ok(from.map_or(-1.0, |from| from as f64))
     }

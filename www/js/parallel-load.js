@@ -8,7 +8,7 @@
 // read in the worker) and posts its part back as a transferred ArrayBuffer.
 // When a cut fell inside a quoted field, the merger says from where to go on, and
 // the rest of the file is pushed through it here, sequentially.
-import { PartLoader, PartMerger, headLength, boundaryAfter } from '/pkg/tidemark.js';
+import { PartLoader, PartMerger, headLength, boundaryAfter, warmUp } from '/pkg/tidemark.js';
 
 /** Files smaller than this load sequentially (starting workers costs more). */
 export const PARALLEL_MIN_BYTES = 32 << 20;
@@ -112,7 +112,11 @@ const count = (delta) => {
   globalThis.__tidemarkPartWorkers = running;
 };
 
-/** Starts a part worker on one range: {promise (the part's bytes), ready (it runs), stop()}. */
+/**
+ * Starts a part worker on one range: {promise, ready (it runs), stop()}; `promise`
+ * resolves with {bytes (the part), at: {parsed, encoded, received}} (epoch ms: its
+ * range parsed, its bytes made, and their arrival here).
+ */
 function startPart({ module, file, name, options, head, start, end, onProgress, debugPanic }) {
   const worker = new Worker(new URL('../part-worker.js', import.meta.url), { type: 'module' });
   count(1);
@@ -127,7 +131,7 @@ function startPart({ module, file, name, options, head, start, end, onProgress, 
   worker.onmessage = ({ data: m }) => {
     if (m.type === 'ready') readyNow();
     else if (m.type === 'progress') onProgress(m.bytes, m.rows);
-    else if (m.type === 'part') settle.resolve(new Uint8Array(m.bytes));
+    else if (m.type === 'part') settle.resolve({ bytes: new Uint8Array(m.bytes), at: { ...m.at, received: performance.timeOrigin + performance.now() } });
     else settle.reject(partError(m));
   };
   worker.onerror = (e) => {
@@ -146,12 +150,17 @@ function startPart({ module, file, name, options, head, start, end, onProgress, 
   return { promise, ready, stop };
 }
 
-/** Where the parts start: 0 and, for each cut i·size/parts, just after the next "\n". */
-async function partStarts(file, parts) {
+/**
+ * Where the parts start: 0 and, for each cut, just after the next "\n". The first
+ * range (the engine worker's own) gets `firstShare` of the file (default: an even
+ * split), the others share the rest evenly.
+ */
+async function partStarts(file, parts, firstShare) {
   const total = file.size;
+  const first = firstShare > 0 && firstShare < 1 ? firstShare : 1 / parts;
   const starts = [0];
   for (let i = 1; i < parts; i++) {
-    const cut = Math.floor((total * i) / parts);
+    const cut = Math.floor(total * (first + ((1 - first) * (i - 1)) / (parts - 1)));
     const window = new Uint8Array(await file.slice(cut, Math.min(total, cut + WINDOW_BYTES)).arrayBuffer());
     const b = boundaryAfter(window);
     if (b >= 0 && cut + b < total && cut + b > starts.at(-1)) starts.push(cut + b);
@@ -160,7 +169,8 @@ async function partStarts(file, parts) {
 }
 
 /**
- * Loads `file` in `parts` parts. `job.cancelled` stops it (every part worker is
+ * Loads `file` in `parts` parts (`firstShare`: the fraction of the file this
+ * worker parses itself; default an even split). `job.cancelled` stops it (every part worker is
  * ended at once through `job.abort`, which this sets); `progress(bytes, rows)` sums
  * every part. Resolves with {engine, parts, fallback, ms} (`ms`: milliseconds from the
  * start to each stage, for the benchmark), with null when the file
@@ -168,10 +178,11 @@ async function partStarts(file, parts) {
  * with {cancelled: true}. Throws the first part's error in file order; a part
  * worker's panic throws an Error with `crashed` set.
  */
-export async function loadInParts({ file, name, options, module, parts, job, progress }) {
+export async function loadInParts({ file, name, options, module, parts, job, progress, firstShare }) {
   const t0 = performance.now();
   const ms = {};
   const mark = (key) => { ms[key] = Math.round(performance.now() - t0); };
+  const markAt = (key, epochMs) => { ms[key] = Math.round(epochMs - performance.timeOrigin - t0); };
   const total = file.size;
   const head = new Uint8Array(await file.slice(0, headLength(total)).arrayBuffer());
   const merger = new PartMerger(name, options, head, total);
@@ -186,7 +197,7 @@ export async function loadInParts({ file, name, options, module, parts, job, pro
   const stopped = () => job.cancelled;
   try {
     if (!merger.splittable) return null;
-    const starts = await partStarts(file, parts);
+    const starts = await partStarts(file, parts, firstShare ?? globalThis.__tidemarkParallel?.firstShare);
     if (starts.length < 2 || stopped()) return stopped() ? { cancelled: true } : null;
     const ranges = starts.map((s, i) => [s, starts[i + 1] ?? total]);
     const seen = ranges.map(() => ({ bytes: 0, rows: 0 }));
@@ -204,6 +215,11 @@ export async function loadInParts({ file, name, options, module, parts, job, pro
       }));
     }
     mark('workers_started');
+    // While the part workers start: the merge's functions run once on a small
+    // table, so that the engine has optimised them (shared with the part workers,
+    // which got the same compiled module) before this load calls each of them once.
+    warmUp();
+    mark('warmed_up');
     // Wait until every part worker runs before parsing here: this worker's parse
     // keeps its event loop busy (each read resolves at once), and a nested worker's
     // start needs that loop — started and left alone, the part workers began only
@@ -219,23 +235,26 @@ export async function loadInParts({ file, name, options, module, parts, job, pro
       return { cancelled: true };
     }
     mark('first_part');
-    // The first part stays in this worker's memory: adopted, not copied.
+    // The first part stays in this worker's memory: adopted, not copied (and put
+    // in per-user order while the other parts are still on their way).
     let from;
     try {
       from = merger.adoptFirst(first);
     } finally {
       first.free();
     }
+    mark('first_sorted');
     let merging = 0;
     for (let i = 1; i < ranges.length && from < 0; i++) {
       const part = await Promise.race([workers[i - 1].promise, cancelled]);
       if (stopped()) return { cancelled: true };
+      for (const [k, v] of Object.entries(part.at ?? {})) markAt(`part${i}_${k}`, v);
       const m0 = performance.now();
-      from = merger.add(part);
+      from = merger.add(part.bytes);
       merging += performance.now() - m0;
     }
     mark('parts_in');
-    ms.merging_later_parts = Math.round(merging);
+    ms.reading_later_parts = Math.round(merging);
     for (const w of workers) w.stop();
     const fallback = from >= 0;
     if (fallback) {
