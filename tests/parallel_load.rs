@@ -15,39 +15,11 @@ use tidemark::error::ErrorKind;
 use tidemark::ingest::parallel::{Merger, PartLoader, head_len, load_in_parts, ranges};
 use tidemark::ingest::{LoadOptions, load};
 use tidemark::progress::Silent;
-use tidemark::report::Summary;
 use tidemark::table::{EncodedPart, EventTable, Role, TableBuilder, TableMeta, WireWriter};
 
-/// Everything observable of a table: the summary as JSON, the dictionaries in key
-/// order, every row's keys, time and revenue bits, every property cell.
-fn dump(t: &EventTable) -> String {
-    let mut out = serde_json::to_string_pretty(&Summary::of(t)).expect("summary serializes");
-    let users: Vec<&str> = (0..t.user_count() as u32).map(|u| t.user_id(u)).collect();
-    let events: Vec<&str> = t.event_names().iter().collect();
-    out.push_str(&format!("\nusers {users:?}\nevents {events:?}\n"));
-    for p in t.properties() {
-        let values: Vec<&str> = p.dictionary().iter().collect();
-        out.push_str(&format!("{} {:?} {values:?}\n", p.name(), p.role()));
-    }
-    for r in 0..t.len() as u32 {
-        let props: Vec<Option<u32>> = t.properties().iter().map(|p| p.key(r)).collect();
-        out.push_str(&format!(
-            "{} {} {} {:?} {props:?}\n",
-            t.user(r),
-            t.time(r),
-            t.event(r),
-            t.revenue(r).map(f64::to_bits)
-        ));
-    }
-    out
-}
-
-fn outcome(r: Result<EventTable, tidemark::Error>) -> String {
-    match r {
-        Ok(t) => dump(&t),
-        Err(e) => format!("error: {e}"),
-    }
-}
+#[path = "common/table_dump.rs"]
+mod table_dump;
+use table_dump::{dump, outcome};
 
 fn sequential(bytes: &[u8], options: &LoadOptions) -> String {
     outcome(load("t.csv", bytes, options.clone(), &mut Silent))
