@@ -2,7 +2,7 @@
 //! UTF-8, else `chardetng`'s guess: GBK/GB18030 from Chinese Excel, Windows-1252 from
 //! old Western tools…), and decode chunk by chunk into UTF-8 with `encoding_rs`.
 
-use encoding_rs::{Decoder, Encoding, UTF_8, UTF_16BE, UTF_16LE};
+use encoding_rs::{Decoder, DecoderResult, Encoding, UTF_8, UTF_16BE, UTF_16LE};
 
 /// The encoding chosen for a file and why.
 #[derive(Debug, Clone)]
@@ -152,20 +152,26 @@ impl TextDecoder {
         match self.decoder.as_mut() {
             None => self.decode_utf8(chunk, out, last),
             Some(decoder) => {
+                // Without encoding_rs's own replacement, which says only whether a
+                // call replaced something: each malformed sequence is counted, so the
+                // count does not depend on how the input was cut into chunks.
                 let mut text = String::new();
                 let mut src = chunk;
                 loop {
                     let need = decoder
-                        .max_utf8_buffer_length(src.len())
+                        .max_utf8_buffer_length_without_replacement(src.len())
                         .unwrap_or(src.len() * 3 + 16);
                     text.reserve(need);
-                    let (result, read, replaced) = decoder.decode_to_string(src, &mut text, last);
-                    if replaced {
-                        self.malformed += 1;
-                    }
+                    let (result, read) =
+                        decoder.decode_to_string_without_replacement(src, &mut text, last);
                     src = &src[read..];
-                    if result == encoding_rs::CoderResult::InputEmpty {
-                        break;
+                    match result {
+                        DecoderResult::InputEmpty => break,
+                        DecoderResult::OutputFull => {}
+                        DecoderResult::Malformed(_, _) => {
+                            self.malformed += 1;
+                            text.push('\u{FFFD}');
+                        }
                     }
                 }
                 out.extend_from_slice(text.as_bytes());
@@ -309,5 +315,52 @@ mod tests {
         d.decode(b"a\xFFb\xC3", &mut out, true);
         assert_eq!(String::from_utf8(out).unwrap(), "a\u{FFFD}b\u{FFFD}");
         assert_eq!(d.malformed, 2);
+    }
+
+    /// Decodes `bytes` in `encoding` cut into chunks of `sizes` (cycled).
+    fn chunked(encoding: &'static Encoding, bytes: &[u8], sizes: &[usize]) -> (String, u64) {
+        let mut d = TextDecoder::new(encoding);
+        let mut out = Vec::new();
+        let mut at = 0;
+        for &n in sizes.iter().cycle() {
+            let end = (at + n).min(bytes.len());
+            d.decode(&bytes[at..end], &mut out, end == bytes.len());
+            at = end;
+            if at == bytes.len() {
+                break;
+            }
+        }
+        (String::from_utf8(out).expect("utf-8 out"), d.malformed)
+    }
+
+    #[test]
+    fn counts_each_malformed_sequence_of_other_encodings() {
+        // UTF-16LE: "a", a lone high surrogate, "b", a lone low surrogate, "c", and
+        // an odd last byte: three malformed sequences, in one chunk or many.
+        let bytes = b"a\x00\x00\xD8b\x00\x00\xDCc\x00x";
+        for sizes in [&[usize::MAX][..], &[1], &[2, 3], &[5]] {
+            let (text, malformed) = chunked(encoding_rs::UTF_16LE, bytes, sizes);
+            assert_eq!(text, "a\u{FFFD}b\u{FFFD}c\u{FFFD}", "{sizes:?}");
+            assert_eq!(malformed, 3, "{sizes:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Any bytes in GBK, UTF-16LE or Shift_JIS, in any chunking: the text
+        /// encoding_rs gives in one call, and one count whatever the chunking.
+        #[test]
+        fn chunking_never_changes_text_or_count(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200),
+            sizes in proptest::collection::vec(1usize..9, 1..5),
+            which in 0usize..3,
+        ) {
+            let encoding = [encoding_rs::GBK, encoding_rs::UTF_16LE, encoding_rs::SHIFT_JIS][which];
+            let (whole, count) = chunked(encoding, &bytes, &[usize::MAX]);
+            let (text, malformed) = chunked(encoding, &bytes, &sizes);
+            let (reference, _) = encoding.decode_without_bom_handling(&bytes);
+            proptest::prop_assert_eq!(&text, &reference);
+            proptest::prop_assert_eq!(&whole, &reference);
+            proptest::prop_assert_eq!(malformed, count);
+        }
     }
 }
