@@ -6,6 +6,11 @@
 //! lines are not records. It tracks *physical* line numbers (a quoted newline counts),
 //! which `arrow-csv` does not, and the field count of every record, so ragged rows are
 //! reported by line and never reach the parser.
+//!
+//! The same walk records where every field ends (the offsets of the delimiters
+//! outside quotes, [`RecordSplitter::marks`]) and whether a record has a quote at
+//! all, so that the fields of an unquoted record are known without walking its
+//! bytes again ([`super::fields::Fields::from_marks`]).
 
 /// The delimiters that are tried, in order of preference on a tie.
 pub const CANDIDATES: [u8; 4] = [b',', b';', b'\t', b'|'];
@@ -23,6 +28,11 @@ pub struct Record {
     pub fields: usize,
     /// True when the record had no terminator (the end of the file).
     pub unterminated: bool,
+    /// Index of its first delimiter offset in the splitter's marks (valid until the
+    /// next [`RecordSplitter::scan`]; see [`RecordSplitter::marks`]).
+    pub mark: u32,
+    /// True when a quote occurs anywhere in it: its fields need the quoting rules.
+    pub quoted: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +57,13 @@ pub struct RecordSplitter {
     rec_line: u64,
     quote_line: u64,
     cursor: usize,
+    /// Offsets (from its record's start) of the delimiters outside quotes: `fields -
+    /// 1` per record, the current incomplete record's last.
+    marks: Vec<u32>,
+    /// Index in `marks` of the incomplete record's first delimiter.
+    rec_mark: usize,
+    /// A quote was seen in the incomplete record.
+    quoted: bool,
 }
 
 impl RecordSplitter {
@@ -63,6 +80,9 @@ impl RecordSplitter {
             rec_line: 1,
             quote_line: 1,
             cursor: 0,
+            marks: Vec::new(),
+            rec_mark: 0,
+            quoted: false,
         }
     }
 
@@ -93,7 +113,12 @@ impl RecordSplitter {
     /// Scans the bytes of `buf` not yet seen, pushing every record completed.
     /// Returns the offset where the incomplete record begins (all before it may be
     /// dropped from the buffer, followed by [`RecordSplitter::shift`]).
+    /// The delimiter offsets of the records pushed by the last scan (and of the one
+    /// [`RecordSplitter::finish`] returned) are in [`RecordSplitter::marks`] until
+    /// the next scan.
     pub fn scan(&mut self, buf: &[u8], out: &mut Vec<Record>) -> usize {
+        self.marks.drain(..self.rec_mark);
+        self.rec_mark = 0;
         let d = self.delimiter;
         let mut i = self.cursor;
         while i < buf.len() {
@@ -105,7 +130,9 @@ impl RecordSplitter {
                 let stop = memchr::memchr3(b'\n', b'\r', b'"', rest).unwrap_or(rest.len());
                 if stop > 0 {
                     let span = &rest[..stop];
-                    self.fields += span.iter().filter(|&&c| c == d).count();
+                    let before = self.marks.len();
+                    push_offsets(span, d, i - self.rec_start, &mut self.marks);
+                    self.fields += self.marks.len() - before;
                     self.content = true;
                     self.last_cr = false;
                     self.state = if span[stop - 1] == d {
@@ -118,6 +145,9 @@ impl RecordSplitter {
                 }
             }
             let b = buf[i];
+            if b == b'"' {
+                self.quoted = true;
+            }
             match b {
                 b'\r' => {
                     self.line += 1;
@@ -157,6 +187,7 @@ impl RecordSplitter {
                 }
                 State::QuoteInQuoted if b == b'"' => self.state = State::Quoted,
                 _ if b == d => {
+                    self.marks.push(offset(i - self.rec_start));
                     self.fields += 1;
                     self.content = true;
                     self.state = State::FieldStart;
@@ -169,13 +200,17 @@ impl RecordSplitter {
                             line: self.rec_line,
                             fields: self.fields + 1,
                             unterminated: false,
+                            mark: offset(self.rec_mark),
+                            quoted: self.quoted,
                         });
                     }
                     self.fields = 0;
                     self.content = false;
+                    self.quoted = false;
                     self.state = State::FieldStart;
                     self.rec_start = i + 1;
                     self.rec_line = self.line;
+                    self.rec_mark = self.marks.len();
                 }
                 State::FieldStart if b == b'"' => {
                     self.state = State::Quoted;
@@ -214,10 +249,61 @@ impl RecordSplitter {
             line: self.rec_line,
             fields: self.fields + 1,
             unterminated: true,
+            mark: offset(self.rec_mark),
+            quoted: self.quoted,
         };
         self.content = false;
+        self.quoted = false;
         self.rec_start = buf.len();
+        self.rec_mark = self.marks.len();
         Ok(Some(rec))
+    }
+
+    /// The offsets, from the record's start, of the delimiters outside quotes of a
+    /// record of the last scan (or of the record [`RecordSplitter::finish`] returned):
+    /// `fields - 1` of them, so field `i` ends at `marks[i]` (the last at the
+    /// record's end).
+    pub fn marks(&self, rec: &Record) -> &[u32] {
+        let from = rec.mark as usize;
+        self.marks
+            .get(from..from + rec.fields - 1)
+            .unwrap_or_default()
+    }
+}
+
+/// `n` as a `u32` offset (records and buffers stay far below 4 GiB: the input is
+/// pushed in chunks of a few MiB).
+#[inline]
+fn offset(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Pushes `base + j` for every `span[j] == d`, eight bytes at a time: each word
+/// is compared with the delimiter repeated (the exact zero-byte test, no false
+/// positives), and the set high bits give the positions. In one walk this finds
+/// what counting the delimiters and then splitting the fields found in two.
+#[inline]
+fn push_offsets(span: &[u8], d: u8, base: usize, out: &mut Vec<u32>) {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let pattern = u64::from_ne_bytes([d; 8]);
+    let mut words = span.chunks_exact(8);
+    let mut at = base;
+    for word in &mut words {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(word);
+        let x = u64::from_le_bytes(bytes) ^ pattern;
+        // High bit of each byte set exactly where the byte of `x` is zero.
+        let mut hits = !(((x & LOW7) + LOW7) | x | LOW7);
+        while hits != 0 {
+            out.push(offset(at + (hits.trailing_zeros() / 8) as usize));
+            hits &= hits - 1;
+        }
+        at += 8;
+    }
+    for (j, &c) in words.remainder().iter().enumerate() {
+        if c == d {
+            out.push(offset(at + j));
+        }
     }
 }
 
@@ -272,14 +358,19 @@ mod tests {
 
     /// The splitter's rules byte by byte, written plainly (no fast path): the
     /// reference the optimised scan is checked against.
-    fn reference(text: &[u8], d: u8) -> (Vec<Record>, Result<(), u64>) {
+    /// Each record comes with the offsets of its delimiters outside quotes.
+    type Marked = (Record, Vec<u32>);
+
+    fn reference(text: &[u8], d: u8) -> (Vec<Marked>, Result<(), u64>) {
         let (mut out, mut line, mut rec_line, mut rec_start) = (Vec::new(), 1u64, 1u64, 0usize);
         let (mut fields, mut content, mut quoted, mut after_quote, mut at_start) =
             (0usize, false, false, false, true);
+        let (mut marks, mut any_quote) = (Vec::new(), false);
         let mut quote_line = 1;
         let mut i = 0;
         while i < text.len() {
             let b = text[i];
+            any_quote |= b == b'"';
             let is_crlf_tail = b == b'\n' && i > 0 && text[i - 1] == b'\r';
             if (b == b'\n' && !is_crlf_tail) || b == b'\r' {
                 line += 1;
@@ -293,21 +384,27 @@ mod tests {
                 quoted = true;
                 after_quote = false;
             } else if b == d {
+                marks.push((i - rec_start) as u32);
                 fields += 1;
                 content = true;
                 at_start = true;
                 after_quote = false;
             } else if b == b'\n' || b == b'\r' {
                 if content {
-                    out.push(Record {
+                    let rec = Record {
                         start: rec_start,
                         end: i + 1,
                         line: rec_line,
                         fields: fields + 1,
                         unterminated: false,
-                    });
+                        mark: 0,
+                        quoted: any_quote,
+                    };
+                    out.push((rec, std::mem::take(&mut marks)));
                 }
-                (fields, content, at_start, after_quote) = (0, false, true, false);
+                marks.clear();
+                (fields, content, at_start, after_quote, any_quote) =
+                    (0, false, true, false, false);
                 rec_start = i + 1;
                 rec_line = line;
             } else if at_start && b == b'"' {
@@ -326,20 +423,24 @@ mod tests {
             return (out, Err(quote_line));
         }
         if content {
-            out.push(Record {
+            let rec = Record {
                 start: rec_start,
                 end: text.len(),
                 line: rec_line,
                 fields: fields + 1,
                 unterminated: true,
-            });
+                mark: 0,
+                quoted: any_quote,
+            };
+            out.push((rec, marks));
         }
         (out, Ok(()))
     }
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
-        /// Fed in random chunks, the splitter finds the records of the plain reference.
+        /// Fed in random chunks, the splitter finds the records of the plain reference,
+        /// with the same delimiter offsets and quote flags.
         #[test]
         fn scan_agrees_with_the_plain_reference(
             bytes in proptest::collection::vec(proptest::sample::select(b"ab,;\"\r\n ".to_vec()), 0..120),
@@ -353,10 +454,16 @@ mod tests {
             let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(bytes.len())).collect();
             cuts.sort_unstable();
             cuts.push(bytes.len());
+            // The marks of a scan's records are valid until the next scan.
+            let marked = |s: &RecordSplitter, recs: &[Record]| -> Vec<Marked> {
+                recs.iter().map(|r| (Record { mark: 0, ..*r }, s.marks(r).to_vec())).collect()
+            };
             for c in cuts {
-                s.scan(&bytes[..c], &mut got);
+                let mut recs = Vec::new();
+                s.scan(&bytes[..c], &mut recs);
+                got.extend(marked(&s, &recs));
             }
-            let end = s.finish(&bytes).map(|last| got.extend(last));
+            let end = s.finish(&bytes).map(|last| got.extend(marked(&s, &Vec::from_iter(last))));
             proptest::prop_assert_eq!(&got, &want);
             proptest::prop_assert_eq!(end, want_end);
         }

@@ -83,6 +83,26 @@ impl Fields {
         }
     }
 
+    /// The fields of `record` (without its line terminator) from the delimiter
+    /// offsets the record splitter found ([`super::dialect::RecordSplitter::marks`]):
+    /// an unquoted record is cut there with no second walk over its bytes; a record
+    /// with a quote anywhere goes through [`Fields::split`] and its quoting rules.
+    pub fn from_marks(&mut self, record: &str, marks: &[u32], quoted: bool, d: u8) {
+        if quoted {
+            self.split(record, d);
+            return;
+        }
+        self.spans.clear();
+        self.owned.clear();
+        let mut start = 0;
+        for &m in marks {
+            let end = m as usize;
+            self.spans.push(Span::Borrowed(start, end));
+            start = end + 1;
+        }
+        self.spans.push(Span::Borrowed(start, record.len()));
+    }
+
     /// Number of fields.
     pub fn len(&self) -> usize {
         self.spans.len()
@@ -217,6 +237,46 @@ mod tests {
             let want = arrow_fields(&joined, b',', n);
             let got: Vec<Vec<String>> = same.iter().map(|r| fields_of(strip_terminator(&text[r.start..r.end]), b',')).collect();
             proptest::prop_assert_eq!(got, want);
+        }
+
+        /// The fields cut at the splitter's delimiter offsets (one walk) equal the
+        /// fields of the two-walk split, on every record of random text (quotes,
+        /// `""`, CRLF, quoted newlines, text after a closing quote), fed in chunks.
+        #[test]
+        fn marks_give_the_fields_of_the_split(
+            chars in proptest::collection::vec(
+                proptest::sample::select(vec!["a", "bc", ";", ",", "\"", "\n", "\r\n", "\r", " ", "é", "\"\""]), 0..80),
+            cut in 0usize..200,
+            semicolon in proptest::bool::ANY,
+        ) {
+            let d = if semicolon { b';' } else { b',' };
+            let text: String = chars.concat();
+            let mut cut = cut.min(text.len());
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let mut s = RecordSplitter::new(d);
+            let (mut marked, mut two_walks) = (Fields::new(), Fields::new());
+            let mut check = |s: &RecordSplitter, recs: &[crate::ingest::dialect::Record]| {
+                for r in recs {
+                    let record = strip_terminator(&text[r.start..r.end]);
+                    marked.from_marks(record, s.marks(r), r.quoted, d);
+                    two_walks.split(record, d);
+                    let a: Vec<&str> = (0..marked.len()).map(|i| marked.get(record, i)).collect();
+                    let b: Vec<&str> = (0..two_walks.len()).map(|i| two_walks.get(record, i)).collect();
+                    assert_eq!(a, b, "record {record:?}");
+                    assert_eq!(a.len(), r.fields);
+                }
+            };
+            let mut recs = Vec::new();
+            s.scan(&text.as_bytes()[..cut], &mut recs);
+            check(&s, &recs);
+            recs.clear();
+            s.scan(text.as_bytes(), &mut recs);
+            check(&s, &recs);
+            if let Ok(Some(last)) = s.finish(text.as_bytes()) {
+                check(&s, &[last]);
+            }
         }
     }
 }

@@ -400,6 +400,25 @@ impl Active {
         let expected = self.plan.columns.len();
         let delimiter = self.plan.delimiter;
         let records = std::mem::take(&mut self.records);
+        // The text decoder emits UTF-8 and records end at ASCII bytes: the text of
+        // every record is checked once here, not record by record.
+        let parsed_end = tail.as_ref().or(records.last()).map_or(0, |r| r.end);
+        let text = match std::str::from_utf8(&self.buf[..parsed_end]) {
+            Ok(text) => text,
+            Err(e) => {
+                let bad = e.valid_up_to();
+                let line = records
+                    .iter()
+                    .chain(tail.iter())
+                    .find(|r| r.end > bad)
+                    .map(|r| r.line);
+                return Err(Error::at(
+                    ErrorKind::Csv("a record is not valid UTF-8 after decoding".into()),
+                    file,
+                    line,
+                ));
+            }
+        };
         for rec in records.iter().chain(tail.iter()) {
             if self.header_pending {
                 self.header_pending = false;
@@ -413,8 +432,7 @@ impl Active {
                     .add(SkipReason::WrongFieldCount, rec.line, &why);
                 continue;
             }
-            // The text decoder emits UTF-8 and records end at ASCII bytes.
-            let Ok(text) = std::str::from_utf8(&self.buf[rec.start..rec.end]) else {
+            let Some(text) = text.get(rec.start..rec.end) else {
                 return Err(Error::at(
                     ErrorKind::Csv("a record is not valid UTF-8 after decoding".into()),
                     file,
@@ -422,7 +440,8 @@ impl Active {
                 ));
             };
             let record = fields::strip_terminator(text);
-            self.fields.split(record, delimiter);
+            let marks = self.splitter.marks(rec);
+            self.fields.from_marks(record, marks, rec.quoted, delimiter);
             self.converter.convert_row(record, &self.fields, rec.line);
         }
         self.records = records;
