@@ -1,6 +1,7 @@
 //! Builds an [`EventTable`] row by row; used by ingest, the demo and the tests.
 
 use super::keys::{self, Keys};
+use super::recent::Recent;
 use super::{Dict, EventTable, PropertyColumn, Role, TableMeta, UserOrder};
 
 /// Accumulates events, then builds the table and its per-user order.
@@ -12,6 +13,8 @@ pub struct TableBuilder {
     pub(super) event: Keys,
     pub(super) revenue: Option<Vec<f64>>,
     pub(super) properties: Vec<PropertyColumn>,
+    /// The keys of recent event names (few distinct names: no hashing per row).
+    recent_events: Recent,
 }
 
 impl TableBuilder {
@@ -28,6 +31,7 @@ impl TableBuilder {
                 .iter()
                 .map(|(n, r)| PropertyColumn::new(n.clone(), *r))
                 .collect(),
+            recent_events: Recent::new(),
         }
     }
 
@@ -64,9 +68,15 @@ impl TableBuilder {
         revenue: Option<f64>,
         cell: impl Fn(usize) -> Option<&'a str>,
     ) {
-        self.user.push(self.users.intern(user));
+        // A user's events often follow each other: the previous row's key first.
+        let key = match self.user.last() {
+            Some(&last) if self.users.get(last) == user => last,
+            _ => self.users.intern(user),
+        };
+        self.user.push(key);
         self.time.push(time_ms);
-        self.event.push(self.events.intern(event));
+        self.event
+            .push(self.recent_events.intern(&mut self.events, event));
         if let Some(col) = self.revenue.as_mut() {
             col.push(revenue.unwrap_or(f64::NAN));
         }

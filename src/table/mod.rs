@@ -22,6 +22,7 @@ mod meta;
 mod order;
 mod part;
 mod property;
+mod recent;
 mod restrict;
 mod wire;
 
