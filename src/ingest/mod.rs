@@ -15,6 +15,7 @@
 //! row by row. Memory holds the table being built plus one chunk, never the whole file.
 
 pub mod attributes;
+pub mod blocks;
 pub mod convert;
 pub mod dialect;
 pub mod encoding;
