@@ -87,6 +87,7 @@ impl Fields {
     /// offsets the record splitter found ([`super::dialect::RecordSplitter::marks`]):
     /// an unquoted record is cut there with no second walk over its bytes; a record
     /// with a quote anywhere goes through [`Fields::split`] and its quoting rules.
+    #[inline]
     pub fn from_marks(&mut self, record: &str, marks: &[u32], quoted: bool, d: u8) {
         if quoted {
             self.split(record, d);
@@ -115,6 +116,7 @@ impl Fields {
 
     /// The text of field `i` of `record` (the same record given to [`Fields::split`]);
     /// empty when there is no such field.
+    #[inline]
     pub fn get<'a>(&'a self, record: &'a str, i: usize) -> &'a str {
         match self.spans.get(i) {
             Some(&Span::Borrowed(a, b)) => record.get(a..b).unwrap_or(""),

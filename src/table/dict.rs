@@ -64,6 +64,7 @@ impl std::fmt::Debug for Dict {
 
 /// The string of `key` in a dictionary's parts (a free function so that the index
 /// can be borrowed mutably at the same time).
+#[inline]
 fn string_of<'a>(text: &'a str, ends: &[usize], key: u32) -> &'a str {
     let k = key as usize;
     let start = if k == 0 { 0 } else { ends[k - 1] };
@@ -127,10 +128,12 @@ impl Dict {
             .map(|s| s.key)
     }
     /// The string of a key. Panics on a key this dictionary never issued (a bug).
+    #[inline]
     pub fn get(&self, key: u32) -> &str {
         string_of(&self.text, &self.ends, key)
     }
     /// Number of distinct strings.
+    #[inline]
     pub fn len(&self) -> usize {
         self.ends.len()
     }
