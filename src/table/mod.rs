@@ -19,6 +19,7 @@ mod builder;
 mod dict;
 mod keys;
 mod meta;
+mod numbers;
 mod order;
 mod part;
 mod property;
