@@ -173,7 +173,8 @@ struct Active {
     plan: Plan,
     text: TextDecoder,
     /// Decoded text not yet parsed: at most one incomplete record between pushes.
-    buf: Vec<u8>,
+    /// Text (the decoder validated it), so records are read with no second check.
+    buf: String,
     splitter: RecordSplitter,
     records: Vec<Record>,
     header_pending: bool,
@@ -334,7 +335,7 @@ impl Active {
             converter: Converter::new(&plan),
             text: TextDecoder::new(plan.encoding.encoding),
             plan,
-            buf: Vec::new(),
+            buf: String::new(),
             records: Vec::new(),
             fields: fields::Fields::new(),
             rows_read: 0,
@@ -390,10 +391,10 @@ impl Active {
     /// Parses every whole record in `buf` (with `last`, the final one too).
     fn feed_text(&mut self, file: &str, last: bool) -> Result<()> {
         self.records.clear();
-        let keep_from = self.splitter.scan(&self.buf, &mut self.records);
+        let keep_from = self.splitter.scan(self.buf.as_bytes(), &mut self.records);
         let mut tail = None;
         if last {
-            match self.splitter.finish(&self.buf) {
+            match self.splitter.finish(self.buf.as_bytes()) {
                 Ok(r) => tail = r,
                 Err(line) => return Err(Error::at(ErrorKind::UnterminatedQuote, file, Some(line))),
             }
@@ -401,25 +402,9 @@ impl Active {
         let expected = self.plan.columns.len();
         let delimiter = self.plan.delimiter;
         let records = std::mem::take(&mut self.records);
-        // The text decoder emits UTF-8 and records end at ASCII bytes: the text of
-        // every record is checked once here, not record by record.
-        let parsed_end = tail.as_ref().or(records.last()).map_or(0, |r| r.end);
-        let text = match std::str::from_utf8(&self.buf[..parsed_end]) {
-            Ok(text) => text,
-            Err(e) => {
-                let bad = e.valid_up_to();
-                let line = records
-                    .iter()
-                    .chain(tail.iter())
-                    .find(|r| r.end > bad)
-                    .map(|r| r.line);
-                return Err(Error::at(
-                    ErrorKind::Csv("a record is not valid UTF-8 after decoding".into()),
-                    file,
-                    line,
-                ));
-            }
-        };
+        // Records start and end at ASCII bytes (line ends), so every one is a slice
+        // of the text at character boundaries.
+        let text = self.buf.as_str();
         for rec in records.iter().chain(tail.iter()) {
             if self.header_pending {
                 self.header_pending = false;
@@ -449,6 +434,13 @@ impl Active {
         if last {
             self.buf.clear();
             return Ok(());
+        }
+        if !self.buf.is_char_boundary(keep_from) {
+            return Err(Error::at(
+                ErrorKind::Csv("a record does not start at a character boundary".into()),
+                file,
+                None,
+            ));
         }
         self.buf.drain(..keep_from);
         self.splitter.shift(keep_from);
