@@ -250,6 +250,7 @@ mod tests {
                 proptest::sample::select(vec!["a", "bc", ";", ",", "\"", "\n", "\r\n", "\r", " ", "é", "\"\""]), 0..80),
             cut in 0usize..200,
             semicolon in proptest::bool::ANY,
+            blocks in proptest::bool::ANY,
         ) {
             let d = if semicolon { b';' } else { b',' };
             let text: String = chars.concat();
@@ -257,7 +258,7 @@ mod tests {
             while !text.is_char_boundary(cut) {
                 cut -= 1;
             }
-            let mut s = RecordSplitter::new(d);
+            let mut s = RecordSplitter::new(d).with_blocks(blocks);
             let (mut marked, mut two_walks) = (Fields::new(), Fields::new());
             let mut check = |s: &RecordSplitter, recs: &[crate::ingest::dialect::Record]| {
                 for r in recs {
