@@ -15,6 +15,9 @@ pub struct TableBuilder {
     pub(super) properties: Vec<PropertyColumn>,
     /// The keys of recent event names (few distinct names: no hashing per row).
     recent_events: Recent,
+    /// The previous row's user id and key (a copy: reading it back from the
+    /// dictionary cost two cache misses per row at 55k users).
+    last_user: Option<(String, u32)>,
 }
 
 impl TableBuilder {
@@ -32,6 +35,7 @@ impl TableBuilder {
                 .map(|(n, r)| PropertyColumn::new(n.clone(), *r))
                 .collect(),
             recent_events: Recent::new(),
+            last_user: None,
         }
     }
 
@@ -68,10 +72,20 @@ impl TableBuilder {
         revenue: Option<f64>,
         cell: impl Fn(usize) -> Option<&'a str>,
     ) {
-        // A user's events often follow each other: the previous row's key first.
-        let key = match self.user.last() {
-            Some(&last) if self.users.get(last) == user => last,
-            _ => self.users.intern(user),
+        // A user's events often follow each other: the previous row's user first.
+        let key = match &mut self.last_user {
+            Some((last, key)) if last.as_str() == user => *key,
+            Some((last, key)) => {
+                *key = self.users.intern(user);
+                last.clear();
+                last.push_str(user);
+                *key
+            }
+            None => {
+                let key = self.users.intern(user);
+                self.last_user = Some((user.to_string(), key));
+                key
+            }
         };
         self.user.push(key);
         self.time.push(time_ms);
