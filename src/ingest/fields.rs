@@ -24,6 +24,10 @@ enum Span {
 pub struct Fields {
     spans: Vec<Span>,
     owned: String,
+    /// For an unquoted record ([`Fields::from_marks`]): its delimiter offsets,
+    /// which are the fields (then `spans` is not used).
+    marks: Vec<u32>,
+    marked: bool,
 }
 
 impl Fields {
@@ -34,6 +38,7 @@ impl Fields {
 
     /// Splits `record` (without its line terminator) at delimiter `d`.
     pub fn split(&mut self, record: &str, d: u8) {
+        self.marked = false;
         self.spans.clear();
         self.owned.clear();
         let bytes = record.as_bytes();
@@ -93,31 +98,41 @@ impl Fields {
             self.split(record, d);
             return;
         }
-        self.spans.clear();
-        self.owned.clear();
-        let mut start = 0;
-        for &m in marks {
-            let end = m as usize;
-            self.spans.push(Span::Borrowed(start, end));
-            start = end + 1;
-        }
-        self.spans.push(Span::Borrowed(start, record.len()));
+        self.marks.clear();
+        self.marks.extend_from_slice(marks);
+        self.marked = true;
     }
 
     /// Number of fields.
     pub fn len(&self) -> usize {
-        self.spans.len()
+        if self.marked {
+            self.marks.len() + 1
+        } else {
+            self.spans.len()
+        }
     }
 
     /// True when there are no fields.
     pub fn is_empty(&self) -> bool {
-        self.spans.is_empty()
+        self.len() == 0
     }
 
     /// The text of field `i` of `record` (the same record given to [`Fields::split`]);
     /// empty when there is no such field.
     #[inline]
     pub fn get<'a>(&'a self, record: &'a str, i: usize) -> &'a str {
+        if self.marked {
+            // Field `i` runs from just after delimiter `i - 1` to delimiter `i`.
+            let start = match i.checked_sub(1) {
+                None => 0,
+                Some(p) => match self.marks.get(p) {
+                    Some(&m) => m as usize + 1,
+                    None => return "",
+                },
+            };
+            let end = self.marks.get(i).map_or(record.len(), |&m| m as usize);
+            return record.get(start..end).unwrap_or("");
+        }
         match self.spans.get(i) {
             Some(&Span::Borrowed(a, b)) => record.get(a..b).unwrap_or(""),
             Some(&Span::Owned(a, b)) => self.owned.get(a..b).unwrap_or(""),
