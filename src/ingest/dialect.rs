@@ -154,7 +154,11 @@ impl RecordSplitter {
                         State::Unquoted
                     };
                     i = stop;
-                    continue;
+                    // The run ended at a line end or quote: handled below at once,
+                    // without a second look for the stop.
+                    if i >= buf.len() {
+                        break;
+                    }
                 }
             }
             let b = buf[i];
