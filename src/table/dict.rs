@@ -82,7 +82,7 @@ impl Dict {
     #[inline]
     pub fn intern(&mut self, value: &str) -> u32 {
         if let Some(n) = canonical_number(value) {
-            if let Some(key) = self.numbers.get(n) {
+            if let Some(key) = self.numbers.find(n) {
                 return key;
             }
             let key = u32::try_from(self.ends.len()).unwrap_or(u32::MAX);

@@ -7,6 +7,12 @@
 //! share its cache line. The hash is the SplitMix64 finaliser (two multiplications,
 //! native in wasm too); the table doubles at 3/4 full. Keys are the dictionary's:
 //! this only finds them.
+//!
+//! In front of a large table, a small direct-mapped cache of recently found values
+//! ([`RECENT`] slots, 64 KiB: it stays in the CPU's L2): an event log is in time
+//! order and a user's events come in sessions, so most lookups repeat a value seen
+//! a few thousand rows before (on the 10M benchmark file 77% hit a 4,096-slot
+//! cache, against 6% that repeat the previous row's user).
 
 /// An empty slot's key.
 const EMPTY: u32 = u32::MAX;
@@ -23,11 +29,21 @@ const FREE: Slot = Slot {
     key: EMPTY,
 };
 
+/// Slots of the cache of recently found values (a power of two).
+const RECENT: usize = 4096;
+
+/// The table size from which the cache is used: below it the table itself is small
+/// enough to stay in the cache.
+const RECENT_FROM: usize = 4 * RECENT;
+
 /// Values → keys.
 #[derive(Debug, Clone, Default)]
 pub struct NumberIndex {
     slots: Vec<Slot>,
     len: usize,
+    /// Recently found values, by the high bits of their hash (empty until the
+    /// table has [`RECENT_FROM`] slots).
+    recent: Vec<Slot>,
 }
 
 /// SplitMix64's finaliser: every input bit moves every output bit.
@@ -66,13 +82,36 @@ impl NumberIndex {
         }
     }
 
+    /// The key of `value`, if present, through the cache of recent values (which
+    /// remembers it).
+    #[inline]
+    pub fn find(&mut self, value: u64) -> Option<u32> {
+        if self.recent.is_empty() {
+            return self.get(value);
+        }
+        let at = (mix(value) >> 52) as usize & (RECENT - 1);
+        let r = self.recent[at];
+        if r.key != EMPTY && r.value == value {
+            return Some(r.key);
+        }
+        let key = self.get(value)?;
+        self.recent[at] = Slot { value, key };
+        Some(key)
+    }
+
     /// Adds `value` (not present) with `key`.
     pub fn insert(&mut self, value: u64, key: u32) {
         if (self.len + 1) * 4 > self.slots.len() * 3 {
             self.grow((self.slots.len() * 2).max(16));
+            if self.slots.len() >= RECENT_FROM && self.recent.is_empty() {
+                self.recent = vec![FREE; RECENT];
+            }
         }
         self.place(value, key);
         self.len += 1;
+        if !self.recent.is_empty() {
+            self.recent[(mix(value) >> 52) as usize & (RECENT - 1)] = Slot { value, key };
+        }
     }
 
     fn place(&mut self, value: u64, key: u32) {
@@ -95,13 +134,13 @@ impl NumberIndex {
 
     /// Bytes held on the heap.
     pub fn heap_bytes(&self) -> usize {
-        self.slots.capacity() * std::mem::size_of::<Slot>()
+        (self.slots.capacity() + self.recent.capacity()) * std::mem::size_of::<Slot>()
     }
 
     /// Bytes the values take at the table's average fill (between 3/8 and 3/4:
     /// counted at 9/16), growing smoothly with them, for the load's memory estimate.
     pub fn used_bytes(&self) -> usize {
-        self.len * std::mem::size_of::<Slot>() * 16 / 9
+        (self.len * 16 / 9 + self.recent.len()) * std::mem::size_of::<Slot>()
     }
 
     /// Rebuilds the table at the smallest size that holds its values (once complete).
@@ -113,6 +152,8 @@ impl NumberIndex {
         if slots < self.slots.len() {
             self.grow(slots);
         }
+        // Complete: no more lookups on the hot path.
+        self.recent = Vec::new();
     }
 }
 
@@ -143,6 +184,10 @@ mod tests {
                 }
             }
             for shrink in [false, true] {
+                // Through the cache path too (unused at this size).
+                for p in &probes {
+                    proptest::prop_assert_eq!(index.find(*p), plain.get(p).copied());
+                }
                 if shrink {
                     index.shrink_to_fit();
                 }
@@ -154,6 +199,47 @@ mod tests {
                     proptest::prop_assert_eq!(index.get(*p), plain.get(p).copied());
                 }
             }
+        }
+    }
+
+    /// Enough values for the cache of recent values: lookups through it (repeats
+    /// near in time, as in an event log, and absent values), interleaved with
+    /// inserts and growth, find what a HashMap finds.
+    #[test]
+    fn the_recent_cache_finds_what_a_hash_map_finds() {
+        let (mut index, mut plain) = (NumberIndex::default(), HashMap::new());
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for row in 0..300_000u64 {
+            let r = next();
+            // Mostly one of the last few thousand values, sometimes a new one,
+            // sometimes one never inserted (odd: every inserted value is even).
+            let v = match r % 10 {
+                0 => (row * 2) << 8,
+                1 => r | 1,
+                _ => ((row.saturating_sub(r >> 40 & 4095)) * 2) << 8,
+            };
+            match index.find(v) {
+                Some(k) => assert_eq!(plain.get(&v), Some(&k), "{v}"),
+                None => {
+                    assert_eq!(plain.get(&v), None, "{v}");
+                    if v & 1 == 0 {
+                        let key = plain.len() as u32;
+                        index.insert(v, key);
+                        plain.insert(v, key);
+                    }
+                }
+            }
+        }
+        assert!(!index.recent.is_empty(), "the cache was used");
+        index.shrink_to_fit();
+        for (&v, &k) in &plain {
+            assert_eq!(index.find(v), Some(k));
         }
     }
 }
