@@ -4,6 +4,9 @@
 //! machine and the date.
 //!
 //! - `load/<file>`: CSV bytes in memory → EventTable (throughput in bytes).
+//! - `parse/<file>`: the same bytes pushed through a `Loader` in 1 MiB chunks
+//!   without `finish` (no per-user order, no permutation): the parse alone, which
+//!   parts of a parallel load divide between workers.
 //! - `<analysis>/<file>` on the loaded table: the 4-step ordered funnel (7-day
 //!   window), weekly retention (12 weeks), RFM, the 30-day repeat rate (the four
 //!   the browser benchmark compares with DuckDB-WASM), the weekly lifecycle, and
@@ -26,7 +29,7 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use tidemark::ingest::{LoadOptions, load};
+use tidemark::ingest::{LoadOptions, Loader, load};
 use tidemark::progress::Silent;
 use tidemark::spec::Spec;
 
@@ -165,6 +168,20 @@ fn benches(c: &mut Criterion) {
                     &mut Silent,
                 )
                 .expect("loads")
+            })
+        });
+        g.finish();
+        let mut g = c.benchmark_group("parse");
+        g.sample_size(10);
+        g.throughput(Throughput::Bytes(bytes.len() as u64));
+        g.bench_function(&name, |b| {
+            b.iter(|| {
+                let mut loader = Loader::new(&name, LoadOptions::default()).expect("loader");
+                loader.expect_bytes(bytes.len() as u64).expect("fits");
+                for chunk in black_box(&bytes).chunks(1 << 20) {
+                    loader.push(chunk).expect("parses");
+                }
+                loader.rows_read()
             })
         });
         g.finish();

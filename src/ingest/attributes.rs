@@ -72,12 +72,13 @@ pub fn read(
             Refusal::Binary(kind) => at(ErrorKind::Binary(kind.to_string()), None),
             Refusal::UnknownLabel(why) => Error::new(ErrorKind::BadOption(why)),
         })?;
-    let mut text = Vec::with_capacity(bytes.len());
+    let mut text = String::with_capacity(bytes.len());
     TextDecoder::new(detected.encoding).decode(
         &bytes[detected.bom_len.min(bytes.len())..],
         &mut text,
         true,
     );
+    let text = text.into_bytes();
     let (delimiter, _) = sniff_delimiter(&text[..text.len().min(256 * 1024)]);
     let mut splitter = RecordSplitter::new(delimiter);
     let mut records = Vec::new();

@@ -104,6 +104,33 @@ impl Converter {
 
 /// The trimmed text of a cell, `None` when it is blank. Borrowed: the hot path
 /// allocates nothing per cell.
+#[inline]
 fn text(cell: &str) -> Option<&str> {
-    Some(cell.trim()).filter(|s| !s.is_empty())
+    // Most cells start and end with a printable ASCII byte: nothing to trim.
+    let solid = |b: u8| b > b' ' && b < 0x80;
+    match cell.as_bytes() {
+        [] => None,
+        [first, .., last] if solid(*first) && solid(*last) => Some(cell),
+        [only] if solid(*only) => Some(cell),
+        _ => Some(cell.trim()).filter(|s| !s.is_empty()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::text;
+
+    proptest::proptest! {
+        /// The cell text equals `str::trim` with blanks as `None`, on cells of ASCII
+        /// and Unicode whitespace, control bytes and multi-byte characters.
+        #[test]
+        fn text_is_the_trimmed_cell(
+            parts in proptest::collection::vec(proptest::sample::select(
+                vec!["a", " ", "\t", "\u{b}", "\u{c}", "\r", "\n", "\u{1}", "\u{7f}", "\u{a0}", "\u{3000}", "é", "x y"]), 0..6),
+        ) {
+            let cell: String = parts.concat();
+            let want = Some(cell.trim()).filter(|s| !s.is_empty());
+            proptest::prop_assert_eq!(text(&cell), want);
+        }
+    }
 }

@@ -6,9 +6,22 @@
 //! lines are not records. It tracks *physical* line numbers (a quoted newline counts),
 //! which `arrow-csv` does not, and the field count of every record, so ragged rows are
 //! reported by line and never reach the parser.
+//!
+//! The same walk records where every field ends (the offsets of the delimiters
+//! outside quotes, [`RecordSplitter::marks`]) and whether a record has a quote at
+//! all, so that the fields of an unquoted record are known without walking its
+//! bytes again ([`super::fields::Fields::from_marks`]).
+
+use super::blocks;
 
 /// The delimiters that are tried, in order of preference on a tie.
 pub const CANDIDATES: [u8; 4] = [b',', b';', b'\t', b'|'];
+
+/// Whether the splitter's fast path reads 16-byte blocks of masks ([`blocks`]):
+/// in wasm with SIMD, where that is one vector load and a few compares. Natively
+/// `memchr3` (AVX2) and a word-wise delimiter search measured faster than the
+/// portable blocks.
+const BLOCKS: bool = cfg!(all(target_arch = "wasm32", target_feature = "simd128"));
 
 /// One complete record in the text buffer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +36,11 @@ pub struct Record {
     pub fields: usize,
     /// True when the record had no terminator (the end of the file).
     pub unterminated: bool,
+    /// Index of its first delimiter offset in the splitter's marks (valid until the
+    /// next [`RecordSplitter::scan`]; see [`RecordSplitter::marks`]).
+    pub mark: u32,
+    /// True when a quote occurs anywhere in it: its fields need the quoting rules.
+    pub quoted: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +65,15 @@ pub struct RecordSplitter {
     rec_line: u64,
     quote_line: u64,
     cursor: usize,
+    /// Offsets (from its record's start) of the delimiters outside quotes: `fields -
+    /// 1` per record, the current incomplete record's last.
+    marks: Vec<u32>,
+    /// Index in `marks` of the incomplete record's first delimiter.
+    rec_mark: usize,
+    /// Whether the fast path reads 16-byte blocks ([`BLOCKS`]; tests try both).
+    blocks: bool,
+    /// A quote was seen in the incomplete record.
+    quoted: bool,
 }
 
 impl RecordSplitter {
@@ -63,6 +90,10 @@ impl RecordSplitter {
             rec_line: 1,
             quote_line: 1,
             cursor: 0,
+            marks: Vec::new(),
+            rec_mark: 0,
+            blocks: BLOCKS,
+            quoted: false,
         }
     }
 
@@ -76,6 +107,13 @@ impl RecordSplitter {
             quote_line: line,
             ..Self::new(delimiter)
         }
+    }
+
+    /// The splitter with its fast path reading 16-byte blocks or not (tests check
+    /// both ways on every target).
+    #[cfg(test)]
+    pub(crate) fn with_blocks(self, blocks: bool) -> Self {
+        Self { blocks, ..self }
     }
 
     /// True between records: after a line end outside quotes (or before anything),
@@ -93,31 +131,40 @@ impl RecordSplitter {
     /// Scans the bytes of `buf` not yet seen, pushing every record completed.
     /// Returns the offset where the incomplete record begins (all before it may be
     /// dropped from the buffer, followed by [`RecordSplitter::shift`]).
+    /// The delimiter offsets of the records pushed by the last scan (and of the one
+    /// [`RecordSplitter::finish`] returned) are in [`RecordSplitter::marks`] until
+    /// the next scan.
     pub fn scan(&mut self, buf: &[u8], out: &mut Vec<Record>) -> usize {
+        self.marks.drain(..self.rec_mark);
+        self.rec_mark = 0;
         let d = self.delimiter;
         let mut i = self.cursor;
         while i < buf.len() {
             if matches!(self.state, State::FieldStart | State::Unquoted) {
-                // Fast path outside quotes: jump to the next line end or quote, and
-                // count the delimiters in between (the loop vectorises). Byte by byte
-                // this scan was a quarter of the load time (BENCHMARKS.md).
-                let rest = &buf[i..];
-                let stop = memchr::memchr3(b'\n', b'\r', b'"', rest).unwrap_or(rest.len());
-                if stop > 0 {
-                    let span = &rest[..stop];
-                    self.fields += span.iter().filter(|&&c| c == d).count();
+                // Fast path outside quotes: jump to the next line end or quote,
+                // noting the delimiters in between. Byte by byte this scan was a
+                // quarter of the load time (BENCHMARKS.md).
+                let stop = self.unquoted_run(buf, i);
+                if stop > i {
                     self.content = true;
                     self.last_cr = false;
-                    self.state = if span[stop - 1] == d {
+                    self.state = if buf[stop - 1] == d {
                         State::FieldStart
                     } else {
                         State::Unquoted
                     };
-                    i += stop;
-                    continue;
+                    i = stop;
+                    // The run ended at a line end or quote: handled below at once,
+                    // without a second look for the stop.
+                    if i >= buf.len() {
+                        break;
+                    }
                 }
             }
             let b = buf[i];
+            if b == b'"' {
+                self.quoted = true;
+            }
             match b {
                 b'\r' => {
                     self.line += 1;
@@ -157,6 +204,7 @@ impl RecordSplitter {
                 }
                 State::QuoteInQuoted if b == b'"' => self.state = State::Quoted,
                 _ if b == d => {
+                    self.marks.push(offset(i - self.rec_start));
                     self.fields += 1;
                     self.content = true;
                     self.state = State::FieldStart;
@@ -169,13 +217,17 @@ impl RecordSplitter {
                             line: self.rec_line,
                             fields: self.fields + 1,
                             unterminated: false,
+                            mark: offset(self.rec_mark),
+                            quoted: self.quoted,
                         });
                     }
                     self.fields = 0;
                     self.content = false;
+                    self.quoted = false;
                     self.state = State::FieldStart;
                     self.rec_start = i + 1;
                     self.rec_line = self.line;
+                    self.rec_mark = self.marks.len();
                 }
                 State::FieldStart if b == b'"' => {
                     self.state = State::Quoted;
@@ -191,6 +243,43 @@ impl RecordSplitter {
         }
         self.cursor = buf.len();
         self.rec_start
+    }
+
+    /// From `i` (outside quotes) to the next line end or quote (or the end of
+    /// `buf`): records the delimiters on the way and returns where it stopped.
+    /// In wasm sixteen bytes at a time ([`blocks`]); natively, and for the last
+    /// few bytes, `memchr3` to the stop (AVX2 natively: faster there than the
+    /// portable blocks, BENCHMARKS.md) and then the delimiters before it.
+    #[inline]
+    fn unquoted_run(&mut self, buf: &[u8], mut i: usize) -> usize {
+        let d = self.delimiter;
+        let before = self.marks.len();
+        while self.blocks
+            && let Some(block) = buf.get(i..i + 16)
+        {
+            let Ok(block) = <&[u8; 16]>::try_from(block) else {
+                break;
+            };
+            let m = blocks::masks(block, d);
+            let stop = m.stop.trailing_zeros().min(16);
+            let mut hits = m.delimiter & ((1u32 << stop) - 1);
+            let base = i - self.rec_start;
+            while hits != 0 {
+                let at = base + hits.trailing_zeros() as usize;
+                self.marks.push(offset(at));
+                hits &= hits - 1;
+            }
+            if stop < 16 {
+                self.fields += self.marks.len() - before;
+                return i + stop as usize;
+            }
+            i += 16;
+        }
+        let rest = &buf[i..];
+        let stop = memchr::memchr3(b'\n', b'\r', b'"', rest).unwrap_or(rest.len());
+        push_offsets(&rest[..stop], d, i - self.rec_start, &mut self.marks);
+        self.fields += self.marks.len() - before;
+        i + stop
     }
 
     /// The caller removed the first `n` bytes of the buffer.
@@ -214,10 +303,61 @@ impl RecordSplitter {
             line: self.rec_line,
             fields: self.fields + 1,
             unterminated: true,
+            mark: offset(self.rec_mark),
+            quoted: self.quoted,
         };
         self.content = false;
+        self.quoted = false;
         self.rec_start = buf.len();
+        self.rec_mark = self.marks.len();
         Ok(Some(rec))
+    }
+
+    /// The offsets, from the record's start, of the delimiters outside quotes of a
+    /// record of the last scan (or of the record [`RecordSplitter::finish`] returned):
+    /// `fields - 1` of them, so field `i` ends at `marks[i]` (the last at the
+    /// record's end).
+    pub fn marks(&self, rec: &Record) -> &[u32] {
+        let from = rec.mark as usize;
+        self.marks
+            .get(from..from + rec.fields - 1)
+            .unwrap_or_default()
+    }
+}
+
+/// `n` as a `u32` offset (records and buffers stay far below 4 GiB: the input is
+/// pushed in chunks of a few MiB).
+#[inline]
+fn offset(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Pushes `base + j` for every `span[j] == d`, eight bytes at a time: each word
+/// is compared with the delimiter repeated (the exact zero-byte test, no false
+/// positives), and the set high bits give the positions. In one walk this finds
+/// what counting the delimiters and then splitting the fields found in two.
+#[inline]
+fn push_offsets(span: &[u8], d: u8, base: usize, out: &mut Vec<u32>) {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let pattern = u64::from_ne_bytes([d; 8]);
+    let mut words = span.chunks_exact(8);
+    let mut at = base;
+    for word in &mut words {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(word);
+        let x = u64::from_le_bytes(bytes) ^ pattern;
+        // High bit of each byte set exactly where the byte of `x` is zero.
+        let mut hits = !(((x & LOW7) + LOW7) | x | LOW7);
+        while hits != 0 {
+            out.push(offset(at + (hits.trailing_zeros() / 8) as usize));
+            hits &= hits - 1;
+        }
+        at += 8;
+    }
+    for (j, &c) in words.remainder().iter().enumerate() {
+        if c == d {
+            out.push(offset(at + j));
+        }
     }
 }
 
@@ -272,14 +412,19 @@ mod tests {
 
     /// The splitter's rules byte by byte, written plainly (no fast path): the
     /// reference the optimised scan is checked against.
-    fn reference(text: &[u8], d: u8) -> (Vec<Record>, Result<(), u64>) {
+    /// Each record comes with the offsets of its delimiters outside quotes.
+    type Marked = (Record, Vec<u32>);
+
+    fn reference(text: &[u8], d: u8) -> (Vec<Marked>, Result<(), u64>) {
         let (mut out, mut line, mut rec_line, mut rec_start) = (Vec::new(), 1u64, 1u64, 0usize);
         let (mut fields, mut content, mut quoted, mut after_quote, mut at_start) =
             (0usize, false, false, false, true);
+        let (mut marks, mut any_quote) = (Vec::new(), false);
         let mut quote_line = 1;
         let mut i = 0;
         while i < text.len() {
             let b = text[i];
+            any_quote |= b == b'"';
             let is_crlf_tail = b == b'\n' && i > 0 && text[i - 1] == b'\r';
             if (b == b'\n' && !is_crlf_tail) || b == b'\r' {
                 line += 1;
@@ -293,21 +438,27 @@ mod tests {
                 quoted = true;
                 after_quote = false;
             } else if b == d {
+                marks.push((i - rec_start) as u32);
                 fields += 1;
                 content = true;
                 at_start = true;
                 after_quote = false;
             } else if b == b'\n' || b == b'\r' {
                 if content {
-                    out.push(Record {
+                    let rec = Record {
                         start: rec_start,
                         end: i + 1,
                         line: rec_line,
                         fields: fields + 1,
                         unterminated: false,
-                    });
+                        mark: 0,
+                        quoted: any_quote,
+                    };
+                    out.push((rec, std::mem::take(&mut marks)));
                 }
-                (fields, content, at_start, after_quote) = (0, false, true, false);
+                marks.clear();
+                (fields, content, at_start, after_quote, any_quote) =
+                    (0, false, true, false, false);
                 rec_start = i + 1;
                 rec_line = line;
             } else if at_start && b == b'"' {
@@ -326,37 +477,53 @@ mod tests {
             return (out, Err(quote_line));
         }
         if content {
-            out.push(Record {
+            let rec = Record {
                 start: rec_start,
                 end: text.len(),
                 line: rec_line,
                 fields: fields + 1,
                 unterminated: true,
-            });
+                mark: 0,
+                quoted: any_quote,
+            };
+            out.push((rec, marks));
         }
         (out, Ok(()))
     }
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
-        /// Fed in random chunks, the splitter finds the records of the plain reference.
+        /// Fed in random chunks, the splitter finds the records of the plain reference,
+        /// with the same delimiter offsets and quote flags.
         #[test]
         fn scan_agrees_with_the_plain_reference(
-            bytes in proptest::collection::vec(proptest::sample::select(b"ab,;\"\r\n ".to_vec()), 0..120),
-            cuts in proptest::collection::vec(0usize..120, 0..6),
+            picks in proptest::collection::vec(0usize..64, 0..400),
+            dense in proptest::bool::ANY,
+            cuts in proptest::collection::vec(0usize..400, 0..6),
             semicolon in proptest::bool::ANY,
+            blocks in proptest::bool::ANY,
         ) {
+            // Dense: a line end or quote every few bytes. Sparse: runs of tens of
+            // bytes between them, which the 16-byte blocks of the fast path cross.
+            let alphabet: &[u8] = if dense { b"ab,;\"\r\n " } else { b"abcdefgh,;,; ab\"\r\nabcdefgh,;ab,;,;xyzxyzxyzxyzxyzxyzxyzxyz,,;;" };
+            let bytes: Vec<u8> = picks.iter().map(|&p| alphabet[p % alphabet.len()]).collect();
             let d = if semicolon { b';' } else { b',' };
             let (want, want_end) = reference(&bytes, d);
-            let mut s = RecordSplitter::new(d);
+            let mut s = RecordSplitter::new(d).with_blocks(blocks);
             let mut got = Vec::new();
             let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(bytes.len())).collect();
             cuts.sort_unstable();
             cuts.push(bytes.len());
+            // The marks of a scan's records are valid until the next scan.
+            let marked = |s: &RecordSplitter, recs: &[Record]| -> Vec<Marked> {
+                recs.iter().map(|r| (Record { mark: 0, ..*r }, s.marks(r).to_vec())).collect()
+            };
             for c in cuts {
-                s.scan(&bytes[..c], &mut got);
+                let mut recs = Vec::new();
+                s.scan(&bytes[..c], &mut recs);
+                got.extend(marked(&s, &recs));
             }
-            let end = s.finish(&bytes).map(|last| got.extend(last));
+            let end = s.finish(&bytes).map(|last| got.extend(marked(&s, &Vec::from_iter(last))));
             proptest::prop_assert_eq!(&got, &want);
             proptest::prop_assert_eq!(end, want_end);
         }

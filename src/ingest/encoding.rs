@@ -148,38 +148,39 @@ impl TextDecoder {
 
     /// Appends the UTF-8 text of `chunk` to `out`. With `last`, flushes a trailing
     /// incomplete sequence (as a replacement character).
-    pub fn decode(&mut self, chunk: &[u8], out: &mut Vec<u8>, last: bool) {
+    pub fn decode(&mut self, chunk: &[u8], out: &mut String, last: bool) {
         match self.decoder.as_mut() {
             None => self.decode_utf8(chunk, out, last),
             Some(decoder) => {
                 // Without encoding_rs's own replacement, which says only whether a
                 // call replaced something: each malformed sequence is counted, so the
                 // count does not depend on how the input was cut into chunks.
-                let mut text = String::new();
                 let mut src = chunk;
                 loop {
                     let need = decoder
                         .max_utf8_buffer_length_without_replacement(src.len())
                         .unwrap_or(src.len() * 3 + 16);
-                    text.reserve(need);
+                    out.reserve(need);
                     let (result, read) =
-                        decoder.decode_to_string_without_replacement(src, &mut text, last);
+                        decoder.decode_to_string_without_replacement(src, out, last);
                     src = &src[read..];
                     match result {
                         DecoderResult::InputEmpty => break,
                         DecoderResult::OutputFull => {}
                         DecoderResult::Malformed(_, _) => {
                             self.malformed += 1;
-                            text.push('\u{FFFD}');
+                            out.push('\u{FFFD}');
                         }
                     }
                 }
-                out.extend_from_slice(text.as_bytes());
             }
         }
     }
 
-    fn decode_utf8(&mut self, chunk: &[u8], out: &mut Vec<u8>, last: bool) {
+    /// UTF-8 input: validated once (a character cut by the chunk's end is kept
+    /// for the next chunk before validating) and appended as text, so the loader
+    /// reads it as `str` without checking it again.
+    fn decode_utf8(&mut self, chunk: &[u8], out: &mut String, last: bool) {
         let joined;
         let bytes: &[u8] = if self.carry.is_empty() {
             chunk
@@ -189,36 +190,51 @@ impl TextDecoder {
             joined = j;
             &joined
         };
-        let mut rest = bytes;
+        let cut = if last {
+            bytes.len()
+        } else {
+            bytes.len() - incomplete_tail(bytes)
+        };
+        let mut rest = &bytes[..cut];
         loop {
             match std::str::from_utf8(rest) {
-                Ok(_) => {
-                    out.extend_from_slice(rest);
-                    return;
+                Ok(text) => {
+                    out.push_str(text);
+                    break;
                 }
                 Err(e) => {
-                    let good = e.valid_up_to();
-                    out.extend_from_slice(&rest[..good]);
-                    match e.error_len() {
-                        Some(bad) => {
-                            self.malformed += 1;
-                            out.extend_from_slice("\u{FFFD}".as_bytes());
-                            rest = &rest[good + bad..];
-                        }
-                        None if last => {
-                            self.malformed += 1;
-                            out.extend_from_slice("\u{FFFD}".as_bytes());
-                            return;
-                        }
-                        None => {
-                            self.carry = rest[good..].to_vec();
-                            return;
-                        }
-                    }
+                    let (good, bad) = rest.split_at(e.valid_up_to());
+                    // The prefix is valid: its check cannot fail.
+                    out.push_str(std::str::from_utf8(good).unwrap_or_default());
+                    self.malformed += 1;
+                    out.push('\u{FFFD}');
+                    // A malformed sequence, or (with `last`) one the input cut short.
+                    rest = &bad[e.error_len().unwrap_or(bad.len())..];
                 }
             }
         }
+        self.carry = bytes[cut..].to_vec();
     }
+}
+
+/// How many bytes at the end of `b` are the start of a UTF-8 character the chunk
+/// cut short (0 to 3): they wait for the next chunk. Malformed bytes are not
+/// counted here; validation replaces them.
+fn incomplete_tail(b: &[u8]) -> usize {
+    for back in 1..=b.len().min(3) {
+        let c = b[b.len() - back];
+        if c & 0xC0 == 0x80 {
+            continue; // a continuation byte: look further back for the lead
+        }
+        let need = match c {
+            0xC0..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            0xF0..=0xF7 => 4,
+            _ => 1,
+        };
+        return if need > back { back } else { 0 };
+    }
+    0
 }
 
 /// True for UTF-16 encodings (their NUL bytes are not binary).
@@ -300,27 +316,27 @@ mod tests {
     fn decodes_split_characters_across_chunks() {
         let (gbk, _, _) = encoding_rs::GBK.encode("购买");
         let mut d = TextDecoder::new(encoding_rs::GBK);
-        let mut out = Vec::new();
+        let mut out = String::new();
         d.decode(&gbk[..1], &mut out, false);
         d.decode(&gbk[1..], &mut out, true);
-        assert_eq!(String::from_utf8(out).unwrap(), "购买");
+        assert_eq!(out, "购买");
         let s = "é,ü".as_bytes();
         let mut d = TextDecoder::new(UTF_8);
-        let mut out = Vec::new();
+        let mut out = String::new();
         d.decode(&s[..1], &mut out, false);
         d.decode(b"", &mut out, false);
         d.decode(&s[1..], &mut out, true);
-        assert_eq!(String::from_utf8(out).unwrap(), "é,ü");
-        let mut out = Vec::new();
+        assert_eq!(out, "é,ü");
+        let mut out = String::new();
         d.decode(b"a\xFFb\xC3", &mut out, true);
-        assert_eq!(String::from_utf8(out).unwrap(), "a\u{FFFD}b\u{FFFD}");
+        assert_eq!(out, "a\u{FFFD}b\u{FFFD}");
         assert_eq!(d.malformed, 2);
     }
 
     /// Decodes `bytes` in `encoding` cut into chunks of `sizes` (cycled).
     fn chunked(encoding: &'static Encoding, bytes: &[u8], sizes: &[usize]) -> (String, u64) {
         let mut d = TextDecoder::new(encoding);
-        let mut out = Vec::new();
+        let mut out = String::new();
         let mut at = 0;
         for &n in sizes.iter().cycle() {
             let end = (at + n).min(bytes.len());
@@ -330,7 +346,7 @@ mod tests {
                 break;
             }
         }
-        (String::from_utf8(out).expect("utf-8 out"), d.malformed)
+        (out, d.malformed)
     }
 
     #[test]
@@ -361,6 +377,34 @@ mod tests {
             proptest::prop_assert_eq!(&text, &reference);
             proptest::prop_assert_eq!(&whole, &reference);
             proptest::prop_assert_eq!(malformed, count);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// UTF-8 input cut into random chunks (through 2-, 3- and 4-byte characters,
+        /// malformed and truncated sequences) decodes to `from_utf8_lossy` of the
+        /// whole input, with one malformed count per replacement it made.
+        #[test]
+        fn chunked_utf8_is_the_lossy_whole(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                &b"a"[..], b",", b"\n", "é".as_bytes(), "购".as_bytes(), "😀".as_bytes(),
+                b"\xFF", b"\x80", b"\xC3", b"\xE8\xB4", b"\xF0\x9F\x98", b"\xE0\x80", b"\xED\xA0\x80"]), 0..40),
+            cuts in proptest::collection::vec(0usize..200, 0..8),
+        ) {
+            let bytes: Vec<u8> = parts.concat();
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(bytes.len())).collect();
+            cuts.sort_unstable();
+            let (mut d, mut out, mut at) = (TextDecoder::new(UTF_8), String::new(), 0);
+            for c in cuts {
+                d.decode(&bytes[at..c], &mut out, false);
+                at = c;
+            }
+            d.decode(&bytes[at..], &mut out, true);
+            let want = String::from_utf8_lossy(&bytes);
+            proptest::prop_assert_eq!(&out, &want);
+            let replaced = want.matches('\u{FFFD}').count();
+            proptest::prop_assert_eq!(d.malformed, replaced as u64);
         }
     }
 }

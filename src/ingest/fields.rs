@@ -24,6 +24,10 @@ enum Span {
 pub struct Fields {
     spans: Vec<Span>,
     owned: String,
+    /// For an unquoted record ([`Fields::from_marks`]): its delimiter offsets,
+    /// which are the fields (then `spans` is not used).
+    marks: Vec<u32>,
+    marked: bool,
 }
 
 impl Fields {
@@ -34,6 +38,7 @@ impl Fields {
 
     /// Splits `record` (without its line terminator) at delimiter `d`.
     pub fn split(&mut self, record: &str, d: u8) {
+        self.marked = false;
         self.spans.clear();
         self.owned.clear();
         let bytes = record.as_bytes();
@@ -83,19 +88,51 @@ impl Fields {
         }
     }
 
+    /// The fields of `record` (without its line terminator) from the delimiter
+    /// offsets the record splitter found ([`super::dialect::RecordSplitter::marks`]):
+    /// an unquoted record is cut there with no second walk over its bytes; a record
+    /// with a quote anywhere goes through [`Fields::split`] and its quoting rules.
+    #[inline]
+    pub fn from_marks(&mut self, record: &str, marks: &[u32], quoted: bool, d: u8) {
+        if quoted {
+            self.split(record, d);
+            return;
+        }
+        self.marks.clear();
+        self.marks.extend_from_slice(marks);
+        self.marked = true;
+    }
+
     /// Number of fields.
     pub fn len(&self) -> usize {
-        self.spans.len()
+        if self.marked {
+            self.marks.len() + 1
+        } else {
+            self.spans.len()
+        }
     }
 
     /// True when there are no fields.
     pub fn is_empty(&self) -> bool {
-        self.spans.is_empty()
+        self.len() == 0
     }
 
     /// The text of field `i` of `record` (the same record given to [`Fields::split`]);
     /// empty when there is no such field.
+    #[inline(always)]
     pub fn get<'a>(&'a self, record: &'a str, i: usize) -> &'a str {
+        if self.marked {
+            // Field `i` runs from just after delimiter `i - 1` to delimiter `i`.
+            let start = match i.checked_sub(1) {
+                None => 0,
+                Some(p) => match self.marks.get(p) {
+                    Some(&m) => m as usize + 1,
+                    None => return "",
+                },
+            };
+            let end = self.marks.get(i).map_or(record.len(), |&m| m as usize);
+            return record.get(start..end).unwrap_or("");
+        }
         match self.spans.get(i) {
             Some(&Span::Borrowed(a, b)) => record.get(a..b).unwrap_or(""),
             Some(&Span::Owned(a, b)) => self.owned.get(a..b).unwrap_or(""),
@@ -217,6 +254,47 @@ mod tests {
             let want = arrow_fields(&joined, b',', n);
             let got: Vec<Vec<String>> = same.iter().map(|r| fields_of(strip_terminator(&text[r.start..r.end]), b',')).collect();
             proptest::prop_assert_eq!(got, want);
+        }
+
+        /// The fields cut at the splitter's delimiter offsets (one walk) equal the
+        /// fields of the two-walk split, on every record of random text (quotes,
+        /// `""`, CRLF, quoted newlines, text after a closing quote), fed in chunks.
+        #[test]
+        fn marks_give_the_fields_of_the_split(
+            chars in proptest::collection::vec(
+                proptest::sample::select(vec!["a", "bc", ";", ",", "\"", "\n", "\r\n", "\r", " ", "é", "\"\""]), 0..80),
+            cut in 0usize..200,
+            semicolon in proptest::bool::ANY,
+            blocks in proptest::bool::ANY,
+        ) {
+            let d = if semicolon { b';' } else { b',' };
+            let text: String = chars.concat();
+            let mut cut = cut.min(text.len());
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let mut s = RecordSplitter::new(d).with_blocks(blocks);
+            let (mut marked, mut two_walks) = (Fields::new(), Fields::new());
+            let mut check = |s: &RecordSplitter, recs: &[crate::ingest::dialect::Record]| {
+                for r in recs {
+                    let record = strip_terminator(&text[r.start..r.end]);
+                    marked.from_marks(record, s.marks(r), r.quoted, d);
+                    two_walks.split(record, d);
+                    let a: Vec<&str> = (0..marked.len()).map(|i| marked.get(record, i)).collect();
+                    let b: Vec<&str> = (0..two_walks.len()).map(|i| two_walks.get(record, i)).collect();
+                    assert_eq!(a, b, "record {record:?}");
+                    assert_eq!(a.len(), r.fields);
+                }
+            };
+            let mut recs = Vec::new();
+            s.scan(&text.as_bytes()[..cut], &mut recs);
+            check(&s, &recs);
+            recs.clear();
+            s.scan(text.as_bytes(), &mut recs);
+            check(&s, &recs);
+            if let Ok(Some(last)) = s.finish(text.as_bytes()) {
+                check(&s, &[last]);
+            }
         }
     }
 }

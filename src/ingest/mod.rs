@@ -15,6 +15,7 @@
 //! row by row. Memory holds the table being built plus one chunk, never the whole file.
 
 pub mod attributes;
+pub mod blocks;
 pub mod convert;
 pub mod dialect;
 pub mod encoding;
@@ -172,7 +173,8 @@ struct Active {
     plan: Plan,
     text: TextDecoder,
     /// Decoded text not yet parsed: at most one incomplete record between pushes.
-    buf: Vec<u8>,
+    /// Text (the decoder validated it), so records are read with no second check.
+    buf: String,
     splitter: RecordSplitter,
     records: Vec<Record>,
     header_pending: bool,
@@ -333,7 +335,7 @@ impl Active {
             converter: Converter::new(&plan),
             text: TextDecoder::new(plan.encoding.encoding),
             plan,
-            buf: Vec::new(),
+            buf: String::new(),
             records: Vec::new(),
             fields: fields::Fields::new(),
             rows_read: 0,
@@ -389,10 +391,10 @@ impl Active {
     /// Parses every whole record in `buf` (with `last`, the final one too).
     fn feed_text(&mut self, file: &str, last: bool) -> Result<()> {
         self.records.clear();
-        let keep_from = self.splitter.scan(&self.buf, &mut self.records);
+        let keep_from = self.splitter.scan(self.buf.as_bytes(), &mut self.records);
         let mut tail = None;
         if last {
-            match self.splitter.finish(&self.buf) {
+            match self.splitter.finish(self.buf.as_bytes()) {
                 Ok(r) => tail = r,
                 Err(line) => return Err(Error::at(ErrorKind::UnterminatedQuote, file, Some(line))),
             }
@@ -400,6 +402,9 @@ impl Active {
         let expected = self.plan.columns.len();
         let delimiter = self.plan.delimiter;
         let records = std::mem::take(&mut self.records);
+        // Records start and end at ASCII bytes (line ends), so every one is a slice
+        // of the text at character boundaries.
+        let text = self.buf.as_str();
         for rec in records.iter().chain(tail.iter()) {
             if self.header_pending {
                 self.header_pending = false;
@@ -413,8 +418,7 @@ impl Active {
                     .add(SkipReason::WrongFieldCount, rec.line, &why);
                 continue;
             }
-            // The text decoder emits UTF-8 and records end at ASCII bytes.
-            let Ok(text) = std::str::from_utf8(&self.buf[rec.start..rec.end]) else {
+            let Some(text) = text.get(rec.start..rec.end) else {
                 return Err(Error::at(
                     ErrorKind::Csv("a record is not valid UTF-8 after decoding".into()),
                     file,
@@ -422,13 +426,21 @@ impl Active {
                 ));
             };
             let record = fields::strip_terminator(text);
-            self.fields.split(record, delimiter);
+            let marks = self.splitter.marks(rec);
+            self.fields.from_marks(record, marks, rec.quoted, delimiter);
             self.converter.convert_row(record, &self.fields, rec.line);
         }
         self.records = records;
         if last {
             self.buf.clear();
             return Ok(());
+        }
+        if !self.buf.is_char_boundary(keep_from) {
+            return Err(Error::at(
+                ErrorKind::Csv("a record does not start at a character boundary".into()),
+                file,
+                None,
+            ));
         }
         self.buf.drain(..keep_from);
         self.splitter.shift(keep_from);

@@ -59,8 +59,9 @@ pub fn plan(file: &str, raw: &[u8], whole: bool, options: &LoadOptions) -> Resul
         Refusal::Binary(kind) => at(ErrorKind::Binary(kind.to_string()), None),
         Refusal::UnknownLabel(why) => Error::new(ErrorKind::BadOption(why)),
     })?;
-    let mut text = Vec::with_capacity(raw.len());
+    let mut text = String::with_capacity(raw.len());
     TextDecoder::new(encoding.encoding).decode(&raw[encoding.bom_len..], &mut text, whole);
+    let text = text.into_bytes();
     if text.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(at(ErrorKind::EmptyFile, None));
     }

@@ -11,6 +11,8 @@ use std::hash::BuildHasher;
 use foldhash::fast::FixedState;
 use hashbrown::HashTable;
 
+use super::numbers::NumberIndex;
+
 /// One slot of the hash index: the key and where its string is, so that a lookup
 /// touches the slot and the text, not the offsets too (at 10M rows and 553k users
 /// each extra random access showed: the lookup was a third of the load).
@@ -52,7 +54,7 @@ pub struct Dict {
     index: HashTable<Slot>,
     /// Canonical decimal strings (numeric user ids are the common case) by value:
     /// one random memory access per lookup instead of two or three.
-    numbers: HashTable<(u64, u32)>,
+    numbers: NumberIndex,
     hasher: FixedState,
 }
 
@@ -64,6 +66,7 @@ impl std::fmt::Debug for Dict {
 
 /// The string of `key` in a dictionary's parts (a free function so that the index
 /// can be borrowed mutably at the same time).
+#[inline]
 fn string_of<'a>(text: &'a str, ends: &[usize], key: u32) -> &'a str {
     let k = key as usize;
     let start = if k == 0 { 0 } else { ends[k - 1] };
@@ -79,16 +82,13 @@ impl Dict {
     #[inline]
     pub fn intern(&mut self, value: &str) -> u32 {
         if let Some(n) = canonical_number(value) {
-            let hash = self.hasher.hash_one(n);
-            if let Some(&(_, key)) = self.numbers.find(hash, |&(m, _)| m == n) {
+            if let Some(key) = self.numbers.find(n) {
                 return key;
             }
             let key = u32::try_from(self.ends.len()).unwrap_or(u32::MAX);
             self.text.push_str(value);
             self.ends.push(self.text.len());
-            let hasher = &self.hasher;
-            self.numbers
-                .insert_unique(hash, (n, key), |&(m, _)| hasher.hash_one(m));
+            self.numbers.insert(n, key);
             return key;
         }
         let Self {
@@ -118,8 +118,7 @@ impl Dict {
     /// The key of `value`, if present.
     pub fn key(&self, value: &str) -> Option<u32> {
         if let Some(n) = canonical_number(value) {
-            let hash = self.hasher.hash_one(n);
-            return self.numbers.find(hash, |&(m, _)| m == n).map(|&(_, k)| k);
+            return self.numbers.get(n);
         }
         let hash = self.hasher.hash_one(value);
         self.index
@@ -127,10 +126,12 @@ impl Dict {
             .map(|s| s.key)
     }
     /// The string of a key. Panics on a key this dictionary never issued (a bug).
+    #[inline]
     pub fn get(&self, key: u32) -> &str {
         string_of(&self.text, &self.ends, key)
     }
     /// Number of distinct strings.
+    #[inline]
     pub fn len(&self) -> usize {
         self.ends.len()
     }
@@ -147,17 +148,17 @@ impl Dict {
         self.text.capacity()
             + self.ends.capacity() * std::mem::size_of::<usize>()
             + self.index.capacity() * (std::mem::size_of::<Slot>() + 1)
-            + self.numbers.capacity() * (std::mem::size_of::<(u64, u32)>() + 1)
+            + self.numbers.heap_bytes()
     }
     /// Bytes the strings take by count, not capacity (the strings, their offsets, and
     /// the index at hashbrown's 7/8 load): grows smoothly as values are added, for
     /// the load's memory estimate ([`crate::ingest::memory`]).
     pub fn used_bytes(&self) -> usize {
-        let slots = (self.index.len() * (std::mem::size_of::<Slot>() + 1)
-            + self.numbers.len() * (std::mem::size_of::<(u64, u32)>() + 1))
-            * 8
-            / 7;
-        self.text.len() + self.ends.len() * std::mem::size_of::<usize>() + slots
+        let slots = self.index.len() * (std::mem::size_of::<Slot>() + 1) * 8 / 7;
+        self.text.len()
+            + self.ends.len() * std::mem::size_of::<usize>()
+            + slots
+            + self.numbers.used_bytes()
     }
     /// Releases spare capacity once the dictionary is complete.
     pub fn shrink_to_fit(&mut self) {
@@ -168,7 +169,7 @@ impl Dict {
             numbers,
             hasher,
         } = self;
-        numbers.shrink_to_fit(|&(m, _)| hasher.hash_one(m));
+        numbers.shrink_to_fit();
         text.shrink_to_fit();
         ends.shrink_to_fit();
         let _ = ends;

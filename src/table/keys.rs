@@ -45,10 +45,17 @@ impl Keys {
             Keys::U8(v) if key <= u32::from(u8::MAX) => v.push(key as u8),
             Keys::U16(v) if key <= u32::from(u16::MAX) => v.push(key as u16),
             Keys::U32(v) => v.push(key),
-            _ => {
-                self.widen(key);
-                self.push(key);
-            }
+            _ => self.widen_and_push(key),
+        }
+    }
+    /// Widens the column for `key` and appends it (rare: at most twice per column).
+    #[cold]
+    fn widen_and_push(&mut self, key: u32) {
+        self.widen(key);
+        match self {
+            Keys::U8(v) => v.push(key as u8),
+            Keys::U16(v) => v.push(key as u16),
+            Keys::U32(v) => v.push(key),
         }
     }
     fn widen(&mut self, key: u32) {

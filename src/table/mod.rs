@@ -20,10 +20,12 @@ mod dict;
 mod keys;
 mod merge;
 mod meta;
+mod numbers;
 mod order;
 mod packed;
 mod part;
 mod property;
+mod recent;
 mod restrict;
 mod wire;
 

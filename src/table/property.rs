@@ -2,6 +2,7 @@
 //! (one narrow key per row, see [`Keys`]; key 0 is an empty cell).
 
 use super::keys::Keys;
+use super::recent::Recent;
 use super::{Dict, Role};
 
 /// One property column (any column that is not user, time, event or revenue).
@@ -12,6 +13,8 @@ pub struct PropertyColumn {
     /// Per row: 0 for an empty cell, else 1 + the value's key in `values`.
     keys: Keys,
     values: Dict,
+    /// The keys of recent values: a low-cardinality column skips the dictionary's hash.
+    recent: Recent,
 }
 
 impl PropertyColumn {
@@ -22,6 +25,7 @@ impl PropertyColumn {
             role,
             keys: Keys::new(),
             values: Dict::new(),
+            recent: Recent::new(),
         }
     }
     /// Appends a row's cell; `None` or an empty string is an empty cell.
@@ -29,7 +33,7 @@ impl PropertyColumn {
     pub fn push(&mut self, cell: Option<&str>) {
         match cell {
             Some(v) if !v.is_empty() => {
-                let k = self.values.intern(v);
+                let k = self.recent.intern(&mut self.values, v);
                 self.keys.push(k.saturating_add(1));
             }
             _ => self.keys.push(0),
