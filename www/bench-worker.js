@@ -1,7 +1,7 @@
 // Benchmark worker for our engine (www/bench.html?engine=tidemark): times wasm
 // start-up, the load of a File as the page does it (in parts in several workers
-// for a large file, js/parallel-load.js; else streamed through CsvLoader in 1 MiB
-// pushes; type and role detection included; ?parts=N forces N parts, 1 = one), then each analysis of bench/common.js RUNS times on
+// for a large file, js/parallel-load.js; else streamed through CsvLoader by
+// parallel-load.js's streamRange, with the size declared, as www/worker.js does; type and role detection included; ?parts=N forces N parts, 1 = one), then each analysis of bench/common.js RUNS times on
 // the loaded table, and reports the timings, the results in the common shape and
 // the wasm linear memory.
 // The handler is installed synchronously: a message that arrived while a top-level
@@ -32,8 +32,6 @@ const ready = Promise.all([glue, compiled]).then(async ([wasm, module]) => {
   return { wasm, exports };
 });
 
-const CHUNK = 1 << 20;
-
 /**
  * Loads the File as the page does (www/worker.js): in parts in several workers when
  * js/parallel-load.js's partCount says so (`parts`: a forced count, 1 = sequential;
@@ -52,26 +50,10 @@ async function load(wasm, file, parts, firstShare) {
 
 async function loadSequential(wasm, file) {
   const loader = new wasm.CsvLoader(file.name, {});
-  const reader = file.stream().getReader();
-  let pending = [];
-  let pendingBytes = 0;
-  const flush = () => {
-    if (!pendingBytes) return;
-    const buf = new Uint8Array(pendingBytes);
-    let at = 0;
-    for (const p of pending) { buf.set(p, at); at += p.length; }
-    loader.push(buf);
-    pending = [];
-    pendingBytes = 0;
-  };
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    pending.push(value);
-    pendingBytes += value.length;
-    if (pendingBytes >= CHUNK) flush();
-  }
-  flush();
+  loader.expectBytes(file.size);
+  // As the page's sequential load (www/worker.js): the same reader.
+  const { streamRange } = await import('./js/parallel-load.js');
+  await streamRange(file, 0, file.size, (chunk) => loader.push(chunk), () => false);
   return loader.finish();
 }
 
