@@ -291,11 +291,6 @@ impl Merger {
         self.next
     }
 
-    /// True after a fallback: push the bytes from [`Merger::next_start`] to the end.
-    pub fn is_sequential(&self) -> bool {
-        self.sequential
-    }
-
     /// Appends the next part (its range must start where the last one ended).
     /// `None`: merged. `Some(offset)`: the part ended inside a quoted field, so
     /// neither it nor any later part is used: push the file's bytes from `offset`
