@@ -54,15 +54,9 @@ impl TableBuilder {
         revenue: Option<f64>,
         props: &[Option<&str>],
     ) {
-        self.user.push(self.users.intern(user));
-        self.time.push(time_ms);
-        self.event.push(self.events.intern(event));
-        if let Some(col) = self.revenue.as_mut() {
-            col.push(revenue.unwrap_or(f64::NAN));
-        }
-        for (i, col) in self.properties.iter_mut().enumerate() {
-            col.push(props.get(i).copied().flatten());
-        }
+        self.push_with(user, time_ms, event, revenue, |j| {
+            props.get(j).copied().flatten()
+        });
     }
 
     /// Adds one event whose property cells come from `cell(j)` for property column
