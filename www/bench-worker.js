@@ -1,7 +1,7 @@
 // Benchmark worker for our engine (www/bench.html?engine=tidemark): times wasm
 // start-up, the load of a File as the page does it (in parts in several workers
 // for a large file, js/parallel-load.js; else streamed through CsvLoader by
-// parallel-load.js's streamRange, with the size declared, as www/worker.js does; type and role detection included; ?parts=N forces N parts, 1 = one), then each analysis of bench/common.js RUNS times on
+// js/read-range.js's streamRange, with the size declared, as www/worker.js does; type and role detection included; ?parts=N forces N parts, 1 = one), then each analysis of bench/common.js RUNS times on
 // the loaded table, and reports the timings, the results in the common shape and
 // the wasm linear memory.
 // The handler is installed synchronously: a message that arrived while a top-level
@@ -29,6 +29,12 @@ const ready = Promise.all([glue, compiled]).then(async ([wasm, module]) => {
   readyAt = at();
   phases.ready = readyAt;
   self.postMessage({ startup: phases });
+  // As the page's engine worker: the part workers of a load in parts started
+  // before the file comes; the page hands the file over once they run.
+  const { prestartParts } = await import('./js/parallel-load.js');
+  const parts = Number(new URLSearchParams(self.location.search).get('parts')) || undefined;
+  await prestartParts(module, parts ? { parts, minBytes: 0 } : undefined);
+  self.postMessage({ partsReady: at() });
   return { wasm, exports };
 });
 
@@ -52,7 +58,7 @@ async function loadSequential(wasm, file) {
   const loader = new wasm.CsvLoader(file.name, {});
   loader.expectBytes(file.size);
   // As the page's sequential load (www/worker.js): the same reader.
-  const { streamRange } = await import('./js/parallel-load.js');
+  const { streamRange } = await import('./js/read-range.js');
   await streamRange(file, 0, file.size, (chunk) => loader.push(chunk), () => false);
   return loader.finish();
 }

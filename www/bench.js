@@ -34,15 +34,24 @@ if (engine === 'tidemark') {
   // starts, and post it to the worker, which only instantiates it.
   // The phases of the start-up (epoch ms) go to #startup for benches/browser/startup.mjs.
   const phases = { page_origin: performance.timeOrigin, started };
-  const worker = new Worker('bench-worker.js', { type: 'module' });
+  // The query (?parts=N) goes to the worker: it starts the part workers that many parts need.
+  const worker = new Worker(`bench-worker.js${location.search}`, { type: 'module' });
   phases.spawned = now();
+  // The file is handed over once the engine is ready and its part workers run (as
+  // in the page, where they start once the engine is ready, long before a file is
+  // dropped); the start-up measured ends at the engine's ready.
+  let shown = null;
   worker.onmessage = ({ data }) => {
+    if (data.partsReady) {
+      showStartup({ ...shown, parts_ready: data.partsReady });
+      return;
+    }
     if (!data.startup) return show(data);
     const wasm = performance.getEntriesByName(new URL('/pkg/tidemark_bg.wasm', location.href).href)[0];
     if (wasm) {
       for (const k of ['fetchStart', 'responseStart', 'responseEnd']) phases[`wasm_${k}`] = performance.timeOrigin + wasm[k];
     }
-    showStartup({ ...phases, ...data.startup });
+    shown = { ...phases, ...data.startup };
   };
   worker.onerror = (e) => fail(`worker error: ${e.message}`);
   WebAssembly.compileStreaming(fetch('/pkg/tidemark_bg.wasm'))

@@ -1,11 +1,14 @@
 // A part worker of a load in parts (www/js/parallel-load.js): started by the engine
-// worker for one byte range of a File. Message in:
+// worker, often before any file (prestartParts), for one byte range of a File.
+// Messages in:
+//   {type: 'init', module}               instantiate now, then wait for a range
 //   {type: 'part', module, file, name, options, head, start, end, debugPanic}
 //     `module`: the compiled WebAssembly.Module (instantiated, never fetched again;
-//     when absent the wasm is fetched and compiled here); `head`: the file's first
-//     headLength(size) bytes, which every part plans from; `debugPanic`: TEST ONLY.
+//     when absent the wasm is fetched and compiled here), unless 'init' came first;
+//     `head`: the file's first headLength(size) bytes, which every part plans from;
+//     `debugPanic`: TEST ONLY.
 // Messages out:
-//   {type: 'ready'}                      instantiated, about to read its range
+//   {type: 'ready'}                      instantiated (once)
 //   {type: 'progress', bytes, rows}      while reading (at most every 80 ms)
 //   {type: 'part', bytes: ArrayBuffer, at}  the part (transferred), for PartMerger.add;
 //                                        `at`: when its range was parsed and when its
@@ -18,11 +21,23 @@ import { loadRange } from './js/parallel-load.js';
 
 const PROGRESS_EVERY_MS = 80;
 
+/** The instance, once asked for ('init', or the first 'part'); posts 'ready' when made. */
+let started = null;
+const start = (module) => {
+  started ??= init(module ? { module_or_path: module } : undefined).then(() => postMessage({ type: 'ready' }));
+  // A failure is reported when a range comes (its 'part' awaits this again).
+  started.catch(() => {});
+  return started;
+};
+
 self.onmessage = async ({ data: m }) => {
+  if (m?.type === 'init') {
+    start(m.module);
+    return;
+  }
   if (m?.type !== 'part') return;
   try {
-    await init(m.module ? { module_or_path: m.module } : undefined);
-    postMessage({ type: 'ready' });
+    await start(m.module);
     if (m.debugPanic) debugPanic();
     let last = 0;
     const loader = await loadRange({

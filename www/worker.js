@@ -31,12 +31,15 @@
 //                                   the page terminates it and starts a new one.
 import init, { CsvLoader, demoCsv, lastPanic, debugPanic } from '/pkg/tidemark.js';
 import { Sha256 } from './js/sha256.js';
-import { partCount, loadInParts, streamRange } from './js/parallel-load.js';
+import { partCount, loadInParts, prestartParts } from './js/parallel-load.js';
+import { streamRange } from './js/read-range.js';
 
 /** Bytes per push into the loader (the demo is pushed in slices too, for progress). */
 const PUSH_BYTES = 1 << 20;
 /** Minimum milliseconds between two progress messages. */
 const PROGRESS_EVERY_MS = 80;
+/** Milliseconds after a load in parts before new part workers are started. */
+const REFILL_AFTER_MS = 1000;
 
 let engine = null;
 /** The user attribute file attached last: {bytes, name}, attached again after a reload. */
@@ -51,12 +54,24 @@ let gotModule;
 const posted = self.name === 'wasm-posted';
 const moduleOrPath = posted ? new Promise((resolve) => { gotModule = resolve; }) : Promise.resolve(undefined);
 const ready = moduleOrPath.then((module) => init(module ? { module_or_path: module } : undefined)).then(
-  () => postMessage({ type: 'ready' }),
+  () => {
+    postMessage({ type: 'ready' });
+    prestart();
+  },
   (e) => {
     crashed = true;
     postMessage({ type: 'crashed', message: `the engine could not start: ${e?.message ?? e}` });
   },
 );
+
+/**
+ * Part workers for a load in parts of a large file, started before the file comes
+ * (js/parallel-load.js): once ready, and again after each load, which ends those
+ * it used.
+ */
+function prestart() {
+  moduleOrPath.then((module) => prestartParts(module)).catch(() => {});
+}
 
 /** Posts a failure: a panic ends this worker; anything else is a readable error. */
 function fail(id, e) {
@@ -116,15 +131,22 @@ async function loadParallel(job, file, options, parallel) {
   if (parts < 2) return false;
   const { id } = job;
   let lastPost = 0;
-  const result = await loadInParts({
-    file, name: file.name, options, module: await moduleOrPath, parts, job,
-    progress: (bytes, rows) => {
-      const now = performance.now();
-      if (now - lastPost < PROGRESS_EVERY_MS) return;
-      lastPost = now;
-      postMessage({ type: 'progress', id, bytes, total: file.size, rows });
-    },
-  });
+  let result;
+  try {
+    result = await loadInParts({
+      file, name: file.name, options, module: await moduleOrPath, parts, job,
+      progress: (bytes, rows) => {
+        const now = performance.now();
+        if (now - lastPost < PROGRESS_EVERY_MS) return;
+        lastPost = now;
+        postMessage({ type: 'progress', id, bytes, total: file.size, rows });
+      },
+    });
+  } finally {
+    // The load ended the part workers it used: new ones for the next, a little
+    // later (not while the page asks for its first results).
+    setTimeout(prestart, REFILL_AFTER_MS);
+  }
   if (!result) return false;
   if (result.cancelled) {
     postMessage({ type: 'cancelled', id });
@@ -132,7 +154,7 @@ async function loadParallel(job, file, options, parallel) {
   }
   const summary = loaded(id, result.engine);
   // For the page tests: how the last load in parts went.
-  self.__tidemarkLastLoad = { parts: result.parts, fallback: result.fallback, summary };
+  self.__tidemarkLastLoad = { parts: result.parts, fallback: result.fallback, spares: result.spares, summary };
   return true;
 }
 
@@ -184,8 +206,7 @@ async function load({ id, file, demo, options, attributes: attributeFile }) {
     } else {
       total = file.size;
       loader.expectBytes(total);
-      // Pushes of about 1 MiB (the stream's ~64 KiB chunks gathered: each push
-      // crosses into wasm and copies).
+      // Read ahead into reused buffers (js/read-range.js); each push copies into wasm.
       await streamRange(file, 0, total, (chunk) => {
         loader.push(chunk);
         progress(total, false);

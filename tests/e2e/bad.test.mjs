@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { T, page, pageErrors, tid, loadFile, waitLoaded, text, root } from './harness.mjs';
+import { T, page, pageErrors, tid, loadFile, waitLoaded, text, root, engineWorker } from './harness.mjs';
 
 const bad = (name) => readFile(resolve(root, 'tests/data/bad', name));
 
@@ -61,7 +61,7 @@ test('a file too big for the tab is refused early, with the estimate and the lim
     lines.push(`u${i % 3000},${t},page_view,s${String(i).padStart(12, '0')}-${(i * 7919) % 100000}`);
   }
   const csv = Buffer.from(lines.join('\n'));
-  const [worker] = page.workers();
+  const worker = engineWorker();
   assert.ok(worker, 'the engine worker is running');
   await worker.evaluate(() => {
     Object.defineProperty(File.prototype, 'size', { get() { return 2_900_000_000; } });

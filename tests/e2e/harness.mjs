@@ -81,6 +81,9 @@ afterEach(async () => {
 
 export const tid = (id) => `[data-testid="${id}"]`;
 
+/** The page's engine worker (www/worker.js), not the part workers it starts. */
+export const engineWorker = () => page.workers().find((w) => new URL(w.url()).pathname === '/worker.js');
+
 export async function loadFile(name, content) {
   const buffer = Buffer.isBuffer(content) ? content : Buffer.from(content);
   await page.setInputFiles(tid('file-input'), { name, mimeType: 'text/csv', buffer });

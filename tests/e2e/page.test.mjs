@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { here, T, page, pageErrors, dialogs, tid, loadFile, waitLoaded, text, setSteps, runFunnel, resultRows, canvasInkedPixels, download } from './harness.mjs';
+import { here, T, page, pageErrors, dialogs, tid, loadFile, waitLoaded, text, setSteps, runFunnel, resultRows, canvasInkedPixels, download, engineWorker } from './harness.mjs';
 
 // ------------------------------------------------------------------ tests
 
@@ -153,7 +153,7 @@ test('a panic in the engine restarts the worker and the page stays usable', T, a
   const csv = await readFile(resolve(here, 'fixtures/shop.csv'));
   await loadFile('shop.csv', csv);
   await waitLoaded('shop.csv');
-  const [worker] = page.workers();
+  const worker = engineWorker();
   assert.ok(worker, 'the engine worker is running');
   // The test-only message: the worker calls debugPanic().
   // The page may terminate the worker before evaluate() returns: that is the point.
@@ -182,7 +182,7 @@ test('after a panic the restarted engine gets the user attribute file again: a r
     return page.getAttribute(tid('rs-size'), 'data-value');
   };
   assert.equal(await count('plan = "pro" and purchases >= 1'), '2');
-  const [worker] = page.workers();
+  const worker = engineWorker();
   await worker.evaluate(() => self.onmessage({ data: { type: '__panic' } })).catch(() => {});
   await page.waitForSelector(`${tid('error')}:not([hidden])`);
   await page.waitForFunction(() => document.querySelector('[data-testid="status"]').textContent.startsWith('Loaded'));

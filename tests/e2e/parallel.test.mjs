@@ -12,6 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
   T, page, pageErrors, tid, loadFile, waitLoaded, text, here, setSteps, runFunnel, resultRows,
+  engineWorker as engineWorkerOfPage,
 } from './harness.mjs';
 
 const ROWS = 6000;
@@ -63,7 +64,7 @@ function padFor(want) {
 async function engineWorker() {
   await loadFile('shop.csv', await readFile(resolve(here, 'fixtures/shop.csv')));
   await waitLoaded('shop.csv');
-  const [worker] = page.workers();
+  const worker = engineWorkerOfPage();
   assert.ok(worker, 'the engine worker is running');
   return worker;
 }
@@ -114,11 +115,31 @@ async function checkInParts(csv, name) {
   return last;
 }
 
+/** The part workers running in the page (started ahead of a load, or loading). */
+const partWorkers = () => page.workers().filter((w) => new URL(w.url()).pathname === '/part-worker.js').length;
+
 test('a file loaded in 3 parts equals the sequential load, with the bad row on its physical line', T, async () => {
   const csv = shopCsv(padFor([false, false]));
   const last = await checkInParts(csv, 'parts.csv');
   assert.equal(last.parts, 3);
   assert.equal(last.fallback, false);
+  // The engine worker starts a part worker per further core (at most 3) once ready,
+  // before any file: the load took them instead of waiting for new ones to start,
+  // and after the load (which ends the workers it used) new ones are started.
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  const spares = cores >= 2 ? Math.min(cores, 4) - 1 : 0;
+  assert.equal(last.spares, Math.min(spares, 2), 'part workers started before the file');
+  // Another load in 3 parts: it ends its 2 part workers, and 2 new ones wait after it.
+  const worker = engineWorkerOfPage();
+  await worker.evaluate(() => { self.__tidemarkParallel = { minBytes: 0, parts: 3 }; });
+  await loadFile('again.csv', csv);
+  await waitLoaded('again.csv');
+  const again = await worker.evaluate(() => self.__tidemarkLastLoad);
+  assert.equal(again.parts, 3);
+  assert.deepEqual({ ...again.summary, file: 'parts.csv' }, last.summary);
+  const until = Date.now() + 15_000;
+  while (partWorkers() !== 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(partWorkers(), 2, 'part workers waiting again after the load');
 });
 
 test('a cut inside a quoted newline falls back to a sequential rest and is still equal', T, async () => {

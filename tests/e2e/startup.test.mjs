@@ -37,6 +37,12 @@ test('one download of the wasm, begun before the page modules load; one engine w
   // The early worker was adopted: a file loads through it, and the page has one worker.
   await loadFile('early.csv', 'user,time,event\nu1,2024-01-01T00:00:00Z,a\nu2,2024-01-02T00:00:00Z,b\n');
   await waitLoaded('early.csv');
-  assert.equal(page.workers().length, 1, 'one engine worker: the one js/boot.js started');
+  const urls = page.workers().map((w) => new URL(w.url()).pathname);
+  assert.deepEqual(urls.filter((u) => u !== '/part-worker.js'), ['/worker.js'], 'one engine worker: the one js/boot.js started');
+  // Besides it, only the part workers it starts ahead of a large file's load in
+  // parts (js/parallel-load.js prestartParts): one per further core, at most 3.
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  const spares = cores >= 2 ? Math.min(cores, 4) - 1 : 0;
+  assert.equal(urls.filter((u) => u === '/part-worker.js').length, spares, `${spares} part workers waiting`);
   assert.deepEqual(pageErrors, []);
 });

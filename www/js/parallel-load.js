@@ -9,13 +9,12 @@
 // When a cut fell inside a quoted field, the merger says from where to go on, and
 // the rest of the file is pushed through it here, sequentially.
 import { PartLoader, PartMerger, headLength, boundaryAfter, warmUp } from '/pkg/tidemark.js';
+import { streamRange } from './read-range.js';
 
 /** Files smaller than this load sequentially (starting workers costs more). */
 export const PARALLEL_MIN_BYTES = 32 << 20;
 /** The most parts by default (the workers share the machine's cores). */
 export const MAX_PARTS = 4;
-/** Bytes per push into a loader. */
-const PUSH_BYTES = 1 << 20;
 /** Bytes read after a cut to find the next "\n"; none found: no cut there. */
 const WINDOW_BYTES = 1 << 20;
 
@@ -35,41 +34,6 @@ export function partCount(size, setting) {
   const parts = Math.floor(s.parts ?? (cores >= 2 ? Math.min(cores, MAX_PARTS) : 1));
   if (size < (s.minBytes ?? PARALLEL_MIN_BYTES) || !(parts >= 2)) return 1;
   return Math.min(parts, 16);
-}
-
-/** Reads bytes `start..end` of `file` in pushes of about PUSH_BYTES into `sink`, until `stopped()`. */
-export async function streamRange(file, start, end, sink, stopped) {
-  const reader = file.slice(start, end).stream().getReader();
-  let parts = [];
-  let held = 0;
-  const flush = () => {
-    if (held === 0) return;
-    let buf = parts[0];
-    if (parts.length > 1) {
-      buf = new Uint8Array(held);
-      let at = 0;
-      for (const p of parts) {
-        buf.set(p, at);
-        at += p.length;
-      }
-    }
-    parts = [];
-    held = 0;
-    sink(buf);
-  };
-  try {
-    for (;;) {
-      if (stopped()) return;
-      const { done, value } = await reader.read();
-      if (done) break;
-      parts.push(value);
-      held += value.length;
-      if (held >= PUSH_BYTES) flush();
-    }
-    if (!stopped()) flush();
-  } finally {
-    reader.cancel().catch(() => {});
-  }
 }
 
 /**
@@ -112,32 +76,97 @@ const count = (delta) => {
   globalThis.__tidemarkPartWorkers = running;
 };
 
+/** Part workers started ahead of a load (prestartParts), instantiated and waiting for a range. */
+const standby = [];
+
 /**
- * Starts a part worker on one range: {promise, ready (it runs), stop()}; `promise`
- * resolves with {bytes (the part), at: {parsed, encoded, received}} (epoch ms: its
- * range parsed, its bytes made, and their arrival here).
+ * A part worker, started: `{worker, module, early, ready}`; `early` keeps the
+ * events it sent before a load adopted it (its 'ready', or an error), `ready`
+ * resolves once it is instantiated.
+ */
+function spawnPartWorker(module) {
+  const worker = new Worker(new URL('../part-worker.js', import.meta.url), { type: 'module' });
+  const early = [];
+  let readyNow;
+  const ready = new Promise((resolve) => { readyNow = resolve; });
+  worker.onmessage = (e) => {
+    if (e.data?.type === 'ready') readyNow();
+    early.push(e);
+  };
+  worker.onerror = (e) => {
+    e.preventDefault?.();
+    early.push(e);
+  };
+  worker.postMessage({ type: 'init', module });
+  return { worker, module, early, ready };
+}
+
+/**
+ * Starts the part workers a load in parts of a large file would use (`setting`:
+ * as partCount's) before any file arrives, so that such a load finds them
+ * instantiated instead of waiting ≈ 50–100 ms for them (the engine worker calls
+ * this once ready and after every load: a load ends the workers it used). Resolves
+ * when they are all instantiated.
+ */
+export function prestartParts(module, setting) {
+  const want = partCount(Number.MAX_SAFE_INTEGER, setting) - 1;
+  while (standby.length < want) standby.push(spawnPartWorker(module));
+  if (want > 0) warmOnce();
+  return Promise.all(standby.map((s) => s.ready));
+}
+
+let warmed = false;
+/**
+ * The merge's functions run once on a small table (warmUp), so that the engine has
+ * optimised them (shared with the part workers, which get the same compiled module)
+ * before a load calls each of them once; once per engine worker.
+ */
+function warmOnce() {
+  if (warmed) return;
+  warmed = true;
+  warmUp();
+}
+
+/** A started part worker for `module` that has not failed, if one waits. */
+function takeSpare(module) {
+  while (standby.length) {
+    const spare = standby.shift();
+    if (spare.module === module && !spare.early.some((e) => e.type === 'error')) return spare;
+    spare.worker.terminate();
+  }
+  return null;
+}
+
+/**
+ * Starts a part worker on one range (a waiting one when there is one): {promise,
+ * ready (it runs), stop()}; `promise` resolves with {bytes (the part), at:
+ * {parsed, encoded, received}} (epoch ms: its range parsed, its bytes made, and
+ * their arrival here).
  */
 function startPart({ module, file, name, options, head, start, end, onProgress, debugPanic }) {
-  const worker = new Worker(new URL('../part-worker.js', import.meta.url), { type: 'module' });
+  const spare = takeSpare(module);
+  const { worker, early, ready: started } = spare ?? spawnPartWorker(module);
   count(1);
   let live = true;
   let settle;
   const promise = new Promise((resolve, reject) => {
     settle = { resolve, reject };
   });
-  let readyNow;
   // Running (or already settled, e.g. failed to start): see loadInParts.
-  const ready = Promise.race([new Promise((resolve) => { readyNow = resolve; }), promise.then(() => {}, () => {})]);
-  worker.onmessage = ({ data: m }) => {
-    if (m.type === 'ready') readyNow();
-    else if (m.type === 'progress') onProgress(m.bytes, m.rows);
+  const ready = Promise.race([started, promise.then(() => {}, () => {})]);
+  const onMessage = ({ data: m }) => {
+    if (m.type === 'ready') return;
+    if (m.type === 'progress') onProgress(m.bytes, m.rows);
     else if (m.type === 'part') settle.resolve({ bytes: new Uint8Array(m.bytes), at: { ...m.at, received: performance.timeOrigin + performance.now() } });
     else settle.reject(partError(m));
   };
-  worker.onerror = (e) => {
+  const onError = (e) => {
     e.preventDefault?.();
     settle.reject(partError({ type: 'crashed', message: `a part worker failed: ${e.message || 'it could not start'}` }));
   };
+  worker.onmessage = onMessage;
+  worker.onerror = onError;
+  for (const e of early) (e.type === 'error' ? onError : onMessage)(e);
   worker.postMessage({ type: 'part', module, file, name, options, head, start, end, debugPanic: !!debugPanic });
   // Rejections are read in file order; none may go unhandled meanwhile.
   promise.catch(() => {});
@@ -147,7 +176,7 @@ function startPart({ module, file, name, options, head, start, end, onProgress, 
     worker.terminate();
     count(-1);
   };
-  return { promise, ready, stop };
+  return { promise, ready, stop, spare: spare !== null };
 }
 
 /**
@@ -172,7 +201,8 @@ async function partStarts(file, parts, firstShare) {
  * Loads `file` in `parts` parts (`firstShare`: the fraction of the file this
  * worker parses itself; default an even split). `job.cancelled` stops it (every part worker is
  * ended at once through `job.abort`, which this sets); `progress(bytes, rows)` sums
- * every part. Resolves with {engine, parts, fallback, ms} (`ms`: milliseconds from the
+ * every part. Resolves with {engine, parts, fallback, spares (part workers that
+ * were started before the load), ms} (`ms`: milliseconds from the
  * start to each stage, for the benchmark), with null when the file
  * cannot be split (not UTF-8, no line end near a cut: load it sequentially), or
  * with {cancelled: true}. Throws the first part's error in file order; a part
@@ -215,10 +245,8 @@ export async function loadInParts({ file, name, options, module, parts, job, pro
       }));
     }
     mark('workers_started');
-    // While the part workers start: the merge's functions run once on a small
-    // table, so that the engine has optimised them (shared with the part workers,
-    // which got the same compiled module) before this load calls each of them once.
-    warmUp();
+    // While the part workers start, unless done before the file came (prestartParts).
+    warmOnce();
     mark('warmed_up');
     // Wait until every part worker runs before parsing here: this worker's parse
     // keeps its event loop busy (each read resolves at once), and a nested worker's
@@ -272,7 +300,7 @@ export async function loadInParts({ file, name, options, module, parts, job, pro
     }
     const engine = merger.finish();
     mark('built');
-    return { engine, parts: ranges.length, fallback, ms };
+    return { engine, parts: ranges.length, fallback, spares: workers.filter((w) => w.spare).length, ms };
   } finally {
     for (const w of workers) w.stop();
     job.abort = null;
