@@ -37,8 +37,9 @@ pub fn boundary_after(window: &[u8]) -> f64 {
 }
 
 /// `warmUp(): number` — runs the merge of a load in parts on a small synthetic
-/// table, so that its functions are compiled optimised before a real load calls
-/// them once each (see `ingest::parallel::warm_up`); the rows it built.
+/// table and plans a small synthetic file, so that their functions are compiled
+/// optimised before a real load calls them once each (see
+/// `ingest::parallel::warm_up`); the rows it built (0: something failed).
 #[wasm_bindgen(js_name = warmUp)]
 pub fn warm_up() -> f64 {
     parallel::warm_up() as f64

@@ -117,9 +117,10 @@ export function prestartParts(module, setting) {
 
 let warmed = false;
 /**
- * The merge's functions run once on a small table (warmUp), so that the engine has
- * optimised them (shared with the part workers, which get the same compiled module)
- * before a load calls each of them once; once per engine worker.
+ * The merge's functions and the plan run once on a small table and file (warmUp),
+ * so that the engine has optimised them (shared with the part workers, which get
+ * the same compiled module) before a load calls each of them once; once per
+ * engine worker.
  */
 function warmOnce() {
   if (warmed) return;
@@ -215,7 +216,9 @@ export async function loadInParts({ file, name, options, module, parts, job, pro
   const markAt = (key, epochMs) => { ms[key] = Math.round(epochMs - performance.timeOrigin - t0); };
   const total = file.size;
   const head = new Uint8Array(await file.slice(0, headLength(total)).arrayBuffer());
+  mark('head_read');
   const merger = new PartMerger(name, options, head, total);
+  mark('planned');
   const workers = [];
   let cancel;
   const cancelled = new Promise((resolve) => { cancel = resolve; });
@@ -228,6 +231,7 @@ export async function loadInParts({ file, name, options, module, parts, job, pro
   try {
     if (!merger.splittable) return null;
     const starts = await partStarts(file, parts, firstShare ?? globalThis.__tidemarkParallel?.firstShare);
+    mark('cuts');
     if (starts.length < 2 || stopped()) return stopped() ? { cancelled: true } : null;
     const ranges = starts.map((s, i) => [s, starts[i + 1] ?? total]);
     const seen = ranges.map(() => ({ bytes: 0, rows: 0 }));
