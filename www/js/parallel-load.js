@@ -104,14 +104,15 @@ function spawnPartWorker(module) {
 /**
  * Starts the part workers a load in parts of a large file would use (`setting`:
  * as partCount's) before any file arrives, so that such a load finds them
- * instantiated instead of waiting ≈ 50–100 ms for them (the engine worker calls
- * this once ready and after every load: a load ends the workers it used). Resolves
- * when they are all instantiated.
+ * instantiated instead of waiting ≈ 50–100 ms for them, and warms the engine up
+ * (warmOnce); the engine worker calls this once ready and after every load in
+ * parts, which ends the workers it used. Resolves when they are all instantiated.
  */
 export function prestartParts(module, setting) {
   const want = partCount(Number.MAX_SAFE_INTEGER, setting) - 1;
   while (standby.length < want) standby.push(spawnPartWorker(module));
-  if (want > 0) warmOnce();
+  // Also for one core: a sequential load plans its file too.
+  warmOnce();
   return Promise.all(standby.map((s) => s.ready));
 }
 
