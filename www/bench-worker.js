@@ -29,11 +29,14 @@ const ready = Promise.all([glue, compiled]).then(async ([wasm, module]) => {
   readyAt = at();
   phases.ready = readyAt;
   self.postMessage({ startup: phases });
-  // As the page's engine worker: the part workers of a load in parts started
-  // before the file comes; the page hands the file over once they run.
+  // As the page's engine worker: the analyses warmed up on a small table, and
+  // the part workers of a load in parts started before the file comes; the page
+  // hands the file over once they run.
   const { prestartParts } = await import('./js/parallel-load.js');
   const parts = Number(new URLSearchParams(self.location.search).get('parts')) || undefined;
-  await prestartParts(module, parts ? { parts, minBytes: 0 } : undefined);
+  const started = prestartParts(module, parts ? { parts, minBytes: 0 } : undefined);
+  wasm.warmUpAnalyses();
+  await started;
   self.postMessage({ partsReady: at() });
   return { wasm, exports };
 });

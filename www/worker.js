@@ -29,7 +29,7 @@
 //   {type: 'error', id, message, kind, line}
 //   {type: 'crashed', id, message}  after a wasm panic: this worker is now unusable,
 //                                   the page terminates it and starts a new one.
-import init, { CsvLoader, demoCsv, lastPanic, debugPanic } from '/pkg/tidemark.js';
+import init, { CsvLoader, demoCsv, lastPanic, debugPanic, warmUpAnalyses } from '/pkg/tidemark.js';
 import { Sha256 } from './js/sha256.js';
 import { partCount, loadInParts, prestartParts } from './js/parallel-load.js';
 import { streamRange } from './js/read-range.js';
@@ -57,6 +57,7 @@ const ready = moduleOrPath.then((module) => init(module ? { module_or_path: modu
   () => {
     postMessage({ type: 'ready' });
     prestart();
+    warmUp();
   },
   (e) => {
     crashed = true;
@@ -71,6 +72,20 @@ const ready = moduleOrPath.then((module) => init(module ? { module_or_path: modu
  */
 function prestart() {
   moduleOrPath.then((module) => prestartParts(module)).catch(() => {});
+}
+
+/**
+ * The analyses run once on a small table (warmUpAnalyses), so that the first one on
+ * the user's file runs optimised code; only a speed-up, but a panic in it ends the
+ * engine as any other.
+ */
+function warmUp() {
+  try {
+    // For the page tests: how many analyses ran.
+    self.__tidemarkWarmedUp = warmUpAnalyses();
+  } catch (e) {
+    if (e instanceof WebAssembly.RuntimeError) fail(undefined, e);
+  }
 }
 
 /** Posts a failure: a panic ends this worker; anything else is a readable error. */

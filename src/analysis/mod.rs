@@ -11,7 +11,7 @@
 //!   among a funnel's converters (odds ratios).
 //! - [`paths`]: the top event sequences after or before an anchor event.
 //! - [`period`]: calendar periods in the table's time zone; [`stats`]: shared
-//!   statistics.
+//!   statistics; [`warm_up`]: the analyses once on a small table, before a file.
 
 pub mod basket;
 pub mod clv;
@@ -26,6 +26,7 @@ pub mod retention;
 pub mod segments;
 pub(crate) mod select;
 pub mod stats;
+pub mod warm_up;
 
 use crate::error::Result;
 use crate::progress::Progress;

@@ -169,3 +169,16 @@ impl Engine {
         )?)
     }
 }
+
+/// `warmUpAnalyses(): number` — runs the page's analyses once on a small demo
+/// table (loaded sequentially), results made into JS objects as `engine.run` does,
+/// so that a tiered wasm engine has optimised their code before the first analysis
+/// of a real file (see `analysis::warm_up`); the number of analyses run.
+#[wasm_bindgen(js_name = warmUpAnalyses)]
+pub fn warm_up_analyses() -> WebResult<f64> {
+    let (table, specs) = analysis::warm_up::inputs()?;
+    for spec in &specs {
+        report_to_js(analysis::run(&table, spec)?)?;
+    }
+    Ok(specs.len() as f64)
+}

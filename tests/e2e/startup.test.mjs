@@ -7,7 +7,7 @@
 // is the one the page uses (adopted, not a second worker), and it answers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { T, page, pageErrors, loadFile, waitLoaded } from './harness.mjs';
+import { T, page, pageErrors, loadFile, waitLoaded, engineWorker } from './harness.mjs';
 
 test('one download of the wasm, begun before the page modules load; one engine worker, the early one, answering', T, async () => {
   await page.waitForFunction(() => performance.getEntriesByName('tidemark:engine-ready').length === 1);
@@ -44,5 +44,7 @@ test('one download of the wasm, begun before the page modules load; one engine w
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
   const spares = cores >= 2 ? Math.min(cores, 4) - 1 : 0;
   assert.equal(urls.filter((u) => u === '/part-worker.js').length, spares, `${spares} part workers waiting`);
+  // Once ready, before any file, it ran the analyses on a small table (analysis::warm_up).
+  assert.equal(await engineWorker().evaluate(() => self.__tidemarkWarmedUp), 7, 'the analyses warmed up');
   assert.deepEqual(pageErrors, []);
 });
