@@ -418,16 +418,23 @@ impl Active {
                     .add(SkipReason::WrongFieldCount, rec.line, &why);
                 continue;
             }
+            if !rec.quoted {
+                // Cut at its delimiter offsets, as bytes (`Marked`).
+                let Some(bytes) = text.as_bytes().get(rec.start..rec.end) else {
+                    return Err(bad_record(file, rec.line));
+                };
+                let cells = fields::Marked::new(
+                    fields::strip_terminator_bytes(bytes),
+                    self.splitter.marks(rec),
+                );
+                self.converter.convert_cells(|i| cells.get(i), rec.line);
+                continue;
+            }
             let Some(text) = text.get(rec.start..rec.end) else {
-                return Err(Error::at(
-                    ErrorKind::Csv("a record is not valid UTF-8 after decoding".into()),
-                    file,
-                    Some(rec.line),
-                ));
+                return Err(bad_record(file, rec.line));
             };
             let record = fields::strip_terminator(text);
-            let marks = self.splitter.marks(rec);
-            self.fields.from_marks(record, marks, rec.quoted, delimiter);
+            self.fields.split(record, delimiter);
             self.converter.convert_row(record, &self.fields, rec.line);
         }
         self.records = records;
@@ -493,6 +500,16 @@ impl Active {
         debug_assert_eq!(rows_read, loaded + converter.skipped.total());
         Ok(converter.builder.build(meta))
     }
+}
+
+/// The error of a record that is not text at character boundaries (never: records
+/// start and end at ASCII line ends of decoded text).
+fn bad_record(file: &str, line: u64) -> Error {
+    Error::at(
+        ErrorKind::Csv("a record is not valid UTF-8 after decoding".into()),
+        file,
+        Some(line),
+    )
 }
 
 /// Loads a whole buffer, reporting progress (bytes) between chunks and stopping

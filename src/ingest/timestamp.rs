@@ -95,13 +95,26 @@ impl TimeParser {
     /// Epoch milliseconds (UTC) of `text`, or `None` when it is not a timestamp
     /// (or names a local time that does not exist in the zone).
     pub fn parse(&mut self, text: &str) -> Option<i64> {
-        if let Some((local, utc)) = self.iso_same_day(text.as_bytes()) {
+        self.parse_bytes(text.as_bytes())
+    }
+
+    /// [`TimeParser::parse`] of text given as its bytes (the loader's cells): the
+    /// ISO fast path reads bytes; anything else is read as text (`None` when the
+    /// bytes are not UTF-8).
+    #[inline]
+    pub fn parse_bytes(&mut self, bytes: &[u8]) -> Option<i64> {
+        if let Some((local, utc)) = self.iso_same_day(bytes) {
             return if utc || self.tz == Tz::UTC {
                 Some(local)
             } else {
                 self.in_zone(local)
             };
         }
+        self.parse_general(std::str::from_utf8(bytes).ok()?)
+    }
+
+    /// Every form but the ISO fast path's.
+    fn parse_general(&mut self, text: &str) -> Option<i64> {
         let (fields, _) = split(text.trim().as_bytes(), self.order)?;
         let local = local_millis(&fields)?;
         match fields.offset {
