@@ -33,7 +33,7 @@ fn prefix() -> Vec<u8> {
                 i % 60,
                 (i * 7) % 60,
                 i % 5,
-                if i % 3 == 0 { "12.5" } else { "" },
+                if i.is_multiple_of(3) { "12.5" } else { "" },
             )
             .as_bytes(),
         );
