@@ -57,7 +57,15 @@ impl Converter {
     /// Converts one record (split into `fields`, with the expected count) that
     /// starts on physical line `line`.
     pub fn convert_row(&mut self, record: &str, fields: &Fields, line: u64) {
-        let cell = |i: usize| fields.get(record, i);
+        self.convert_cells(|i| fields.get(record, i).as_bytes(), line);
+    }
+
+    /// Converts one record whose cell `i` is `cell(i)` (UTF-8 text cut at
+    /// delimiters, so at character boundaries) that starts on physical line `line`:
+    /// the loader's path, on bytes, so that a cell costs no character-boundary
+    /// checks ([`super::fields::Marked`]).
+    #[inline]
+    pub fn convert_cells<'a>(&mut self, cell: impl Fn(usize) -> &'a [u8], line: u64) {
         let Some(user) = text(cell(self.user)) else {
             self.skipped.add(SkipReason::MissingUser, line, "");
             return;
@@ -66,18 +74,18 @@ impl Converter {
             self.skipped.add(SkipReason::MissingTime, line, "");
             return;
         };
-        let Some(time) = self.parser.parse(time_text) else {
+        let Some(time) = self.parser.parse_bytes(time_text) else {
             self.skipped
-                .add(SkipReason::UnreadableTime, line, time_text);
+                .add(SkipReason::UnreadableTime, line, as_text(time_text));
             return;
         };
         if !(EARLIEST_MS..LATEST_MS).contains(&time) {
             self.skipped
-                .add(SkipReason::TimeOutOfRange, line, time_text);
+                .add(SkipReason::TimeOutOfRange, line, as_text(time_text));
             return;
         }
         let event = match self.event {
-            None => ORDER_EVENT,
+            None => ORDER_EVENT.as_bytes(),
             Some(e) => match text(cell(e)) {
                 Some(name) => name,
                 None => {
@@ -88,31 +96,38 @@ impl Converter {
         };
         let amount = match self.revenue.and_then(|a| text(cell(a))) {
             None => None,
-            Some(t) => match parse_number(t) {
+            Some(t) => match parse_number(as_text(t)) {
                 Some(v) => Some(v),
                 None => {
-                    self.skipped.add(SkipReason::BadRevenue, line, t);
+                    self.skipped.add(SkipReason::BadRevenue, line, as_text(t));
                     return;
                 }
             },
         };
         let props = &self.properties;
         self.builder
-            .push_with(user, time, event, amount, |j| Some(cell(props[j])));
+            .push_cells(user, time, event, amount, |j| cell(props[j]));
     }
+}
+
+/// A cell's bytes as text: they are (the decoder validated the text, and cells are
+/// cut at ASCII delimiters), so this never gives the empty fallback.
+#[inline]
+fn as_text(cell: &[u8]) -> &str {
+    std::str::from_utf8(cell).unwrap_or_default()
 }
 
 /// The trimmed text of a cell, `None` when it is blank. Borrowed: the hot path
 /// allocates nothing per cell.
 #[inline]
-fn text(cell: &str) -> Option<&str> {
+fn text(cell: &[u8]) -> Option<&[u8]> {
     // Most cells start and end with a printable ASCII byte: nothing to trim.
     let solid = |b: u8| b > b' ' && b < 0x80;
-    match cell.as_bytes() {
+    match cell {
         [] => None,
         [first, .., last] if solid(*first) && solid(*last) => Some(cell),
         [only] if solid(*only) => Some(cell),
-        _ => Some(cell.trim()).filter(|s| !s.is_empty()),
+        _ => Some(as_text(cell).trim().as_bytes()).filter(|s| !s.is_empty()),
     }
 }
 
@@ -130,7 +145,7 @@ mod tests {
         ) {
             let cell: String = parts.concat();
             let want = Some(cell.trim()).filter(|s| !s.is_empty());
-            proptest::prop_assert_eq!(text(&cell), want);
+            proptest::prop_assert_eq!(text(cell.as_bytes()), want.map(str::as_bytes));
         }
     }
 }

@@ -177,6 +177,28 @@ impl TextDecoder {
         }
     }
 
+    /// For UTF-8 input with nothing carried from the last chunk: the text of
+    /// `chunk` up to a character its end cuts (which [`TextDecoder::decode`] of the
+    /// rest then carries), when that text is valid; `None` otherwise (another
+    /// encoding, a carried character, malformed bytes): decode the chunk instead.
+    /// The loader parses such text where it is, without copying it first.
+    pub fn valid_prefix<'a>(&self, chunk: &'a [u8]) -> Option<&'a str> {
+        if self.decoder.is_some() || !self.carry.is_empty() {
+            return None;
+        }
+        std::str::from_utf8(&chunk[..chunk.len() - incomplete_tail(chunk)]).ok()
+    }
+
+    /// True when the input is UTF-8.
+    pub fn is_utf8(&self) -> bool {
+        self.decoder.is_none()
+    }
+
+    /// True when a character cut by the last chunk's end waits for the next.
+    pub fn has_carry(&self) -> bool {
+        !self.carry.is_empty()
+    }
+
     /// UTF-8 input: validated once (a character cut by the chunk's end is kept
     /// for the next chunk before validating) and appended as text, so the loader
     /// reads it as `str` without checking it again.

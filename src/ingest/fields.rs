@@ -19,15 +19,11 @@ enum Span {
     Owned(usize, usize),
 }
 
-/// The fields of the current record; reused from record to record.
+/// The fields of the current quoted record; reused from record to record.
 #[derive(Debug, Default)]
 pub struct Fields {
     spans: Vec<Span>,
     owned: String,
-    /// For an unquoted record ([`Fields::from_marks`]): its delimiter offsets,
-    /// which are the fields (then `spans` is not used).
-    marks: Vec<u32>,
-    marked: bool,
 }
 
 impl Fields {
@@ -38,7 +34,6 @@ impl Fields {
 
     /// Splits `record` (without its line terminator) at delimiter `d`.
     pub fn split(&mut self, record: &str, d: u8) {
-        self.marked = false;
         self.spans.clear();
         self.owned.clear();
         let bytes = record.as_bytes();
@@ -88,28 +83,9 @@ impl Fields {
         }
     }
 
-    /// The fields of `record` (without its line terminator) from the delimiter
-    /// offsets the record splitter found ([`super::dialect::RecordSplitter::marks`]):
-    /// an unquoted record is cut there with no second walk over its bytes; a record
-    /// with a quote anywhere goes through [`Fields::split`] and its quoting rules.
-    #[inline]
-    pub fn from_marks(&mut self, record: &str, marks: &[u32], quoted: bool, d: u8) {
-        if quoted {
-            self.split(record, d);
-            return;
-        }
-        self.marks.clear();
-        self.marks.extend_from_slice(marks);
-        self.marked = true;
-    }
-
     /// Number of fields.
     pub fn len(&self) -> usize {
-        if self.marked {
-            self.marks.len() + 1
-        } else {
-            self.spans.len()
-        }
+        self.spans.len()
     }
 
     /// True when there are no fields.
@@ -121,23 +97,57 @@ impl Fields {
     /// empty when there is no such field.
     #[inline(always)]
     pub fn get<'a>(&'a self, record: &'a str, i: usize) -> &'a str {
-        if self.marked {
-            // Field `i` runs from just after delimiter `i - 1` to delimiter `i`.
-            let start = match i.checked_sub(1) {
-                None => 0,
-                Some(p) => match self.marks.get(p) {
-                    Some(&m) => m as usize + 1,
-                    None => return "",
-                },
-            };
-            let end = self.marks.get(i).map_or(record.len(), |&m| m as usize);
-            return record.get(start..end).unwrap_or("");
-        }
         match self.spans.get(i) {
             Some(&Span::Borrowed(a, b)) => record.get(a..b).unwrap_or(""),
             Some(&Span::Owned(a, b)) => self.owned.get(a..b).unwrap_or(""),
             None => "",
         }
+    }
+}
+
+/// The cells of an unquoted record, straight from the delimiter offsets the record
+/// splitter found ([`super::dialect::RecordSplitter::marks`]): no second walk over
+/// its bytes, no copy of the offsets. Cells are bytes: cut at ASCII delimiters of
+/// decoded text, each is UTF-8 already, and reading it as bytes saves the two
+/// character-boundary checks per cell that slicing a `str` costs (a record with a
+/// quote goes through [`Fields::split`] and its quoting rules instead).
+#[derive(Debug, Clone, Copy)]
+pub struct Marked<'a> {
+    record: &'a [u8],
+    marks: &'a [u32],
+}
+
+impl<'a> Marked<'a> {
+    /// The cells of `record` (without its line terminator) whose delimiters outside
+    /// quotes are at `marks` (offsets from its start, in order).
+    #[inline]
+    pub fn new(record: &'a [u8], marks: &'a [u32]) -> Self {
+        Self { record, marks }
+    }
+
+    /// Number of fields.
+    pub fn len(&self) -> usize {
+        self.marks.len() + 1
+    }
+
+    /// Never: a record has at least one field.
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// The bytes of field `i`: from just after delimiter `i - 1` to delimiter `i`;
+    /// empty when there is no such field.
+    #[inline(always)]
+    pub fn get(&self, i: usize) -> &'a [u8] {
+        let start = match i.checked_sub(1) {
+            None => 0,
+            Some(p) => match self.marks.get(p) {
+                Some(&m) => m as usize + 1,
+                None => return &[],
+            },
+        };
+        let end = self.marks.get(i).map_or(self.record.len(), |&m| m as usize);
+        self.record.get(start..end).unwrap_or_default()
     }
 }
 
@@ -148,6 +158,15 @@ pub fn strip_terminator(record: &str) -> &str {
         .map(|r| r.strip_suffix('\r').unwrap_or(r))
         .or_else(|| record.strip_suffix('\r'))
         .unwrap_or(record)
+}
+
+/// [`strip_terminator`] on bytes.
+#[inline]
+pub fn strip_terminator_bytes(record: &[u8]) -> &[u8] {
+    match record {
+        [rest @ .., b'\r', b'\n'] | [rest @ .., b'\n' | b'\r'] => rest,
+        _ => record,
+    }
 }
 
 #[cfg(test)]
@@ -274,16 +293,21 @@ mod tests {
                 cut -= 1;
             }
             let mut s = RecordSplitter::new(d).with_blocks(blocks);
-            let (mut marked, mut two_walks) = (Fields::new(), Fields::new());
+            let mut two_walks = Fields::new();
             let mut check = |s: &RecordSplitter, recs: &[crate::ingest::dialect::Record]| {
                 for r in recs {
                     let record = strip_terminator(&text[r.start..r.end]);
-                    marked.from_marks(record, s.marks(r), r.quoted, d);
+                    assert_eq!(strip_terminator_bytes(&text.as_bytes()[r.start..r.end]), record.as_bytes());
                     two_walks.split(record, d);
-                    let a: Vec<&str> = (0..marked.len()).map(|i| marked.get(record, i)).collect();
-                    let b: Vec<&str> = (0..two_walks.len()).map(|i| two_walks.get(record, i)).collect();
+                    let b: Vec<&[u8]> = (0..two_walks.len()).map(|i| two_walks.get(record, i).as_bytes()).collect();
+                    assert_eq!(b.len(), r.fields);
+                    if r.quoted {
+                        continue; // the loader splits these with the quoting rules
+                    }
+                    let marked = Marked::new(record.as_bytes(), s.marks(r));
+                    let a: Vec<&[u8]> = (0..marked.len()).map(|i| marked.get(i)).collect();
                     assert_eq!(a, b, "record {record:?}");
-                    assert_eq!(a.len(), r.fields);
+                    assert_eq!(marked.get(r.fields), b"", "past the last field");
                 }
             };
             let mut recs = Vec::new();

@@ -257,9 +257,7 @@ impl Loader {
                 Ok(())
             }
             State::Loading(active) => {
-                let Active { text, buf, .. } = active.as_mut();
-                text.decode(chunk, buf, false);
-                active.feed_text(&self.file, false)?;
+                active.feed_chunk(&self.file, chunk)?;
                 self.check_memory().map(|_| ())
             }
         }
@@ -371,8 +369,7 @@ impl Active {
         reserved: &mut bool,
         total: u64,
     ) -> Result<()> {
-        self.text.decode(chunk, &mut self.buf, false);
-        self.feed_text(file, false)?;
+        self.feed_chunk(file, chunk)?;
         if let Some(rows) = budget.check(file, self.progress(bytes))?
             && !*reserved
         {
@@ -388,49 +385,60 @@ impl Active {
         self.converter.builder.reserve(want.saturating_sub(have));
     }
 
+    /// Decodes and parses the next `chunk`. UTF-8 is parsed where it is, in the
+    /// chunk (validated once, not copied into `buf` first): only the record the
+    /// last chunk left incomplete is completed in `buf` — with this chunk's bytes up
+    /// to its first line end — and the one this chunk leaves incomplete is copied
+    /// there. Anything else (another encoding, malformed bytes, a record still open
+    /// after that first line end: a quoted line end, `\r`-only line ends) takes the
+    /// decoding path for the rest of the chunk.
+    fn feed_chunk(&mut self, file: &str, chunk: &[u8]) -> Result<()> {
+        if !self.text.is_utf8() {
+            self.text.decode(chunk, &mut self.buf, false);
+            return self.feed_text(file, false);
+        }
+        let mut rest = chunk;
+        if !self.buf.is_empty() || self.text.has_carry() {
+            // A line end is ASCII: the bytes before it end at a character boundary.
+            let end = memchr::memchr(b'\n', rest).map_or(rest.len(), |nl| nl + 1);
+            let (head, tail) = rest.split_at(end);
+            self.text.decode(head, &mut self.buf, false);
+            self.feed_text(file, false)?;
+            rest = tail;
+            if rest.is_empty() {
+                return Ok(());
+            }
+            if !self.buf.is_empty() || self.text.has_carry() {
+                self.text.decode(rest, &mut self.buf, false);
+                return self.feed_text(file, false);
+            }
+        }
+        let Some(text) = self.text.valid_prefix(rest) else {
+            self.text.decode(rest, &mut self.buf, false);
+            return self.feed_text(file, false);
+        };
+        // `buf` is empty: the splitter's offsets start at the chunk's text.
+        let keep_from = self.parse(file, text, false)?;
+        if !text.is_char_boundary(keep_from) {
+            return Err(Error::at(
+                ErrorKind::Csv("a record does not start at a character boundary".into()),
+                file,
+                None,
+            ));
+        }
+        // The incomplete record waits in `buf` (a character the chunk cut, in the
+        // decoder).
+        self.text.decode(&rest[keep_from..], &mut self.buf, false);
+        self.splitter.shift(keep_from);
+        Ok(())
+    }
+
     /// Parses every whole record in `buf` (with `last`, the final one too).
     fn feed_text(&mut self, file: &str, last: bool) -> Result<()> {
-        self.records.clear();
-        let keep_from = self.splitter.scan(self.buf.as_bytes(), &mut self.records);
-        let mut tail = None;
-        if last {
-            match self.splitter.finish(self.buf.as_bytes()) {
-                Ok(r) => tail = r,
-                Err(line) => return Err(Error::at(ErrorKind::UnterminatedQuote, file, Some(line))),
-            }
-        }
-        let expected = self.plan.columns.len();
-        let delimiter = self.plan.delimiter;
-        let records = std::mem::take(&mut self.records);
-        // Records start and end at ASCII bytes (line ends), so every one is a slice
-        // of the text at character boundaries.
-        let text = self.buf.as_str();
-        for rec in records.iter().chain(tail.iter()) {
-            if self.header_pending {
-                self.header_pending = false;
-                continue;
-            }
-            self.rows_read += 1;
-            if rec.fields != expected {
-                let why = format!("{} fields, expected {expected}", rec.fields);
-                self.converter
-                    .skipped
-                    .add(SkipReason::WrongFieldCount, rec.line, &why);
-                continue;
-            }
-            let Some(text) = text.get(rec.start..rec.end) else {
-                return Err(Error::at(
-                    ErrorKind::Csv("a record is not valid UTF-8 after decoding".into()),
-                    file,
-                    Some(rec.line),
-                ));
-            };
-            let record = fields::strip_terminator(text);
-            let marks = self.splitter.marks(rec);
-            self.fields.from_marks(record, marks, rec.quoted, delimiter);
-            self.converter.convert_row(record, &self.fields, rec.line);
-        }
-        self.records = records;
+        let buf = std::mem::take(&mut self.buf);
+        let parsed = self.parse(file, &buf, last);
+        self.buf = buf;
+        let keep_from = parsed?;
         if last {
             self.buf.clear();
             return Ok(());
@@ -445,6 +453,60 @@ impl Active {
         self.buf.drain(..keep_from);
         self.splitter.shift(keep_from);
         Ok(())
+    }
+
+    /// Parses every whole record of `text` not yet scanned (with `last`, the final
+    /// one too): the text the splitter's offsets refer to. Returns where the
+    /// incomplete record begins.
+    fn parse(&mut self, file: &str, text: &str, last: bool) -> Result<usize> {
+        self.records.clear();
+        let keep_from = self.splitter.scan(text.as_bytes(), &mut self.records);
+        let mut tail = None;
+        if last {
+            match self.splitter.finish(text.as_bytes()) {
+                Ok(r) => tail = r,
+                Err(line) => return Err(Error::at(ErrorKind::UnterminatedQuote, file, Some(line))),
+            }
+        }
+        let expected = self.plan.columns.len();
+        let delimiter = self.plan.delimiter;
+        let records = std::mem::take(&mut self.records);
+        // Records start and end at ASCII bytes (line ends), so every one is a slice
+        // of the text at character boundaries.
+        for rec in records.iter().chain(tail.iter()) {
+            if self.header_pending {
+                self.header_pending = false;
+                continue;
+            }
+            self.rows_read += 1;
+            if rec.fields != expected {
+                let why = format!("{} fields, expected {expected}", rec.fields);
+                self.converter
+                    .skipped
+                    .add(SkipReason::WrongFieldCount, rec.line, &why);
+                continue;
+            }
+            if !rec.quoted {
+                // Cut at its delimiter offsets, as bytes (`Marked`).
+                let Some(bytes) = text.as_bytes().get(rec.start..rec.end) else {
+                    return Err(bad_record(file, rec.line));
+                };
+                let cells = fields::Marked::new(
+                    fields::strip_terminator_bytes(bytes),
+                    self.splitter.marks(rec),
+                );
+                self.converter.convert_cells(|i| cells.get(i), rec.line);
+                continue;
+            }
+            let Some(text) = text.get(rec.start..rec.end) else {
+                return Err(bad_record(file, rec.line));
+            };
+            let record = fields::strip_terminator(text);
+            self.fields.split(record, delimiter);
+            self.converter.convert_row(record, &self.fields, rec.line);
+        }
+        self.records = records;
+        Ok(keep_from)
     }
 
     fn into_table(self, file: &str) -> Result<EventTable> {
@@ -493,6 +555,16 @@ impl Active {
         debug_assert_eq!(rows_read, loaded + converter.skipped.total());
         Ok(converter.builder.build(meta))
     }
+}
+
+/// The error of a record that is not text at character boundaries (never: records
+/// start and end at ASCII line ends of decoded text).
+fn bad_record(file: &str, line: u64) -> Error {
+    Error::at(
+        ErrorKind::Csv("a record is not valid UTF-8 after decoding".into()),
+        file,
+        Some(line),
+    )
 }
 
 /// Loads a whole buffer, reporting progress (bytes) between chunks and stopping

@@ -95,13 +95,26 @@ impl TimeParser {
     /// Epoch milliseconds (UTC) of `text`, or `None` when it is not a timestamp
     /// (or names a local time that does not exist in the zone).
     pub fn parse(&mut self, text: &str) -> Option<i64> {
-        if let Some((local, utc)) = self.iso_same_day(text.as_bytes()) {
+        self.parse_bytes(text.as_bytes())
+    }
+
+    /// [`TimeParser::parse`] of text given as its bytes (the loader's cells): the
+    /// ISO fast path reads bytes; anything else is read as text (`None` when the
+    /// bytes are not UTF-8).
+    #[inline]
+    pub fn parse_bytes(&mut self, bytes: &[u8]) -> Option<i64> {
+        if let Some((local, utc)) = self.iso_same_day(bytes) {
             return if utc || self.tz == Tz::UTC {
                 Some(local)
             } else {
                 self.in_zone(local)
             };
         }
+        self.parse_general(std::str::from_utf8(bytes).ok()?)
+    }
+
+    /// Every form but the ISO fast path's.
+    fn parse_general(&mut self, text: &str) -> Option<i64> {
         let (fields, _) = split(text.trim().as_bytes(), self.order)?;
         let local = local_millis(&fields)?;
         match fields.offset {
@@ -123,9 +136,10 @@ impl TimeParser {
             20 if b[19] == b'Z' => true,
             _ => return None,
         };
-        if b[13] != b':' || b[16] != b':' || !matches!(b[10], b'T' | b' ') {
+        if !matches!(b[10], b'T' | b' ') {
             return None;
         }
+        let (hour, minute, second) = clock(b)?;
         let day = match self.day {
             Some((date, secs)) if date == b[..10] => secs,
             _ => {
@@ -136,7 +150,6 @@ impl TimeParser {
                 secs
             }
         };
-        let (hour, minute, second) = (two(b, 11)?, two(b, 14)?, two(b, 17)?);
         if hour > 23 || minute > 59 || second > 59 {
             return None;
         }
@@ -295,6 +308,35 @@ fn local_millis(f: &Fields) -> Option<i64> {
         + f.minute as i64 * 60
         + f.second.min(59) as i64;
     Some(secs * 1000 + f.millis as i64)
+}
+
+/// `HH:MM:SS` at `b[11..19]` (the caller checked the length) as one word: the
+/// colons and the six digits checked at once, the three pairs read by one
+/// multiplication. `None` unless digits and colons (the values are not checked).
+#[inline]
+fn clock(b: &[u8]) -> Option<(u32, u32, u32)> {
+    const ZEROS: u64 = 0x3030_3030_3030_3030;
+    const HIGH: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    // Bytes 2 and 5 of the word (the first character in the low byte).
+    const COLON_BYTES: u64 = 0x0000_FF00_00FF_0000;
+    const COLONS: u64 = 0x0000_3A00_003A_0000;
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&b[11..19]);
+    let w = u64::from_le_bytes(w);
+    if w & COLON_BYTES != COLONS {
+        return None;
+    }
+    // The colons as '0's, then every byte a digit: high nibble 3, and still 3
+    // after adding 6 (`0`–`9` only; no carries once the first test passed).
+    let digits = (w & !COLON_BYTES) | (ZEROS & COLON_BYTES);
+    if digits & HIGH != ZEROS || (digits.wrapping_add(0x0606_0606_0606_0606) & HIGH) != ZEROS {
+        return None;
+    }
+    let v = digits - ZEROS;
+    // Byte k becomes 10 × digit k + digit k + 1: the pairs at bytes 0, 3 and 6.
+    let pairs = v * 10 + (v >> 8);
+    let byte = |k: u32| ((pairs >> (8 * k)) & 0xFF) as u32;
+    Some((byte(0), byte(3), byte(6)))
 }
 
 /// Two ASCII digits at `at`.
@@ -622,6 +664,33 @@ mod tests {
                 proptest::prop_assert_eq!(p.iso_same_day(text.as_bytes()), want, "{}", text);
                 proptest::prop_assert_eq!(p.parse(&text), TimeParser::new(Tz::UTC, DateOrder::MonthFirst).parse(&text), "{}", text);
             }
+        }
+
+        /// The word-at-a-time `HH:MM:SS` reads what two digits at a time read, on
+        /// random bytes next to digits and colons (`/`, `;`, `9`, `:`, high bytes).
+        #[test]
+        fn clock_reads_what_the_byte_pairs_read(
+            tail in proptest::collection::vec(proptest::sample::select(
+                vec![b'0', b'1', b'5', b'9', b':', b'/', b';', b' ', 0x7F, 0x80, 0xB9, 0x3A, 0x40]), 8),
+            digits in proptest::collection::vec(0u8..10, 8),
+            mostly_valid in proptest::bool::ANY,
+        ) {
+            let mut b = b"2024-03-01T".to_vec();
+            if mostly_valid {
+                // Digits and colons with one random byte somewhere.
+                let mut t: Vec<u8> = digits.iter().map(|d| b'0' + d).collect();
+                t[2] = b':';
+                t[5] = b':';
+                let at = usize::from(digits[0]) % 8;
+                t[at] = tail[at];
+                b.extend(t);
+            } else {
+                b.extend(&tail);
+            }
+            let want = (b[13] == b':' && b[16] == b':')
+                .then(|| Some((two(&b, 11)?, two(&b, 14)?, two(&b, 17)?)))
+                .flatten();
+            proptest::prop_assert_eq!(clock(&b), want, "{:?}", String::from_utf8_lossy(&b));
         }
 
         /// Whenever the ISO fast path answers, the general parser gives the same

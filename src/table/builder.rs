@@ -1,5 +1,6 @@
 //! Builds an [`EventTable`] row by row; used by ingest, the demo and the tests.
 
+use super::dict::canonical_number;
 use super::keys::{self, Keys};
 use super::recent::Recent;
 use super::{Dict, EventTable, PropertyColumn, Role, TableMeta, UserOrder};
@@ -22,6 +23,8 @@ pub struct TableBuilder {
     /// The previous row's user id and key (a copy: reading it back from the
     /// dictionary cost two cache misses per row at 55k users).
     last_user: Option<(String, u32)>,
+    /// The previous numeric user id's value and key.
+    last_number: Option<(u64, u32)>,
 }
 
 impl TableBuilder {
@@ -41,6 +44,7 @@ impl TableBuilder {
             ordered: None,
             recent_events: Recent::new(),
             last_user: None,
+            last_number: None,
         }
     }
 
@@ -71,21 +75,7 @@ impl TableBuilder {
         revenue: Option<f64>,
         cell: impl Fn(usize) -> Option<&'a str>,
     ) {
-        // A user's events often follow each other: the previous row's user first.
-        let key = match &mut self.last_user {
-            Some((last, key)) if last.as_str() == user => *key,
-            Some((last, key)) => {
-                *key = self.users.intern(user);
-                last.clear();
-                last.push_str(user);
-                *key
-            }
-            None => {
-                let key = self.users.intern(user);
-                self.last_user = Some((user.to_string(), key));
-                key
-            }
-        };
+        let key = self.user_key(user.as_bytes());
         self.user.push(key);
         self.time.push(time_ms);
         self.event
@@ -95,6 +85,63 @@ impl TableBuilder {
         }
         for (j, col) in self.properties.iter_mut().enumerate() {
             col.push(cell(j));
+        }
+    }
+
+    /// [`TableBuilder::push_with`] with the cells as bytes (UTF-8: the loader's
+    /// cells, cut at delimiters), the property cells untrimmed (empty = an empty
+    /// cell).
+    #[inline]
+    pub fn push_cells<'a>(
+        &mut self,
+        user: &[u8],
+        time_ms: i64,
+        event: &[u8],
+        revenue: Option<f64>,
+        cell: impl Fn(usize) -> &'a [u8],
+    ) {
+        let key = self.user_key(user);
+        self.user.push(key);
+        self.time.push(time_ms);
+        self.event
+            .push(self.recent_events.intern_bytes(&mut self.events, event));
+        if let Some(col) = self.revenue.as_mut() {
+            col.push(revenue.unwrap_or(f64::NAN));
+        }
+        for (j, col) in self.properties.iter_mut().enumerate() {
+            col.push_bytes(cell(j));
+        }
+    }
+
+    /// The key of a row's user id (UTF-8 bytes). A user's events often follow each
+    /// other: the previous row's user is tried first — for a numeric id by value
+    /// (no copy of the id per row), else by its text.
+    #[inline]
+    fn user_key(&mut self, user: &[u8]) -> u32 {
+        if let Some(n) = canonical_number(user) {
+            if let Some((last, key)) = self.last_number
+                && last == n
+            {
+                return key;
+            }
+            let key = self.users.intern_number(n, user);
+            self.last_number = Some((n, key));
+            return key;
+        }
+        let user = String::from_utf8_lossy(user);
+        match &mut self.last_user {
+            Some((last, key)) if last.as_str() == user => *key,
+            Some((last, key)) => {
+                *key = self.users.intern(&user);
+                last.clear();
+                last.push_str(&user);
+                *key
+            }
+            None => {
+                let key = self.users.intern(&user);
+                self.last_user = Some((user.into_owned(), key));
+                key
+            }
         }
     }
 
@@ -238,6 +285,63 @@ impl TableBuilder {
             order,
             span,
             attributes: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+        /// The user keys (by the previous numeric value or text, the numeric table,
+        /// the dictionary) and the event and property keys equal a plain first-seen
+        /// map's, pushed as text or as the loader's bytes, on ids of 1–20 digits with
+        /// leading zeros and text ids interleaved, repeated and alternating.
+        #[test]
+        fn keys_equal_a_first_seen_map(
+            picks in proptest::collection::vec((0usize..40, 0usize..6, proptest::bool::ANY), 1..400),
+        ) {
+            let pool: Vec<String> = (0..40u64)
+                .map(|i| match i % 8 {
+                    0 => format!("{}", 3_006_369_229 + i),
+                    1 => format!("0{}", 3_006_369_229 + i),
+                    2 => format!("{}", 9_999_999_999_999_999_990 + i % 10),
+                    3 => format!("1844674407370955{:04}", i),
+                    4 => format!("user-{i}"),
+                    5 => format!("{}", i % 3),
+                    6 => format!("{}", 123_456_789_012_345_600 + i),
+                    _ => format!("{}", 10_000_000_000_000_000 + i),
+                })
+                .collect();
+            let events = ["page_view", "add_to_cart", "purchase", "a", "ab", "checkout_started_x"];
+            let props = [("p".to_string(), Role::Property)];
+            let (mut text, mut bytes) = (TableBuilder::new(false, &props), TableBuilder::new(false, &props));
+            let (mut users, mut names) = (HashMap::new(), HashMap::new());
+            let (mut want_users, mut want_events) = (Vec::new(), Vec::new());
+            for (row, &(u, e, empty)) in picks.iter().enumerate() {
+                let (user, event) = (&pool[u], events[e]);
+                let cell = if empty { "" } else { event };
+                text.push(user, row as i64, event, None, &[Some(cell)]);
+                bytes.push_cells(user.as_bytes(), row as i64, event.as_bytes(), None, |_| cell.as_bytes());
+                let next = users.len() as u32;
+                want_users.push(*users.entry(user.clone()).or_insert(next));
+                let next = names.len() as u32;
+                want_events.push(*names.entry(event).or_insert(next));
+            }
+            for b in [&text, &bytes] {
+                proptest::prop_assert_eq!(&b.user, &want_users);
+                let got: Vec<u32> = (0..b.len()).map(|i| b.event.get(i)).collect();
+                proptest::prop_assert_eq!(&got, &want_events);
+                for (k, name) in b.users.iter().enumerate() {
+                    proptest::prop_assert_eq!(users[name], k as u32);
+                }
+            }
+            let cells = |b: &TableBuilder| (0..b.len()).map(|i| b.properties[0].value(i as u32).map(str::to_string)).collect::<Vec<_>>();
+            proptest::prop_assert_eq!(cells(&text), cells(&bytes));
         }
     }
 }

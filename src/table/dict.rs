@@ -33,15 +33,74 @@ impl Slot {
 
 /// The value of a canonical decimal (`0` or digits without a leading zero, at most
 /// 19 of them): such strings are looked up by number, with no text comparison.
+/// Ids of 9 to 16 digits (the common numeric ids) are read eight digits at a time
+/// ([`eight_digits`]); a property test checks this against [`canonical_plain`].
 #[inline]
-fn canonical_number(value: &str) -> Option<u64> {
-    let b = value.as_bytes();
+pub(super) fn canonical_number(b: &[u8]) -> Option<u64> {
+    let n = b.len();
+    if n == 0 || n > 19 || (b[0] == b'0' && n > 1) {
+        return None;
+    }
+    if (9..=16).contains(&n) {
+        let word = |at: usize| {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&b[at..at + 8]);
+            u64::from_le_bytes(w)
+        };
+        // The last eight bytes overlap the first eight by `16 - n`: those low bytes
+        // (the first characters) become '0's, leaving the digits after the eighth.
+        let keep = !0u64 << ((16 - n) * 8);
+        let last = (word(n - 8) & keep) | (ZEROS & !keep);
+        return Some(eight_digits(word(0))? * POW10[n - 8] + eight_digits(last)?);
+    }
+    canonical_plain(b)
+}
+
+/// [`canonical_number`] one byte at a time (short and very long ids; the tests'
+/// reference).
+#[inline]
+fn canonical_plain(b: &[u8]) -> Option<u64> {
     if b.is_empty() || b.len() > 19 || (b[0] == b'0' && b.len() > 1) {
         return None;
     }
     b.iter().try_fold(0u64, |acc, &c| {
         c.is_ascii_digit().then(|| acc * 10 + u64::from(c - b'0'))
     })
+}
+
+/// `'0'` in every byte of a word.
+const ZEROS: u64 = 0x3030_3030_3030_3030;
+
+/// 10^0 ..= 10^8.
+const POW10: [u64; 9] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+];
+
+/// The value of eight ASCII digits read as a little-endian word (the first digit
+/// in the low byte), `None` when a byte is not a digit: the digit test on every
+/// byte at once (high nibble 3, and still 3 after adding 6: `0`–`9` only), then
+/// pairs, quads and the halves combined by three multiplications.
+#[inline]
+fn eight_digits(w: u64) -> Option<u64> {
+    const HIGH: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    if w & HIGH != ZEROS || (w.wrapping_add(0x0606_0606_0606_0606) & HIGH) != ZEROS {
+        return None;
+    }
+    let v = w - ZEROS;
+    // Each byte pair (a, b) → 10a + b in the low byte of the pair.
+    let v = (v * 10 + (v >> 8)) & 0x00FF_00FF_00FF_00FF;
+    // Each pair of pairs → 100p + q in the low half of the quad.
+    let v = (v * 100 + (v >> 16)) & 0x0000_FFFF_0000_FFFF;
+    // The two quads → 10,000 h + l.
+    Some((v & 0xFFFF) * 10_000 + (v >> 32))
 }
 
 /// Distinct strings with dense keys `0..len`, in first-seen order.
@@ -81,15 +140,8 @@ impl Dict {
     /// The key of `value`, adding it when new.
     #[inline]
     pub fn intern(&mut self, value: &str) -> u32 {
-        if let Some(n) = canonical_number(value) {
-            if let Some(key) = self.numbers.find(n) {
-                return key;
-            }
-            let key = u32::try_from(self.ends.len()).unwrap_or(u32::MAX);
-            self.text.push_str(value);
-            self.ends.push(self.text.len());
-            self.numbers.insert(n, key);
-            return key;
+        if let Some(n) = canonical_number(value.as_bytes()) {
+            return self.intern_number(n, value.as_bytes());
         }
         let Self {
             text,
@@ -115,9 +167,34 @@ impl Dict {
         });
         key
     }
+    /// [`Dict::intern`] of text given as its bytes (UTF-8: a loader's cell; were
+    /// it not, its invalid sequences would be interned as U+FFFD).
+    #[inline]
+    pub fn intern_bytes(&mut self, value: &[u8]) -> u32 {
+        match canonical_number(value) {
+            Some(n) => self.intern_number(n, value),
+            None => self.intern(&String::from_utf8_lossy(value)),
+        }
+    }
+
+    /// The key of `text`, a canonical decimal whose value is `n`
+    /// ([`canonical_number`]), adding it when new.
+    #[inline]
+    pub(super) fn intern_number(&mut self, n: u64, text: &[u8]) -> u32 {
+        if let Some(key) = self.numbers.find(n) {
+            return key;
+        }
+        let key = u32::try_from(self.ends.len()).unwrap_or(u32::MAX);
+        // ASCII digits: every byte is a character.
+        self.text.extend(text.iter().map(|&b| char::from(b)));
+        self.ends.push(self.text.len());
+        self.numbers.insert(n, key);
+        key
+    }
+
     /// The key of `value`, if present.
     pub fn key(&self, value: &str) -> Option<u32> {
-        if let Some(n) = canonical_number(value) {
+        if let Some(n) = canonical_number(value.as_bytes()) {
             return self.numbers.get(n);
         }
         let hash = self.hasher.hash_one(value);
@@ -222,18 +299,63 @@ mod tests {
             assert_eq!(d.get(*k), *w);
             assert_eq!(d.key(w), Some(*k));
         }
-        assert_eq!(canonical_number("042"), None);
-        assert_eq!(canonical_number("0"), Some(0));
+        assert_eq!(canonical_number(b"042"), None);
+        assert_eq!(canonical_number(b"0"), Some(0));
         assert_eq!(
-            canonical_number("9999999999999999999"),
+            canonical_number(b"9999999999999999999"),
             Some(9_999_999_999_999_999_999)
         );
         assert_eq!(
-            canonical_number("18446744073709551615"),
+            canonical_number(b"18446744073709551615"),
             None,
             "20 digits go by text"
         );
         assert_eq!(d.key("7"), None);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// Eight digits at a time reads what the byte loop reads, on ids of every
+        /// length up to 22 with leading zeros, and with bytes next to the digits
+        /// (`/`, `:`, space, `0x80`+) anywhere.
+        #[test]
+        fn canonical_number_equals_the_byte_loop(
+            digits in proptest::collection::vec(0u8..10, 0..23),
+            lead_zero in proptest::bool::ANY,
+            odd in proptest::option::of((0usize..23, proptest::sample::select(vec![b'/', b':', b' ', b'a', 0x80u8, 0xFF, 0x3F, 0x40, 0x00]))),
+        ) {
+            let mut b: Vec<u8> = digits.iter().map(|d| b'0' + d).collect();
+            if lead_zero && !b.is_empty() {
+                b[0] = b'0';
+            }
+            if let Some((at, c)) = odd && at < b.len() {
+                b[at] = c;
+            }
+            let want = canonical_plain(&b);
+            proptest::prop_assert_eq!(canonical_number(&b), want, "{:?}", String::from_utf8_lossy(&b));
+            if let Ok(text) = std::str::from_utf8(&b) {
+                let plain: Option<u64> = (!text.is_empty() && text.len() <= 19 && !(text.starts_with('0') && text.len() > 1))
+                    .then(|| text.parse().ok()).flatten().filter(|_| text.bytes().all(|c| c.is_ascii_digit()));
+                proptest::prop_assert_eq!(want, plain, "{}", text);
+            }
+        }
+    }
+
+    #[test]
+    fn canonical_number_edges() {
+        for (text, want) in [
+            ("123456789", Some(123_456_789)),
+            ("1000000000000000", Some(1_000_000_000_000_000)),
+            ("9999999999999999", Some(9_999_999_999_999_999)),
+            ("3006369229", Some(3_006_369_229)),
+            ("0000000001", None),
+            ("12345678/", None),
+            ("1234567:9", None),
+            ("99999999999999999", Some(99_999_999_999_999_999)),
+            ("10000000000000000000", None),
+        ] {
+            assert_eq!(canonical_number(text.as_bytes()), want, "{text}");
+        }
     }
 
     #[test]

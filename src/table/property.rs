@@ -31,12 +31,17 @@ impl PropertyColumn {
     /// Appends a row's cell; `None` or an empty string is an empty cell.
     #[inline]
     pub fn push(&mut self, cell: Option<&str>) {
-        match cell {
-            Some(v) if !v.is_empty() => {
-                let k = self.recent.intern(&mut self.values, v);
-                self.keys.push(k.saturating_add(1));
-            }
-            _ => self.keys.push(0),
+        self.push_bytes(cell.map_or(&[], str::as_bytes));
+    }
+    /// Appends one row's cell given as its bytes (UTF-8: a loader's cell); empty
+    /// is an empty cell.
+    #[inline]
+    pub fn push_bytes(&mut self, cell: &[u8]) {
+        if cell.is_empty() {
+            self.keys.push(0);
+        } else {
+            let k = self.recent.intern_bytes(&mut self.values, cell);
+            self.keys.push(k.saturating_add(1));
         }
     }
     /// The header name.

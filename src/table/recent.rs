@@ -1,28 +1,35 @@
-//! A small cache in front of a low-cardinality [`Dict`]: the keys of recently
-//! interned short strings, so that a column of a few distinct values ("pc",
-//! "email", "page_view") does not hash every cell through the dictionary's index.
+//! A small index in front of a low-cardinality [`Dict`]: the keys of its short
+//! strings, so that a column of a few distinct values ("pc", "email", "page_view")
+//! does not hash every cell through the dictionary's index.
 //!
-//! Direct-mapped: a string of at most 16 bytes is read as two overlapping words
-//! (which, with its length, identify it exactly) and lands in one of 64 slots; a
-//! slot holds the words, the length and the key. A hit compares two words, with no
-//! hashing and no byte comparison; a miss interns through the dictionary as before
-//! and fills the slot. The dictionary stays the only owner of keys: they are the
-//! ones it gives, in first-seen order, and a slot only remembers one it gave (keys
-//! never change once given). Longer strings, and columns whose dictionary has
-//! grown past a few hundred values (ids), go straight to the dictionary.
+//! A string of at most 16 bytes is read as two overlapping words (which, with its
+//! length, identify it exactly); an open-addressing table (linear probing, at most
+//! half full: it doubles, from 64 slots) holds the words, the length and the key.
+//! A hit compares two words, with no hashing of the text and no byte comparison; a
+//! string not there yet is interned through the dictionary and added. The
+//! dictionary stays the only owner of keys: they are the ones it gives, in
+//! first-seen order, and a slot only remembers one it gave (keys never change once
+//! given). Longer strings, and columns whose dictionary has grown past a few hundred
+//! values (ids), go straight to the dictionary.
+//!
+//! (It was a direct-mapped cache of 64 slots: two frequent values in one slot
+//! evicted each other, and on the benchmark file one cell in five missed it.)
 
 use super::Dict;
 
-/// Slots of the cache (a power of two).
+/// Slots of a new table (a power of two).
 const SLOTS: usize = 64;
 
-/// Above this many distinct values the column is not low-cardinality: skip the cache.
+/// Above this many distinct values the column is not low-cardinality: skip the index.
 const MAX_VALUES: usize = 4 * SLOTS;
 
-/// The longest string the cache holds.
+/// The most slots a table grows to: at most half full with `MAX_VALUES + 1` strings.
+const MAX_SLOTS: usize = 16 * SLOTS;
+
+/// The longest string the index holds.
 const MAX_LEN: usize = 16;
 
-/// One cached string (as its two words and length) and its key.
+/// One string (as its two words and length) and its key.
 #[derive(Debug, Clone, Copy)]
 struct Entry {
     /// The string's length, or `u32::MAX` when the slot is empty.
@@ -39,18 +46,28 @@ const EMPTY: Entry = Entry {
     tail: 0,
 };
 
-/// The cache of one dictionary.
+/// The index of one dictionary.
 #[derive(Debug, Clone)]
 pub struct Recent {
     slots: Box<[Entry]>,
+    /// Slots in use.
+    used: usize,
 }
 
 impl Default for Recent {
     fn default() -> Self {
         Self {
             slots: vec![EMPTY; SLOTS].into_boxed_slice(),
+            used: 0,
         }
     }
+}
+
+/// Where the probe for a string's words and length starts, in `slots` slots.
+#[inline]
+fn home(head: u64, tail: u64, len: u32, slots: usize) -> usize {
+    let mix = (head ^ tail.rotate_left(29) ^ u64::from(len)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (mix >> 40) as usize & (slots - 1)
 }
 
 /// `N` bytes of `b` from `at` (the caller checked the length).
@@ -88,7 +105,7 @@ fn words(b: &[u8]) -> (u64, u64) {
 }
 
 impl Recent {
-    /// An empty cache.
+    /// An empty index.
     pub fn new() -> Self {
         Self::default()
     }
@@ -96,26 +113,68 @@ impl Recent {
     /// The key of `value` in `dict`, adding it when new: exactly `dict.intern(value)`.
     #[inline]
     pub fn intern(&mut self, dict: &mut Dict, value: &str) -> u32 {
-        let b = value.as_bytes();
+        self.intern_bytes(dict, value.as_bytes())
+    }
+
+    /// [`Recent::intern`] of text given as its bytes (UTF-8: a loader's cell).
+    #[inline]
+    pub fn intern_bytes(&mut self, dict: &mut Dict, b: &[u8]) -> u32 {
         if b.is_empty() || b.len() > MAX_LEN || dict.len() > MAX_VALUES {
-            return dict.intern(value);
+            return dict.intern_bytes(b);
         }
         let (head, tail) = words(b);
         let len = b.len() as u32;
-        let mix =
-            (head ^ tail.rotate_left(29) ^ u64::from(len)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        let slot = &mut self.slots[(mix >> 58) as usize & (SLOTS - 1)];
-        if slot.len == len && slot.head == head && slot.tail == tail {
-            return slot.key;
+        let mask = self.slots.len() - 1;
+        let mut i = home(head, tail, len, self.slots.len());
+        loop {
+            let e = &self.slots[i];
+            if e.len == len && e.head == head && e.tail == tail {
+                return e.key;
+            }
+            if e.len == EMPTY.len {
+                break;
+            }
+            i = (i + 1) & mask;
         }
-        let key = dict.intern(value);
-        *slot = Entry {
+        let key = dict.intern_bytes(b);
+        let entry = Entry {
             len,
             key,
             head,
             tail,
         };
+        if (self.used + 1) * 2 > self.slots.len() {
+            if self.slots.len() >= MAX_SLOTS {
+                // Past `MAX_VALUES` strings: the dictionary answers from now on.
+                return key;
+            }
+            self.grow();
+            i = self.free_slot(&entry);
+        }
+        self.slots[i] = entry;
+        self.used += 1;
         key
+    }
+
+    /// The empty slot where `e`'s probe ends (the table has one: at most half full).
+    fn free_slot(&self, e: &Entry) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut i = home(e.head, e.tail, e.len, self.slots.len());
+        while self.slots[i].len != EMPTY.len {
+            i = (i + 1) & mask;
+        }
+        i
+    }
+
+    /// Doubles the table.
+    #[cold]
+    fn grow(&mut self) {
+        let bigger = vec![EMPTY; self.slots.len() * 2].into_boxed_slice();
+        let old = std::mem::replace(&mut self.slots, bigger);
+        for e in old.iter().filter(|e| e.len != EMPTY.len) {
+            let i = self.free_slot(e);
+            self.slots[i] = *e;
+        }
     }
 }
 
