@@ -172,18 +172,42 @@ impl TableBuilder {
         if self.ordered.as_ref().is_some_and(|o| self.is_ordered_by(o)) {
             return;
         }
-        // Whole rows moved at once (`packed`): one random access per row, not
-        // one per column.
-        let rows = self.rows_by_user();
-        self.time = rows.times().collect();
-        if let Some(r) = self.revenue.as_mut() {
-            *r = rows.revenue_bits().map(f64::from_bits).collect();
+        // Whole rows moved at once (`packed`): one memory access per row, not
+        // one per column; each column written block by block from cache.
+        let n = self.len();
+        let mut order = self.rows_by_user();
+        let mut time = vec![0i64; n];
+        let mut revenue = self.revenue.as_ref().map(|_| vec![0f64; n]);
+        let blank = |k: &Keys| match k {
+            Keys::U8(_) => Keys::U8(vec![0; n]),
+            Keys::U16(_) => Keys::U16(vec![0; n]),
+            Keys::U32(_) => Keys::U32(vec![0; n]),
+        };
+        let mut keys: Vec<Keys> = std::iter::once(blank(&self.event))
+            .chain(self.properties.iter().map(|p| blank(p.keys())))
+            .collect();
+        order.each_block(|start, block| {
+            for (o, t) in time[start..].iter_mut().zip(block.times()) {
+                *o = t;
+            }
+            if let Some(r) = revenue.as_mut() {
+                for (o, bits) in r[start..].iter_mut().zip(block.revenue_bits()) {
+                    *o = f64::from_bits(bits);
+                }
+            }
+            for (c, k) in keys.iter_mut().enumerate() {
+                block.put_keys(c, k, start);
+            }
+        });
+        let rows = order;
+        self.time = time;
+        self.revenue = revenue;
+        let mut keys = keys.into_iter();
+        self.event = keys.next().unwrap_or_default();
+        for (p, k) in self.properties.iter_mut().zip(keys) {
+            *p.parts_mut().0 = k;
         }
-        self.event = rows.key_column(0);
-        for (j, p) in self.properties.iter_mut().enumerate() {
-            *p.parts_mut().0 = rows.key_column(1 + j);
-        }
-        let mut user = vec![0u32; self.user.len()];
+        let mut user = vec![0u32; n];
         for (u, w) in rows.offsets.windows(2).enumerate() {
             user[w[0] as usize..w[1] as usize].fill(u as u32);
         }
