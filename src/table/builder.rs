@@ -244,12 +244,12 @@ impl TableBuilder {
         if meta.rows_read == 0 {
             meta.rows_read = self.time.len() as u64;
         }
-        let span = self
-            .time
-            .iter()
-            .copied()
-            .min()
-            .zip(self.time.iter().copied().max());
+        // First and last time in one pass over the column (was two).
+        let span = (!self.time.is_empty()).then(|| {
+            self.time
+                .iter()
+                .fold((i64::MAX, i64::MIN), |(lo, hi), &t| (lo.min(t), hi.max(t)))
+        });
         EventTable {
             meta,
             users: self.users,
