@@ -173,30 +173,42 @@ impl TableBuilder {
             return;
         }
         // Whole rows moved at once (`packed`): one memory access per row, not
-        // one per column; each column written block by block from cache.
+        // one per column; each column appended block by block from cache.
         let n = self.len();
-        let mut order = self.rows_by_user();
-        let mut time = vec![0i64; n];
-        let mut revenue = self.revenue.as_ref().map(|_| vec![0f64; n]);
-        let blank = |k: &Keys| match k {
-            Keys::U8(_) => Keys::U8(vec![0; n]),
-            Keys::U16(_) => Keys::U16(vec![0; n]),
-            Keys::U32(_) => Keys::U32(vec![0; n]),
-        };
-        let mut keys: Vec<Keys> = std::iter::once(blank(&self.event))
-            .chain(self.properties.iter().map(|p| blank(p.keys())))
+        let order = self.rows_by_user();
+        // The old columns go first, so that the new ones reuse their memory
+        // (fresh pages cost a fault each on first touch); the new ones are
+        // appended in order, never zero-filled first.
+        let width = |k: &Keys| k.width();
+        let widths: Vec<usize> = std::iter::once(width(&self.event))
+            .chain(self.properties.iter().map(|p| width(p.keys())))
             .collect();
-        order.each_block(|start, block| {
-            for (o, t) in time[start..].iter_mut().zip(block.times()) {
-                *o = t;
-            }
+        let had_revenue = self.revenue.is_some();
+        self.time = Vec::new();
+        self.user = Vec::new();
+        self.revenue = None;
+        self.event = Keys::default();
+        for p in &mut self.properties {
+            *p.parts_mut().0 = Keys::default();
+        }
+        let mut time = Vec::with_capacity(n);
+        let mut revenue = had_revenue.then(|| Vec::with_capacity(n));
+        let mut keys: Vec<Keys> = widths
+            .iter()
+            .map(|&w| match w {
+                1 => Keys::U8(Vec::with_capacity(n)),
+                2 => Keys::U16(Vec::with_capacity(n)),
+                _ => Keys::U32(Vec::with_capacity(n)),
+            })
+            .collect();
+        let mut order = order;
+        order.each_block(|_, block| {
+            time.extend(block.times());
             if let Some(r) = revenue.as_mut() {
-                for (o, bits) in r[start..].iter_mut().zip(block.revenue_bits()) {
-                    *o = f64::from_bits(bits);
-                }
+                r.extend(block.revenue_bits().map(f64::from_bits));
             }
             for (c, k) in keys.iter_mut().enumerate() {
-                block.put_keys(c, k, start);
+                block.append_keys(c, k);
             }
         });
         let rows = order;
@@ -207,9 +219,9 @@ impl TableBuilder {
         for (p, k) in self.properties.iter_mut().zip(keys) {
             *p.parts_mut().0 = k;
         }
-        let mut user = vec![0u32; n];
+        let mut user = Vec::with_capacity(n);
         for (u, w) in rows.offsets.windows(2).enumerate() {
-            user[w[0] as usize..w[1] as usize].fill(u as u32);
+            user.extend(std::iter::repeat_n(u as u32, (w[1] - w[0]) as usize));
         }
         self.user = user;
         self.ordered = Some(rows.offsets);

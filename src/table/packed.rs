@@ -256,20 +256,13 @@ impl Block<'_> {
             }
         }
     }
-    /// Puts column `c`'s keys into `out` from row `start` on (`out` has the
-    /// column's width).
-    pub(super) fn put_keys(&self, c: usize, out: &mut Keys, start: usize) {
+    /// Appends column `c`'s keys to `out` (which has the column's width).
+    pub(super) fn append_keys(&self, c: usize, out: &mut Keys) {
         let keys = self.keys(c);
         match out {
-            Keys::U8(v) => v[start..]
-                .iter_mut()
-                .zip(keys)
-                .for_each(|(o, k)| *o = k as u8),
-            Keys::U16(v) => v[start..]
-                .iter_mut()
-                .zip(keys)
-                .for_each(|(o, k)| *o = k as u16),
-            Keys::U32(v) => v[start..].iter_mut().zip(keys).for_each(|(o, k)| *o = k),
+            Keys::U8(v) => v.extend(keys.map(|k| k as u8)),
+            Keys::U16(v) => v.extend(keys.map(|k| k as u16)),
+            Keys::U32(v) => v.extend(keys),
         }
     }
 }
