@@ -219,20 +219,56 @@ impl TableBuilder {
         if self.ordered.as_ref().is_some_and(|o| self.is_ordered_by(o)) {
             return;
         }
-        // Whole rows moved at once (`packed`): one random access per row, not
-        // one per column.
-        let rows = self.rows_by_user();
-        self.time = rows.times().collect();
-        if let Some(r) = self.revenue.as_mut() {
-            *r = rows.revenue_bits().map(f64::from_bits).collect();
+        // Whole rows moved at once (`packed`): one memory access per row, not
+        // one per column; each column appended block by block from cache.
+        let n = self.len();
+        let order = self.rows_by_user();
+        // The old columns go first, so that the new ones reuse their memory
+        // (fresh pages cost a fault each on first touch); the new ones are
+        // appended in order, never zero-filled first.
+        let width = |k: &Keys| k.width();
+        let widths: Vec<usize> = std::iter::once(width(&self.event))
+            .chain(self.properties.iter().map(|p| width(p.keys())))
+            .collect();
+        let had_revenue = self.revenue.is_some();
+        self.time = Vec::new();
+        self.user = Vec::new();
+        self.revenue = None;
+        self.event = Keys::default();
+        for p in &mut self.properties {
+            *p.parts_mut().0 = Keys::default();
         }
-        self.event = rows.key_column(0);
-        for (j, p) in self.properties.iter_mut().enumerate() {
-            *p.parts_mut().0 = rows.key_column(1 + j);
+        let mut time = Vec::with_capacity(n);
+        let mut revenue = had_revenue.then(|| Vec::with_capacity(n));
+        let mut keys: Vec<Keys> = widths
+            .iter()
+            .map(|&w| match w {
+                1 => Keys::U8(Vec::with_capacity(n)),
+                2 => Keys::U16(Vec::with_capacity(n)),
+                _ => Keys::U32(Vec::with_capacity(n)),
+            })
+            .collect();
+        let mut order = order;
+        order.each_block(|_, block| {
+            time.extend(block.times());
+            if let Some(r) = revenue.as_mut() {
+                r.extend(block.revenue_bits().map(f64::from_bits));
+            }
+            for (c, k) in keys.iter_mut().enumerate() {
+                block.append_keys(c, k);
+            }
+        });
+        let rows = order;
+        self.time = time;
+        self.revenue = revenue;
+        let mut keys = keys.into_iter();
+        self.event = keys.next().unwrap_or_default();
+        for (p, k) in self.properties.iter_mut().zip(keys) {
+            *p.parts_mut().0 = k;
         }
-        let mut user = vec![0u32; self.user.len()];
+        let mut user = Vec::with_capacity(n);
         for (u, w) in rows.offsets.windows(2).enumerate() {
-            user[w[0] as usize..w[1] as usize].fill(u as u32);
+            user.extend(std::iter::repeat_n(u as u32, (w[1] - w[0]) as usize));
         }
         self.user = user;
         self.ordered = Some(rows.offsets);
@@ -267,12 +303,12 @@ impl TableBuilder {
         if meta.rows_read == 0 {
             meta.rows_read = self.time.len() as u64;
         }
-        let span = self
-            .time
-            .iter()
-            .copied()
-            .min()
-            .zip(self.time.iter().copied().max());
+        // First and last time in one pass over the column (was two).
+        let span = (!self.time.is_empty()).then(|| {
+            self.time
+                .iter()
+                .fold((i64::MAX, i64::MIN), |(lo, hi), &t| (lo.min(t), hi.max(t)))
+        });
         EventTable {
             meta,
             users: self.users,

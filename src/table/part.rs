@@ -157,7 +157,7 @@ impl TableBuilder {
     /// time, input row), and the dictionaries (the layout above).
     pub fn encode(&self, w: &mut WireWriter) {
         let rows = self.len();
-        let order = self.rows_by_user();
+        let mut order = self.rows_by_user();
         // Written once, into a buffer sized once (a part is hundreds of MB): the
         // dictionaries and counts, room for each column, then every column in one
         // pass over the ordered rows.
@@ -176,8 +176,9 @@ impl TableBuilder {
         let time_at = hole(w, rows * 8);
         write_dict(w, &self.events);
         let mut keys_at = Vec::with_capacity(1 + self.properties.len());
-        w.u8(self.event.width() as u8);
-        keys_at.push(hole(w, rows * self.event.width()));
+        let width = self.event.width();
+        w.u8(width as u8);
+        keys_at.push((hole(w, rows * width), width));
         w.u8(u8::from(self.revenue.is_some()));
         let revenue_at = self.revenue.is_some().then(|| hole(w, rows * 8));
         w.count(self.properties.len());
@@ -185,9 +186,12 @@ impl TableBuilder {
             write_dict(w, p.dictionary());
             let width = p.keys().width();
             w.u8(width as u8);
-            keys_at.push(hole(w, rows * width));
+            keys_at.push((hole(w, rows * width), width));
         }
-        order.write_columns(&mut w.bytes, time_at, revenue_at, &keys_at);
+        // Every column written block by block from the sort's second pass.
+        order.each_block(|start, block| {
+            block.write_le(&mut w.bytes, start, time_at, revenue_at, &keys_at);
+        });
     }
 
     /// Reads the part [`TableBuilder::encode`] wrote (of a builder with the same
