@@ -75,17 +75,9 @@ impl TableBuilder {
         revenue: Option<f64>,
         cell: impl Fn(usize) -> Option<&'a str>,
     ) {
-        let key = self.user_key(user.as_bytes());
-        self.user.push(key);
-        self.time.push(time_ms);
-        self.event
-            .push(self.recent_events.intern(&mut self.events, event));
-        if let Some(col) = self.revenue.as_mut() {
-            col.push(revenue.unwrap_or(f64::NAN));
-        }
-        for (j, col) in self.properties.iter_mut().enumerate() {
-            col.push(cell(j));
-        }
+        self.push_cells(user.as_bytes(), time_ms, event.as_bytes(), revenue, |j| {
+            cell(j).map_or(&[][..], str::as_bytes)
+        });
     }
 
     /// [`TableBuilder::push_with`] with the cells as bytes (UTF-8: the loader's

@@ -110,13 +110,8 @@ impl Recent {
         Self::default()
     }
 
-    /// The key of `value` in `dict`, adding it when new: exactly `dict.intern(value)`.
-    #[inline]
-    pub fn intern(&mut self, dict: &mut Dict, value: &str) -> u32 {
-        self.intern_bytes(dict, value.as_bytes())
-    }
-
-    /// [`Recent::intern`] of text given as its bytes (UTF-8: a loader's cell).
+    /// The key of the text `b` (UTF-8: a loader's cell) in `dict`, adding it when
+    /// new: exactly `dict.intern(text)`.
     #[inline]
     pub fn intern_bytes(&mut self, dict: &mut Dict, b: &[u8]) -> u32 {
         if b.is_empty() || b.len() > MAX_LEN || dict.len() > MAX_VALUES {
@@ -236,7 +231,10 @@ mod tests {
         ) {
             let values: Vec<String> = picks.iter().map(|&p| pool[p % pool.len()].clone()).collect();
             let (mut dict, mut plain, mut cache) = (Dict::new(), Dict::new(), Recent::new());
-            let got: Vec<u32> = values.iter().map(|v| cache.intern(&mut dict, v)).collect();
+            let got: Vec<u32> = values
+                .iter()
+                .map(|v| cache.intern_bytes(&mut dict, v.as_bytes()))
+                .collect();
             let want: Vec<u32> = values.iter().map(|v| plain.intern(v)).collect();
             proptest::prop_assert_eq!(&got, &reference(&values));
             proptest::prop_assert_eq!(&got, &want);
