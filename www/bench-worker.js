@@ -75,7 +75,9 @@ self.onmessage = async ({ data: { file, module, parts, share } }) => {
   try {
     const { wasm, exports } = await ready;
     const t1 = performance.now();
+    const loadStartedAt = at();
     const loadedAs = await load(wasm, file, parts, share);
+    const loadEndedAt = at();
     const { engine } = loadedAs;
     const loadMs = performance.now() - t1;
     const summary = engine.summary();
@@ -112,6 +114,8 @@ self.onmessage = async ({ data: { file, module, parts, share } }) => {
       load_parts: loadedAs.parts,
       load_fallback: loadedAs.fallback,
       load_stages_ms: loadedAs.stages ?? null,
+      // Epoch ms, to line the load up with per-process or per-thread CPU samples.
+      load_at: [loadStartedAt, loadEndedAt],
       timings,
       results,
       unavailable,

@@ -8,6 +8,10 @@
 // Failures answer {id, error: {message, kind, line}} with the engine's sentence.
 import { ENGINE_URL } from './engine-url.js';
 
+// No warm-up of the analyses here (the page's engine worker runs warmUpAnalyses
+// once ready): a widget's first message is the load of its own data, which would
+// wait behind it (≈ 150–200 ms in headless Chromium on 2 cores), and a widget's
+// tables are small, where the first run's baseline-tier code costs milliseconds.
 const ready = import(ENGINE_URL).then(async (m) => {
   await m.default();
   return m;
