@@ -15,7 +15,7 @@ pub struct TableBuilder {
     pub(super) revenue: Option<Vec<f64>>,
     pub(super) properties: Vec<PropertyColumn>,
     /// Where each user's rows start, when the rows are already in per-user order
-    /// ([`TableBuilder::sort_by_user`], [`TableBuilder::merge_parts`]); valid only
+    /// ([`TableBuilder::sort_by_user`], [`TableBuilder::finish_merge`]); valid only
     /// while it ends at the row count and has one entry per user and one more.
     pub(super) ordered: Option<Vec<u32>>,
     /// The keys of recent event names (few distinct names: no hashing per row).
