@@ -266,7 +266,8 @@ impl PartLoader {
         w.bytes.extend_from_slice(COLUMNS);
         w.u64(self.start);
         if clean {
-            self.active.converter.builder.encode_columns(&mut w);
+            let builder = &mut self.active.converter.builder;
+            std::mem::replace(builder, TableBuilder::new(false, &[])).encode_columns(&mut w);
         }
         Ok(w.bytes)
     }

@@ -29,6 +29,7 @@
 //! the buffer grows at its end only, each byte written once while in cache (a
 //! column-by-column layout needed the whole buffer zero-filled first).
 
+use super::keys::Keys;
 use super::wire::{WireError, WireReader, WireWriter};
 use super::{Dict, TableBuilder};
 
@@ -284,27 +285,39 @@ impl TableBuilder {
         }
     }
 
-    /// Writes every row pushed so far, in the builder's per-user order (user key,
-    /// time, input row), as the columns of the layout above, block by block.
-    pub fn encode_columns(&self, w: &mut WireWriter) {
+    /// Writes every row pushed, in the builder's per-user order (user key, time,
+    /// input row), as the columns of the layout above, block by block. The builder
+    /// is used up: its columns are freed once the rows are packed (the sort's first
+    /// pass), so that the bytes written can reuse their memory instead of fresh
+    /// pages.
+    pub fn encode_columns(mut self, w: &mut WireWriter) {
         let rows = self.len();
         let mut order = self.rows_by_user();
         let widths: Vec<usize> = std::iter::once(self.event.width())
             .chain(self.properties.iter().map(|p| p.keys().width()))
             .collect();
-        let row_bytes =
-            8 + if self.revenue.is_some() { 8 } else { 0 } + widths.iter().sum::<usize>();
-        // Sized once (a part is hundreds of MB), with room for the blocks' counts.
+        let revenue = self.revenue.is_some();
+        let properties = self.properties.len();
+        self.user = Vec::new();
+        self.time = Vec::new();
+        self.revenue = None;
+        self.event = Keys::default();
+        for p in &mut self.properties {
+            *p.parts_mut().0 = Keys::default();
+        }
+        let row_bytes = 8 + if revenue { 8 } else { 0 } + widths.iter().sum::<usize>();
+        // Sized once (a part is hundreds of MB), with room for the blocks' counts
+        // (at most one per bucket of the sort, or per tile of rows).
+        let blocks = super::packed::MAX_BUCKETS + rows / 1024 + 1;
         w.bytes
-            .reserve(rows * row_bytes + rows / 256 * 4 + 64 + widths.len());
+            .reserve(rows * row_bytes + 4 * blocks + 64 + widths.len());
         w.count(rows);
         w.u8(widths[0] as u8);
-        w.u8(u8::from(self.revenue.is_some()));
-        w.count(self.properties.len());
+        w.u8(u8::from(revenue));
+        w.count(properties);
         for &k in &widths[1..] {
             w.u8(k as u8);
         }
-        let revenue = self.revenue.is_some();
         order.each_block(|_, block| {
             let n = block.rows();
             if n == 0 {
