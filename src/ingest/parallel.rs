@@ -601,8 +601,9 @@ impl Merger {
     }
 }
 
-/// Runs the merge's work — a part sorted and written, read back, the first part
-/// sorted, the merge, the build — on two small synthetic parts, and the plan of a
+/// Runs the merge's work — a part's keys and its columns sorted and written, the
+/// first part sorted, the keys read, the own rows placed, the columns filled in,
+/// the build — on two small synthetic parts, and the plan of a
 /// small synthetic file (three times), and returns the table's row count (0 if
 /// anything failed). For a wasm engine that compiles code in tiers (V8: a quick
 /// baseline first, optimised code for a function once it has run long enough):

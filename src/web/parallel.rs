@@ -1,6 +1,7 @@
 //! A load in parts (`ingest::parallel`): `PartLoader` parses one byte range of a
-//! file in a worker into one transferable buffer; `PartMerger` merges the buffers in
-//! file order into the engine. `www/js/parallel-load.js` drives them.
+//! file in a worker into two transferable buffers, its keys (before its sort) and its
+//! columns; `PartMerger` reads every part's keys, then their columns, in file order
+//! into the engine. `www/js/parallel-load.js` drives them.
 //!
 //! ```js
 //! const head = new Uint8Array(await file.slice(0, headLength(file.size)).arrayBuffer());
