@@ -15,7 +15,7 @@ use tidemark::error::ErrorKind;
 use tidemark::ingest::parallel::{Merger, PartLoader, head_len, load_in_parts, ranges};
 use tidemark::ingest::{LoadOptions, load};
 use tidemark::progress::Silent;
-use tidemark::table::{EncodedPart, EventTable, Role, TableBuilder, TableMeta, WireWriter};
+use tidemark::table::{EventTable, PartKeys, Role, TableBuilder, TableMeta, WireWriter};
 
 #[path = "common/table_dump.rs"]
 mod table_dump;
@@ -40,13 +40,16 @@ fn in_parts_as_bytes(bytes: &[u8], options: &LoadOptions, cuts: &[u64]) -> Strin
             merger.push(bytes)?;
             return merger.finish();
         }
+        // Each part's columns added as soon as it is announced (the page announces
+        // every part first: `load_in_parts`): before the placement they wait.
         for (start, end) in ranges(bytes, cuts) {
             let mut part = PartLoader::new("t.csv", options, head, total, start, end)?;
             part.push(&bytes[start as usize..end as usize])?;
-            if let Some(from) = merger.add(part.finish()?)? {
+            if let Some(from) = merger.announce(&part.announce()?)? {
                 merger.push(&bytes[from as usize..])?;
                 break;
             }
+            merger.add(part.finish()?)?;
         }
         merger.finish()
     };
@@ -64,10 +67,14 @@ fn falls_back(bytes: &[u8], cuts: &[u64]) -> bool {
         let mut part = PartLoader::new("t.csv", &o, head, total, start, end).expect("part");
         part.push(&bytes[start as usize..end as usize])
             .expect("push");
-        let part = part.finish().expect("finish");
-        if merger.add(part).expect("add").is_some() {
+        if merger
+            .announce(&part.announce().expect("announce"))
+            .expect("announce")
+            .is_some()
+        {
             return true;
         }
+        merger.add(part.finish().expect("finish")).expect("add");
     }
     false
 }
@@ -295,15 +302,34 @@ fn a_corrupted_part_is_an_error_not_a_table() {
     let (start, end) = ranges(&bytes, &[])[0];
     let mut part = PartLoader::new("t.csv", &o, head, total, start, end).expect("part");
     part.push(&bytes).expect("push");
-    let mut part = part.finish().expect("finish");
-    part.truncate(part.len() - 3);
+    let mut keys = part.announce().expect("announce");
+    let mut columns = part.finish().expect("finish");
+    let unreadable = |e: tidemark::Error| {
+        assert!(
+            e.to_string()
+                .contains("a part of the parallel load is unreadable"),
+            "{e}"
+        );
+    };
+    // Cut keys, cut columns, columns of another range.
     let mut merger = Merger::new("t.csv", &o, head, total).expect("plan");
-    let e = merger.add(part).expect_err("corrupted");
-    assert!(
-        e.to_string()
-            .contains("a part of the parallel load is unreadable"),
-        "{e}"
-    );
+    let mut cut = keys.clone();
+    cut.truncate(keys.len() - 3);
+    unreadable(merger.announce(&cut).expect_err("corrupted keys"));
+    let mut merger = Merger::new("t.csv", &o, head, total).expect("plan");
+    assert_eq!(merger.announce(&keys).expect("announced"), None);
+    let whole = columns.clone();
+    columns.truncate(columns.len() - 3);
+    unreadable(merger.add(columns).expect_err("corrupted columns"));
+    let mut merger = Merger::new("t.csv", &o, head, total).expect("plan");
+    assert_eq!(merger.announce(&keys).expect("announced"), None);
+    let mut moved = whole.clone();
+    moved[8] ^= 1;
+    unreadable(merger.add(moved).expect_err("columns of another range"));
+    // Keys of another range.
+    keys[8] ^= 1;
+    let mut merger = Merger::new("t.csv", &o, head, total).expect("plan");
+    unreadable(merger.announce(&keys).expect_err("another range"));
 }
 
 /// Lines whose users, events and countries are partly local to one quarter of
@@ -405,22 +431,35 @@ fn naive_merge(parts: &[Vec<Row>]) -> (Vec<Row>, Vec<String>, Vec<String>, Vec<S
     (rows, users.0, events.0, countries.0)
 }
 
-/// Parts merged the way the merger does: the first part's builder receives the
-/// others' bytes (each written in its own per-user order), then merges them.
+/// Parts merged the way the merger does: the first part's builder reads the
+/// others' keys, places its own rows, then fills in each part's columns (each
+/// written in its own per-user order, in blocks).
 fn merged(parts: &[Vec<Row>], sort_first: bool) -> EventTable {
     let mut receiver = builder_of(&parts[0]);
     if sort_first {
         receiver.sort_by_user();
     }
-    let read: Vec<EncodedPart> = parts[1..]
+    let written: Vec<(Vec<u8>, Vec<u8>)> = parts[1..]
         .iter()
         .map(|rows| {
-            let mut w = WireWriter::default();
-            builder_of(rows).encode(&mut w);
-            receiver.read_part(w.bytes, 0).expect("a part reads back")
+            let b = builder_of(rows);
+            let (mut keys, mut columns) = (WireWriter::default(), WireWriter::default());
+            b.encode_keys(&mut keys);
+            b.encode_columns(&mut columns);
+            (keys.bytes, columns.bytes)
         })
         .collect();
-    receiver.merge_parts(read).expect("merges");
+    let read: Vec<PartKeys> = written
+        .iter()
+        .map(|(keys, _)| receiver.read_keys(keys).expect("keys read back"))
+        .collect();
+    let mut placement = receiver.place(&read).expect("placed");
+    for (keys, (_, columns)) in read.iter().zip(&written) {
+        receiver
+            .fill(&mut placement, keys, columns)
+            .expect("filled");
+    }
+    receiver.finish_merge(placement).expect("merged");
     receiver.build(TableMeta::synthetic("t.csv"))
 }
 

@@ -10,9 +10,13 @@
 // Messages out:
 //   {type: 'ready'}                      instantiated (once)
 //   {type: 'progress', bytes, rows}      while reading (at most every 80 ms)
-//   {type: 'part', bytes: ArrayBuffer, at}  the part (transferred), for PartMerger.add;
-//                                        `at`: when its range was parsed and when its
-//                                        bytes were made (epoch ms, for the stage marks)
+//   {type: 'keys', bytes: ArrayBuffer, at}  the part's announcement (transferred): its
+//                                        counts, dictionaries and users' row counts, for
+//                                        PartMerger.announce, posted as soon as the range
+//                                        is parsed (`at.parsed`, `at.announced`: epoch ms)
+//   {type: 'part', bytes: ArrayBuffer, at}  then its columns (transferred), sorted into
+//                                        the part's per-user order, for PartMerger.add;
+//                                        `at.encoded`: when they were made
 //   {type: 'error', message, kind, line} the range could not be loaded
 //   {type: 'crashed', message}           a panic (the engine worker reports it as its own)
 // The engine worker ends this worker when the part is in, or on cancel.
@@ -54,13 +58,17 @@ self.onmessage = async ({ data: m }) => {
     const parsed = epoch();
     let part;
     try {
-      // Sorted into the part's per-user order and written out in one pass.
-      part = loader.finish();
+      // The keys first: the engine worker reads them and places its own rows
+      // while this worker sorts.
+      const keys = loader.announce();
+      postMessage({ type: 'keys', bytes: keys.buffer, at: { parsed, announced: epoch() } }, [keys.buffer]);
+      // Sorted into the part's per-user order and written out in one pass (not
+      // for a range that ended inside a quoted field: never used).
+      part = loader.clean ? loader.finish() : new Uint8Array(0);
     } finally {
       loader.free();
     }
-    const at = { parsed, encoded: epoch() };
-    postMessage({ type: 'part', bytes: part.buffer, at }, [part.buffer]);
+    postMessage({ type: 'part', bytes: part.buffer, at: { encoded: epoch() } }, [part.buffer]);
   } catch (e) {
     if (e instanceof WebAssembly.RuntimeError) {
       let message = null;

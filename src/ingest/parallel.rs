@@ -14,42 +14,50 @@
 //! one starts; only UTF-8 (and ASCII) files are split ([`Merger::splittable`]),
 //! where a `\n` byte is always a line end, never part of a character.
 //!
-//! A part holds its dictionaries (users, event names, every property) in
-//! first-seen order, its columns in its own per-user order (sorted in the part's
-//! worker; see [`crate::table::TableBuilder::encode`]) with each user's row count,
-//! its skipped rows with line numbers counted from the range's first line, and its
-//! count of line ends. The merger reads part after part in file order
-//! ([`crate::table::TableBuilder::read_part`]: the part's values interned into the
-//! growing dictionaries, which keeps first-seen order), shifts line numbers by the
-//! lines before the range, and at the end places every part's run of each user
-//! after the earlier parts' runs of that user
-//! ([`crate::table::TableBuilder::merge_parts`]): the table in per-user order with
-//! no sort of the whole. The first range, parsed by the engine worker itself, is
-//! adopted as it is and sorted while the other parts are on their way.
+//! A part comes in two messages. First, as soon as its range is parsed, its
+//! *announcement* ([`PartLoader::announce`]): whether it ended between records, its
+//! counts, its skipped rows with line numbers counted from the range's first line,
+//! its dictionaries (users, event names, every property) in first-seen order and
+//! each user's row count. Then, once sorted in the part's worker, its *columns* in
+//! its own per-user order ([`PartLoader::finish`];
+//! [`crate::table::TableBuilder::encode_columns`]). The first range, parsed by the
+//! engine worker itself, is adopted as it is and sorted while the other parts are
+//! on their way ([`Merger::adopt_first`]). The merger reads the announcements in
+//! file order ([`Merger::announce`]: the part's values interned into the growing
+//! dictionaries, which keeps first-seen order; line numbers shifted by the lines
+//! before the range) — while the parts' workers sort — and once the last one is in,
+//! places its own rows into columns made for the whole table, leaving each user a
+//! gap for each part's run ([`crate::table::TableBuilder::place`]). Each part's
+//! columns, in file order, are then copied into their gaps ([`Merger::add`]): the
+//! table in per-user order with no sort of the whole and no copy at the end.
 //!
 //! Quotes: a `\n` chosen as a split point may lie inside a quoted field. The part
 //! before it was parsed from a true record start (by induction from the file's
 //! start), so it knows whether its last byte ended a record outside quotes. When it
-//! did not, that part and every later one are not used: [`Merger::add`] says where
-//! to continue, and the rest of the file is pushed through the merger sequentially
-//! ([`Merger::push`]). Never a wrong table.
+//! did not, that part and every later one are not used: [`Merger::announce`] says
+//! where to continue, and once the columns of the parts before it are in, the rest
+//! of the file is pushed through the merger sequentially ([`Merger::push`]). Never
+//! a wrong table.
 //!
-//! A part's bytes (the one transferable `ArrayBuffer` a worker posts back): magic
-//! `TMPART1\0`; `u64` start, end and file size; `u8` 1 when the range ended between
-//! records (else nothing follows); `u64` line ends in the range, rows read, rows
-//! loaded, malformed byte sequences, bytes per row and dictionary bytes (for the
-//! memory budget); the skipped rows ([`Skipped::encode`]); the columns
-//! ([`crate::table::TableBuilder::encode`]). Little-endian throughout.
+//! An announcement's bytes: magic `TMPART2\0`; `u64` start, end and file size; `u8`
+//! 1 when the range ended between records (else nothing follows); `u64` line ends in
+//! the range, rows read, rows loaded, malformed byte sequences, bytes per row and
+//! dictionary bytes (for the memory budget); the skipped rows
+//! ([`Skipped::encode`]); the keys ([`crate::table::TableBuilder::encode_keys`]).
+//! The columns' bytes: magic `TMCOLS1\0`; `u64` start; the columns
+//! ([`crate::table::TableBuilder::encode_columns`]; nothing after a range that
+//! ended inside a quoted field). Little-endian throughout.
 
 use super::skipped::Skipped;
 use super::sniff::{self, Plan, SNIFF_BYTES};
 use super::{Active, LoadOptions, MAX_INPUT_BYTES, memory};
 use crate::error::{Error, ErrorKind, Result};
 use crate::table::{
-    EncodedPart, EventTable, Role, TableBuilder, TableMeta, WireReader, WireWriter,
+    EventTable, PartKeys, Placement, Role, TableBuilder, TableMeta, WireReader, WireWriter,
 };
 
-const MAGIC: &[u8; 8] = b"TMPART1\0";
+const MAGIC: &[u8; 8] = b"TMPART2\0";
+const COLUMNS: &[u8; 8] = b"TMCOLS1\0";
 
 /// Where a range may start after `window`, the bytes from some offset on: just
 /// after the first `\n` (`None` when the window holds none).
@@ -98,7 +106,8 @@ fn corrupt(file: &str, why: String) -> Error {
 }
 
 /// Loads one byte range of a file: [`PartLoader::push`] its bytes in order, then
-/// [`PartLoader::finish`] gives the part's bytes for [`Merger::add`].
+/// [`PartLoader::announce`] gives the part's announcement for [`Merger::announce`]
+/// and [`PartLoader::finish`] its columns for [`Merger::add`].
 pub struct PartLoader {
     file: String,
     start: u64,
@@ -110,6 +119,8 @@ pub struct PartLoader {
     active: Box<Active>,
     budget: memory::Budget,
     reserved: bool,
+    /// Once closed: whether the range ended between records.
+    clean: Option<bool>,
 }
 
 impl PartLoader {
@@ -146,6 +157,7 @@ impl PartLoader {
             active: Active::new(plan, start == 0, 1),
             budget: memory::Budget::new(end - start, memory::limit(options.memory_limit)),
             reserved: false,
+            clean: None,
         })
     }
 
@@ -182,9 +194,12 @@ impl PartLoader {
         self.active.rows_read
     }
 
-    /// Ends the range: whether it ended between records (the last range: with no
-    /// quote left open).
+    /// Ends the range (once): whether it ended between records (the last range:
+    /// with no quote left open).
     fn close(&mut self) -> Result<bool> {
+        if let Some(clean) = self.clean {
+            return Ok(clean);
+        }
         if self.bytes_in != self.end - self.start {
             return Err(Error::new(ErrorKind::BadOption(format!(
                 "the range has {} bytes, {} were pushed",
@@ -205,11 +220,14 @@ impl PartLoader {
             self.active.feed_text(&self.file, false)?;
             self.active.splitter.between_records() && self.active.buf.is_empty()
         };
+        self.clean = Some(clean);
         Ok(clean)
     }
 
-    /// Ends the range: the part's bytes (see the module's layout).
-    pub fn finish(mut self) -> Result<Vec<u8>> {
+    /// Ends the range: the part's announcement (see the module's layout) —
+    /// its counts, skipped rows and keys, for [`Merger::announce`] — before its
+    /// rows are sorted.
+    pub fn announce(&mut self) -> Result<Vec<u8>> {
         let clean = self.close()?;
         let mut w = WireWriter::default();
         w.bytes.extend_from_slice(MAGIC);
@@ -229,7 +247,28 @@ impl PartLoader {
         w.u64(builder.row_bytes() as u64);
         w.u64(builder.dictionary_bytes() as u64);
         a.converter.skipped.encode(&mut w);
-        builder.encode(&mut w);
+        builder.encode_keys(&mut w);
+        Ok(w.bytes)
+    }
+
+    /// True once the range is known to have ended between records (after
+    /// [`PartLoader::announce`]); false before, or when it ended inside a quoted
+    /// field (its columns are then never used).
+    pub fn clean(&self) -> bool {
+        self.clean == Some(true)
+    }
+
+    /// The part's columns in its per-user order, for [`Merger::add`] (after its
+    /// announcement; only the header when the range ended inside a quoted field).
+    pub fn finish(mut self) -> Result<Vec<u8>> {
+        let clean = self.close()?;
+        let mut w = WireWriter::default();
+        w.bytes.extend_from_slice(COLUMNS);
+        w.u64(self.start);
+        if clean {
+            let builder = &mut self.active.converter.builder;
+            std::mem::replace(builder, TableBuilder::new(false, &[])).encode_columns(&mut w);
+        }
         Ok(w.bytes)
     }
 }
@@ -252,11 +291,22 @@ pub struct Merger {
     reserved: bool,
     active: Box<Active>,
     budget: memory::Budget,
-    /// The parts after the first, read into the first's dictionaries, waiting for
-    /// the merge at [`Merger::finish`].
-    parts: Vec<EncodedPart>,
+    /// The parts announced, their keys read into the first's dictionaries, in
+    /// file order.
+    parts: Vec<PartKeys>,
+    /// Where each of `parts` starts.
+    starts: Vec<u64>,
     /// Rows in `parts`.
     part_rows: u64,
+    /// Columns that came before the placement (or before a fallback), in order.
+    waiting: Vec<Vec<u8>>,
+    /// Parts whose columns came (placed or waiting).
+    columns_in: usize,
+    /// The merge under way, once the last part is announced.
+    placement: Option<Placement>,
+    /// A part ended inside a quoted field: the rest is pushed from here once the
+    /// columns of the parts before it are in.
+    fallback_at: Option<u64>,
 }
 
 impl Merger {
@@ -276,7 +326,12 @@ impl Merger {
             active: Active::new(plan, true, 1),
             budget: memory::Budget::new(total, memory::limit(options.memory_limit)),
             parts: Vec::new(),
+            starts: Vec::new(),
             part_rows: 0,
+            waiting: Vec::new(),
+            columns_in: 0,
+            placement: None,
+            fallback_at: None,
         })
     }
 
@@ -291,19 +346,23 @@ impl Merger {
         self.next
     }
 
-    /// Appends the next part (its range must start where the last one ended).
-    /// `None`: merged. `Some(offset)`: the part ended inside a quoted field, so
-    /// neither it nor any later part is used: push the file's bytes from `offset`
-    /// to the end ([`Merger::push`]), then [`Merger::finish`].
-    pub fn add(&mut self, part: Vec<u8>) -> Result<Option<u64>> {
+    /// Reads the next part's announcement ([`PartLoader::announce`]; its range
+    /// must start where the last one ended): its keys into the dictionaries, its
+    /// counts and skipped rows. After the last part's, places the rows for the
+    /// merge ([`crate::table::TableBuilder::place`]). `None`: announced.
+    /// `Some(offset)`: the part ended inside a quoted field, so neither it nor any
+    /// later part is used: [`Merger::add`] the columns of the parts announced
+    /// before it, then push the file's bytes from `offset` to the end
+    /// ([`Merger::push`]), then [`Merger::finish`].
+    pub fn announce(&mut self, part: &[u8]) -> Result<Option<u64>> {
         let file = self.file.clone();
         let bad = |why: String| corrupt(&file, why);
-        if self.sequential {
-            return Err(bad("a part after the load went sequential".into()));
+        if self.sequential || self.fallback_at.is_some() || self.placement.is_some() {
+            return Err(bad("a part after the last one or a fallback".into()));
         }
-        let mut r = WireReader::new(&part);
+        let mut r = WireReader::new(part);
         if r.take(MAGIC.len()).map_err(bad)? != MAGIC {
-            return Err(bad("not a part".into()));
+            return Err(bad("not a part's announcement".into()));
         }
         let (start, end, total) = (
             r.u64().map_err(bad)?,
@@ -317,8 +376,11 @@ impl Merger {
             )));
         }
         if r.u8().map_err(bad)? != 1 {
-            self.fall_back()?;
-            return Ok(Some(self.next));
+            self.fallback_at = Some(start);
+            if self.columns_in == self.parts.len() {
+                self.fall_back()?;
+            }
+            return Ok(Some(start));
         }
         let lines = r.u64().map_err(bad)?;
         let rows_read = r.u64().map_err(bad)?;
@@ -327,11 +389,11 @@ impl Merger {
         let row_bytes = r.u64().map_err(bad)?;
         let dictionary_bytes = r.u64().map_err(bad)?;
         let skipped = Skipped::decode(&mut r).map_err(bad)?;
-        let columns = part.len() - r.left();
+        let keys = &part[part.len() - r.left()..];
         let builder = &self.active.converter.builder;
         // The projection of the whole load with this part's rows on top, its
         // dictionaries as if all new (cautious), at the wider of the two widths.
-        // Nothing is reserved: the merge writes new columns of the exact size.
+        // Nothing is reserved: the merge makes columns of the exact size.
         self.budget.check(
             &self.file,
             memory::Progress {
@@ -342,28 +404,94 @@ impl Merger {
             },
         )?;
         let a = self.active.as_mut();
-        let encoded = a.converter.builder.read_part(part, columns).map_err(bad)?;
-        if encoded.rows() as u64 != rows {
+        let read = a.converter.builder.read_keys(keys).map_err(bad)?;
+        if read.rows() as u64 != rows {
             return Err(bad(format!(
-                "{} rows in the columns, {rows} in the header",
-                encoded.rows()
+                "{} rows in the keys, {rows} in the header",
+                read.rows()
             )));
         }
         self.part_rows += rows;
-        self.parts.push(encoded);
+        self.parts.push(read);
+        self.starts.push(start);
         a.converter.skipped.append(skipped, self.lines);
         a.rows_read += rows_read;
         a.text.malformed += malformed;
         self.lines += lines;
         self.next = end;
+        if end == self.total {
+            self.place()?;
+        }
         Ok(None)
+    }
+
+    /// Every part announced: the merge's columns made, the own rows placed, and
+    /// the columns that came already copied in.
+    fn place(&mut self) -> Result<()> {
+        let file = self.file.clone();
+        let builder = &mut self.active.converter.builder;
+        let mut placement = builder
+            .place(&self.parts)
+            .map_err(|why| corrupt(&file, why))?;
+        for (columns, keys) in std::mem::take(&mut self.waiting).iter().zip(&self.parts) {
+            builder
+                .fill(&mut placement, keys, &columns[COLUMNS.len() + 8..])
+                .map_err(|why| corrupt(&file, why))?;
+        }
+        self.placement = Some(placement);
+        Ok(())
+    }
+
+    /// The next announced part's columns ([`PartLoader::finish`]), in file order:
+    /// copied into their places once every part is announced (until then kept).
+    pub fn add(&mut self, columns: Vec<u8>) -> Result<()> {
+        let file = self.file.clone();
+        let bad = |why: String| corrupt(&file, why);
+        if self.sequential {
+            return Err(bad("a part's columns after the load went sequential".into()));
+        }
+        let (Some(start), Some(keys)) = (
+            self.starts.get(self.columns_in),
+            self.parts.get(self.columns_in),
+        ) else {
+            return Err(bad("the columns of a part not announced".into()));
+        };
+        let mut r = WireReader::new(&columns);
+        if r.take(COLUMNS.len()).map_err(bad)? != COLUMNS {
+            return Err(bad("not a part's columns".into()));
+        }
+        let from = r.u64().map_err(bad)?;
+        if from != *start {
+            return Err(bad(format!(
+                "the columns of bytes {from}.. where those of bytes {start}.. were due"
+            )));
+        }
+        match self.placement.as_mut() {
+            Some(placement) => self
+                .active
+                .converter
+                .builder
+                .fill(placement, keys, &columns[COLUMNS.len() + 8..])
+                .map_err(bad)?,
+            None => self.waiting.push(columns),
+        }
+        self.columns_in += 1;
+        if self.fallback_at.is_some() && self.columns_in == self.parts.len() {
+            self.fall_back()?;
+        }
+        Ok(())
     }
 
     /// The first part as it is, instead of its bytes: its columns and dictionaries
     /// become the merger's, with nothing copied (the engine worker loads the first
     /// range itself). The same answer as [`Merger::add`].
     pub fn adopt_first(&mut self, mut part: PartLoader) -> Result<Option<u64>> {
-        if self.sequential || self.next != 0 || part.start != 0 || part.total != self.total {
+        if self.sequential
+            || self.next != 0
+            || !self.parts.is_empty()
+            || part.start != 0
+            || part.total != self.total
+        {
             return Err(corrupt(
                 &self.file,
                 "only the first part of this file can be adopted".into(),
@@ -388,10 +516,12 @@ impl Merger {
         self.sequential = true;
         let at_start = self.next == 0;
         let a = self.active.as_mut();
-        for part in std::mem::take(&mut self.parts) {
-            part.append_to(&mut a.converter.builder)
+        for (columns, keys) in std::mem::take(&mut self.waiting).iter().zip(&self.parts) {
+            keys.append_to(&columns[COLUMNS.len() + 8..], &mut a.converter.builder)
                 .map_err(|why| corrupt(&self.file, why))?;
         }
+        self.parts.clear();
+        self.starts.clear();
         a.splitter = super::RecordSplitter::at_line(a.plan.delimiter, self.lines + 1);
         a.header_pending = at_start && a.plan.has_header;
         a.buf.clear();
@@ -405,8 +535,11 @@ impl Merger {
     /// from byte 0 with no part added: the file's next bytes.
     pub fn push(&mut self, chunk: &[u8]) -> Result<()> {
         if !self.sequential {
-            if self.next != 0 {
-                return Err(corrupt(&self.file, "bytes pushed between parts".into()));
+            if self.next != 0 || self.fallback_at.is_some() {
+                return Err(corrupt(
+                    &self.file,
+                    "bytes pushed between parts, or before the columns of the parts before".into(),
+                ));
             }
             self.fall_back()?;
         }
@@ -453,22 +586,24 @@ impl Merger {
                 &file,
                 format!("bytes {}..{} are in no part", self.next, self.total),
             ));
-        } else {
-            // Every part in file order, each user's runs placed after the
-            // earlier parts' runs: the columns in per-user order, nothing to sort.
-            let parts = std::mem::take(&mut self.parts);
+        } else if let Some(placement) = self.placement.take() {
+            // Every part's runs in their places: only users whose times go
+            // backwards across a cut are left to sort.
             self.active
                 .converter
                 .builder
-                .merge_parts(parts)
+                .finish_merge(placement)
                 .map_err(|why| corrupt(&file, why))?;
+        } else if !self.parts.is_empty() {
+            return Err(corrupt(&file, "the parts were never placed".into()));
         }
         self.active.into_table(&file)
     }
 }
 
-/// Runs the merge's work — a part sorted and written, read back, the first part
-/// sorted, the merge, the build — on two small synthetic parts, and the plan of a
+/// Runs the merge's work — a part's keys and its columns sorted and written, the
+/// first part sorted, the keys read, the own rows placed, the columns filled in,
+/// the build — on two small synthetic parts, and the plan of a
 /// small synthetic file (three times), and returns the table's row count (0 if
 /// anything failed). For a wasm engine that compiles code in tiers (V8: a quick
 /// baseline first, optimised code for a function once it has run long enough):
@@ -525,13 +660,17 @@ pub fn warm_up() -> usize {
         }
         b
     };
-    let mut w = WireWriter::default();
-    part(ROWS).encode(&mut w);
+    let second = part(ROWS);
+    let (mut keys, mut columns) = (WireWriter::default(), WireWriter::default());
+    second.encode_keys(&mut keys);
+    second.encode_columns(&mut columns);
     let mut first = part(0);
     first.sort_by_user();
-    let merged = first
-        .read_part(w.bytes, 0)
-        .and_then(|p| first.merge_parts(vec![p]));
+    let merged = first.read_keys(&keys.bytes).and_then(|p| {
+        let mut placement = first.place(std::slice::from_ref(&p))?;
+        first.fill(&mut placement, &p, &columns.bytes)?;
+        first.finish_merge(placement)
+    });
     if merged.is_err() {
         return 0;
     }
@@ -555,19 +694,31 @@ pub fn load_in_parts(
         merger.push(bytes)?;
         return merger.finish();
     }
+    // As the page: the first part adopted, the others announced in file order,
+    // then their columns added in file order.
+    let mut announced = Vec::new();
+    let mut fell_back = None;
     for (start, end) in ranges(bytes, cuts) {
         let mut part = PartLoader::new(file, options, head, total, start, end)?;
         part.push(&bytes[start as usize..end as usize])?;
-        // As the page: the first part adopted, the others through their bytes.
-        let fell_back = if start == 0 {
+        fell_back = if start == 0 {
             merger.adopt_first(part)?
         } else {
-            merger.add(part.finish()?)?
+            let from = merger.announce(&part.announce()?)?;
+            if from.is_none() {
+                announced.push(part);
+            }
+            from
         };
-        if let Some(from) = fell_back {
-            merger.push(&bytes[from as usize..])?;
+        if fell_back.is_some() {
             break;
         }
+    }
+    for part in announced {
+        merger.add(part.finish()?)?;
+    }
+    if let Some(from) = fell_back {
+        merger.push(&bytes[from as usize..])?;
     }
     merger.finish()
 }

@@ -1,7 +1,7 @@
 //! Builds an [`EventTable`] row by row; used by ingest, the demo and the tests.
 
 use super::dict::canonical_number;
-use super::keys::{self, Keys};
+use super::keys::Keys;
 use super::recent::Recent;
 use super::{Dict, EventTable, PropertyColumn, Role, TableMeta, UserOrder};
 
@@ -15,7 +15,7 @@ pub struct TableBuilder {
     pub(super) revenue: Option<Vec<f64>>,
     pub(super) properties: Vec<PropertyColumn>,
     /// Where each user's rows start, when the rows are already in per-user order
-    /// ([`TableBuilder::sort_by_user`], [`TableBuilder::merge_parts`]); valid only
+    /// ([`TableBuilder::sort_by_user`], [`TableBuilder::finish_merge`]); valid only
     /// while it ends at the row count and has one entry per user and one more.
     pub(super) ordered: Option<Vec<u32>>,
     /// The keys of recent event names (few distinct names: no hashing per row).
@@ -191,19 +191,6 @@ impl TableBuilder {
         offsets.len() == self.users.len() + 1 && offsets.last().copied() == Some(self.len() as u32)
     }
 
-    /// Reorders every column: row `i` becomes row `perm[i]` of before.
-    fn permute_rows(&mut self, perm: &[u32]) {
-        self.user = keys::permute(&self.user, perm);
-        self.time = keys::permute(&self.time, perm);
-        self.event = self.event.permuted(perm);
-        if let Some(r) = self.revenue.as_mut() {
-            *r = keys::permute(r, perm);
-        }
-        for p in &mut self.properties {
-            p.permute(perm);
-        }
-    }
-
     /// Puts the rows in per-user order — user key, time, input row — now instead
     /// of at [`TableBuilder::build`]: the first part of a load in parts, sorted
     /// while the engine waits for the other parts.
@@ -284,14 +271,13 @@ impl TableBuilder {
         // that walk reads each column sequentially instead of jumping across it
         // (at 10M events the jumps were most of an analysis' time). Ties keep input
         // order, so "row order" within a user still means input order.
-        let order = match self.ordered.take() {
-            Some(offsets) if self.is_ordered_by(&offsets) => UserOrder::from_offsets(offsets),
-            _ => {
-                let order = UserOrder::build(&self.user, &self.time, self.users.len());
-                self.permute_rows(order.permutation());
-                order.contiguous()
-            }
-        };
+        // Sorted whole rows at a time (`packed`), as a part of a load in parts is:
+        // one memory access per row instead of one per column of a permutation's
+        // gathers (10M rows natively: the sequential load 2.17–2.36 → 2.07–2.20 s).
+        if !self.ordered.as_ref().is_some_and(|o| self.is_ordered_by(o)) {
+            self.sort_by_user();
+        }
+        let order = UserOrder::from_offsets(self.ordered.take().unwrap_or_default());
         if meta.rows_read == 0 {
             meta.rows_read = self.time.len() as u64;
         }

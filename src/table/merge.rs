@@ -1,7 +1,18 @@
 //! The merge of a load in parts: the receiving builder's own rows (the first part,
 //! already in per-user order) and later parts, each in its part-local per-user
-//! order ([`EncodedPart`]), placed into one table in per-user order with one pass
-//! per column and no sort of the whole.
+//! order, placed into one table in per-user order with no sort of the whole — in
+//! two steps, so that most of the work is done while the parts' workers still sort:
+//!
+//! 1. [`TableBuilder::place`], once every part's keys are read
+//!    ([`TableBuilder::read_keys`]): every user's final rows are known from the row
+//!    counts; the builder's columns are made for the whole table with its own rows
+//!    placed, leaving each user a gap for each part's run, and the user column is
+//!    written;
+//! 2. [`TableBuilder::fill`], for each part's columns in file order: each run copied
+//!    into its gap, its keys mapped to the receiver's;
+//!
+//! then [`TableBuilder::finish_merge`] only sorts the few users whose times go
+//! backwards across a cut.
 //!
 //! Users keep the receiver's keys (first-seen order of the sequential load, made
 //! by reading the parts in file order). A user's rows start at the sum of the
@@ -13,7 +24,7 @@
 
 use super::TableBuilder;
 use super::keys::Keys;
-use super::part::{EncodedPart, KeyColumn, le8};
+use super::part::{Columns, PartKeys, le8};
 use super::wire::WireError;
 
 /// Where a run of one user's rows goes: `(first row, rows)`. Runs are listed in
@@ -38,6 +49,14 @@ fn reorder<T: Copy>(v: &mut [T], fixes: &Fixes) {
     for (start, perm) in fixes {
         let span: Vec<T> = perm.iter().map(|&i| v[start + i as usize]).collect();
         v[*start..start + span.len()].copy_from_slice(&span);
+    }
+}
+
+fn reorder_keys(k: &mut Keys, fixes: &Fixes) {
+    match k {
+        Keys::U8(v) => reorder(v, fixes),
+        Keys::U16(v) => reorder(v, fixes),
+        Keys::U32(v) => reorder(v, fixes),
     }
 }
 
@@ -68,86 +87,112 @@ impl Key for u32 {
     }
 }
 
-/// A key column's sources: the receiver's own keys (already its keys) and each
-/// later part's column with its runs.
-struct KeySources<'a> {
-    own: &'a Keys,
-    own_runs: &'a [Run],
-    parts: Vec<(&'a [u8], &'a KeyColumn, &'a [Run])>,
+/// The receiver's own key column (sorted) placed by its runs into a column of
+/// `rows` rows as narrow as `max` (its largest key) allows — the width the
+/// sequential load ends with.
+fn placed_keys(rows: usize, max: u32, own: &Keys, runs: &[Run]) -> Keys {
+    fn one<D: Key>(rows: usize, own: &Keys, runs: &[Run]) -> Vec<D> {
+        let mut out = vec![D::default(); rows];
+        match own {
+            Keys::U8(v) => scatter(&mut out, runs, |s, o| {
+                for (x, &k) in o.iter_mut().zip(&v[s..]) {
+                    *x = D::of(u32::from(k));
+                }
+            }),
+            Keys::U16(v) => scatter(&mut out, runs, |s, o| {
+                for (x, &k) in o.iter_mut().zip(&v[s..]) {
+                    *x = D::of(u32::from(k));
+                }
+            }),
+            Keys::U32(v) => scatter(&mut out, runs, |s, o| {
+                for (x, &k) in o.iter_mut().zip(&v[s..]) {
+                    *x = D::of(k);
+                }
+            }),
+        }
+        out
+    }
+    if max <= u32::from(u8::MAX) {
+        Keys::U8(one(rows, own, runs))
+    } else if max <= u32::from(u16::MAX) {
+        Keys::U16(one(rows, own, runs))
+    } else {
+        Keys::U32(one(rows, own, runs))
+    }
 }
 
-/// Every source's keys placed into `out`.
-fn fill_keys<D: Key>(out: &mut [D], src: &KeySources<'_>) -> Result<(), WireError> {
-    match src.own {
-        Keys::U8(v) => scatter(out, src.own_runs, |s, o| {
-            for (x, &k) in o.iter_mut().zip(&v[s..]) {
-                *x = D::of(u32::from(k));
-            }
-        }),
-        Keys::U16(v) => scatter(out, src.own_runs, |s, o| {
-            for (x, &k) in o.iter_mut().zip(&v[s..]) {
-                *x = D::of(u32::from(k));
-            }
-        }),
-        Keys::U32(v) => scatter(out, src.own_runs, |s, o| {
-            for (x, &k) in o.iter_mut().zip(&v[s..]) {
-                *x = D::of(k);
-            }
-        }),
-    }
-    for &(bytes, col, runs) in &src.parts {
-        let b = &bytes[col.at.clone()];
-        let map = &col.map[..];
+/// A block's rows split over the runs they go to: `(first row in the block, first
+/// row in the table, rows)`.
+type Segments = Vec<(usize, usize, usize)>;
+
+/// Puts a block's keys (`width` bytes each), mapped by `map`, where `segs` say.
+fn put_keys(
+    dest: &mut Keys,
+    segs: &Segments,
+    src: &[u8],
+    width: usize,
+    map: &[u32],
+) -> Result<(), WireError> {
+    fn put<D: Key>(
+        out: &mut [D],
+        segs: &Segments,
+        src: &[u8],
+        width: usize,
+        map: &[u32],
+    ) -> Result<(), WireError> {
         let mut bad = None;
-        let mut put = |x: &mut D, k: u32| match map.get(k as usize) {
+        let mut set = |x: &mut D, k: u32| match map.get(k as usize) {
             Some(&m) => *x = D::of(m),
             None => bad = Some(k),
         };
-        match col.width {
-            1 => scatter(out, runs, |s, o| {
-                for (x, &k) in o.iter_mut().zip(&b[s..]) {
-                    put(x, u32::from(k));
-                }
-            }),
-            2 => scatter(out, runs, |s, o| {
-                for (x, c) in o.iter_mut().zip(b[s * 2..].chunks_exact(2)) {
-                    put(x, u32::from(u16::from_le_bytes([c[0], c[1]])));
-                }
-            }),
-            _ => scatter(out, runs, |s, o| {
-                for (x, c) in o.iter_mut().zip(b[s * 4..].chunks_exact(4)) {
-                    put(x, u32::from_le_bytes([c[0], c[1], c[2], c[3]]));
-                }
-            }),
+        for &(s, d, n) in segs {
+            let out = &mut out[d..d + n];
+            let src = &src[s * width..(s + n) * width];
+            match width {
+                1 => out
+                    .iter_mut()
+                    .zip(src)
+                    .for_each(|(x, &k)| set(x, u32::from(k))),
+                2 => out
+                    .iter_mut()
+                    .zip(src.chunks_exact(2))
+                    .for_each(|(x, c)| set(x, u32::from(u16::from_le_bytes([c[0], c[1]])))),
+                _ => out
+                    .iter_mut()
+                    .zip(src.chunks_exact(4))
+                    .for_each(|(x, c)| set(x, u32::from_le_bytes([c[0], c[1], c[2], c[3]]))),
+            }
         }
-        if let Some(k) = bad {
-            return Err(format!("key {k} not in a dictionary of {}", map.len()));
+        match bad {
+            Some(k) => Err(format!("key {k} not in a dictionary of {}", map.len())),
+            None => Ok(()),
         }
     }
-    Ok(())
+    match dest {
+        Keys::U8(v) => put(v, segs, src, width, map),
+        Keys::U16(v) => put(v, segs, src, width, map),
+        Keys::U32(v) => put(v, segs, src, width, map),
+    }
 }
 
-/// The merged key column of `rows` rows, as narrow as `max` (its largest key)
-/// allows — the width the sequential load ends with — its users' fixes applied.
-fn merged_keys(
-    rows: usize,
-    max: u32,
-    src: &KeySources<'_>,
-    fixes: &Fixes,
-) -> Result<Keys, WireError> {
-    fn one<D: Key>(rows: usize, src: &KeySources<'_>, fixes: &Fixes) -> Result<Vec<D>, WireError> {
-        let mut v = vec![D::default(); rows];
-        fill_keys(&mut v, src)?;
-        reorder(&mut v, fixes);
-        Ok(v)
+/// A merge under way ([`TableBuilder::place`]): every user's first row, each part's
+/// runs, the runs that follow an earlier run of their user, the parts filled.
+#[derive(Debug)]
+pub struct Placement {
+    offsets: Vec<u32>,
+    /// Per part, in file order, its runs in its own order.
+    runs: Vec<Vec<Run>>,
+    /// `(user, first row)` of each run placed after an earlier run of its user.
+    junctions: Vec<(u32, u32)>,
+    /// Parts whose columns are in.
+    filled: usize,
+}
+
+impl Placement {
+    /// Parts whose columns are in ([`TableBuilder::fill`]).
+    pub fn filled(&self) -> usize {
+        self.filled
     }
-    Ok(if max <= u32::from(u8::MAX) {
-        Keys::U8(one(rows, src, fixes)?)
-    } else if max <= u32::from(u16::MAX) {
-        Keys::U16(one(rows, src, fixes)?)
-    } else {
-        Keys::U32(one(rows, src, fixes)?)
-    })
 }
 
 /// Places a run per user with rows in a source (`counts[k]` rows of the source's
@@ -178,12 +223,13 @@ fn runs_of(
 }
 
 impl TableBuilder {
-    /// Merges `parts` (read in file order by [`TableBuilder::read_part`] into this
-    /// builder) after this builder's own rows into one set of columns in per-user
-    /// order, as [`TableBuilder::build`] would order them: the builder's rows
-    /// are sorted first when they are not ([`TableBuilder::sort_by_user`]). Then
-    /// [`TableBuilder::build`] has nothing left to sort.
-    pub fn merge_parts(&mut self, parts: Vec<EncodedPart>) -> Result<(), WireError> {
+    /// The first step of the merge, once the keys of every part are read in file
+    /// order ([`TableBuilder::read_keys`]): this builder's columns remade for all
+    /// rows, its own rows (sorted first when they are not,
+    /// [`TableBuilder::sort_by_user`]) placed, each part's runs left as gaps; the
+    /// user column written. Then [`TableBuilder::fill`] each part's columns, in
+    /// the same order, and [`TableBuilder::finish_merge`].
+    pub fn place(&mut self, parts: &[PartKeys]) -> Result<Placement, WireError> {
         let users = self.users.len();
         // Users the parts added have no own rows: the own order stays valid.
         let own_offsets = match self.ordered.take() {
@@ -196,11 +242,7 @@ impl TableBuilder {
         if own_offsets.last().copied().unwrap_or(0) as usize != self.len() {
             return Err("the receiver's own rows are not in per-user order".into());
         }
-        if parts.is_empty() {
-            self.ordered = Some(own_offsets);
-            return Ok(());
-        }
-        let rows = self.len() + parts.iter().map(EncodedPart::rows).sum::<usize>();
+        let rows = self.len() + parts.iter().map(PartKeys::rows).sum::<usize>();
         if u32::try_from(rows).is_err() {
             return Err(format!("{rows} rows are more than a table holds"));
         }
@@ -210,9 +252,12 @@ impl TableBuilder {
         for (u, &n) in own_counts.iter().enumerate() {
             offsets[u + 1] += n;
         }
-        for p in &parts {
-            for (&u, n) in p.users.iter().zip(p.counts()) {
-                offsets[u as usize + 1] += n;
+        for p in parts {
+            for (&u, &n) in p.users.iter().zip(&p.counts) {
+                let slot = offsets
+                    .get_mut(u as usize + 1)
+                    .ok_or_else(|| format!("user key {u} of {users}"))?;
+                *slot += n;
             }
         }
         for u in 0..users {
@@ -228,11 +273,11 @@ impl TableBuilder {
             &offsets,
             &mut junctions,
         );
-        let part_runs: Vec<Vec<Run>> = parts
+        let runs: Vec<Vec<Run>> = parts
             .iter()
             .map(|p| {
                 runs_of(
-                    p.counts(),
+                    p.counts.iter().copied(),
                     |k| p.users[k],
                     &mut fill,
                     &offsets,
@@ -242,21 +287,136 @@ impl TableBuilder {
             .collect();
         drop(fill);
 
-        // Times first: they tell which users' runs overlap.
         let own_time = std::mem::take(&mut self.time);
         let mut time = vec![0i64; rows];
         scatter(&mut time, &own_runs, |s, o| {
             o.copy_from_slice(&own_time[s..s + o.len()]);
         });
         drop(own_time);
-        for (p, runs) in parts.iter().zip(&part_runs) {
-            let b = &p.bytes[p.time.clone()];
-            scatter(&mut time, runs, |s, o| {
-                for (x, c) in o.iter_mut().zip(b[s * 8..].chunks_exact(8)) {
+        self.time = time;
+        if let Some(own) = self.revenue.take() {
+            let mut values = vec![0f64; rows];
+            scatter(&mut values, &own_runs, |s, o| {
+                o.copy_from_slice(&own[s..s + o.len()]);
+            });
+            drop(own);
+            self.revenue = Some(values);
+        }
+        let own = std::mem::take(&mut self.event);
+        let max = self.events.len().saturating_sub(1) as u32;
+        self.event = placed_keys(rows, max, &own, &own_runs);
+        drop(own);
+        for p in &mut self.properties {
+            let (keys, dict) = p.parts_mut();
+            let own = std::mem::take(keys);
+            *keys = placed_keys(rows, dict.len() as u32, &own, &own_runs);
+        }
+        let mut user = Vec::with_capacity(rows);
+        for (u, w) in offsets.windows(2).enumerate() {
+            user.extend(std::iter::repeat_n(u as u32, (w[1] - w[0]) as usize));
+        }
+        self.user = user;
+        Ok(Placement {
+            offsets,
+            runs,
+            junctions,
+            filled: 0,
+        })
+    }
+
+    /// The second step: the next part's `columns` (file order; the bytes of
+    /// [`TableBuilder::encode_columns`], whose keys are `part`) copied into its
+    /// gaps, block by block, every key mapped to this builder's.
+    pub fn fill(
+        &mut self,
+        placement: &mut Placement,
+        part: &PartKeys,
+        columns: &[u8],
+    ) -> Result<(), WireError> {
+        let runs = placement
+            .runs
+            .get(placement.filled)
+            .ok_or_else(|| "columns of a part that was not placed".to_string())?;
+        let cols = Columns::read(columns, part)?;
+        if cols.revenue != self.revenue.is_some() {
+            return Err("the revenue column does not match".into());
+        }
+        let (mut ri, mut ro) = (0usize, 0u32);
+        let mut segs: Segments = Vec::new();
+        for block in cols.blocks() {
+            let block = block?;
+            segs.clear();
+            let mut s = 0;
+            while s < block.rows {
+                let &(d, n) = runs
+                    .get(ri)
+                    .ok_or_else(|| "more rows than the part's users have".to_string())?;
+                let take = ((n - ro) as usize).min(block.rows - s);
+                segs.push((s, (d + ro) as usize, take));
+                s += take;
+                ro += take as u32;
+                if ro == n {
+                    ri += 1;
+                    ro = 0;
+                }
+            }
+            for &(s, d, n) in &segs {
+                let src = block.time[s * 8..(s + n) * 8].chunks_exact(8);
+                for (x, c) in self.time[d..d + n].iter_mut().zip(src) {
                     *x = i64::from_le_bytes(le8(c));
                 }
-            });
+            }
+            if let (Some(values), Some(src)) = (self.revenue.as_mut(), block.revenue) {
+                for &(s, d, n) in &segs {
+                    let src = src[s * 8..(s + n) * 8].chunks_exact(8);
+                    for (x, c) in values[d..d + n].iter_mut().zip(src) {
+                        *x = f64::from_bits(u64::from_le_bytes(le8(c)));
+                    }
+                }
+            }
+            put_keys(
+                &mut self.event,
+                &segs,
+                block.event,
+                cols.event_width,
+                &part.events,
+            )?;
+            for (j, p) in self.properties.iter_mut().enumerate() {
+                let (keys, _) = p.parts_mut();
+                put_keys(
+                    keys,
+                    &segs,
+                    block.properties[j],
+                    cols.widths[j],
+                    &part.properties[j],
+                )?;
+            }
         }
+        if ri != runs.len() {
+            return Err("fewer rows than the part's users have".into());
+        }
+        placement.filled += 1;
+        Ok(())
+    }
+
+    /// The end of the merge, every part filled: the users whose times go backwards
+    /// across a cut sorted by time (stably); then [`TableBuilder::build`] has
+    /// nothing left to sort.
+    pub fn finish_merge(&mut self, placement: Placement) -> Result<(), WireError> {
+        let Placement {
+            offsets,
+            runs,
+            junctions,
+            filled,
+        } = placement;
+        if filled != runs.len() {
+            return Err(format!(
+                "{} of {} parts' columns are in",
+                filled,
+                runs.len()
+            ));
+        }
+        let time = &self.time;
         let mut late: Vec<u32> = junctions
             .iter()
             .filter(|&&(_, at)| time[at as usize - 1] > time[at as usize])
@@ -276,69 +436,13 @@ impl TableBuilder {
                 (a, perm)
             })
             .collect();
-        reorder(&mut time, &fixes);
-        self.time = time;
-
-        let mut user = vec![0u32; rows];
-        for (u, w) in offsets.windows(2).enumerate() {
-            user[w[0] as usize..w[1] as usize].fill(u as u32);
+        reorder(&mut self.time, &fixes);
+        if let Some(v) = self.revenue.as_mut() {
+            reorder(v, &fixes);
         }
-        self.user = user;
-
-        if self.revenue.is_some() {
-            let own = self.revenue.take().unwrap_or_default();
-            let mut values = vec![0f64; rows];
-            scatter(&mut values, &own_runs, |s, o| {
-                o.copy_from_slice(&own[s..s + o.len()]);
-            });
-            drop(own);
-            for (p, runs) in parts.iter().zip(&part_runs) {
-                let at = p
-                    .revenue
-                    .clone()
-                    .ok_or_else(|| "a part without the revenue column".to_string())?;
-                let b = &p.bytes[at];
-                scatter(&mut values, runs, |s, o| {
-                    for (x, c) in o.iter_mut().zip(b[s * 8..].chunks_exact(8)) {
-                        *x = f64::from_bits(u64::from_le_bytes(le8(c)));
-                    }
-                });
-            }
-            reorder(&mut values, &fixes);
-            self.revenue = Some(values);
-        }
-
-        let own = std::mem::take(&mut self.event);
-        let src = KeySources {
-            own: &own,
-            own_runs: &own_runs,
-            parts: parts
-                .iter()
-                .zip(&part_runs)
-                .map(|(p, runs)| (&p.bytes[..], &p.event, &runs[..]))
-                .collect(),
-        };
-        let max = self.events.len().saturating_sub(1) as u32;
-        self.event = merged_keys(rows, max, &src, &fixes)?;
-        drop(src);
-        drop(own);
-        for (j, p) in self.properties.iter_mut().enumerate() {
-            let (keys, dict) = p.parts_mut();
-            let own = std::mem::take(keys);
-            let mut cols = Vec::with_capacity(parts.len());
-            for (part, runs) in parts.iter().zip(&part_runs) {
-                let col = part
-                    .properties
-                    .get(j)
-                    .ok_or_else(|| format!("a part without property column {j}"))?;
-                cols.push((&part.bytes[..], col, &runs[..]));
-            }
-            let src = KeySources {
-                own: &own,
-                own_runs: &own_runs,
-                parts: cols,
-            };
-            *keys = merged_keys(rows, dict.len() as u32, &src, &fixes)?;
+        reorder_keys(&mut self.event, &fixes);
+        for p in &mut self.properties {
+            reorder_keys(p.parts_mut().0, &fixes);
         }
         self.ordered = Some(offsets);
         Ok(())

@@ -33,9 +33,10 @@ pub use attributes::{AttributeColumn, UserAttributes};
 pub use builder::TableBuilder;
 pub use dict::Dict;
 pub use keys::Keys;
+pub use merge::Placement;
 pub use meta::{ColumnInfo, ColumnType, DateOrder, Role, SkipTally, TableMeta};
 pub use order::UserOrder;
-pub use part::EncodedPart;
+pub use part::PartKeys;
 pub use property::PropertyColumn;
 pub use wire::{WireError, WireReader, WireWriter};
 

@@ -194,6 +194,10 @@ pub(super) struct Block<'a> {
 }
 
 impl Block<'_> {
+    /// Rows in the block.
+    pub(super) fn rows(&self) -> usize {
+        self.rows.len() / self.layout.width
+    }
     /// Every row's time, in order.
     pub(super) fn times(&self) -> impl Iterator<Item = i64> + '_ {
         self.rows

@@ -1,29 +1,35 @@
 //! A builder's rows as bytes — one *part* of a parallel load
-//! ([`crate::ingest::parallel`]) — in part-local per-user order, and such bytes
-//! read back against the receiving builder: its dictionaries intern the part's
-//! values, and the part keeps, per column, the map from its keys to the receiver's
-//! for the merge ([`super::merge`]).
+//! ([`crate::ingest::parallel`]) — in two messages: first its *keys* (its
+//! dictionaries and each user's row count, written as soon as the part is parsed),
+//! then its *columns* in part-local per-user order (written after the part's sort).
+//! The receiving builder reads the keys into its dictionaries ([`PartKeys`]: the
+//! maps from the part's keys to its own), places its own rows with a gap for each
+//! part's run of every user ([`super::merge`]), and fills the gaps from the columns.
 //!
-//! Reading parts in file order gives the receiver the dictionaries the sequential
-//! load would have made: a part's dictionaries list its values in first-seen
-//! order, and interning them in that order adds the values new to the receiver in
-//! the order the sequential load first met them.
+//! Reading parts' keys in file order gives the receiver the dictionaries the
+//! sequential load would have made: a part's dictionaries list its values in
+//! first-seen order, and interning them in that order adds the values new to the
+//! receiver in the order the sequential load first met them.
 //!
 //! The rows are written sorted by the part's user key (first-seen order), then
 //! time, then input row — the part's own per-user order, made in the part's worker
 //! while the sort costs nobody anything — so the merge only places each user's run.
 //!
-//! Layout (little-endian, [`super::wire`]): rows `u64`; the user ids (strings);
-//! per user, in key order, its row count (`u32`); then the columns in that order:
-//! the time per row (`i64`); the event names (strings), the key width (1, 2 or 4)
-//! and the event key per row at that width; a revenue flag (`u8`) and, when 1, the
-//! revenue per row (`f64` bits); the number of property columns (`u64`) and, for
-//! each, its values (strings), the key width and the key per row (0 = an empty
-//! cell, else 1 + the value's index). Strings are a count (`u64`), every length
-//! (`u32`), then the text back to back.
+//! Keys (little-endian, [`super::wire`]): rows `u64`; the user ids (strings); per
+//! user, in key order, its row count (`u32`); the event names (strings); the number
+//! of property columns (`u64`) and each one's values (strings). Strings are a count
+//! (`u64`), every length (`u32`), then the text back to back.
+//!
+//! Columns: rows `u64`; the event key width (1, 2 or 4); a revenue flag (`u8`); the
+//! number of property columns (`u64`) and each one's key width; then the rows in
+//! *blocks* of consecutive rows, each a row count (`u32`) and its columns back to
+//! back: the times (`i64`), the revenue (`f64` bits, when the flag is 1), the event
+//! keys and every property's keys (0 = an empty cell, else 1 + the value's index),
+//! each at its width. Written block by block as the sort's second pass makes them:
+//! the buffer grows at its end only, each byte written once while in cache (a
+//! column-by-column layout needed the whole buffer zero-filled first).
 
-use std::ops::Range;
-
+use super::keys::Keys;
 use super::wire::{WireError, WireReader, WireWriter};
 use super::{Dict, TableBuilder};
 
@@ -31,74 +37,63 @@ fn write_dict(w: &mut WireWriter, dict: &Dict) {
     w.strings(dict.len(), || dict.iter());
 }
 
-/// One key column of a read part: where its keys are, their width, and the map
-/// from the part's keys to the receiver's.
+/// A part's keys read into a receiving builder's dictionaries
+/// ([`TableBuilder::read_keys`]): what its columns need to be placed.
 #[derive(Debug)]
-pub(super) struct KeyColumn {
-    /// `map[k]`: the receiver's key for the part's key `k`.
-    pub(super) map: Vec<u32>,
-    /// Bytes per key: 1, 2 or 4.
-    pub(super) width: usize,
-    /// The keys' bytes in [`EncodedPart::bytes`].
-    pub(super) at: Range<usize>,
-}
-
-impl KeyColumn {
-    fn read(
-        r: &mut WireReader<'_>,
-        end: usize,
-        rows: usize,
-        map: Vec<u32>,
-    ) -> Result<Self, WireError> {
-        let width = usize::from(r.u8()?);
-        if !matches!(width, 1 | 2 | 4) {
-            return Err(format!("key width {width}"));
-        }
-        let from = end - r.left();
-        r.take(rows * width)?;
-        Ok(Self {
-            map,
-            width,
-            at: from..end - r.left(),
-        })
-    }
-
-    /// Every key of the column in the part's order, mapped, onto `push`.
-    fn each(&self, bytes: &[u8], mut push: impl FnMut(u32)) -> Result<(), WireError> {
-        let b = &bytes[self.at.clone()];
-        let map = |k: u32| {
-            self.map
-                .get(k as usize)
-                .copied()
-                .ok_or_else(|| format!("key {k} not in a dictionary of {}", self.map.len()))
-        };
-        match self.width {
-            1 => b.iter().try_for_each(|&k| map(u32::from(k)).map(&mut push)),
-            2 => b
-                .chunks_exact(2)
-                .try_for_each(|c| map(u32::from(u16::from_le_bytes([c[0], c[1]]))).map(&mut push)),
-            _ => b
-                .chunks_exact(4)
-                .try_for_each(|c| map(u32::from_le_bytes([c[0], c[1], c[2], c[3]])).map(&mut push)),
-        }
-    }
-}
-
-/// A part read into a receiving builder's dictionaries ([`TableBuilder::read_part`]):
-/// its bytes, kept as they came, and where each column is in them. Merged by
-/// [`TableBuilder::merge_parts`], or appended as rows ([`EncodedPart::append_to`]).
-#[derive(Debug)]
-pub struct EncodedPart {
-    pub(super) bytes: Vec<u8>,
+pub struct PartKeys {
     pub(super) rows: usize,
     /// The receiver's user key of each of the part's user keys.
     pub(super) users: Vec<u32>,
-    /// Each part user's row count (`u32` each).
-    pub(super) counts: Range<usize>,
-    pub(super) time: Range<usize>,
-    pub(super) event: KeyColumn,
-    pub(super) revenue: Option<Range<usize>>,
-    pub(super) properties: Vec<KeyColumn>,
+    /// Each part user's row count, in the part's key order.
+    pub(super) counts: Vec<u32>,
+    /// The receiver's event key of each of the part's.
+    pub(super) events: Vec<u32>,
+    /// Per property column, the receiver's key of each of the part's (0 → 0).
+    pub(super) properties: Vec<Vec<u32>>,
+}
+
+impl PartKeys {
+    /// Rows in the part.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Appends the part's rows from its `columns` (the bytes of
+    /// [`TableBuilder::encode_columns`]), in the part's order, to `b`: the builder
+    /// its keys were read into (the fallback of a load in parts, which then sorts
+    /// everything; rows of one user and time keep their input order, so the sort's
+    /// answer is the sequential load's).
+    pub fn append_to(&self, columns: &[u8], b: &mut TableBuilder) -> Result<(), WireError> {
+        let cols = Columns::read(columns, self)?;
+        b.user.reserve(self.rows);
+        for (u, &n) in self.users.iter().zip(&self.counts) {
+            b.user.extend(std::iter::repeat_n(*u, n as usize));
+        }
+        for block in cols.blocks() {
+            let block = block?;
+            b.time.extend(block.times());
+            if let (Some(at), Some(values)) = (block.revenue, b.revenue.as_mut()) {
+                values.extend(
+                    at.chunks_exact(8)
+                        .map(|c| f64::from_bits(u64::from_le_bytes(le8(c)))),
+                );
+            }
+            let event = &mut b.event;
+            each_key(block.event, cols.event_width, &self.events, |k| {
+                event.push(k)
+            })?;
+            for (j, p) in b.properties.iter_mut().enumerate() {
+                let (keys, _) = p.parts_mut();
+                each_key(
+                    block.properties[j],
+                    cols.widths[j],
+                    &self.properties[j],
+                    |k| keys.push(k),
+                )?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A little-endian `i64` or `f64` from 8 bytes.
@@ -108,136 +103,271 @@ pub(super) fn le8(c: &[u8]) -> [u8; 8] {
     a
 }
 
-impl EncodedPart {
-    /// Rows in the part.
-    pub fn rows(&self) -> usize {
-        self.rows
-    }
-
-    /// Each of the part's users' row count, in the part's key order.
-    pub(super) fn counts(&self) -> impl Iterator<Item = u32> + '_ {
-        self.bytes[self.counts.clone()]
+/// Every key of `bytes` (`width` bytes each), mapped by `map`, onto `push`.
+fn each_key(
+    bytes: &[u8],
+    width: usize,
+    map: &[u32],
+    mut push: impl FnMut(u32),
+) -> Result<(), WireError> {
+    let map = |k: u32| {
+        map.get(k as usize)
+            .copied()
+            .ok_or_else(|| format!("key {k} not in a dictionary of {}", map.len()))
+    };
+    match width {
+        1 => bytes
+            .iter()
+            .try_for_each(|&k| map(u32::from(k)).map(&mut push)),
+        2 => bytes
+            .chunks_exact(2)
+            .try_for_each(|c| map(u32::from(u16::from_le_bytes([c[0], c[1]]))).map(&mut push)),
+        _ => bytes
             .chunks_exact(4)
-            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .try_for_each(|c| map(u32::from_le_bytes([c[0], c[1], c[2], c[3]])).map(&mut push)),
+    }
+}
+
+/// A part's columns, checked against its keys: the widths, and the blocks.
+pub(super) struct Columns<'a> {
+    pub(super) event_width: usize,
+    pub(super) revenue: bool,
+    /// Each property column's key width.
+    pub(super) widths: Vec<usize>,
+    blocks: &'a [u8],
+    rows: usize,
+}
+
+/// One block of a part's columns: consecutive rows, each column's bytes.
+pub(super) struct ColumnBlock<'a> {
+    pub(super) rows: usize,
+    pub(super) time: &'a [u8],
+    pub(super) revenue: Option<&'a [u8]>,
+    pub(super) event: &'a [u8],
+    pub(super) properties: Vec<&'a [u8]>,
+}
+
+impl ColumnBlock<'_> {
+    /// The block's times, in order.
+    pub(super) fn times(&self) -> impl Iterator<Item = i64> + '_ {
+        self.time
+            .chunks_exact(8)
+            .map(|c| i64::from_le_bytes(le8(c)))
+    }
+}
+
+fn width_of(w: u8) -> Result<usize, WireError> {
+    match w {
+        1 | 2 | 4 => Ok(usize::from(w)),
+        _ => Err(format!("key width {w}")),
+    }
+}
+
+impl<'a> Columns<'a> {
+    /// The header of `bytes`, checked against the part's `keys`.
+    pub(super) fn read(bytes: &'a [u8], keys: &PartKeys) -> Result<Self, WireError> {
+        let mut r = WireReader::new(bytes);
+        let rows = r.count(1)?;
+        if rows != keys.rows {
+            return Err(format!(
+                "{rows} rows in the columns, {} in the keys",
+                keys.rows
+            ));
+        }
+        let event_width = width_of(r.u8()?)?;
+        let revenue = match r.u8()? {
+            0 => false,
+            1 => true,
+            f => return Err(format!("revenue flag {f}")),
+        };
+        let n = r.count(1)?;
+        if n != keys.properties.len() {
+            return Err(format!(
+                "{n} property columns, {} in the keys",
+                keys.properties.len()
+            ));
+        }
+        let widths = r
+            .take(n)?
+            .iter()
+            .map(|&w| width_of(w))
+            .collect::<Result<Vec<_>, _>>()?;
+        let at = bytes.len() - r.left();
+        Ok(Self {
+            event_width,
+            revenue,
+            widths,
+            blocks: &bytes[at..],
+            rows,
+        })
     }
 
-    /// Appends the part's rows, in the part's order, to `b`: the builder it was
-    /// read into (the fallback of a load in parts, which then sorts everything;
-    /// rows of one user and time keep their input order, so the sort's answer is
-    /// the sequential load's).
-    pub fn append_to(&self, b: &mut TableBuilder) -> Result<(), WireError> {
-        b.user.reserve(self.rows);
-        for (u, n) in self.users.iter().zip(self.counts()) {
-            b.user.extend(std::iter::repeat_n(*u, n as usize));
-        }
-        b.time.extend(
-            self.bytes[self.time.clone()]
-                .chunks_exact(8)
-                .map(|c| i64::from_le_bytes(le8(c))),
-        );
-        let event = &mut b.event;
-        self.event.each(&self.bytes, |k| event.push(k))?;
-        if let (Some(at), Some(values)) = (&self.revenue, b.revenue.as_mut()) {
-            values.extend(
-                self.bytes[at.clone()]
-                    .chunks_exact(8)
-                    .map(|c| f64::from_bits(u64::from_le_bytes(le8(c)))),
-            );
-        }
-        for (p, col) in b.properties.iter_mut().zip(&self.properties) {
-            let (keys, _) = p.parts_mut();
-            col.each(&self.bytes, |k| keys.push(k))?;
-        }
-        Ok(())
+    /// Bytes of one row over every column.
+    fn row_bytes(&self) -> usize {
+        8 + if self.revenue { 8 } else { 0 } + self.event_width + self.widths.iter().sum::<usize>()
+    }
+
+    /// The blocks in order; an error when they do not hold exactly the rows.
+    pub(super) fn blocks(&self) -> impl Iterator<Item = Result<ColumnBlock<'a>, WireError>> + '_ {
+        let mut r = WireReader::new(self.blocks);
+        let mut seen = 0usize;
+        let mut done = false;
+        std::iter::from_fn(move || {
+            if done {
+                return None;
+            }
+            if r.is_empty() {
+                done = true;
+                return (seen != self.rows).then(|| {
+                    Err(format!(
+                        "{seen} rows in the blocks, {} in the part",
+                        self.rows
+                    ))
+                });
+            }
+            let mut block = || -> Result<ColumnBlock<'a>, WireError> {
+                let n = r.u32()? as usize;
+                seen += n;
+                if n == 0 || seen > self.rows {
+                    return Err(format!("a block of {n} rows after {} rows", seen - n));
+                }
+                let all = r.take(n * self.row_bytes())?;
+                let (time, rest) = all.split_at(8 * n);
+                let (revenue, mut rest) = if self.revenue {
+                    let (a, b) = rest.split_at(8 * n);
+                    (Some(a), b)
+                } else {
+                    (None, rest)
+                };
+                let (event, r2) = rest.split_at(self.event_width * n);
+                rest = r2;
+                let mut properties = Vec::with_capacity(self.widths.len());
+                for &w in &self.widths {
+                    let (p, r2) = rest.split_at(w * n);
+                    properties.push(p);
+                    rest = r2;
+                }
+                Ok(ColumnBlock {
+                    rows: n,
+                    time,
+                    revenue,
+                    event,
+                    properties,
+                })
+            };
+            let b = block();
+            if b.is_err() {
+                done = true;
+            }
+            Some(b)
+        })
     }
 }
 
 impl TableBuilder {
-    /// Writes every row pushed so far, in the builder's per-user order (user key,
-    /// time, input row), and the dictionaries (the layout above).
-    pub fn encode(&self, w: &mut WireWriter) {
-        let rows = self.len();
-        let mut order = self.rows_by_user();
-        // Written once, into a buffer sized once (a part is hundreds of MB): the
-        // dictionaries and counts, room for each column, then every column in one
-        // pass over the ordered rows.
-        w.bytes
-            .reserve(rows * self.row_bytes() + 4 * self.users.len() + self.dictionary_bytes() + 64);
-        let hole = |w: &mut WireWriter, n: usize| {
-            let at = w.bytes.len();
-            w.bytes.resize(at + n, 0);
-            at
-        };
-        w.count(rows);
-        write_dict(w, &self.users);
-        for c in order.offsets.windows(2) {
-            w.u32(c[1] - c[0]);
+    /// Writes the keys of every row pushed so far (the layout above): the
+    /// dictionaries and each user's row count.
+    pub fn encode_keys(&self, w: &mut WireWriter) {
+        let mut counts = vec![0u32; self.users.len()];
+        for &u in &self.user {
+            counts[u as usize] += 1;
         }
-        let time_at = hole(w, rows * 8);
+        w.count(self.len());
+        write_dict(w, &self.users);
+        w.bytes.reserve(counts.len() * 4);
+        for c in counts {
+            w.u32(c);
+        }
         write_dict(w, &self.events);
-        let mut keys_at = Vec::with_capacity(1 + self.properties.len());
-        let width = self.event.width();
-        w.u8(width as u8);
-        keys_at.push((hole(w, rows * width), width));
-        w.u8(u8::from(self.revenue.is_some()));
-        let revenue_at = self.revenue.is_some().then(|| hole(w, rows * 8));
         w.count(self.properties.len());
         for p in &self.properties {
             write_dict(w, p.dictionary());
-            let width = p.keys().width();
-            w.u8(width as u8);
-            keys_at.push((hole(w, rows * width), width));
         }
-        // Every column written block by block from the sort's second pass.
-        order.each_block(|start, block| {
-            block.write_le(&mut w.bytes, start, time_at, revenue_at, &keys_at);
+    }
+
+    /// Writes every row pushed, in the builder's per-user order (user key, time,
+    /// input row), as the columns of the layout above, block by block. The builder
+    /// is used up: its columns are freed once the rows are packed (the sort's first
+    /// pass), so that the bytes written can reuse their memory instead of fresh
+    /// pages.
+    pub fn encode_columns(mut self, w: &mut WireWriter) {
+        let rows = self.len();
+        let mut order = self.rows_by_user();
+        let widths: Vec<usize> = std::iter::once(self.event.width())
+            .chain(self.properties.iter().map(|p| p.keys().width()))
+            .collect();
+        let revenue = self.revenue.is_some();
+        let properties = self.properties.len();
+        self.user = Vec::new();
+        self.time = Vec::new();
+        self.revenue = None;
+        self.event = Keys::default();
+        for p in &mut self.properties {
+            *p.parts_mut().0 = Keys::default();
+        }
+        let row_bytes = 8 + if revenue { 8 } else { 0 } + widths.iter().sum::<usize>();
+        // Sized once (a part is hundreds of MB), with room for the blocks' counts
+        // (at most one per bucket of the sort, or per tile of rows).
+        let blocks = super::packed::MAX_BUCKETS + rows / 1024 + 1;
+        w.bytes
+            .reserve(rows * row_bytes + 4 * blocks + 64 + widths.len());
+        w.count(rows);
+        w.u8(widths[0] as u8);
+        w.u8(u8::from(revenue));
+        w.count(properties);
+        for &k in &widths[1..] {
+            w.u8(k as u8);
+        }
+        order.each_block(|_, block| {
+            let n = block.rows();
+            if n == 0 {
+                return;
+            }
+            w.u32(n as u32);
+            // The block's room, zero-filled while it is in cache, then written.
+            let at = w.bytes.len();
+            w.bytes.resize(at + n * row_bytes, 0);
+            let revenue_at = revenue.then_some(at + 8 * n);
+            let mut next = at + 8 * n * (1 + usize::from(revenue));
+            let keys_at: Vec<(usize, usize)> = widths
+                .iter()
+                .map(|&k| {
+                    let a = next;
+                    next += k * n;
+                    (a, k)
+                })
+                .collect();
+            block.write_le(&mut w.bytes, 0, at, revenue_at, &keys_at);
         });
     }
 
-    /// Reads the part [`TableBuilder::encode`] wrote (of a builder with the same
-    /// columns) from `bytes[from..]`: its values interned into this builder's
-    /// dictionaries, its columns left in `bytes` for [`TableBuilder::merge_parts`].
-    /// An error (a corrupted part, or one of other columns) may leave some of the
-    /// part's values in the dictionaries; the load is then abandoned.
-    pub fn read_part(&mut self, bytes: Vec<u8>, from: usize) -> Result<EncodedPart, WireError> {
-        let end = bytes.len();
-        let body = bytes
-            .get(from..)
-            .ok_or_else(|| format!("a part starts at byte {from} of {end}"))?;
-        let mut r = WireReader::new(body);
-        let at = |r: &WireReader<'_>| end - r.left();
-        let rows = r.count(8)?;
+    /// Reads the keys [`TableBuilder::encode_keys`] wrote (of a builder with the
+    /// same columns) from `bytes`: its values interned into this builder's
+    /// dictionaries, in order. An error (a corrupted part, or one of other
+    /// columns) may leave some of the part's values in the dictionaries; the load
+    /// is then abandoned.
+    pub fn read_keys(&mut self, bytes: &[u8]) -> Result<PartKeys, WireError> {
+        let mut r = WireReader::new(bytes);
+        let rows = usize::try_from(r.u64()?).map_err(|e| e.to_string())?;
         let users: Vec<u32> = r
             .strings()?
             .into_iter()
             .map(|s| self.users.intern(s))
             .collect();
-        let counts = at(&r)..at(&r) + users.len() * 4;
-        let listed: u64 = r
+        let counts: Vec<u32> = r
             .take(users.len() * 4)?
             .chunks_exact(4)
-            .map(|c| u64::from(u32::from_le_bytes([c[0], c[1], c[2], c[3]])))
-            .sum();
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect();
+        let listed: u64 = counts.iter().map(|&c| u64::from(c)).sum();
         if listed != rows as u64 {
             return Err(format!("{listed} rows listed by user, {rows} in the part"));
         }
-        let time = at(&r)..at(&r) + rows * 8;
-        r.take(rows * 8)?;
         let events: Vec<u32> = r
             .strings()?
             .into_iter()
             .map(|s| self.events.intern(s))
             .collect();
-        let event = KeyColumn::read(&mut r, end, rows, events)?;
-        let revenue = match (r.u8()?, self.revenue.is_some()) {
-            (0, false) => None,
-            (1, true) => {
-                let span = at(&r)..at(&r) + rows * 8;
-                r.take(rows * 8)?;
-                Some(span)
-            }
-            (flag, _) => return Err(format!("revenue flag {flag} does not match the columns")),
-        };
         let n = r.count(1)?;
         if n != self.properties.len() {
             return Err(format!(
@@ -249,22 +379,20 @@ impl TableBuilder {
         for p in &mut self.properties {
             let values = r.strings()?;
             let (_, dict) = p.parts_mut();
-            let map: Vec<u32> = std::iter::once(0)
-                .chain(values.into_iter().map(|s| dict.intern(s).saturating_add(1)))
-                .collect();
-            properties.push(KeyColumn::read(&mut r, end, rows, map)?);
+            properties.push(
+                std::iter::once(0)
+                    .chain(values.into_iter().map(|s| dict.intern(s).saturating_add(1)))
+                    .collect(),
+            );
         }
         if !r.is_empty() {
-            return Err("bytes left after the columns".into());
+            return Err("bytes left after the keys".into());
         }
-        Ok(EncodedPart {
-            bytes,
+        Ok(PartKeys {
             rows,
             users,
             counts,
-            time,
-            event,
-            revenue,
+            events,
             properties,
         })
     }

@@ -1,6 +1,7 @@
 //! A load in parts (`ingest::parallel`): `PartLoader` parses one byte range of a
-//! file in a worker into one transferable buffer; `PartMerger` merges the buffers in
-//! file order into the engine. `www/js/parallel-load.js` drives them.
+//! file in a worker into two transferable buffers, its keys (before its sort) and its
+//! columns; `PartMerger` reads every part's keys, then their columns, in file order
+//! into the engine. `www/js/parallel-load.js` drives them.
 //!
 //! ```js
 //! const head = new Uint8Array(await file.slice(0, headLength(file.size)).arrayBuffer());
@@ -8,9 +9,12 @@
 //! // in each worker, for bytes start..end (start just after a "\n": boundaryAfter):
 //! const part = new PartLoader(file.name, options, head, file.size, start, end);
 //! for (const chunk of chunksOf(file.slice(start, end))) part.push(chunk);
-//! const bytes = part.finish();                  // Uint8Array: post its buffer back
-//! // in file order (the first range's loader itself: merger.adoptFirst(part)):
-//! const from = merger.add(bytes);               // -1, or: push the bytes from `from` on
+//! const keys = part.announce();                 // Uint8Array: post it back at once,
+//! const columns = part.finish();                // then sort, and post this one back
+//! // the first range's loader itself: merger.adoptFirst(part); then, in file order:
+//! const from = merger.announce(keys);           // -1, or: the columns of the parts
+//! // before, then push the bytes from `from` on; then each part's columns in order:
+//! merger.add(columns);
 //! const engine = merger.finish();
 //! ```
 
@@ -97,8 +101,23 @@ impl PartLoader {
         self.inner.as_ref().map_or(0.0, |l| l.rows_read() as f64)
     }
 
-    /// `part.finish(): Uint8Array` — the part, for `PartMerger.add` (post its
-    /// `buffer` as a transferable). The loader is used up.
+    /// `part.announce(): Uint8Array` — ends the range: the part's counts,
+    /// skipped rows, dictionaries and users' row counts, for `PartMerger.announce`
+    /// (post it before the columns: it is made before the sort).
+    pub fn announce(&mut self) -> WebResult<Vec<u8>> {
+        step_or_spend(&mut self.inner, USED_UP, |l| l.announce())
+    }
+
+    /// `part.clean: boolean` — after `announce`: the range ended between records
+    /// (else its columns are never used).
+    #[wasm_bindgen(getter)]
+    pub fn clean(&self) -> bool {
+        self.inner.as_ref().is_some_and(parallel::PartLoader::clean)
+    }
+
+    /// `part.finish(): Uint8Array` — the part's columns in its per-user order,
+    /// for `PartMerger.add` (post its `buffer` as a transferable). The loader is
+    /// used up.
     pub fn finish(&mut self) -> WebResult<Vec<u8>> {
         let loader = self
             .inner
@@ -141,18 +160,25 @@ impl PartMerger {
             .is_some_and(parallel::Merger::splittable)
     }
 
-    /// `merger.add(part: Uint8Array): number` — the next part in file order: -1
-    /// when merged; else the part ended inside a quoted field and the bytes from the
-    /// returned offset to the end must be pushed (`merger.push`) instead of any
-    /// further part.
-    pub fn add(&mut self, part: Vec<u8>) -> WebResult<f64> {
-        let from = step_or_spend(&mut self.inner, USED_UP, |m| m.add(part))?;
+    /// `merger.announce(keys: Uint8Array): number` — the next part's
+    /// announcement in file order (`PartLoader.announce`): -1 when read; else the
+    /// part ended inside a quoted field: `add` the columns of the parts announced
+    /// before it, then push (`merger.push`) the bytes from the returned offset to
+    /// the end instead of any further part.
+    pub fn announce(&mut self, keys: &[u8]) -> WebResult<f64> {
+        let from = step_or_spend(&mut self.inner, USED_UP, |m| m.announce(keys))?;
         Ok(from.map_or(-1.0, |from| from as f64))
+    }
+
+    /// `merger.add(columns: Uint8Array)` — the next announced part's columns
+    /// (`PartLoader.finish`), in file order: copied into their places.
+    pub fn add(&mut self, columns: Vec<u8>) -> WebResult<()> {
+        step_or_spend(&mut self.inner, USED_UP, |m| m.add(columns))
     }
 
     /// `merger.adoptFirst(part: PartLoader): number` — the first range's loader
     /// itself, all pushed, instead of its `finish()` bytes: its table becomes the
-    /// merger's with nothing copied. The loader is used up. Answers as `add`.
+    /// merger's with nothing copied. The loader is used up. Answers as `announce`.
     #[wasm_bindgen(js_name = adoptFirst)]
     pub fn adopt_first(&mut self, part: &mut PartLoader) -> WebResult<f64> {
         let loader = part

@@ -1,9 +1,11 @@
 // A load in parts, in the engine worker (www/worker.js, www/bench-worker.js): the
 // file is cut into byte ranges just after a "\n"; the engine worker parses the first
 // range itself and one part worker (www/part-worker.js) per other range parses the
-// rest, each into one transferable buffer; the buffers are merged in file order
-// (PartMerger, src/ingest/parallel.rs), which gives exactly the sequential load's
-// table. No SharedArrayBuffer and no cross-origin isolation: each part worker gets
+// rest, each into two transferable buffers — its keys (dictionaries, users' row
+// counts) as soon as it is parsed, its sorted columns after —; they are merged in
+// file order (PartMerger, src/ingest/parallel.rs): every part's keys read (and the
+// engine's own rows placed for the merge) while the part workers sort, then each
+// part's columns copied into place. This gives exactly the sequential load's table. No SharedArrayBuffer and no cross-origin isolation: each part worker gets
 // the compiled WebAssembly.Module and the File (both can be posted; a File slice is
 // read in the worker) and posts its part back as a transferred ArrayBuffer.
 // When a cut fell inside a quoted field, the merger says from where to go on, and
@@ -140,10 +142,11 @@ function takeSpare(module) {
 }
 
 /**
- * Starts a part worker on one range (a waiting one when there is one): {promise,
- * ready (it runs), stop()}; `promise` resolves with {bytes (the part), at:
- * {parsed, encoded, received}} (epoch ms: its range parsed, its bytes made, and
- * their arrival here).
+ * Starts a part worker on one range (a waiting one when there is one): {keys,
+ * promise, ready (it runs), stop()}; `keys` resolves with {bytes (the part's
+ * announcement), at: {parsed, announced, received}} and `promise` with {bytes (its
+ * columns), at: {encoded, received}} (epoch ms: its range parsed, its keys and its
+ * columns made, and their arrival here). A failure rejects both.
  */
 function startPart({ module, file, name, options, head, start, end, onProgress, debugPanic }) {
   const spare = takeSpare(module);
@@ -151,20 +154,32 @@ function startPart({ module, file, name, options, head, start, end, onProgress, 
   count(1);
   let live = true;
   let settle;
+  let settleKeys;
   const promise = new Promise((resolve, reject) => {
     settle = { resolve, reject };
   });
+  const keys = new Promise((resolve, reject) => {
+    settleKeys = { resolve, reject };
+  });
+  const now = () => performance.timeOrigin + performance.now();
   // Running (or already settled, e.g. failed to start): see loadInParts.
   const ready = Promise.race([started, promise.then(() => {}, () => {})]);
   const onMessage = ({ data: m }) => {
     if (m.type === 'ready') return;
     if (m.type === 'progress') onProgress(m.bytes, m.rows);
-    else if (m.type === 'part') settle.resolve({ bytes: new Uint8Array(m.bytes), at: { ...m.at, received: performance.timeOrigin + performance.now() } });
-    else settle.reject(partError(m));
+    else if (m.type === 'keys') settleKeys.resolve({ bytes: new Uint8Array(m.bytes), at: { ...m.at, received: now() } });
+    else if (m.type === 'part') settle.resolve({ bytes: new Uint8Array(m.bytes), at: { ...m.at, received: now() } });
+    else {
+      const err = partError(m);
+      settleKeys.reject(err);
+      settle.reject(err);
+    }
   };
   const onError = (e) => {
     e.preventDefault?.();
-    settle.reject(partError({ type: 'crashed', message: `a part worker failed: ${e.message || 'it could not start'}` }));
+    const err = partError({ type: 'crashed', message: `a part worker failed: ${e.message || 'it could not start'}` });
+    settleKeys.reject(err);
+    settle.reject(err);
   };
   worker.onmessage = onMessage;
   worker.onerror = onError;
@@ -172,13 +187,14 @@ function startPart({ module, file, name, options, head, start, end, onProgress, 
   worker.postMessage({ type: 'part', module, file, name, options, head, start, end, debugPanic: !!debugPanic });
   // Rejections are read in file order; none may go unhandled meanwhile.
   promise.catch(() => {});
+  keys.catch(() => {});
   const stop = () => {
     if (!live) return;
     live = false;
     worker.terminate();
     count(-1);
   };
-  return { promise, ready, stop, spare: spare !== null };
+  return { keys, promise, ready, stop, spare: spare !== null };
 }
 
 /**
@@ -277,17 +293,34 @@ export async function loadInParts({ file, name, options, module, parts, job, pro
       first.free();
     }
     mark('first_sorted');
-    let merging = 0;
+    // Every part's keys in file order (the last one's also places this worker's
+    // rows for the merge), while the part workers sort their columns.
+    let announced = 0;
+    let reading = 0;
     for (let i = 1; i < ranges.length && from < 0; i++) {
+      const keys = await Promise.race([workers[i - 1].keys, cancelled]);
+      if (stopped()) return { cancelled: true };
+      for (const [k, v] of Object.entries(keys.at ?? {})) markAt(`part${i}_${k === 'received' ? 'keys_received' : k}`, v);
+      const m0 = performance.now();
+      from = merger.announce(keys.bytes);
+      reading += performance.now() - m0;
+      if (from < 0) announced = i;
+    }
+    mark('parts_announced');
+    ms.reading_keys = Math.round(reading);
+    // Then each announced part's columns (before a fallback: those of the parts
+    // before it), copied into place in file order.
+    let filling = 0;
+    for (let i = 1; i <= announced; i++) {
       const part = await Promise.race([workers[i - 1].promise, cancelled]);
       if (stopped()) return { cancelled: true };
       for (const [k, v] of Object.entries(part.at ?? {})) markAt(`part${i}_${k}`, v);
       const m0 = performance.now();
-      from = merger.add(part.bytes);
-      merging += performance.now() - m0;
+      merger.add(part.bytes);
+      filling += performance.now() - m0;
     }
     mark('parts_in');
-    ms.reading_later_parts = Math.round(merging);
+    ms.filling_parts = Math.round(filling);
     for (const w of workers) w.stop();
     const fallback = from >= 0;
     if (fallback) {
