@@ -5,9 +5,10 @@
 // counts) as soon as it is parsed, its sorted columns after —; they are merged in
 // file order (PartMerger, src/ingest/parallel.rs): every part's keys read (and the
 // engine's own rows placed for the merge) while the part workers sort, then each
-// part's columns copied into place. This gives exactly the sequential load's table. No SharedArrayBuffer and no cross-origin isolation: each part worker gets
-// the compiled WebAssembly.Module and the File (both can be posted; a File slice is
-// read in the worker) and posts its part back as a transferred ArrayBuffer.
+// part's columns copied into place. This gives exactly the sequential load's table.
+// No SharedArrayBuffer and no cross-origin isolation: each part worker gets the
+// compiled WebAssembly.Module and the File (both can be posted; a File slice is read
+// in the worker) and posts its part back as transferred ArrayBuffers.
 // When a cut fell inside a quoted field, the merger says from where to go on, and
 // the rest of the file is pushed through it here, sequentially.
 import { PartLoader, PartMerger, headLength, boundaryAfter, warmUp } from '/pkg/tidemark.js';
