@@ -7,7 +7,7 @@ use super::number::parse_number;
 use super::skipped::{SkipReason, Skipped};
 use super::sniff::Plan;
 use super::timestamp::{EARLIEST_MS, LATEST_MS, TimeParser};
-use crate::table::{Cell, Role, TableBuilder};
+use crate::table::{Role, TableBuilder};
 
 /// The event name of every row of a file without an event column.
 pub const ORDER_EVENT: &str = "purchase";
@@ -57,7 +57,7 @@ impl Converter {
     /// Converts one record (split into `fields`, with the expected count) that
     /// starts on physical line `line`.
     pub fn convert_row(&mut self, record: &str, fields: &Fields, line: u64) {
-        self.convert_cells(|i| Cell::new(fields.get(record, i).as_bytes()), line);
+        self.convert_cells(|i| fields.get(record, i).as_bytes(), line);
     }
 
     /// Converts one record whose cell `i` is `cell(i)` (UTF-8 text cut at
@@ -65,12 +65,12 @@ impl Converter {
     /// the loader's path, on bytes, so that a cell costs no character-boundary
     /// checks ([`super::fields::Marked`]).
     #[inline]
-    pub fn convert_cells<'a>(&mut self, cell: impl Fn(usize) -> Cell<'a>, line: u64) {
-        let Some(user) = text(cell(self.user).bytes()) else {
+    pub fn convert_cells<'a>(&mut self, cell: impl Fn(usize) -> &'a [u8], line: u64) {
+        let Some(user) = text(cell(self.user)) else {
             self.skipped.add(SkipReason::MissingUser, line, "");
             return;
         };
-        let Some(time_text) = text(cell(self.time).bytes()) else {
+        let Some(time_text) = text(cell(self.time)) else {
             self.skipped.add(SkipReason::MissingTime, line, "");
             return;
         };
@@ -85,8 +85,8 @@ impl Converter {
             return;
         }
         let event = match self.event {
-            None => Cell::new(ORDER_EVENT.as_bytes()),
-            Some(e) => match trimmed(cell(e)) {
+            None => ORDER_EVENT.as_bytes(),
+            Some(e) => match text(cell(e)) {
                 Some(name) => name,
                 None => {
                     self.skipped.add(SkipReason::MissingEvent, line, "");
@@ -94,7 +94,7 @@ impl Converter {
                 }
             },
         };
-        let amount = match self.revenue.and_then(|a| text(cell(a).bytes())) {
+        let amount = match self.revenue.and_then(|a| text(cell(a))) {
             None => None,
             Some(t) => match parse_number(as_text(t)) {
                 Some(v) => Some(v),
@@ -115,19 +115,6 @@ impl Converter {
 #[inline]
 fn as_text(cell: &[u8]) -> &str {
     std::str::from_utf8(cell).unwrap_or_default()
-}
-
-/// [`text`] of a [`Cell`]: the cell itself (with the text after it) when nothing
-/// is trimmed.
-#[inline]
-fn trimmed(cell: Cell<'_>) -> Option<Cell<'_>> {
-    let b = cell.bytes();
-    let solid = |b: u8| b > b' ' && b < 0x80;
-    match b {
-        [first, .., last] if solid(*first) && solid(*last) => Some(cell),
-        [only] if solid(*only) => Some(cell),
-        _ => text(b).map(Cell::new),
-    }
 }
 
 /// The trimmed text of a cell, `None` when it is blank. Borrowed: the hot path

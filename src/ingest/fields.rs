@@ -10,8 +10,6 @@
 //! The sniffing sample still goes through `arrow-csv`, and a property test checks
 //! that both agree on random records.
 
-use crate::table::Cell;
-
 /// Where one field's text is.
 #[derive(Debug, Clone, Copy)]
 enum Span {
@@ -115,10 +113,7 @@ impl Fields {
 /// quote goes through [`Fields::split`] and its quoting rules instead).
 #[derive(Debug, Clone, Copy)]
 pub struct Marked<'a> {
-    /// The text from the record's first byte to the end of the buffer.
-    text: &'a [u8],
-    /// The record's length without its line terminator.
-    len: usize,
+    record: &'a [u8],
     marks: &'a [u32],
 }
 
@@ -127,19 +122,7 @@ impl<'a> Marked<'a> {
     /// quotes are at `marks` (offsets from its start, in order).
     #[inline]
     pub fn new(record: &'a [u8], marks: &'a [u32]) -> Self {
-        Self::in_text(record, record.len(), marks)
-    }
-
-    /// The cells of the record of `len` bytes (without its line terminator) at the
-    /// start of `text` (which runs on to the end of the buffer: a cell's
-    /// [`Cell`] keeps the text after it).
-    #[inline]
-    pub fn in_text(text: &'a [u8], len: usize, marks: &'a [u32]) -> Self {
-        Self {
-            text,
-            len: len.min(text.len()),
-            marks,
-        }
+        Self { record, marks }
     }
 
     /// Number of fields.
@@ -156,24 +139,15 @@ impl<'a> Marked<'a> {
     /// empty when there is no such field.
     #[inline(always)]
     pub fn get(&self, i: usize) -> &'a [u8] {
-        self.cell(i).bytes()
-    }
-
-    /// Field `i` as a [`Cell`]: its bytes, and the buffer's text after them.
-    #[inline(always)]
-    pub fn cell(&self, i: usize) -> Cell<'a> {
         let start = match i.checked_sub(1) {
             None => 0,
             Some(p) => match self.marks.get(p) {
                 Some(&m) => m as usize + 1,
-                None => return Cell::new(&[]),
+                None => return &[],
             },
         };
-        let end = self.marks.get(i).map_or(self.len, |&m| m as usize);
-        match self.text.get(start..) {
-            Some(rest) if end >= start => Cell::within(rest, end - start),
-            _ => Cell::new(&[]),
-        }
+        let end = self.marks.get(i).map_or(self.record.len(), |&m| m as usize);
+        self.record.get(start..end).unwrap_or_default()
     }
 }
 
@@ -334,16 +308,6 @@ mod tests {
                     let a: Vec<&[u8]> = (0..marked.len()).map(|i| marked.get(i)).collect();
                     assert_eq!(a, b, "record {record:?}");
                     assert_eq!(marked.get(r.fields), b"", "past the last field");
-                    // The loader's cells: in the whole text, each with the text after it.
-                    let from = &text.as_bytes()[r.start..];
-                    let in_text = Marked::in_text(from, record.len(), s.marks(r));
-                    for (i, want) in b.iter().enumerate() {
-                        let cell = in_text.cell(i);
-                        assert_eq!(cell.bytes(), *want, "record {record:?} cell {i}");
-                        let at = want.as_ptr() as usize - record.as_ptr() as usize;
-                        assert_eq!(cell.window(), from.get(at..at + 16).map(|w| w.try_into().unwrap()));
-                    }
-                    assert_eq!(in_text.cell(r.fields).bytes(), b"", "past the last field");
                 }
             };
             let mut recs = Vec::new();

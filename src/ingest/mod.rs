@@ -487,20 +487,15 @@ impl Active {
                 continue;
             }
             if !rec.quoted {
-                // Cut at its delimiter offsets, as bytes (`Marked`), each cell
-                // with the text after it (the value index's window).
-                let (Some(bytes), Some(from)) = (
-                    text.as_bytes().get(rec.start..rec.end),
-                    text.as_bytes().get(rec.start..),
-                ) else {
+                // Cut at its delimiter offsets, as bytes (`Marked`).
+                let Some(bytes) = text.as_bytes().get(rec.start..rec.end) else {
                     return Err(bad_record(file, rec.line));
                 };
-                let cells = fields::Marked::in_text(
-                    from,
-                    fields::strip_terminator_bytes(bytes).len(),
+                let cells = fields::Marked::new(
+                    fields::strip_terminator_bytes(bytes),
                     self.splitter.marks(rec),
                 );
-                self.converter.convert_cells(|i| cells.cell(i), rec.line);
+                self.converter.convert_cells(|i| cells.get(i), rec.line);
                 continue;
             }
             let Some(text) = text.get(rec.start..rec.end) else {

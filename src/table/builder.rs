@@ -1,6 +1,5 @@
 //! Builds an [`EventTable`] row by row; used by ingest, the demo and the tests.
 
-use super::Cell;
 use super::dict::canonical_number;
 use super::keys::{self, Keys};
 use super::recent::Recent;
@@ -76,38 +75,33 @@ impl TableBuilder {
         revenue: Option<f64>,
         cell: impl Fn(usize) -> Option<&'a str>,
     ) {
-        self.push_cells(
-            user.as_bytes(),
-            time_ms,
-            Cell::new(event.as_bytes()),
-            revenue,
-            |j| Cell::new(cell(j).map_or(&[][..], str::as_bytes)),
-        );
+        self.push_cells(user.as_bytes(), time_ms, event.as_bytes(), revenue, |j| {
+            cell(j).map_or(&[][..], str::as_bytes)
+        });
     }
 
     /// [`TableBuilder::push_with`] with the cells as bytes (UTF-8: the loader's
     /// cells, cut at delimiters), the property cells untrimmed (empty = an empty
-    /// cell). The event and property cells are [`Cell`]s: with the text after them
-    /// when the loader has it, for the short-value index's fixed window.
+    /// cell).
     #[inline]
     pub fn push_cells<'a>(
         &mut self,
         user: &[u8],
         time_ms: i64,
-        event: Cell<'a>,
+        event: &[u8],
         revenue: Option<f64>,
-        cell: impl Fn(usize) -> Cell<'a>,
+        cell: impl Fn(usize) -> &'a [u8],
     ) {
         let key = self.user_key(user);
         self.user.push(key);
         self.time.push(time_ms);
         self.event
-            .push(self.recent_events.intern_cell(&mut self.events, event));
+            .push(self.recent_events.intern_bytes(&mut self.events, event));
         if let Some(col) = self.revenue.as_mut() {
             col.push(revenue.unwrap_or(f64::NAN));
         }
         for (j, col) in self.properties.iter_mut().enumerate() {
-            col.push_cell(cell(j));
+            col.push_bytes(cell(j));
         }
     }
 
@@ -360,7 +354,7 @@ mod tests {
                 let (user, event) = (&pool[u], events[e]);
                 let cell = if empty { "" } else { event };
                 text.push(user, row as i64, event, None, &[Some(cell)]);
-                bytes.push_cells(user.as_bytes(), row as i64, Cell::new(event.as_bytes()), None, |_| Cell::new(cell.as_bytes()));
+                bytes.push_cells(user.as_bytes(), row as i64, event.as_bytes(), None, |_| cell.as_bytes());
                 let next = users.len() as u32;
                 want_users.push(*users.entry(user.clone()).or_insert(next));
                 let next = names.len() as u32;

@@ -16,7 +16,6 @@
 
 mod attributes;
 mod builder;
-mod cell;
 mod dict;
 mod keys;
 mod merge;
@@ -32,7 +31,6 @@ mod wire;
 
 pub use attributes::{AttributeColumn, UserAttributes};
 pub use builder::TableBuilder;
-pub use cell::Cell;
 pub use dict::Dict;
 pub use keys::Keys;
 pub use meta::{ColumnInfo, ColumnType, DateOrder, Role, SkipTally, TableMeta};

@@ -3,7 +3,7 @@
 
 use super::keys::Keys;
 use super::recent::Recent;
-use super::{Cell, Dict, Role};
+use super::{Dict, Role};
 
 /// One property column (any column that is not user, time, event or revenue).
 #[derive(Debug, Clone)]
@@ -37,16 +37,10 @@ impl PropertyColumn {
     /// is an empty cell.
     #[inline]
     pub fn push_bytes(&mut self, cell: &[u8]) {
-        self.push_cell(Cell::new(cell));
-    }
-    /// [`PropertyColumn::push_bytes`] of a [`Cell`] (with the text after it when
-    /// the loader has it).
-    #[inline]
-    pub fn push_cell(&mut self, cell: Cell<'_>) {
-        if cell.bytes().is_empty() {
+        if cell.is_empty() {
             self.keys.push(0);
         } else {
-            let k = self.recent.intern_cell(&mut self.values, cell);
+            let k = self.recent.intern_bytes(&mut self.values, cell);
             self.keys.push(k.saturating_add(1));
         }
     }

@@ -15,7 +15,7 @@
 //! (It was a direct-mapped cache of 64 slots: two frequent values in one slot
 //! evicted each other, and on the benchmark file one cell in five missed it.)
 
-use super::{Cell, Dict};
+use super::Dict;
 
 /// Slots of a new table (a power of two).
 const SLOTS: usize = 64;
@@ -85,41 +85,32 @@ fn plain(dict: &mut Dict, b: &[u8]) -> u32 {
     dict.intern_bytes(b)
 }
 
-/// `b` (at most 16 bytes) at the start of a zeroed window: the words of a cell at
-/// the end of the buffer.
-#[cold]
-#[inline(never)]
-fn padded(b: &[u8]) -> [u8; 16] {
-    let mut z = [0u8; 16];
-    let n = b.len().min(16);
-    z[..n].copy_from_slice(&b[..n]);
-    z
-}
-
-/// The two words that, together with the length (1 to 16), are the bytes of a
-/// cell: its bytes 0..8 and 8..16, each zero-padded. With a 16-byte window at the
-/// cell's start (the common case: more text follows in the buffer) two loads and
-/// two masks, with no branch on the length; else the bytes copied into a zeroed
-/// window first. Both give the same words.
+/// Two words that, together with the length (1 to 16), determine the bytes of `b`:
+/// its first and last eight bytes (overlapping when shorter than 16), its first and
+/// last four when shorter than 8, its first, middle and last byte when shorter than
+/// 4 (which covers every byte of 1, 2 or 3). (Reading a fixed 16-byte window at the
+/// cell's start and masking it, with no branch on the length, measured no faster
+/// in wasm and cost more instructions natively: BENCHMARKS.md.)
 #[inline]
-fn words(cell: Cell<'_>) -> (u64, u64) {
-    let n = cell.bytes().len();
-    let copy;
-    let w = match cell.window() {
-        Some(w) => w,
-        None => {
-            copy = padded(cell.bytes());
-            &copy
-        }
-    };
-    let head = u64::from_le_bytes(word::<8>(w, 0));
-    let tail = u64::from_le_bytes(word::<8>(w, 8));
-    // `n` is 1..=16: the head keeps min(n, 8) bytes, the tail n − 8 or none.
-    let head_mask = u64::MAX >> (8 * (8 - n.min(8)));
-    let tail_mask = u64::MAX
-        .checked_shr((8 * (16 - n.clamp(8, 16))) as u32)
-        .unwrap_or(0);
-    (head & head_mask, tail & tail_mask)
+fn words(b: &[u8]) -> (u64, u64) {
+    let n = b.len();
+    if n >= 8 {
+        (
+            u64::from_le_bytes(word::<8>(b, 0)),
+            u64::from_le_bytes(word::<8>(b, n - 8)),
+        )
+    } else if n >= 4 {
+        (
+            u64::from(u32::from_le_bytes(word::<4>(b, 0))),
+            u64::from(u32::from_le_bytes(word::<4>(b, n - 4))),
+        )
+    } else {
+        let (first, mid, last) = (b[0], b[n / 2], b[n - 1]);
+        (
+            u64::from(first) | u64::from(mid) << 8 | u64::from(last) << 16,
+            0,
+        )
+    }
 }
 
 impl Recent {
@@ -129,23 +120,17 @@ impl Recent {
     }
 
     /// The key of the text `b` (UTF-8: a loader's cell) in `dict`, adding it when
-    /// new: exactly `dict.intern(text)`.
-    #[cfg(test)]
-    pub fn intern_bytes(&mut self, dict: &mut Dict, b: &[u8]) -> u32 {
-        self.intern_cell(dict, Cell::new(b))
-    }
-
-    /// [`Recent::intern_bytes`] of a cell's bytes, reading its words from the
-    /// window at its start when the buffer has one. The probe is inlined into the
-    /// caller; a string not there yet, or one the index does not hold, goes
-    /// through an outlined call.
+    /// new: exactly `dict.intern(text)`. The probe is inlined into the caller (a
+    /// call per cell cost a prologue and epilogue saving the registers the miss
+    /// path needs: BENCHMARKS.md); a string not there yet, or one the index does
+    /// not hold, goes through an outlined call.
     #[inline(always)]
-    pub fn intern_cell(&mut self, dict: &mut Dict, cell: Cell<'_>) -> u32 {
-        let n = cell.bytes().len();
+    pub fn intern_bytes(&mut self, dict: &mut Dict, b: &[u8]) -> u32 {
+        let n = b.len();
         if n.wrapping_sub(1) >= MAX_LEN || dict.len() > MAX_VALUES {
-            return plain(dict, cell.bytes());
+            return plain(dict, b);
         }
-        let (head, tail) = words(cell);
+        let (head, tail) = words(b);
         let len = n as u32;
         let mask = self.slots.len() - 1;
         let mut i = home(head, tail, len, self.slots.len());
@@ -158,7 +143,7 @@ impl Recent {
             }
             i = (i + 1) & mask;
         }
-        self.add(dict, cell.bytes(), head, tail, i)
+        self.add(dict, b, head, tail, i)
     }
 
     /// Interns `b` (not in the index: its probe ended at the empty slot `i`) and
@@ -250,70 +235,14 @@ mod tests {
         for x in tricky {
             for y in tricky {
                 if x != y && x.len() == y.len() {
-                    assert_ne!(
-                        words(Cell::new(x.as_bytes())),
-                        words(Cell::new(y.as_bytes())),
-                        "{x} / {y}"
-                    );
+                    assert_ne!(words(x.as_bytes()), words(y.as_bytes()), "{x} / {y}");
                 }
             }
         }
     }
 
-    /// The words of a cell's bytes, byte by byte: bytes 0..8 and 8..16, zero-padded.
-    fn naive_words(b: &[u8]) -> (u64, u64) {
-        let mut w = [0u8; 16];
-        w[..b.len()].copy_from_slice(b);
-        (
-            u64::from_le_bytes(w[..8].try_into().unwrap()),
-            u64::from_le_bytes(w[8..].try_into().unwrap()),
-        )
-    }
-
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
-        /// A cell of 1–16 bytes anywhere in a buffer (at its end: no window; with
-        /// 0–20 bytes of any value after it: a window that runs past the cell) has
-        /// the same words as its bytes alone, and those are its bytes zero-padded.
-        #[test]
-        fn window_words_equal_the_padded_bytes(
-            before in proptest::collection::vec(proptest::num::u8::ANY, 0..20),
-            cell in proptest::collection::vec(proptest::num::u8::ANY, 1..=16),
-            after in proptest::collection::vec(proptest::num::u8::ANY, 0..20),
-        ) {
-            let buf: Vec<u8> = [&before[..], &cell[..], &after[..]].concat();
-            let at = before.len();
-            let windowed = Cell::within(&buf[at..], cell.len());
-            proptest::prop_assert_eq!(windowed.bytes(), &cell[..]);
-            proptest::prop_assert_eq!(windowed.window().is_some(), buf.len() - at >= 16);
-            let want = naive_words(&cell);
-            proptest::prop_assert_eq!(words(windowed), want);
-            proptest::prop_assert_eq!(words(Cell::new(&cell)), want);
-        }
-
-        /// Cells cut from one buffer of records (values followed by other values,
-        /// the last at the buffer's end) get the keys of a plain first-seen map,
-        /// and the dictionary the same strings in the same order as without the index.
-        #[test]
-        fn cells_in_a_buffer_get_first_seen_keys(
-            pool in proptest::collection::vec("[ab]{1,3}|[abc]{7,9}|x[ab]{2,14}y|[a-z]{15,18}", 1..40),
-            picks in proptest::collection::vec(0usize..1000, 1..400),
-        ) {
-            let values: Vec<String> = picks.iter().map(|&p| pool[p % pool.len()].clone()).collect();
-            let text = values.join(",");
-            let (mut dict, mut plain, mut cache) = (Dict::new(), Dict::new(), Recent::new());
-            let mut at = 0;
-            let mut got = Vec::new();
-            for v in &values {
-                got.push(cache.intern_cell(&mut dict, Cell::within(&text.as_bytes()[at..], v.len())));
-                at += v.len() + 1;
-            }
-            let want: Vec<u32> = values.iter().map(|v| plain.intern(v)).collect();
-            proptest::prop_assert_eq!(&got, &reference(&values));
-            proptest::prop_assert_eq!(&got, &want);
-            proptest::prop_assert_eq!(dict.iter().collect::<Vec<_>>(), plain.iter().collect::<Vec<_>>());
-        }
-
         /// On random columns of few values (short, long, empty, sharing prefixes and
         /// suffixes, more values than slots: collisions), the cached keys equal a
         /// plain HashMap's first-seen keys, and the dictionary holds the same strings
