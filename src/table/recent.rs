@@ -92,7 +92,7 @@ fn plain(dict: &mut Dict, b: &[u8]) -> u32 {
 /// cell's start and masking it, with no branch on the length, measured no faster
 /// in wasm and cost more instructions natively: BENCHMARKS.md.)
 #[inline]
-fn words(b: &[u8]) -> (u64, u64) {
+pub(super) fn words(b: &[u8]) -> (u64, u64) {
     let n = b.len();
     if n >= 8 {
         (
