@@ -139,6 +139,9 @@ impl RecordSplitter {
         self.rec_mark = 0;
         let d = self.delimiter;
         let mut i = self.cursor;
+        if self.at_boundary(i) {
+            i = self.plain_records(buf, i, out);
+        }
         while i < buf.len() {
             if matches!(self.state, State::FieldStart | State::Unquoted) {
                 // Fast path outside quotes: jump to the next line end or quote,
@@ -228,6 +231,10 @@ impl RecordSplitter {
                     self.rec_start = i + 1;
                     self.rec_line = self.line;
                     self.rec_mark = self.marks.len();
+                    if b == b'\n' {
+                        i = self.plain_records(buf, i + 1, out);
+                        continue;
+                    }
                 }
                 State::FieldStart if b == b'"' => {
                     self.state = State::Quoted;
@@ -243,6 +250,98 @@ impl RecordSplitter {
         }
         self.cursor = buf.len();
         self.rec_start
+    }
+
+    /// True at the start of a record at `i`, with nothing of it seen and no `\r`
+    /// just before: where [`RecordSplitter::plain_records`] may take over.
+    #[inline]
+    fn at_boundary(&self, i: usize) -> bool {
+        self.state == State::FieldStart && !self.content && !self.last_cr && i == self.rec_start
+    }
+
+    /// The fast path for whole plain records, from the start of a record at `i`
+    /// (at a boundary: [`RecordSplitter::at_boundary`]): each record with no quote
+    /// and with its `\n` or `\r\n` within `buf` is found by
+    /// [`RecordSplitter::plain_run`], its delimiters noted and the record pushed,
+    /// with the state in locals. Stops at the start of the first record it does
+    /// not take (a quote, a lone `\r`, an empty line, or — in wasm — fewer than 16
+    /// bytes left before its end): the byte-wise walk goes on from there with the
+    /// state exactly as it would have been after walking these records itself.
+    fn plain_records(&mut self, buf: &[u8], mut i: usize, out: &mut Vec<Record>) -> usize {
+        let mut marks = std::mem::take(&mut self.marks);
+        let mut line = self.line;
+        loop {
+            let start = i;
+            let first = marks.len();
+            let Some(stop) = self.plain_run(buf, start, &mut marks) else {
+                marks.truncate(first);
+                break;
+            };
+            // The record's end, and where the next one starts.
+            let (end, next) = match (buf.get(stop), buf.get(stop + 1)) {
+                (Some(b'\n'), _) => (stop + 1, stop + 1),
+                (Some(b'\r'), Some(b'\n')) => (stop + 1, stop + 2),
+                _ => {
+                    marks.truncate(first);
+                    break;
+                }
+            };
+            if stop == start {
+                // An empty line: not a record (the walk counts its line).
+                marks.truncate(first);
+                break;
+            }
+            out.push(Record {
+                start,
+                end,
+                line,
+                fields: marks.len() - first + 1,
+                unterminated: false,
+                mark: offset(first),
+                quoted: false,
+            });
+            line += 1;
+            i = next;
+        }
+        self.marks = marks;
+        self.line = line;
+        self.rec_start = i;
+        self.rec_line = line;
+        self.rec_mark = self.marks.len();
+        i
+    }
+
+    /// From the start of a record at `start` to its first line end or quote:
+    /// pushes the offsets (from `start`) of the delimiters on the way to `marks`
+    /// and returns where it stopped; `None` when `buf` ends first (then `marks`
+    /// may hold some of the record's: the caller drops them). In wasm sixteen
+    /// bytes at a time ([`blocks`], `None` when fewer than 16 are left), natively
+    /// `memchr3` and then the word-wise delimiter search.
+    #[inline]
+    fn plain_run(&self, buf: &[u8], start: usize, marks: &mut Vec<u32>) -> Option<usize> {
+        let d = self.delimiter;
+        if !self.blocks {
+            let rest = buf.get(start..)?;
+            let stop = memchr::memchr3(b'\n', b'\r', b'"', rest)?;
+            push_offsets(&rest[..stop], d, 0, marks);
+            return Some(start + stop);
+        }
+        let mut j = start;
+        loop {
+            let block: &[u8; 16] = buf.get(j..j + 16)?.try_into().ok()?;
+            let m = blocks::masks(block, d);
+            let stop = m.stop.trailing_zeros().min(16);
+            let mut hits = m.delimiter & ((1u32 << stop) - 1);
+            let base = j - start;
+            while hits != 0 {
+                marks.push(offset(base + hits.trailing_zeros() as usize));
+                hits &= hits - 1;
+            }
+            if stop < 16 {
+                return Some(j + stop as usize);
+            }
+            j += 16;
+        }
     }
 
     /// From `i` (outside quotes) to the next line end or quote (or the end of
@@ -526,6 +625,67 @@ mod tests {
             let end = s.finish(&bytes).map(|last| got.extend(marked(&s, &Vec::from_iter(last))));
             proptest::prop_assert_eq!(&got, &want);
             proptest::prop_assert_eq!(end, want_end);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
+        /// Records of the shape the fast path for plain records takes (fields of
+        /// 0–40 bytes: many records longer than a block, many shorter), ended by
+        /// `\n`, `\r\n`, a lone `\r` or an empty line, some with a quoted field
+        /// (with a line end inside), fed in chunks cut anywhere: with and without
+        /// the blocks, the records, their delimiter offsets, the line after each
+        /// scan and whether it ended between records equal the plain reference's.
+        #[test]
+        fn plain_records_agree_with_the_reference(
+            rows in proptest::collection::vec(
+                (proptest::collection::vec(0usize..40, 1..9), 0usize..12, 0usize..8), 0..60),
+            cuts in proptest::collection::vec(0usize..3000, 0..8),
+            tab in proptest::bool::ANY,
+        ) {
+            let d = if tab { b'\t' } else { b',' };
+            let mut bytes = Vec::new();
+            for (r, (fields, quote, end)) in rows.iter().enumerate() {
+                for (f, &len) in fields.iter().enumerate() {
+                    if f > 0 {
+                        bytes.push(d);
+                    }
+                    if *quote == 0 && f == 1 {
+                        bytes.extend_from_slice(b"\"q,\n\"\"\"");
+                    }
+                    bytes.extend((0..len).map(|k| b"abcdefghij0123456789 xyz"[(k * 7 + r + f) % 24]));
+                }
+                bytes.extend_from_slice(match end {
+                    0..=2 => &b"\n"[..],
+                    3 | 4 => b"\r\n",
+                    5 => b"\r",
+                    6 => b"\n\n",
+                    _ => b"\r\n\r\n",
+                });
+            }
+            let (want, want_end) = reference(&bytes, d);
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(bytes.len())).collect();
+            cuts.sort_unstable();
+            cuts.push(bytes.len());
+            let mut walks = Vec::new();
+            for blocks in [false, true] {
+                let mut s = RecordSplitter::new(d).with_blocks(blocks);
+                let mut got = Vec::new();
+                let mut states = Vec::new();
+                for &c in &cuts {
+                    let mut recs = Vec::new();
+                    s.scan(&bytes[..c], &mut recs);
+                    got.extend(recs.iter().map(|r| (Record { mark: 0, ..*r }, s.marks(r).to_vec())));
+                    states.push((s.line(), s.between_records()));
+                }
+                let end = s.finish(&bytes).map(|last| {
+                    got.extend(last.iter().map(|r| (Record { mark: 0, ..*r }, s.marks(r).to_vec())));
+                });
+                proptest::prop_assert_eq!(&got, &want, "blocks {}", blocks);
+                proptest::prop_assert_eq!(&end, &want_end);
+                walks.push(states);
+            }
+            proptest::prop_assert_eq!(&walks[0], &walks[1]);
         }
     }
 

@@ -419,7 +419,7 @@ impl Active {
         };
         // `buf` is empty: the splitter's offsets start at the chunk's text.
         let keep_from = self.parse(file, text, false)?;
-        if !text.is_char_boundary(keep_from) {
+        if !is_char_boundary(text, keep_from) {
             return Err(Error::at(
                 ErrorKind::Csv("a record does not start at a character boundary".into()),
                 file,
@@ -436,7 +436,7 @@ impl Active {
     /// Parses every whole record in `buf` (with `last`, the final one too).
     fn feed_text(&mut self, file: &str, last: bool) -> Result<()> {
         let buf = std::mem::take(&mut self.buf);
-        let parsed = self.parse(file, &buf, last);
+        let parsed = self.parse(file, buf.as_bytes(), last);
         self.buf = buf;
         let keep_from = parsed?;
         if last {
@@ -458,12 +458,15 @@ impl Active {
     /// Parses every whole record of `text` not yet scanned (with `last`, the final
     /// one too): the text the splitter's offsets refer to. Returns where the
     /// incomplete record begins.
-    fn parse(&mut self, file: &str, text: &str, last: bool) -> Result<usize> {
+    /// `text` is UTF-8 (decoded, or a chunk [`TextDecoder::valid_prefix`] checked):
+    /// an unquoted record's cells are read as bytes, a quoted record is checked as
+    /// text again (never failing) for its quoting rules.
+    fn parse(&mut self, file: &str, text: &[u8], last: bool) -> Result<usize> {
         self.records.clear();
-        let keep_from = self.splitter.scan(text.as_bytes(), &mut self.records);
+        let keep_from = self.splitter.scan(text, &mut self.records);
         let mut tail = None;
         if last {
-            match self.splitter.finish(text.as_bytes()) {
+            match self.splitter.finish(text) {
                 Ok(r) => tail = r,
                 Err(line) => return Err(Error::at(ErrorKind::UnterminatedQuote, file, Some(line))),
             }
@@ -488,7 +491,7 @@ impl Active {
             }
             if !rec.quoted {
                 // Cut at its delimiter offsets, as bytes (`Marked`).
-                let Some(bytes) = text.as_bytes().get(rec.start..rec.end) else {
+                let Some(bytes) = text.get(rec.start..rec.end) else {
                     return Err(bad_record(file, rec.line));
                 };
                 let cells = fields::Marked::new(
@@ -498,7 +501,10 @@ impl Active {
                 self.converter.convert_cells(|i| cells.get(i), rec.line);
                 continue;
             }
-            let Some(text) = text.get(rec.start..rec.end) else {
+            let Some(text) = text
+                .get(rec.start..rec.end)
+                .and_then(|b| std::str::from_utf8(b).ok())
+            else {
                 return Err(bad_record(file, rec.line));
             };
             let record = fields::strip_terminator(text);
@@ -557,6 +563,14 @@ impl Active {
     }
 }
 
+/// True when `at` is the end of `text` or the start of a character in it.
+fn is_char_boundary(text: &[u8], at: usize) -> bool {
+    match text.get(at) {
+        Some(&b) => (b as i8) >= -0x40,
+        None => at == text.len(),
+    }
+}
+
 /// The error of a record that is not text at character boundaries (never: records
 /// start and end at ASCII line ends of decoded text).
 fn bad_record(file: &str, line: u64) -> Error {
@@ -587,4 +601,21 @@ pub fn load(
         progress.report(loader.bytes_read(), total);
     }
     loader.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_char_boundary;
+
+    #[test]
+    fn char_boundaries_equal_strs() {
+        let text = "a,é中\n😀x";
+        for at in 0..=text.len() + 1 {
+            assert_eq!(
+                is_char_boundary(text.as_bytes(), at),
+                text.is_char_boundary(at),
+                "{at}"
+            );
+        }
+    }
 }

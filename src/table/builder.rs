@@ -1,6 +1,7 @@
 //! Builds an [`EventTable`] row by row; used by ingest, the demo and the tests.
 
 use super::dict::canonical_number;
+use super::ids::{self, RecentIds};
 use super::keys::Keys;
 use super::recent::Recent;
 use super::{Dict, EventTable, PropertyColumn, Role, TableMeta, UserOrder};
@@ -20,6 +21,8 @@ pub struct TableBuilder {
     pub(super) ordered: Option<Vec<u32>>,
     /// The keys of recent event names (few distinct names: no hashing per row).
     recent_events: Recent,
+    /// The keys of recently seen user ids, by their text.
+    recent_ids: RecentIds,
     /// The previous row's user id and key (a copy: reading it back from the
     /// dictionary cost two cache misses per row at 55k users).
     last_user: Option<(String, u32)>,
@@ -43,6 +46,7 @@ impl TableBuilder {
                 .collect(),
             ordered: None,
             recent_events: Recent::new(),
+            recent_ids: RecentIds::new(),
             last_user: None,
             last_number: None,
         }
@@ -105,11 +109,28 @@ impl TableBuilder {
         }
     }
 
-    /// The key of a row's user id (UTF-8 bytes). A user's events often follow each
-    /// other: the previous row's user is tried first — for a numeric id by value
-    /// (no copy of the id per row), else by its text.
+    /// The key of a row's user id (UTF-8 bytes). An id of up to 16 bytes is first
+    /// looked for by its text among the recently seen ones ([`RecentIds`]: no
+    /// parsing, no dictionary lookup); else, and to fill that cache, the
+    /// dictionary's path ([`TableBuilder::user_key_of`]).
     #[inline]
     fn user_key(&mut self, user: &[u8]) -> u32 {
+        if !ids::cacheable(user) {
+            return self.user_key_of(user);
+        }
+        if let Some(key) = self.recent_ids.get(user) {
+            return key;
+        }
+        let key = self.user_key_of(user);
+        self.recent_ids.put(user, key);
+        key
+    }
+
+    /// The dictionary's key of a row's user id. A user's events often follow each
+    /// other: the previous row's user is tried first — for a numeric id by value
+    /// (no copy of the id per row), else by its text.
+    #[inline(never)]
+    fn user_key_of(&mut self, user: &[u8]) -> u32 {
         if let Some(n) = canonical_number(user) {
             if let Some((last, key)) = self.last_number
                 && last == n

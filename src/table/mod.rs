@@ -17,6 +17,7 @@
 mod attributes;
 mod builder;
 mod dict;
+mod ids;
 mod keys;
 mod merge;
 mod meta;

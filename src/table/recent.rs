@@ -78,12 +78,21 @@ fn word<const N: usize>(b: &[u8], at: usize) -> [u8; N] {
     w
 }
 
+/// `dict.intern_bytes(b)`, outlined: a value the index does not hold (empty, long,
+/// or a column past [`MAX_VALUES`]).
+#[inline(never)]
+fn plain(dict: &mut Dict, b: &[u8]) -> u32 {
+    dict.intern_bytes(b)
+}
+
 /// Two words that, together with the length (1 to 16), determine the bytes of `b`:
 /// its first and last eight bytes (overlapping when shorter than 16), its first and
 /// last four when shorter than 8, its first, middle and last byte when shorter than
-/// 4 (which covers every byte of 1, 2 or 3).
+/// 4 (which covers every byte of 1, 2 or 3). (Reading a fixed 16-byte window at the
+/// cell's start and masking it, with no branch on the length, measured no faster
+/// in wasm and cost more instructions natively: BENCHMARKS.md.)
 #[inline]
-fn words(b: &[u8]) -> (u64, u64) {
+pub(super) fn words(b: &[u8]) -> (u64, u64) {
     let n = b.len();
     if n >= 8 {
         (
@@ -111,18 +120,21 @@ impl Recent {
     }
 
     /// The key of the text `b` (UTF-8: a loader's cell) in `dict`, adding it when
-    /// new: exactly `dict.intern(text)`.
-    #[inline]
+    /// new: exactly `dict.intern(text)`. The probe is inlined into the caller (a
+    /// call per cell cost a prologue and epilogue saving the registers the miss
+    /// path needs: BENCHMARKS.md); a string not there yet, or one the index does
+    /// not hold, goes through an outlined call.
+    #[inline(always)]
     pub fn intern_bytes(&mut self, dict: &mut Dict, b: &[u8]) -> u32 {
-        if b.is_empty() || b.len() > MAX_LEN || dict.len() > MAX_VALUES {
-            return dict.intern_bytes(b);
+        let n = b.len();
+        if n.wrapping_sub(1) >= MAX_LEN || dict.len() > MAX_VALUES {
+            return plain(dict, b);
         }
         let (head, tail) = words(b);
-        let len = b.len() as u32;
+        let len = n as u32;
         let mask = self.slots.len() - 1;
         let mut i = home(head, tail, len, self.slots.len());
-        loop {
-            let e = &self.slots[i];
+        while let Some(e) = self.slots.get(i) {
             if e.len == len && e.head == head && e.tail == tail {
                 return e.key;
             }
@@ -131,6 +143,15 @@ impl Recent {
             }
             i = (i + 1) & mask;
         }
+        self.add(dict, b, head, tail, i)
+    }
+
+    /// Interns `b` (not in the index: its probe ended at the empty slot `i`) and
+    /// remembers its key.
+    #[cold]
+    #[inline(never)]
+    fn add(&mut self, dict: &mut Dict, b: &[u8], head: u64, tail: u64, mut i: usize) -> u32 {
+        let len = b.len() as u32;
         let key = dict.intern_bytes(b);
         let entry = Entry {
             len,
@@ -146,8 +167,10 @@ impl Recent {
             self.grow();
             i = self.free_slot(&entry);
         }
-        self.slots[i] = entry;
-        self.used += 1;
+        if let Some(slot) = self.slots.get_mut(i) {
+            *slot = entry;
+            self.used += 1;
+        }
         key
     }
 
