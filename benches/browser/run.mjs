@@ -4,8 +4,9 @@
 // and builds pkg/ first:
 //   node benches/browser/run.mjs [100k|1m|10m|30m|path/to/file.csv]
 // For a size tag it generates target/bench/events_<tag>.csv if missing
-// (benches/data/gen_events.py --seed 42). Then, for each engine, RUNS (3) fresh
-// browsers each load www/bench.html?engine=<engine>, pick the file and wait for the
+// (benches/data/gen_events.py --seed 42). Then RUNS (3) rounds of one fresh browser per
+// engine, alternated (ours, DuckDB's, ours, …): each
+// loads www/bench.html?engine=<engine>, picks the file and waits for the
 // page's JSON; the renderer's peak RSS (VmHWM) is read from /proc. Prints the
 // side-by-side markdown table (medians of the browsers) and writes all runs to
 // target/bench/browser_<name>.json.
@@ -144,9 +145,12 @@ async function once(engine, i) {
 
 const all = {};
 try {
-  for (const engine of engines) {
-    all[engine] = [];
-    for (let i = 0; i < runs; i++) {
+  for (const engine of engines) all[engine] = [];
+  // The engines alternate browser by browser (ours, DuckDB's, ours, …), so that
+  // a machine whose load drifts, or the first browser after an idle spell, hits
+  // each alike.
+  for (let i = 0; i < runs; i++) {
+    for (const engine of engines) {
       const r = await once(engine, i);
       const t = Object.entries(r.timings).map(([k, v]) => `${k} ${v.ms} ms`).join(', ');
       say(`${engine} run ${i + 1}: start-up ${r.startup_ms} ms, load ${r.load_auto_ms} ms` +
