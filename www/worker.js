@@ -221,11 +221,21 @@ async function load({ id, file, demo, options, attributes: attributeFile }) {
     } else {
       total = file.size;
       loader.expectBytes(total);
-      // Read ahead into reused buffers (js/read-range.js); each push copies into wasm.
-      await streamRange(file, 0, total, (chunk) => {
+      const sink = (chunk) => {
         loader.push(chunk);
         progress(total, false);
-      }, () => job.cancelled);
+      };
+      let from = 0;
+      // TEST ONLY: `__tidemarkParallel.hold` (js/parallel-load.js: partCount) also
+      // holds a sequential load, after its first bytes, until it is cancelled.
+      if (globalThis.__tidemarkParallel?.hold) {
+        from = Math.min(total, PUSH_BYTES);
+        await streamRange(file, 0, from, sink, () => job.cancelled);
+        progress(total, true);
+        while (!job.cancelled) await new Promise((r) => setTimeout(r, 20));
+      }
+      // Read ahead into reused buffers (js/read-range.js); each push copies into wasm.
+      await streamRange(file, from, total, sink, () => job.cancelled);
     }
     if (job.cancelled) {
       loader.free();

@@ -120,10 +120,19 @@ test('cancelling a large load leaves the page usable', T, async () => {
   }
   const big = Buffer.from(lines.join('\n'));
   assert.ok(big.length > 25e6, `${big.length} bytes`);
-  await loadFile('big.csv', big);
-  await page.waitForSelector(`${tid('progress-box')}:not([hidden])`);
-  await page.click(tid('cancel-button'));
-  await page.waitForFunction(() => document.querySelector('[data-testid="status"]').textContent.includes('cancelled'));
+  // Loaded sequentially and held after its first MiB until cancelled (test hook):
+  // the parse would otherwise finish before the click.
+  const worker = engineWorker();
+  await worker.evaluate(() => { self.__tidemarkParallel = { parts: 1, hold: true }; });
+  try {
+    await loadFile('big.csv', big);
+    await page.waitForSelector(`${tid('progress-box')}:not([hidden])`);
+    await page.waitForFunction(() => Number(document.getElementById('progress')?.value) > 0);
+    await page.click(tid('cancel-button'));
+    await page.waitForFunction(() => document.querySelector('[data-testid="status"]').textContent.includes('cancelled'));
+  } finally {
+    await worker.evaluate(() => { self.__tidemarkParallel = undefined; });
+  }
   assert.equal(await page.isHidden(tid('progress-box')), true);
   assert.equal(await page.isHidden(tid('loaded')), true, 'nothing half-loaded is shown');
 

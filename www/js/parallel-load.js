@@ -28,7 +28,8 @@ const WINDOW_BYTES = 1 << 20;
  * are two cores or more), or `{parts, minBytes}` to choose. `self.__tidemarkParallel`
  * (the same object, set by the page tests in the engine worker) overrides it; its
  * test-only fields: `panicInPart` (that part worker panics), `hold` (the load waits,
- * part workers running, until cancelled).
+ * part workers running, until cancelled; a sequential load waits after its first
+ * bytes, www/worker.js).
  */
 export function partCount(size, setting) {
   if (setting === false && !globalThis.__tidemarkParallel) return 1;
