@@ -5,9 +5,9 @@
 //   node benches/browser/run.mjs [100k|1m|10m|30m|path/to/file.csv]
 // For a size tag it generates target/bench/events_<tag>.csv if missing
 // (benches/data/gen_events.py --seed 42). Then RUNS (3) rounds of one fresh browser per
-// engine, alternated (ours, DuckDB's, ours, …): each
-// loads www/bench.html?engine=<engine>, picks the file and waits for the
-// page's JSON; the renderer's peak RSS (VmHWM) is read from /proc. Prints the
+// engine, alternated (ours, DuckDB's, ours, …), each started once the dirty pages
+// are written back and the machine is ≥ 90% idle over a second: each loads
+// www/bench.html?engine=<engine>, picks the file and waits for the page's JSON; the renderer's peak RSS (VmHWM) is read from /proc. Prints the
 // side-by-side markdown table (medians of the browsers) and writes all runs to
 // target/bench/browser_<name>.json.
 // Exits non-zero, printing the differing numbers, when our results differ from
@@ -143,6 +143,35 @@ async function once(engine, i) {
   }
 }
 
+/** The machine's idle share over one second (all cores; /proc/stat). */
+async function idleShare() {
+  const read = () => readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const a = read();
+  await new Promise((r) => setTimeout(r, 1000));
+  const b = read();
+  const d = b.map((v, i) => v - a[i]);
+  const total = d.reduce((x, y) => x + y, 0);
+  // idle + iowait
+  return total > 0 ? (d[3] + d[4]) / total : 1;
+}
+
+/**
+ * Before a browser starts: writes back the dirty pages (`sync`) — playwright
+ * copies the file into a temporary file for each connected browser, 657 MiB at
+ * 10M, which the kernel writes back 30 s later, in the middle of a later
+ * browser's load — then waits (up to 15 s) until the machine is ≥ 90% idle over
+ * a second (the previous browser's exit frees up to 3 GB).
+ */
+async function quiet() {
+  spawnSync('sync');
+  let idle = 0;
+  for (let i = 0; i < 15; i++) {
+    idle = await idleShare();
+    if (idle >= 0.9) return;
+  }
+  say(`the machine did not settle: ${(idle * 100).toFixed(0)}% idle`);
+}
+
 const all = {};
 try {
   for (const engine of engines) all[engine] = [];
@@ -151,6 +180,7 @@ try {
   // each alike.
   for (let i = 0; i < runs; i++) {
     for (const engine of engines) {
+      await quiet();
       const r = await once(engine, i);
       const t = Object.entries(r.timings).map(([k, v]) => `${k} ${v.ms} ms`).join(', ');
       say(`${engine} run ${i + 1}: start-up ${r.startup_ms} ms, load ${r.load_auto_ms} ms` +
