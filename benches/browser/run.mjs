@@ -7,7 +7,8 @@
 // (benches/data/gen_events.py --seed 42). Then RUNS (3) rounds of one fresh browser per
 // engine, alternated (ours, DuckDB's, ours, …), each started once the dirty pages
 // are written back and the machine is ≥ 90% idle over a second: each loads
-// www/bench.html?engine=<engine>, picks the file and waits for the page's JSON; the renderer's peak RSS (VmHWM) is read from /proc. Prints the
+// www/bench.html?engine=<engine>, picks the file and waits for the page's JSON; the
+// renderer's peak RSS (VmHWM) is read from /proc. Prints the
 // side-by-side markdown table (medians of the browsers) and writes all runs to
 // target/bench/browser_<name>.json.
 // Exits non-zero, printing the differing numbers, when our results differ from
