@@ -9,3 +9,21 @@ export const BASE_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--
   '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 export const ARGS = [...BASE_ARGS, '--disable-features=WebUIOmniboxPopup,PreloadTopChromeWebUI'];
 export const CHROMIUM = '/usr/bin/chromium';
+
+/**
+ * Starts scripts/serve.mjs (the repository's static server) on a free port:
+ * {server (the child process: kill it when done), url (its root, ending in /)}.
+ */
+export async function serve(root, extra = []) {
+  const { spawn } = await import('node:child_process');
+  const { resolve } = await import('node:path');
+  const server = spawn('node', [resolve(root, 'scripts/serve.mjs'), '--port', '0', ...extra], { cwd: root });
+  const url = await new Promise((ok, fail) => {
+    server.stdout.on('data', (d) => {
+      const m = String(d).match(/http:\/\/127\.0\.0\.1:\d+\//);
+      if (m) ok(m[0]);
+    });
+    server.on('exit', (c) => fail(new Error(`server exited ${c}`)));
+  });
+  return { server, url };
+}

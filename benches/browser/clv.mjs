@@ -6,7 +6,7 @@
 //   node benches/browser/clv.mjs [path/to/cdnow_master.csv]
 // The peer figure is lifetimes 0.11.3 natively on the same file: 1.15 s (issue 5).
 import { chromium } from 'playwright-core';
-import { spawn } from 'node:child_process';
+import { serve } from './chromium.mjs';
 import { readFileSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,14 +21,7 @@ const SPEC = {
   calibration_end: '1997-09-30', horizon: 39, discount_rate: 0.01,
 };
 
-const server = spawn('node', [resolve(root, 'scripts/serve.mjs'), '--port', '0'], { cwd: root });
-const url = await new Promise((ok, fail) => {
-  server.stdout.on('data', (d) => {
-    const m = String(d).match(/http:\/\/127\.0\.0\.1:\d+\//);
-    if (m) ok(m[0]);
-  });
-  server.on('exit', (c) => fail(new Error(`server exited ${c}`)));
-});
+const { server, url } = await serve(root);
 
 const bytes = [...readFileSync(file)];
 const results = [];

@@ -14,8 +14,7 @@
 // (the kernel's tick) plus what ran in the ≤ 20 ms between the load's ends and the
 // nearest samples.
 import { chromium } from 'playwright-core';
-import { ARGS } from './chromium.mjs';
-import { spawn } from 'node:child_process';
+import { ARGS, serve } from './chromium.mjs';
 import { readFileSync, readdirSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,14 +63,7 @@ function threads() {
   return out;
 }
 
-const server = spawn('node', [resolve(root, 'scripts/serve.mjs'), '--port', '0'], { cwd: root });
-const url = await new Promise((ok, fail) => {
-  server.stdout.on('data', (d) => {
-    const m = String(d).match(/http:\/\/127\.0\.0\.1:\d+\//);
-    if (m) ok(m[0]);
-  });
-  server.on('exit', (c) => fail(new Error(`server exited ${c}`)));
-});
+const { server, url } = await serve(root);
 
 const all = [];
 try {

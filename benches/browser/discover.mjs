@@ -11,7 +11,8 @@
 //   baskets_100k.csv benches/data/gen_baskets.py --orders 100000 --seed 42
 // env: RUNS=3. playwright-core comes from benches/browser/node_modules (scripts/bench-browser
 // installs it) or, when that is absent, from tests/e2e/node_modules (scripts/setup).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { serve } from './chromium.mjs';
 import { existsSync, mkdirSync, openSync, closeSync, renameSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -66,14 +67,7 @@ function ensure(name) {
 }
 
 if (!existsSync(resolve(root, 'pkg/tidemark_bg.wasm'))) throw new Error('pkg/ is missing: run scripts/build-wasm');
-const server = spawn('node', [resolve(root, 'scripts/serve.mjs'), '--port', '0'], { cwd: root });
-const url = await new Promise((ok, fail) => {
-  server.stdout.on('data', (d) => {
-    const m = String(d).match(/http:\/\/127\.0\.0\.1:\d+\//);
-    if (m) ok(m[0]);
-  });
-  server.on('exit', (c) => fail(new Error(`server exited ${c}`)));
-});
+const { server, url } = await serve(root);
 
 /** One browser: load `file`, time each spec 5 times and each chart once. */
 async function once(file, work) {

@@ -18,8 +18,8 @@
 //   default: as the page decides, www/js/parallel-load.js), SHARE=F (in parts: the
 //   fraction of the file the engine worker parses itself; default an even split)
 import { chromium } from 'playwright-core';
-import { ARGS } from './chromium.mjs';
-import { spawn, spawnSync } from 'node:child_process';
+import { ARGS, serve } from './chromium.mjs';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, statSync } from 'node:fs';
 import { resolve, dirname, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -95,14 +95,7 @@ function rendererPeakKiB(pid) {
 
 // ---------------------------------------------------------------- runs
 
-const server = spawn('node', [resolve(root, 'scripts/serve.mjs'), '--port', '0'], { cwd: root });
-const url = await new Promise((ok, fail) => {
-  server.stdout.on('data', (d) => {
-    const m = String(d).match(/http:\/\/127\.0\.0\.1:\d+\//);
-    if (m) ok(m[0]);
-  });
-  server.on('exit', (c) => fail(new Error(`server exited ${c}`)));
-});
+const { server, url } = await serve(root);
 const origin = new URL(url).origin;
 
 async function once(engine, i) {
