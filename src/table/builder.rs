@@ -212,6 +212,26 @@ impl TableBuilder {
         offsets.len() == self.users.len() + 1 && offsets.last().copied() == Some(self.len() as u32)
     }
 
+    /// The key widths of the event column and then of each property column, and
+    /// whether there is revenue; then every column is freed (its rows are packed
+    /// by now: [`TableBuilder::rows_by_user`]), so that the columns written next
+    /// reuse their memory instead of fresh pages, which cost a fault each on first
+    /// touch. For the sort and a part's encode.
+    pub(super) fn release_columns(&mut self) -> (Vec<usize>, bool) {
+        let widths = std::iter::once(self.event.width())
+            .chain(self.properties.iter().map(|p| p.keys().width()))
+            .collect();
+        let had_revenue = self.revenue.is_some();
+        self.time = Vec::new();
+        self.user = Vec::new();
+        self.revenue = None;
+        self.event = Keys::default();
+        for p in &mut self.properties {
+            *p.parts_mut().0 = Keys::default();
+        }
+        (widths, had_revenue)
+    }
+
     /// Puts the rows in per-user order — user key, time, input row — now instead
     /// of at [`TableBuilder::build`]: the first part of a load in parts, sorted
     /// while the engine waits for the other parts.
@@ -223,21 +243,8 @@ impl TableBuilder {
         // one per column; each column appended block by block from cache.
         let n = self.len();
         let order = self.rows_by_user();
-        // The old columns go first, so that the new ones reuse their memory
-        // (fresh pages cost a fault each on first touch); the new ones are
-        // appended in order, never zero-filled first.
-        let width = |k: &Keys| k.width();
-        let widths: Vec<usize> = std::iter::once(width(&self.event))
-            .chain(self.properties.iter().map(|p| width(p.keys())))
-            .collect();
-        let had_revenue = self.revenue.is_some();
-        self.time = Vec::new();
-        self.user = Vec::new();
-        self.revenue = None;
-        self.event = Keys::default();
-        for p in &mut self.properties {
-            *p.parts_mut().0 = Keys::default();
-        }
+        // The new columns are appended in order, never zero-filled first.
+        let (widths, had_revenue) = self.release_columns();
         let mut time = Vec::with_capacity(n);
         let mut revenue = had_revenue.then(|| Vec::with_capacity(n));
         let mut keys: Vec<Keys> = widths

@@ -29,7 +29,6 @@
 //! the buffer grows at its end only, each byte written once while in cache (a
 //! column-by-column layout needed the whole buffer zero-filled first).
 
-use super::keys::Keys;
 use super::wire::{WireError, WireReader, WireWriter};
 use super::{Dict, TableBuilder};
 
@@ -293,18 +292,8 @@ impl TableBuilder {
     pub fn encode_columns(mut self, w: &mut WireWriter) {
         let rows = self.len();
         let mut order = self.rows_by_user();
-        let widths: Vec<usize> = std::iter::once(self.event.width())
-            .chain(self.properties.iter().map(|p| p.keys().width()))
-            .collect();
-        let revenue = self.revenue.is_some();
         let properties = self.properties.len();
-        self.user = Vec::new();
-        self.time = Vec::new();
-        self.revenue = None;
-        self.event = Keys::default();
-        for p in &mut self.properties {
-            *p.parts_mut().0 = Keys::default();
-        }
+        let (widths, revenue) = self.release_columns();
         let row_bytes = 8 + if revenue { 8 } else { 0 } + widths.iter().sum::<usize>();
         // Sized once (a part is hundreds of MB), with room for the blocks' counts
         // (at most one per bucket of the sort, or per tile of rows).
