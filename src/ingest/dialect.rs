@@ -10,7 +10,7 @@
 //! The same walk records where every field ends (the offsets of the delimiters
 //! outside quotes, [`RecordSplitter::marks`]) and whether a record has a quote at
 //! all, so that the fields of an unquoted record are known without walking its
-//! bytes again ([`super::fields::Fields::from_marks`]).
+//! bytes again ([`super::fields::Marked`]).
 
 use super::blocks;
 

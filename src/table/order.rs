@@ -56,24 +56,10 @@ impl UserOrder {
             contiguous: true,
         }
     }
-    /// Where each user's rows start in [`UserOrder::permutation`], and the row
-    /// count last (one more entry than users).
+    /// Where each user's rows start in the order (all rows, user by user), and
+    /// the row count last (one more entry than users).
     pub fn offsets(&self) -> &[u32] {
         &self.offsets
-    }
-    /// The permutation that puts the table in per-user order (all rows, user by
-    /// user).
-    pub fn permutation(&self) -> &[u32] {
-        &self.rows
-    }
-    /// The same users and offsets over a table already in per-user order: every
-    /// user's rows are contiguous, so the rows are `0..n`.
-    pub fn contiguous(&self) -> Self {
-        Self {
-            offsets: self.offsets.clone(),
-            rows: (0..self.rows.len() as u32).collect(),
-            contiguous: true,
-        }
     }
     /// True when the table is stored in this order (every table the builder makes):
     /// user `u`'s rows are `first_row(u)..first_row(u + 1)`.
