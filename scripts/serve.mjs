@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 // Serves the page on localhost, with no dependencies:
-//   node scripts/serve.mjs [--port 8080] [--root .]
+//   node scripts/serve.mjs [--port 8080] [--root .] [--rebuild]
 // www/ at /, pkg/ at /pkg/, examples/ at /examples/ (the portal embedding the widget). Binds 127.0.0.1 only. --port 0 picks a free port.
 // /vendor/… serves DuckDB-WASM and its ES module dependencies for the browser
 // benchmark (www/bench.html?engine=duckdb), only when scripts/bench-browser has
 // installed them into benches/browser/node_modules; otherwise those paths are 404.
+// --rebuild (scripts/dev): www/dist/, the workers' bundles (scripts/bundle.mjs), is
+// rebuilt before each request of one of its files, so that an edit of www/*.js shows
+// on a reload (esbuild takes tens of milliseconds; a file is rewritten only if changed).
 // Prints "Tidemark: http://127.0.0.1:PORT/" once listening.
 import { createServer } from 'node:http';
 import { createReadStream, existsSync } from 'node:fs';
@@ -28,7 +31,7 @@ const MIME = {
 };
 
 function parseArgs(argv) {
-  const out = { port: 8080, root: resolve(fileURLToPath(import.meta.url), '..', '..') };
+  const out = { port: 8080, root: resolve(fileURLToPath(import.meta.url), '..', '..'), rebuild: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -37,8 +40,9 @@ function parseArgs(argv) {
     };
     if (a === '--port') out.port = Number(val());
     else if (a === '--root') out.root = resolve(val());
+    else if (a === '--rebuild') out.rebuild = true;
     else if (a === '--help' || a === '-h') {
-      console.log('usage: node scripts/serve.mjs [--port 8080] [--root .]');
+      console.log('usage: node scripts/serve.mjs [--port 8080] [--root .] [--rebuild]');
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
@@ -93,6 +97,14 @@ function fileFor(urlPath) {
   return null;
 }
 
+/** --rebuild: scripts/bundle.mjs's build, one at a time; a failure is served as a 500. */
+let rebuilding = Promise.resolve();
+async function rebuildBundles() {
+  const { build, root } = await import('./bundle.mjs');
+  if (resolve(root) !== resolve(args.root)) throw new Error('--rebuild builds this repository\'s www/dist/: it needs the default --root');
+  await build();
+}
+
 const server = createServer(async (req, res) => {
   const send = (code, text) => {
     res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8' });
@@ -102,6 +114,15 @@ const server = createServer(async (req, res) => {
   const url = new URL(req.url, 'http://127.0.0.1');
   const file = fileFor(url.pathname);
   if (!file) return send(404, 'not found\n');
+  if (args.rebuild && url.pathname.startsWith('/dist/')) {
+    rebuilding = rebuilding.catch(() => {}).then(rebuildBundles);
+    try {
+      await rebuilding;
+    } catch (e) {
+      console.error(`serve.mjs: rebuilding www/dist/: ${e.message}`);
+      return send(500, `rebuilding www/dist/ failed: ${e.message}\n`);
+    }
+  }
   let info;
   try {
     info = await stat(file);

@@ -35,7 +35,7 @@ if (engine === 'tidemark') {
   // The phases of the start-up (epoch ms) go to #startup for benches/browser/startup.mjs.
   const phases = { page_origin: performance.timeOrigin, started };
   // The query (?parts=N) goes to the worker: it starts the part workers that many parts need.
-  const worker = new Worker(`bench-worker.js${location.search}`, { type: 'module' });
+  const worker = new Worker(`dist/bench-worker.js${location.search}`, { type: 'module' });
   phases.spawned = now();
   // The file is handed over once the engine is ready and its part workers run (as
   // in the page, where they start once the engine is ready, long before a file is

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { resolve, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
+import { build as buildBundles } from '../../scripts/bundle.mjs';
 
 export const here = dirname(fileURLToPath(import.meta.url));
 export const root = resolve(here, '../..');
@@ -30,6 +31,10 @@ export let pageErrors = [];
 export let dialogs = [];
 
 before(async () => {
+  // The workers' bundles (www/dist/) from the sources as they are now: a test run
+  // after an edit of www/*.js never meets a stale bundle (scripts/bundle.mjs; a file
+  // is rewritten only when it changed, atomically, so parallel test files agree).
+  await buildBundles();
   server = spawn(process.execPath, [resolve(root, 'scripts/serve.mjs'), '--port', '0'], { cwd: root });
   base = await new Promise((ok, fail) => {
     let out = '';
@@ -81,8 +86,8 @@ afterEach(async () => {
 
 export const tid = (id) => `[data-testid="${id}"]`;
 
-/** The page's engine worker (www/worker.js), not the part workers it starts. */
-export const engineWorker = () => page.workers().find((w) => new URL(w.url()).pathname === '/worker.js');
+/** The page's engine worker (www/worker.js, bundled as www/dist/worker.js), not the part workers it starts. */
+export const engineWorker = () => page.workers().find((w) => new URL(w.url()).pathname === '/dist/worker.js');
 
 export async function loadFile(name, content) {
   const buffer = Buffer.isBuffer(content) ? content : Buffer.from(content);

@@ -116,7 +116,7 @@ async function checkInParts(csv, name) {
 }
 
 /** The part workers running in the page (started ahead of a load, or loading). */
-const partWorkers = () => page.workers().filter((w) => new URL(w.url()).pathname === '/part-worker.js').length;
+const partWorkers = () => page.workers().filter((w) => new URL(w.url()).pathname === '/dist/part-worker.js').length;
 
 test('a file loaded in 3 parts equals the sequential load, with the bad row on its physical line', T, async () => {
   const csv = shopCsv(padFor([false, false]));

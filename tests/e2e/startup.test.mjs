@@ -19,7 +19,7 @@ test('one download of the wasm, begun before the page modules load; one engine w
       // A module deep in app.js's graph (app.js → i18n.js → lang/zh.js).
       deep: find('/js/lang/zh.js').map((e) => e.fetchStart),
       boot: find('/js/boot.js').length,
-      worker: find('/worker.js').map((e) => e.fetchStart),
+      worker: find('/dist/worker.js').map((e) => e.fetchStart),
       // When the last of the page's own modules arrived (app.js's graph; boot.js and
       // the worker's sha256.js aside).
       graphEnd: Math.max(...res.filter((e) => /^\/js\/.*\.js$/.test(new URL(e.name).pathname) &&
@@ -38,12 +38,12 @@ test('one download of the wasm, begun before the page modules load; one engine w
   await loadFile('early.csv', 'user,time,event\nu1,2024-01-01T00:00:00Z,a\nu2,2024-01-02T00:00:00Z,b\n');
   await waitLoaded('early.csv');
   const urls = page.workers().map((w) => new URL(w.url()).pathname);
-  assert.deepEqual(urls.filter((u) => u !== '/part-worker.js'), ['/worker.js'], 'one engine worker: the one js/boot.js started');
+  assert.deepEqual(urls.filter((u) => u !== '/dist/part-worker.js'), ['/dist/worker.js'], 'one engine worker: the one js/boot.js started');
   // Besides it, only the part workers it starts ahead of a large file's load in
   // parts (js/parallel-load.js prestartParts): one per further core, at most 3.
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
   const spares = cores >= 2 ? Math.min(cores, 4) - 1 : 0;
-  assert.equal(urls.filter((u) => u === '/part-worker.js').length, spares, `${spares} part workers waiting`);
+  assert.equal(urls.filter((u) => u === '/dist/part-worker.js').length, spares, `${spares} part workers waiting`);
   // Once ready, before any file, it ran the analyses on a small table (analysis::warm_up).
   assert.equal(await engineWorker().evaluate(() => self.__tidemarkWarmedUp), 7, 'the analyses warmed up');
   assert.deepEqual(pageErrors, []);

@@ -16,7 +16,7 @@ const boot = {
   // type): ./wasm.js then compiles from bytes.
   module: WebAssembly.compileStreaming(fetch('/pkg/tidemark_bg.wasm')).catch(() => null),
   // Named 'wasm-posted': the worker waits for a posted module (see ./client.js).
-  worker: new Worker('worker.js', { type: 'module', name: 'wasm-posted' }),
+  worker: new Worker('dist/worker.js', { type: 'module', name: 'wasm-posted' }),
   /** Messages from the worker before an EngineClient listened. */
   held: [],
   adopted: false,

@@ -6,7 +6,7 @@ import { wasmModule } from './wasm.js';
 function spawn() {
   // Named 'wasm-posted': the worker waits for the module compiled by the page (a
   // name, not a query: the page requests nothing but its plain static files).
-  const worker = new Worker('worker.js', { type: 'module', name: 'wasm-posted' });
+  const worker = new Worker('dist/worker.js', { type: 'module', name: 'wasm-posted' });
   wasmModule.then((module) => worker.postMessage({ type: 'module', module }), () => {});
   return { worker, held: [] };
 }

@@ -89,7 +89,7 @@ const standby = [];
  * resolves once it is instantiated.
  */
 function spawnPartWorker(module) {
-  const worker = new Worker(new URL('../part-worker.js', import.meta.url), { type: 'module' });
+  const worker = new Worker(new URL('../dist/part-worker.js', import.meta.url), { type: 'module' });
   const early = [];
   let readyNow;
   const ready = new Promise((resolve) => { readyNow = resolve; });
