@@ -48,3 +48,37 @@ test('one download of the wasm, begun before the page modules load; one engine w
   assert.equal(await engineWorker().evaluate(() => self.__tidemarkWarmedUp), 7, 'the analyses warmed up');
   assert.deepEqual(pageErrors, []);
 });
+
+// Each worker's scripts are one file (scripts/bundle.mjs → www/dist/): a worker whose
+// module graph were fetched module by module (an unbundled entry, an import left in a
+// bundle, a part worker spawned from www/part-worker.js) would request the modules
+// only workers import, and the glue and its snippet a second time (the page's own
+// drawing instance is the one request allowed).
+test('every worker runs from its one bundle: the engine and part workers fetch no module of their own', T, async () => {
+  const requested = [];
+  const workers = [];
+  page.context().on('request', (r) => requested.push(new URL(r.url()).pathname));
+  page.on('worker', (w) => workers.push(new URL(w.url()).pathname));
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.waitForFunction(() => performance.getEntriesByName('tidemark:engine-ready').length === 1);
+  // A load in 3 parts: two part workers run a range each (the test hook of parallel.test.mjs).
+  await engineWorker().evaluate(() => { self.__tidemarkParallel = { minBytes: 0, parts: 3 }; });
+  const rows = Array.from({ length: 3000 }, (_, i) => `u${i % 97},2024-03-${String(1 + (i % 28)).padStart(2, '0')}T10:00:00Z,${i % 3 ? 'view' : 'buy'}`);
+  await loadFile('bundled.csv', `user,time,event\n${rows.join('\n')}\n`);
+  await waitLoaded('bundled.csv');
+  assert.equal(await engineWorker().evaluate(() => self.__tidemarkLastLoad?.parts), 3, 'loaded in 3 parts');
+
+  assert.ok(workers.filter((w) => w === '/dist/part-worker.js').length >= 2, `the engine worker and part workers: ${workers}`);
+  for (const w of workers) assert.ok(['/dist/worker.js', '/dist/part-worker.js'].includes(w), `a worker from ${w}`);
+  const count = (path) => requested.filter((p) => p === path).length;
+  assert.equal(count('/dist/worker.js'), 1, 'the engine worker script, once');
+  assert.ok(count('/dist/part-worker.js') >= 2, `a part worker script per part worker: ${count('/dist/part-worker.js')}`);
+  for (const only of ['/worker.js', '/part-worker.js', '/js/parallel-load.js', '/js/read-range.js']) {
+    assert.equal(count(only), 0, `${only} is inside the bundles, never fetched`);
+  }
+  // The page's own module graph imports the glue for drawing: once; a worker's would be a second.
+  assert.equal(count('/pkg/tidemark.js'), 1, 'the glue fetched once, by the page');
+  assert.equal(requested.filter((p) => p.startsWith('/pkg/snippets/')).length, 1, 'the glue\'s snippet fetched once, by the page');
+  assert.deepEqual(pageErrors, []);
+});
