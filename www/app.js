@@ -53,6 +53,8 @@ function wire() {
 }
 
 async function main() {
+  // When the page's script began (tests/e2e/startup.test.mjs: the engine worker was started before).
+  performance.mark('tidemark:app-start');
   wire();
   client.ensure(); // start the engine while the user picks a file
   try {

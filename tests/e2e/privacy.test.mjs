@@ -133,7 +133,7 @@ test('a full visit requests nothing but the page\'s own static files', LONG, asy
   }
   assert.deepEqual(bad, []);
   const paths = new Set(requests.map((r) => new URL(r.url).pathname));
-  for (const want of ['/', '/app.js', '/dist/worker.js', '/pkg/tidemark.js', '/pkg/tidemark_bg.wasm']) {
+  for (const want of ['/', '/js/boot.js', '/dist/app.js', '/dist/worker.js', '/pkg/tidemark_bg.wasm']) {
     assert.ok(paths.has(want), `${want} was requested and recorded (recorded: ${[...paths]})`);
   }
   assert.deepEqual(cspViolations, []);
