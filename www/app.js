@@ -5,7 +5,8 @@
 import init from '/pkg/tidemark.js';
 import { wasmModule } from './js/wasm.js';
 import { $ } from './js/dom.js';
-import { panels, client, setStatus, showError } from './js/state.js';
+import { panels, client, setStatus, showError, state } from './js/state.js';
+import { resultOf } from './js/results.js';
 import { wireLoad } from './js/load.js';
 import { overviewPanel } from './js/overview.js';
 import { funnelPanel } from './js/funnel.js';
@@ -25,6 +26,11 @@ import { t, lang, setLang, onLang, translatePage } from './js/i18n.js';
 // onLoaded runs in this order after every load; the overview asks the engine last.
 panels.push(funnelPanel, repeatPanel, retentionPanel, lifecyclePanel, segmentsPanel, rulesPanel, clvPanel, reportPanel, overviewPanel, savedPanel);
 panels.push(pathsPanel, funnelDriversPanel, basketPanel); // section 9; they ask the engine only on Run
+
+// TEST ONLY (tests/e2e): the page's live state. The page runs from one bundle
+// (dist/app.js), so a test importing /js/state.js or /js/results.js would get fresh
+// copies of those modules, holding nothing.
+globalThis.__tidemarkPage = { client, state, resultOf };
 
 /** The language switch: the page's labelled texts follow it; the choice is remembered. */
 function wireLanguage() {

@@ -23,11 +23,13 @@ test('funnel and lifecycle tables as Arrow IPC files, then CSV again', T, async 
   // The same rows through the engine export in the page: the bytes are identical.
   const again = await page.evaluate(async () => {
     const m = await import('/pkg/tidemark.js');
+    await m.default(); // its own instance: the page's glue is inside dist/app.js
     return [...m.tableToArrow({ columns: ['a', 'b'], rows: [[1, 'x'], [2, null]] }).subarray(0, 6)];
   });
   assert.deepEqual(again, [...Buffer.from('ARROW1')]);
   const err = await page.evaluate(async () => {
     const m = await import('/pkg/tidemark.js');
+    await m.default(); // its own instance: the page's glue is inside dist/app.js
     try {
       m.tableToArrow({ columns: ['a', 'b'], rows: [[1]] });
       return null;

@@ -189,6 +189,7 @@ async function layoutLike(id, fn, spec) {
   const size = await page.$eval(tid(id), (c) => [c.clientWidth, c.clientHeight]);
   return page.evaluate(async ([f, s, w, h]) => {
     const m = await import('/pkg/tidemark.js');
+    await m.default(); // its own instance: the page's glue is inside dist/app.js
     const engine = m.Engine.fromCsv(m.demoCsv(), {}, 'demo.csv');
     const canvas = document.createElement('canvas');
     canvas.style.width = `${w}px`;
@@ -345,6 +346,7 @@ test('the drivers table shows the top 20 with a note and a "show all" control', 
   const ev = await page.inputValue(tid('rp-event'));
   const want = await page.evaluate(async ([text, e]) => {
     const m = await import('/pkg/tidemark.js');
+    await m.default(); // its own instance: the page's glue is inside dist/app.js
     const engine = m.Engine.fromCsv(new TextEncoder().encode(text), {}, 'many-drivers.csv');
     try {
       return engine.run({ analysis: 'repurchase', purchase_event: e === '' ? null : e, within_days: [30], drivers_within_days: 7, min_group: 1 });

@@ -54,7 +54,7 @@ test('a report of all seven analyses: sections, engine numbers, no user ids, pri
     assert.ok(imgs.length >= 6, JSON.stringify(imgs));
     for (const [alt, w] of imgs) assert.equal(w, 1800, alt);
 
-    const spec = (key) => page.evaluate(async (k) => (await import('/js/results.js')).resultOf(k).spec, key);
+    const spec = (key) => page.evaluate((k) => globalThis.__tidemarkPage.resultOf(k).spec, key);
     const lc = await engineRun(await spec('lifecycle'), null, 'demo.csv');
     assert.deepEqual((await rows(rp, 'report-lifecycle')).map((r) => r.slice(1, 5)),
       lc.periods.map((p) => [shown(p.new), shown(p.returning), shown(p.resurrecting), shown(p.dormant)]));

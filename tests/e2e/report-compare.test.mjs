@@ -35,7 +35,7 @@ test('report: a retention comparing two segments shows both, with engine numbers
   await page.click(tid('rt-run'));
   await page.waitForFunction(() => !document.querySelector('[data-testid="rt-results"]').hidden &&
     !document.querySelector('[data-testid="rt-run"]').disabled);
-  const spec = await page.evaluate(async () => (await import('/js/results.js')).resultOf('retention').spec);
+  const spec = await page.evaluate(() => globalThis.__tidemarkPage.resultOf('retention').spec);
   assert.equal(spec.segments.length, 2);
   // The reference: the same retention filtered by each segment, on a fresh engine.
   const { segments, ...base } = spec;

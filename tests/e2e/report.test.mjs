@@ -92,7 +92,7 @@ test('report: offline file with the engine numbers, no user ids, suppression, HT
   assert.ok(html.includes(sha), 'the SHA-256 of the input file');
   // The worker's two ways (crypto.subtle on the whole file, our streamed SHA-256) agree with node's.
   const both = await page.evaluate(async () => {
-    const { client, state } = await import('/js/state.js');
+    const { client, state } = globalThis.__tidemarkPage; // the page's own (it runs from dist/app.js)
     const ask = (stream) => client.request({ type: 'sha256', file: state.source.file, stream });
     return [await ask(false), await ask(true)].map((m) => [m.how, m.hex, m.bytes]);
   });

@@ -23,6 +23,8 @@ const boot = {
   /** Whether this script posted the module (else ./client.js does, on adoption). */
   posted: false,
 };
+// When the engine worker was started (tests/e2e/startup.test.mjs: before the page's script ran).
+performance.mark('tidemark:worker-started');
 boot.worker.onmessage = (e) => {
   // The mark benches/browser/startup.mjs reads (./client.js makes it for later workers).
   if (e.data?.type === 'ready') performance.mark('tidemark:engine-ready');
