@@ -79,3 +79,26 @@ test('the page and every worker run from one bundle each: no module fetched on i
   assert.deepEqual(own, [], 'nothing but the bundles and boot.js: every module is inside a bundle');
   assert.deepEqual(pageErrors, []);
 });
+
+// Started without a module (no 'wasm-posted' name; a part worker's 'init' without
+// one), a bundled worker fetches and compiles the wasm itself, from the glue's default
+// URL: scripts/bundle.mjs rewrites it to ../pkg/tidemark_bg.wasm, relative to the
+// bundle in dist/, where the glue's own would name dist/tidemark_bg.wasm.
+test('a bundled worker given no module finds the wasm itself', T, async () => {
+  const answers = await page.evaluate(() => Promise.all([['dist/worker.js', null], ['dist/part-worker.js', { type: 'init' }]].map(
+    ([url, hello]) => new Promise((resolve) => {
+      const w = new Worker(url, { type: 'module' });
+      w.onmessage = ({ data }) => {
+        if (data?.type !== 'ready' && data?.type !== 'crashed') return;
+        w.terminate();
+        resolve(`${url}: ${data.type}${data.message ? ` ${data.message}` : ''}`);
+      };
+      w.onerror = (e) => resolve(`${url}: error ${e.message}`);
+      if (hello) w.postMessage(hello);
+    }))));
+  assert.deepEqual(answers, ['dist/worker.js: ready', 'dist/part-worker.js: ready']);
+  const fetched = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname)
+    .filter((p) => p.endsWith('.wasm')));
+  assert.ok(!fetched.includes('/dist/tidemark_bg.wasm'), `${fetched}`);
+  assert.deepEqual(pageErrors, []);
+});
