@@ -7,7 +7,8 @@
 // A worker started from a module fetches its import graph level by level (worker.js →
 // js/parallel-load.js + /pkg/tidemark.js → pkg/snippets/…), each level a round trip
 // before the script runs and can instantiate the posted wasm module; one file is one
-// request (BENCHMARKS.md, "Start-up: one script per worker").
+// request (BENCHMARKS.md, "Start-up: one script per worker"). The page's app.js
+// graph (some thirty modules, four levels deep) likewise.
 // esbuild (tests/e2e's npm package, installed by scripts/setup) resolves /pkg/… to
 // this repository's pkg/ (scripts/build-wasm's output), inlines dynamic imports (no
 // code splitting), and keeps one copy of the glue per bundle: every module of a
@@ -16,7 +17,8 @@
 // is rewritten to `../pkg/tidemark_bg.wasm`: import.meta.url is the bundle's, in
 // www/dist/, and the site serves pkg/ at /pkg/.
 // Called by scripts/build-wasm (after wasm-bindgen), by tests/e2e/harness.mjs before
-// the page tests, and by scripts/serve.mjs --watch (scripts/dev) on every change.
+// the page tests, and by scripts/serve.mjs --rebuild (scripts/dev) before it serves
+// one of them.
 import { createRequire } from 'node:module';
 import { readFile, writeFile, rename, mkdir } from 'node:fs/promises';
 import { resolve, join, dirname, relative } from 'node:path';
@@ -25,11 +27,7 @@ import { fileURLToPath } from 'node:url';
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Where the bundles go (served at /dist/). */
 export const OUT_DIR = join(root, 'www', 'dist');
-/**
- * The entries: www/<name> → www/dist/<name>. The workers (engine, part, bench), and the
- * page's own module graph (app.js: some thirty modules, four levels), whose bundle
- * has the page ready to draw sooner (BENCHMARKS.md).
- */
+/** The entries: www/<name> → www/dist/<name>: the workers (engine, part, bench) and the page. */
 export const ENTRIES = ['worker.js', 'part-worker.js', 'bench-worker.js', 'app.js'];
 
 const GLUE_URL = "new URL('tidemark_bg.wasm', import.meta.url)";
@@ -73,15 +71,16 @@ export async function bundles() {
     legalComments: 'none',
     charset: 'utf8',
     write: false,
+    // The metafile's paths relative to the repository, wherever this runs from.
+    absWorkingDir: root,
     metafile: true,
     logLevel: 'silent',
     plugins: [pkgPlugin],
   });
   return result.outputFiles.map((f) => {
-    const name = relative(OUT_DIR, f.path);
-    const meta = result.metafile.outputs[relative(process.cwd(), f.path)] ?? Object.entries(result.metafile.outputs)
-      .find(([p]) => resolve(process.cwd(), p) === f.path)?.[1];
-    return { name, text: f.text, inputs: Object.keys(meta?.inputs ?? {}).map((p) => relative(root, resolve(process.cwd(), p))) };
+    const meta = result.metafile.outputs[relative(root, f.path)];
+    if (!meta) throw new Error(`esbuild's metafile does not list ${f.path}`);
+    return { name: relative(OUT_DIR, f.path), text: f.text, inputs: Object.keys(meta.inputs) };
   });
 }
 
