@@ -11,12 +11,16 @@ export const ARGS = [...BASE_ARGS, '--disable-features=WebUIOmniboxPopup,Preload
 export const CHROMIUM = '/usr/bin/chromium';
 
 /**
- * Starts scripts/serve.mjs (the repository's static server) on a free port:
+ * Rebuilds www/dist/ and starts scripts/serve.mjs (the repository's static server) on a free port:
  * {server (the child process: kill it when done), url (its root, ending in /)}.
  */
 export async function serve(root, extra = []) {
   const { spawn } = await import('node:child_process');
   const { resolve } = await import('node:path');
+  const { pathToFileURL } = await import('node:url');
+  // The page's bundles (www/dist/, scripts/bundle.mjs) from the sources as they are now:
+  // NO_BUILD=1 skips scripts/build-wasm, and a stale bundle would be measured instead.
+  if (!extra.includes('--root')) await (await import(pathToFileURL(resolve(root, 'scripts/bundle.mjs')).href)).build();
   const server = spawn('node', [resolve(root, 'scripts/serve.mjs'), '--port', '0', ...extra], { cwd: root });
   const url = await new Promise((ok, fail) => {
     server.stdout.on('data', (d) => {

@@ -47,6 +47,9 @@ async function variant(spec) {
   const route = parts.includes('route');
   const webui = parts.includes('webui');
   const [pkg, www] = parts.filter((d) => d !== 'route' && d !== 'webui').map((d) => resolve(d));
+  // This repository's www/: its bundles (www/dist/) rebuilt from the sources first, as
+  // chromium.mjs's serve() does (another www/ is measured as it is).
+  if (!www || www === join(root, 'www')) await (await import('../../scripts/bundle.mjs')).build();
   const serveRoot = mkdtempSync(join(tmpdir(), 'tidemark-startup-'));
   symlinkSync(www || join(root, 'www'), join(serveRoot, 'www'));
   symlinkSync(pkg, join(serveRoot, 'pkg'));
