@@ -1,4 +1,5 @@
-// Benchmark worker for our engine (www/bench.html?engine=tidemark): times wasm
+// Benchmark worker for our engine (www/bench.html?engine=tidemark; bench.js starts it
+// bundled, as www/dist/bench-worker.js, as the page starts its workers): times wasm
 // start-up, the load of a File as the page does it (in parts in several workers
 // for a large file, js/parallel-load.js; else streamed through CsvLoader by
 // js/read-range.js's streamRange, with the size declared, as www/worker.js does; type and role detection included; ?parts=N forces N parts, 1 = one), then each analysis of bench/common.js RUNS times on
