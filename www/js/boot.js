@@ -6,9 +6,9 @@
 // after it too. Here, as soon as this one file has arrived, the engine starts: the
 // wasm compile (its download already begun by index.html's preload, whose response
 // this fetch takes) and the engine worker, which fetches its one script (dist/worker.js,
-// its module graph bundled by scripts/bundle.mjs) while the page's script loads. The compiled module is posted to the worker at once, unless
-// the page's EngineClient (./client.js) has already adopted the worker, in which
-// case it posts. Left on `globalThis.tidemarkBoot` for ./wasm.js (the module) and
+// its module graph bundled by scripts/bundle.mjs) while the page's script loads. The
+// compiled module is posted to the worker at once, unless the page's EngineClient
+// (./client.js) has already adopted the worker, in which case it posts. Left on `globalThis.tidemarkBoot` for ./wasm.js (the module) and
 // ./client.js (the worker); nothing else is global (a block scopes the rest).
 {
 const boot = {
