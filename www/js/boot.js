@@ -8,8 +8,9 @@
 // this fetch takes) and the engine worker, which fetches its one script (dist/worker.js,
 // its module graph bundled by scripts/bundle.mjs) while the page's script loads. The
 // compiled module is posted to the worker at once, unless the page's EngineClient
-// (./client.js) has already adopted the worker, in which case it posts. Left on `globalThis.tidemarkBoot` for ./wasm.js (the module) and
-// ./client.js (the worker); nothing else is global (a block scopes the rest).
+// (./client.js) has already adopted the worker, in which case it posts. Left on
+// `globalThis.tidemarkBoot` for ./wasm.js (the module) and ./client.js (the worker);
+// nothing else is global (a block scopes the rest).
 {
 const boot = {
   // null when streaming compilation failed (a host serving .wasm with another MIME
