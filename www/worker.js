@@ -1,6 +1,7 @@
 // The engine's worker: it owns the Engine (the loaded table) and runs every analysis,
 // so the page never freezes. It runs bundled with its imports as www/dist/worker.js
-// (scripts/bundle.mjs), which js/boot.js and js/client.js start. Messages in (each may carry an `id`, echoed back):
+// (scripts/bundle.mjs), which js/boot.js and js/client.js start.
+// Messages in (each may carry an `id`, echoed back):
 //   {type: 'load', id, file: File | undefined, demo: boolean, options, attributes: File | null}
 //     `attributes`: the page's user attribute file, attached after the load when this
 //     worker holds none (a fresh worker after a crash or a cancelled fit).
