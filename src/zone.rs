@@ -78,14 +78,24 @@ impl Zone {
     /// does not occur at all (02:30 in New York on the spring-forward day is
     /// 07:30 UTC, shown as 03:30 EDT).
     pub fn to_utc(&self, local_ms: i64) -> i64 {
+        self.read_local(local_ms).0
+    }
+
+    /// [`Zone::to_utc`], and whether a gap skips the wall time (the reading then
+    /// uses the offset before the gap).
+    pub fn read_local(&self, local_ms: i64) -> (i64, bool) {
         if self.utc {
-            return local_ms;
+            return (local_ms, false);
         }
-        let offset = match self.ambiguity(local_ms) {
-            AmbiguousOffset::Unambiguous { offset } => offset,
-            AmbiguousOffset::Gap { before, .. } | AmbiguousOffset::Fold { before, .. } => before,
+        let (offset, gap) = match self.ambiguity(local_ms) {
+            AmbiguousOffset::Unambiguous { offset } => (offset, false),
+            AmbiguousOffset::Fold { before, .. } => (before, false),
+            AmbiguousOffset::Gap { before, .. } => (before, true),
         };
-        local_ms.saturating_sub(i64::from(offset.seconds()) * 1000)
+        (
+            local_ms.saturating_sub(i64::from(offset.seconds()) * 1000),
+            gap,
+        )
     }
 
     /// The earliest instant (epoch ms) of a local wall time, `None` when a gap

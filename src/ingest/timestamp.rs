@@ -169,8 +169,8 @@ impl TimeParser {
         // force just before the gap (02:30 in New York on the spring-forward day is
         // 07:30 UTC, shown as 03:30 EDT), as JavaScript's Date does. Such a reading is
         // not cached: the quarter hour it starts may be partly outside the gap.
-        let utc = self.tz.to_utc(local);
-        if self.tz.earliest_utc(local) == Some(utc) {
+        let (utc, gap) = self.tz.read_local(local);
+        if !gap {
             let off = i32::try_from((local - utc) / 1000).ok()?;
             self.cache = Some((key, off));
         }
