@@ -22,6 +22,7 @@
 //! - [`chart`]: charts drawn from reports on any plotters backend.
 //! - [`demo`]: the built-in, deterministic demo event log.
 //! - [`ipc`]: a result table (rows of JSON cells) as an Arrow IPC file.
+//! - [`zone`]: the time zone local times are read in and periods are cut in.
 //!
 //! Nothing outside `src/web/` names a wasm crate; the CLI lives in `src/main.rs`.
 
@@ -38,6 +39,7 @@ pub mod report;
 pub mod segment;
 pub mod spec;
 pub mod table;
+pub mod zone;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -118,7 +118,7 @@ fn build(log: &Log) -> EventTable {
         b.push(&format!("u{}", e.user), e.time, e.name, e.revenue, &[e.p]);
     }
     let mut meta = TableMeta::synthetic("t.csv");
-    meta.time_zone = log.tz;
+    meta.time_zone = tidemark::zone::Zone::named(log.tz.name()).expect("zone");
     b.build(meta)
 }
 

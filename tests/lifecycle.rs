@@ -17,7 +17,7 @@ fn table_in(tz: Tz, events: &[(&str, &str, &str, Option<&str>)]) -> EventTable {
         b.push(user, t.timestamp_millis(), event, None, &[channel]);
     }
     let mut meta = TableMeta::synthetic("t.csv");
-    meta.time_zone = tz;
+    meta.time_zone = tidemark::zone::Zone::named(tz.name()).expect("zone");
     b.build(meta)
 }
 

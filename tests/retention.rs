@@ -21,7 +21,7 @@ fn table_in(tz: Tz, events: &[Ev]) -> EventTable {
         b.push(user, t.timestamp_millis(), event, revenue, &[channel]);
     }
     let mut meta = TableMeta::synthetic("t.csv");
-    meta.time_zone = tz;
+    meta.time_zone = tidemark::zone::Zone::named(tz.name()).expect("zone");
     b.build(meta)
 }
 

@@ -27,7 +27,7 @@ fn table_in(events: &[(&str, &str, &str, Option<f64>)], tz: chrono_tz::Tz) -> Ev
         b.push(user, at(time), event, revenue, &[]);
     }
     let mut meta = TableMeta::synthetic("t.csv");
-    meta.time_zone = tz;
+    meta.time_zone = tidemark::zone::Zone::named(tz.name()).expect("zone");
     b.build(meta)
 }
 

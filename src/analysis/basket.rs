@@ -220,7 +220,7 @@ fn baskets(
     item_col: &PropertyColumn,
     order_col: Option<&PropertyColumn>,
 ) -> Found {
-    let days = Calendar::new(table.meta().time_zone, PeriodUnit::Day);
+    let days = Calendar::new(table.meta().time_zone.clone(), PeriodUnit::Day);
     let mut found = Found {
         baskets: Vec::new(),
         items: 0,

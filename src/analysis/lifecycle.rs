@@ -39,7 +39,7 @@ struct Counts {
 /// Computes the lifecycle of `spec` on `table`.
 pub fn lifecycle(table: &EventTable, spec: &LifecycleSpec) -> Result<LifecycleReport> {
     let select = Selector::compile(table, spec.event.as_ref(), "lifecycle event")?;
-    let cal = Calendar::new(table.meta().time_zone, spec.period);
+    let cal = Calendar::new(table.meta().time_zone.clone(), spec.period);
     let data_end = table.time_range().map(|(_, end)| end);
     let end_period = data_end.map(|t| cal.index(t));
 

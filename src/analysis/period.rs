@@ -6,7 +6,7 @@
 //! - week: ISO weeks (Monday start) since the week of Monday 1969-12-29;
 //! - month: `year · 12 + month − 1`.
 //!
-//! An instant's period comes from its local calendar date in the zone (chrono-tz),
+//! An instant's period comes from its local calendar date in the zone ([`Zone`]),
 //! so a local day of 23 or 25 hours around a daylight-saving shift is still one
 //! day. A period's start instant is the first instant of its first local date: the
 //! local midnight, its earlier reading when midnight occurs twice, or the end of
@@ -16,11 +16,11 @@
 //! local date of later instants can briefly go backwards; each instant still
 //! belongs to the period of its own local date.
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime, Offset, TimeZone};
-use chrono_tz::Tz;
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 
 use crate::ingest::timestamp::days_from_civil;
 use crate::spec::PeriodUnit;
+use crate::zone::Zone;
 
 /// Milliseconds in a day of exactly 86,400 s.
 pub const DAY_MS: i64 = 86_400_000;
@@ -29,9 +29,9 @@ pub const DAY_MS: i64 = 86_400_000;
 const WEEK_SHIFT: i64 = 3;
 
 /// Periods of one unit in one time zone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Calendar {
-    tz: Tz,
+    tz: Zone,
     unit: PeriodUnit,
     /// The instants (epoch ms) chrono can represent: inside them a local time
     /// needs no further range check.
@@ -41,7 +41,7 @@ pub struct Calendar {
 
 impl Calendar {
     /// Periods of `unit` in `tz`.
-    pub fn new(tz: Tz, unit: PeriodUnit) -> Self {
+    pub fn new(tz: Zone, unit: PeriodUnit) -> Self {
         Self {
             tz,
             unit,
@@ -59,12 +59,9 @@ impl Calendar {
     pub fn local_date(&self, ms: i64) -> NaiveDate {
         // Out of chrono's range, also after the zone's offset (never for parsed
         // times): the epoch's date. (`with_timezone(..).date_naive()` panics there.)
-        chrono::DateTime::from_timestamp_millis(ms)
-            .and_then(|t| {
-                let utc = t.naive_utc();
-                utc.checked_add_offset(self.tz.offset_from_utc_datetime(&utc).fix())
-            })
-            .map_or_else(NaiveDate::default, |local| local.date())
+        ms.checked_add(self.tz.offset_ms_at(ms))
+            .and_then(chrono::DateTime::from_timestamp_millis)
+            .map_or_else(NaiveDate::default, |local| local.date_naive())
     }
 
     /// The index of the period holding an instant (epoch ms).
@@ -76,20 +73,10 @@ impl Calendar {
     /// `index_of_date(local_date(ms))`, which a property test checks.
     #[inline]
     pub fn index(&self, ms: i64) -> i64 {
-        let offset_ms = if self.tz == Tz::UTC {
+        let offset_ms = if self.tz.is_utc() {
             0
         } else {
-            match chrono::DateTime::from_timestamp_millis(ms) {
-                Some(t) => {
-                    i64::from(
-                        self.tz
-                            .offset_from_utc_datetime(&t.naive_utc())
-                            .fix()
-                            .local_minus_utc(),
-                    ) * 1000
-                }
-                None => return self.index_of_date(self.local_date(ms)),
-            }
+            self.tz.offset_ms_at(ms)
         };
         let Some(local) = ms.checked_add(offset_ms) else {
             return self.index_of_date(self.local_date(ms));
@@ -146,7 +133,7 @@ impl Calendar {
     /// that occur twice or never.
     pub fn start_ms(&self, index: i64) -> i64 {
         match self.start_date(index) {
-            Some(date) => first_instant_of(self.tz, date),
+            Some(date) => first_instant_of(&self.tz, date),
             None if index < 0 => i64::MIN,
             None => i64::MAX,
         }
@@ -159,30 +146,30 @@ impl Calendar {
 }
 
 /// The first instant whose local date in `tz` is `date` or later.
-fn first_instant_of(tz: Tz, date: NaiveDate) -> i64 {
-    let midnight = NaiveDateTime::from(date);
+fn first_instant_of(tz: &Zone, date: NaiveDate) -> i64 {
+    const MINUTE: i64 = 60_000;
+    let midnight = NaiveDateTime::from(date).and_utc().timestamp_millis();
     // A shift that skips midnight leaves a gap; step through it (a gap is at most
     // a day, e.g. Pacific/Apia on 2011-12-30), quarter of an hour at a time
     // (every zone's offsets are multiples of 15 minutes).
     for quarter in 0..=4 * 48 {
-        let local = midnight + chrono::Duration::minutes(15 * quarter);
-        if let Some(t) = tz.from_local_datetime(&local).earliest() {
+        let local = midnight + 15 * MINUTE * quarter;
+        if let Some(t) = tz.earliest_utc(local) {
             if quarter == 0 {
-                return t.timestamp_millis();
+                return t;
             }
             // The gap ended somewhere in the last quarter hour: search it by minute.
-            let before = local - chrono::Duration::minutes(15);
+            let before = local - 15 * MINUTE;
             for minute in 1..=15 {
-                let l = before + chrono::Duration::minutes(minute);
-                if let Some(t) = tz.from_local_datetime(&l).earliest() {
-                    return t.timestamp_millis();
+                if let Some(t) = tz.earliest_utc(before + minute * MINUTE) {
+                    return t;
                 }
             }
-            return t.timestamp_millis();
+            return t;
         }
     }
     // Unreachable for real zones: fall back to UTC midnight.
-    midnight.and_utc().timestamp_millis()
+    midnight
 }
 
 /// The year and month (1–12) of a day number since 1970-01-01 (proleptic
@@ -213,9 +200,35 @@ mod tests {
             zone in proptest::sample::select(vec!["UTC", "America/New_York", "Europe/Berlin", "Australia/Lord_Howe", "Asia/Kolkata", "Pacific/Apia", "America/St_Johns"]),
             unit in proptest::sample::select(vec![PeriodUnit::Day, PeriodUnit::Week, PeriodUnit::Month]),
         ) {
-            let tz: Tz = zone.parse().expect("zone");
+            let tz = Zone::named(zone).expect("zone");
             let cal = Calendar::new(tz, unit);
             proptest::prop_assert_eq!(cal.index(ms), cal.index_of_date(cal.local_date(ms)));
+        }
+
+        /// Local dates and the first instants of days agree with chrono-tz, an
+        /// independent copy of the IANA database (its release 2025b, ours 2026f:
+        /// instants from 1906 to 2024, which both releases describe alike).
+        #[test]
+        fn local_dates_and_day_starts_agree_with_chrono_tz(
+            ms in -2_000_000_000_000i64..1_735_689_600_000,
+            zone in proptest::sample::select(vec!["America/New_York", "Europe/Berlin", "Australia/Lord_Howe", "Asia/Kolkata", "Pacific/Apia", "America/St_Johns", "America/Sao_Paulo", "Asia/Tehran", "America/Havana"]),
+        ) {
+            use chrono::{Offset, TimeZone};
+            let theirs: chrono_tz::Tz = zone.parse().expect("chrono-tz zone");
+            let cal = Calendar::new(Zone::named(zone).expect("zone"), PeriodUnit::Day);
+            let utc = chrono::DateTime::from_timestamp_millis(ms).expect("in range").naive_utc();
+            let want = (utc + theirs.offset_from_utc_datetime(&utc).fix()).date();
+            let date = cal.local_date(ms);
+            proptest::prop_assert_eq!(date, want, "{} at {}", zone, ms);
+            // The day's first instant: chrono-tz's earliest reading of the first
+            // local minute of the day that exists.
+            let day = cal.index_of_date(date);
+            let midnight = chrono::NaiveDateTime::from(date);
+            let first = (0..=48 * 60)
+                .find_map(|m| theirs.from_local_datetime(&(midnight + chrono::Duration::minutes(m))).earliest())
+                .expect("a minute of the day exists")
+                .timestamp_millis();
+            proptest::prop_assert_eq!(cal.start_ms(day), first, "{} on {}", zone, date);
         }
     }
 
@@ -226,9 +239,9 @@ mod tests {
             chrono::DateTime::<chrono::Utc>::MAX_UTC.timestamp_millis(),
         ];
         for zone in ["UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago"] {
-            let tz: Tz = zone.parse().unwrap();
+            let tz = Zone::named(zone).unwrap();
             for unit in [PeriodUnit::Day, PeriodUnit::Week, PeriodUnit::Month] {
-                let cal = Calendar::new(tz, unit);
+                let cal = Calendar::new(tz.clone(), unit);
                 for end in ends {
                     for step in -3..=3i64 {
                         for delta in [step * DAY_MS / 2, step] {
@@ -253,7 +266,7 @@ mod tests {
 
     #[test]
     fn week_zero_starts_monday_1969_12_29() {
-        let cal = Calendar::new(Tz::UTC, PeriodUnit::Week);
+        let cal = Calendar::new(Zone::utc(), PeriodUnit::Week);
         assert_eq!(cal.index(0), 0);
         assert_eq!(cal.start_iso(0), "1969-12-29");
         assert_eq!(cal.index(ms("1969-12-28T23:59:59Z")), -1);
@@ -263,12 +276,12 @@ mod tests {
     #[test]
     fn gap_at_midnight_starts_when_the_gap_ends() {
         // America/Sao_Paulo skipped 2018-11-04 00:00–01:00 (UTC−3 → UTC−2).
-        let cal = Calendar::new(chrono_tz::America::Sao_Paulo, PeriodUnit::Day);
+        let cal = Calendar::new(Zone::named("America/Sao_Paulo").unwrap(), PeriodUnit::Day);
         let day = cal.index_of_date(NaiveDate::from_ymd_opt(2018, 11, 4).unwrap());
         assert_eq!(cal.start_ms(day), ms("2018-11-04T01:00:00-02:00"));
         assert_eq!(cal.end_ms(day - 1), cal.start_ms(day));
         // Pacific/Apia skipped the whole of 2011-12-30.
-        let cal = Calendar::new(chrono_tz::Pacific::Apia, PeriodUnit::Day);
+        let cal = Calendar::new(Zone::named("Pacific/Apia").unwrap(), PeriodUnit::Day);
         let day = cal.index_of_date(NaiveDate::from_ymd_opt(2011, 12, 30).unwrap());
         assert_eq!(cal.start_ms(day), ms("2011-12-31T00:00:00+14:00"));
     }

@@ -99,7 +99,7 @@ fn retention_all(table: &EventTable, spec: &RetentionSpec) -> Result<RetentionRe
     }
     let start = Selector::compile(table, spec.start_event.as_ref(), "retention start_event")?;
     let back = Selector::compile(table, spec.return_event.as_ref(), "retention return_event")?;
-    let cal = Calendar::new(table.meta().time_zone, spec.period);
+    let cal = Calendar::new(table.meta().time_zone.clone(), spec.period);
     let data_end = table.time_range().map(|(_, end)| end);
     let end_period = data_end.map_or(0, |t| cal.index(t));
     let max_k = spec.periods as i64;

@@ -48,7 +48,7 @@ impl Converter {
             event: find(Role::Event),
             revenue,
             properties,
-            parser: TimeParser::new(plan.tz, plan.date_order.0),
+            parser: TimeParser::new(plan.tz.clone(), plan.date_order.0),
             builder: TableBuilder::new(revenue.is_some(), &props),
             skipped: Skipped::default(),
         }

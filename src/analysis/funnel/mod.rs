@@ -255,7 +255,7 @@ impl<'t> Plan<'t> {
                 None => matcher::property(table, col, "funnel breakdown").map(By::Event),
             })
             .transpose()?;
-        let tz = table.meta().time_zone;
+        let tz = &table.meta().time_zone;
         let bound = |field: &str, text: &Option<String>, end: bool| -> Result<Option<i64>> {
             text.as_deref()
                 .map(|t| {

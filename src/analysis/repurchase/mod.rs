@@ -100,7 +100,7 @@ fn repurchase_all(table: &EventTable, spec: &RepurchaseSpec) -> Result<Repurchas
         .collect();
     let mean_gap_days = stats::mean(&gaps);
     let median_gap_days = stats::median(&mut gaps);
-    let cal = Calendar::new(table.meta().time_zone, PeriodUnit::Month);
+    let cal = Calendar::new(table.meta().time_zone.clone(), PeriodUnit::Month);
     let by_first_month = by_month(&cal, &buyers, outcome_days, data_end);
     let found = drivers::drivers(
         table,

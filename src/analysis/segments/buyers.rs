@@ -35,7 +35,7 @@ impl AsOf {
                 cutoff: end,
             }));
         };
-        let tz = table.meta().time_zone;
+        let tz = &table.meta().time_zone;
         let bad = |e: String| Error::spec(format!("{what} \"as_of\": {e}"));
         let start = parse_bound(text, tz, false).map_err(bad)?;
         let cutoff = parse_bound(text, tz, true).map_err(bad)?;
