@@ -34,7 +34,7 @@ pub use attributes::{AttributeColumn, UserAttributes};
 pub use builder::TableBuilder;
 pub use dict::Dict;
 pub use keys::Keys;
-pub use merge::Placement;
+pub use merge::{Feed, Placement};
 pub use meta::{ColumnInfo, ColumnType, DateOrder, Role, SkipTally, TableMeta};
 pub use order::UserOrder;
 pub use part::PartKeys;
