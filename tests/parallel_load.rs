@@ -553,10 +553,10 @@ fn check_merge(
     for (u, rows_of) in t.order().iter() {
         prop_assert!(!rows_of.is_empty());
         prop_assert_eq!(
-            rows_of.to_vec(),
+            rows_of.iter().collect::<Vec<_>>(),
             (next..next + rows_of.len() as u32).collect::<Vec<_>>()
         );
-        prop_assert!(rows_of.iter().all(|&r| t.user(r) == u));
+        prop_assert!(rows_of.iter().all(|r| t.user(r) == u));
         next += rows_of.len() as u32;
     }
     prop_assert_eq!(next as usize, t.len());

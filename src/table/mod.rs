@@ -36,7 +36,7 @@ pub use dict::Dict;
 pub use keys::Keys;
 pub use merge::{Feed, Placement};
 pub use meta::{ColumnInfo, ColumnType, DateOrder, Role, SkipTally, TableMeta};
-pub use order::UserOrder;
+pub use order::{Rows, UserOrder};
 pub use part::PartKeys;
 pub use property::PropertyColumn;
 pub use wire::{WireError, WireReader, WireWriter};
