@@ -31,7 +31,8 @@ const FILL_PIECE = 4 << 20;
  * (the same object, set by the page tests in the engine worker) overrides it; its
  * test-only fields: `panicInPart` (that part worker panics), `hold` (the load waits,
  * part workers running, until cancelled; a sequential load waits after its first
- * bytes, www/worker.js).
+ * bytes, www/worker.js), `fillPiece` (the pieces, in bytes, a part's columns are
+ * handed to the merger in, instead of FILL_PIECE).
  */
 export function partCount(size, setting) {
   if (setting === false && !globalThis.__tidemarkParallel) return 1;
@@ -323,7 +324,8 @@ export async function loadInParts({ file, name, options, module, parts, job, pro
       // In pieces into one reused buffer of the engine's memory, each block
       // filled into place as it completes: a copy of the whole part into fresh
       // pages (≈ 0.5 ms per MiB for their first touch) is not on the critical path.
-      for (let at = 0; at < part.bytes.length; at += FILL_PIECE) merger.addPiece(part.bytes.subarray(at, at + FILL_PIECE));
+      const piece = hook.fillPiece > 0 ? hook.fillPiece : FILL_PIECE;
+      for (let at = 0; at < part.bytes.length; at += piece) merger.addPiece(part.bytes.subarray(at, at + piece));
       merger.addEnd();
       filling += performance.now() - m0;
     }
