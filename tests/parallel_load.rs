@@ -373,6 +373,18 @@ fn a_corrupted_part_is_an_error_not_a_table() {
         dump(&merger.finish().expect("loads")),
         dump(&load("t.csv", &bytes, o.clone(), &mut Silent).expect("loads"))
     );
+    // An event key outside the part's dictionary (one-byte keys: the first
+    // block's first event key, after its count and times; no revenue column).
+    let block = 16 + 8 + 1 + 1 + 8 + 1;
+    let n = u32::from_le_bytes(whole[block..block + 4].try_into().expect("4 bytes")) as usize;
+    let mut bad_key = whole.clone();
+    bad_key[block + 4 + 8 * n] = 200;
+    let mut merger = announced();
+    let e = merger
+        .add(bad_key)
+        .expect_err("a key outside the dictionary");
+    assert!(e.to_string().contains("key 200 not in a dictionary"), "{e}");
+    unreadable(e);
     // Keys of another range.
     keys[8] ^= 1;
     let mut merger = Merger::new("t.csv", &o, head, total).expect("plan");

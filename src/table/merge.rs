@@ -140,6 +140,29 @@ fn put_keys(
         width: usize,
         map: &[u32],
     ) -> Result<(), WireError> {
+        if width == 1 {
+            // One-byte keys through a table of all 256 (no check per key: the
+            // largest key is checked once, after).
+            let mut lut = [D::default(); 256];
+            for (l, &m) in lut.iter_mut().zip(map) {
+                *l = D::of(m);
+            }
+            let mut largest = 0u8;
+            for &(s, d, n) in segs {
+                for (x, &k) in out[d..d + n].iter_mut().zip(&src[s..s + n]) {
+                    *x = lut[usize::from(k)];
+                    largest = largest.max(k);
+                }
+            }
+            return if usize::from(largest) < map.len() || segs.is_empty() {
+                Ok(())
+            } else {
+                Err(format!(
+                    "key {largest} not in a dictionary of {}",
+                    map.len()
+                ))
+            };
+        }
         let mut bad = None;
         let mut set = |x: &mut D, k: u32| match map.get(k as usize) {
             Some(&m) => *x = D::of(m),
