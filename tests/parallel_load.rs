@@ -15,7 +15,7 @@ use tidemark::error::ErrorKind;
 use tidemark::ingest::parallel::{Merger, PartLoader, head_len, load_in_parts, ranges};
 use tidemark::ingest::{LoadOptions, load};
 use tidemark::progress::Silent;
-use tidemark::table::{EventTable, PartKeys, Role, TableBuilder, TableMeta, WireWriter};
+use tidemark::table::{EventTable, Feed, PartKeys, Role, TableBuilder, TableMeta, WireWriter};
 
 #[path = "common/table_dump.rs"]
 mod table_dump;
@@ -30,8 +30,14 @@ fn in_parts(bytes: &[u8], options: &LoadOptions, cuts: &[u64]) -> String {
 }
 
 /// The load in parts with every part, the first too, merged from its bytes (the
-/// merger's receiving builder starts empty).
-fn in_parts_as_bytes(bytes: &[u8], options: &LoadOptions, cuts: &[u64]) -> String {
+/// merger's receiving builder starts empty); with `piece`, each part's columns
+/// given in pieces of that many bytes (`Merger::add_piece`).
+fn in_parts_as_bytes(
+    bytes: &[u8],
+    options: &LoadOptions,
+    cuts: &[u64],
+    piece: Option<usize>,
+) -> String {
     let total = bytes.len() as u64;
     let head = &bytes[..head_len(total) as usize];
     let run = || -> Result<EventTable, tidemark::Error> {
@@ -49,7 +55,15 @@ fn in_parts_as_bytes(bytes: &[u8], options: &LoadOptions, cuts: &[u64]) -> Strin
                 merger.push(&bytes[from as usize..])?;
                 break;
             }
-            merger.add(part.finish()?)?;
+            match piece {
+                None => merger.add(part.finish()?)?,
+                Some(n) => {
+                    for p in part.finish()?.chunks(n) {
+                        merger.add_piece(p)?;
+                    }
+                    merger.add_end()?;
+                }
+            }
         }
         merger.finish()
     };
@@ -168,12 +182,13 @@ proptest! {
     fn parts_merge_into_the_sequential_load(
         (bytes, _bom) in csv(),
         cuts in proptest::collection::vec(0u64..4000, 0..4),
+        piece in proptest::option::of(1usize..300),
     ) {
         let o = LoadOptions::default();
         let want = sequential(&bytes, &o);
         let cuts: Vec<u64> = cuts.iter().map(|c| c % (bytes.len() as u64 + 1)).collect();
         prop_assert_eq!(in_parts(&bytes, &o, &cuts), want.clone());
-        prop_assert_eq!(in_parts_as_bytes(&bytes, &o, &cuts), want);
+        prop_assert_eq!(in_parts_as_bytes(&bytes, &o, &cuts, piece), want);
     }
 }
 
@@ -325,7 +340,51 @@ fn a_corrupted_part_is_an_error_not_a_table() {
     assert_eq!(merger.announce(&keys).expect("announced"), None);
     let mut moved = whole.clone();
     moved[8] ^= 1;
-    unreadable(merger.add(moved).expect_err("columns of another range"));
+    unreadable(
+        merger
+            .add(moved.clone())
+            .expect_err("columns of another range"),
+    );
+    // The same in pieces: cut columns are an error at their end, moved ones once
+    // their start is in; whole ones in pieces load.
+    let announced = || {
+        let mut merger = Merger::new("t.csv", &o, head, total).expect("plan");
+        assert_eq!(merger.announce(&keys).expect("announced"), None);
+        merger
+    };
+    let mut merger = announced();
+    for p in whole[..whole.len() - 3].chunks(1000) {
+        merger.add_piece(p).expect("a piece");
+    }
+    unreadable(merger.add_end().expect_err("cut columns, in pieces"));
+    let mut merger = announced();
+    merger.add_piece(&moved[..10]).expect("not yet known");
+    unreadable(
+        merger
+            .add_piece(&moved[10..])
+            .expect_err("another range, in pieces"),
+    );
+    let mut merger = announced();
+    for p in whole.chunks(5) {
+        merger.add_piece(p).expect("a piece");
+    }
+    merger.add_end().expect("the end");
+    assert_eq!(
+        dump(&merger.finish().expect("loads")),
+        dump(&load("t.csv", &bytes, o.clone(), &mut Silent).expect("loads"))
+    );
+    // An event key outside the part's dictionary (one-byte keys: the first
+    // block's first event key, after its count and times; no revenue column).
+    let block = 16 + 8 + 1 + 1 + 8 + 1;
+    let n = u32::from_le_bytes(whole[block..block + 4].try_into().expect("4 bytes")) as usize;
+    let mut bad_key = whole.clone();
+    bad_key[block + 4 + 8 * n] = 200;
+    let mut merger = announced();
+    let e = merger
+        .add(bad_key)
+        .expect_err("a key outside the dictionary");
+    assert!(e.to_string().contains("key 200 not in a dictionary"), "{e}");
+    unreadable(e);
     // Keys of another range.
     keys[8] ^= 1;
     let mut merger = Merger::new("t.csv", &o, head, total).expect("plan");
@@ -384,7 +443,7 @@ proptest! {
         let cuts: Vec<u64> = cuts.iter().map(|c| (c * bytes.len() as f64) as u64).collect();
         let want = sequential(&bytes, &o);
         prop_assert_eq!(in_parts(&bytes, &o, &cuts), want.clone());
-        prop_assert_eq!(in_parts_as_bytes(&bytes, &o, &cuts), want);
+        prop_assert_eq!(in_parts_as_bytes(&bytes, &o, &cuts, Some(7)), want);
     }
 }
 
@@ -434,7 +493,7 @@ fn naive_merge(parts: &[Vec<Row>]) -> (Vec<Row>, Vec<String>, Vec<String>, Vec<S
 /// Parts merged the way the merger does: the first part's builder reads the
 /// others' keys, places its own rows, then fills in each part's columns (each
 /// written in its own per-user order, in blocks).
-fn merged(parts: &[Vec<Row>], sort_first: bool) -> EventTable {
+fn merged(parts: &[Vec<Row>], sort_first: bool, piece: Option<usize>) -> EventTable {
     let mut receiver = builder_of(&parts[0]);
     if sort_first {
         receiver.sort_by_user();
@@ -455,16 +514,31 @@ fn merged(parts: &[Vec<Row>], sort_first: bool) -> EventTable {
         .collect();
     let mut placement = receiver.place(&read).expect("placed");
     for (keys, (_, columns)) in read.iter().zip(&written) {
-        receiver
-            .fill(&mut placement, keys, columns)
-            .expect("filled");
+        match piece {
+            None => receiver
+                .fill(&mut placement, keys, columns)
+                .expect("filled"),
+            Some(n) => {
+                let mut feed = Feed::default();
+                for p in columns.chunks(n) {
+                    receiver
+                        .fill_piece(&mut placement, keys, &mut feed, p)
+                        .expect("a piece filled");
+                }
+                receiver.fill_end(&mut placement, feed).expect("filled");
+            }
+        }
     }
     receiver.finish_merge(placement).expect("merged");
     receiver.build(TableMeta::synthetic("t.csv"))
 }
 
-fn check_merge(parts: &[Vec<Row>], sort_first: bool) -> Result<(), TestCaseError> {
-    let t = merged(parts, sort_first);
+fn check_merge(
+    parts: &[Vec<Row>],
+    sort_first: bool,
+    piece: Option<usize>,
+) -> Result<(), TestCaseError> {
+    let t = merged(parts, sort_first, piece);
     let (rows, users, events, countries) = naive_merge(parts);
     let ids: Vec<&str> = (0..t.user_count() as u32).map(|u| t.user_id(u)).collect();
     prop_assert_eq!(ids, users.iter().map(String::as_str).collect::<Vec<_>>());
@@ -491,10 +565,10 @@ fn check_merge(parts: &[Vec<Row>], sort_first: bool) -> Result<(), TestCaseError
     for (u, rows_of) in t.order().iter() {
         prop_assert!(!rows_of.is_empty());
         prop_assert_eq!(
-            rows_of.to_vec(),
+            rows_of.iter().collect::<Vec<_>>(),
             (next..next + rows_of.len() as u32).collect::<Vec<_>>()
         );
-        prop_assert!(rows_of.iter().all(|&r| t.user(r) == u));
+        prop_assert!(rows_of.iter().all(|r| t.user(r) == u));
         next += rows_of.len() as u32;
     }
     prop_assert_eq!(next as usize, t.len());
@@ -531,13 +605,14 @@ proptest! {
         sort_first in proptest::bool::ANY,
         parts in proptest::collection::vec(proptest::collection::vec(merge_row(false), 0..40), 1..5),
         extra in proptest::collection::vec(merge_row(true), 0..300),
+        piece in proptest::option::of(1usize..400),
     ) {
         let mut parts = parts;
         if wide {
             let last = parts.len() - 1;
             parts[last].extend(extra);
         }
-        check_merge(&parts, sort_first)?;
+        check_merge(&parts, sort_first, piece)?;
     }
 }
 
@@ -558,7 +633,12 @@ fn the_merge_widens_keys_past_65536_values() {
     let second: Vec<Row> = (40_000..70_000)
         .map(|i| row(i, i as i64 - 40_000))
         .collect();
-    check_merge(&[first, second], false).expect("equal to the reference");
+    check_merge(&[first.clone(), second.clone()], false, None).expect("equal to the reference");
+    // Its columns (many blocks) in pieces that cut blocks anywhere.
+    for piece in [1, 4093, 1 << 20] {
+        check_merge(&[first.clone(), second.clone()], false, Some(piece))
+            .expect("equal to the reference, in pieces");
+    }
 }
 
 #[test]

@@ -231,7 +231,7 @@ fn baskets(
     let mut index: HashMap<i64, usize> = HashMap::new();
     for (_, rows) in table.order().iter() {
         index.clear();
-        for &row in rows {
+        for row in rows {
             if !selector.matches(table, row) {
                 continue;
             }

@@ -71,16 +71,15 @@ pub fn funnel_drivers(table: &EventTable, spec: &FunnelDriversSpec) -> Result<Fu
         let is_converter = c.level == n_steps;
         entered += 1;
         converted += u64::from(is_converter);
-        let before: &[u32] = if is_converter {
-            let pos = rows.iter().position(|&r| r == c.last_row).unwrap_or(0);
-            &rows[..pos]
+        let before = if is_converter {
+            let pos = rows.iter().position(|r| r == c.last_row).unwrap_or(0);
+            rows.before(pos)
         } else {
             let end = table.time(c.first_row).saturating_add(window_ms);
-            let len = rows.partition_point(|&r| table.time(r) <= end);
-            &rows[..len]
+            rows.before(rows.partition_point(|r| table.time(r) <= end))
         };
         seen.clear();
-        for &row in before {
+        for row in before {
             let e = table.event(row);
             if !step_events.contains(&e) {
                 seen.insert(Feature::Event(e));

@@ -49,8 +49,8 @@ pub fn lifecycle(table: &EventTable, spec: &LifecycleSpec) -> Result<LifecycleRe
         active.clear();
         active.extend(
             rows.iter()
-                .filter(|&&r| select.matches(table, r))
-                .map(|&r| cal.index(table.time(r))),
+                .filter(|&r| select.matches(table, r))
+                .map(|r| cal.index(table.time(r))),
         );
         active.sort_unstable();
         active.dedup();

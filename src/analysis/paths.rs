@@ -85,13 +85,16 @@ pub fn paths(table: &EventTable, spec: &PathsSpec) -> Result<PathsReport> {
     let mut seq: Vec<u32> = Vec::with_capacity(spec.steps);
     for &(user, pos) in &anchors {
         let rows = table.order().rows_of(user);
-        let (start, rest): (u32, Box<dyn Iterator<Item = &u32>>) = match spec.direction {
-            PathDirection::After => (rows[pos], Box::new(rows[pos + 1..].iter())),
-            PathDirection::Before => (rows[pos], Box::new(rows[..pos].iter().rev())),
+        let Some(start) = rows.get(pos) else {
+            continue;
+        };
+        let rest: Box<dyn Iterator<Item = u32>> = match spec.direction {
+            PathDirection::After => Box::new(rows.from(pos + 1).iter()),
+            PathDirection::Before => Box::new(rows.before(pos).iter().rev()),
         };
         seq.clear();
         let mut prev = label_of(table.event(start));
-        for &row in rest {
+        for row in rest {
             let l = label_of(table.event(row));
             if spec.collapse_repeats && l == prev {
                 continue;
@@ -202,7 +205,7 @@ fn anchors(table: &EventTable, spec: &PathsSpec) -> Result<(String, Vec<(u32, us
             .filter_map(|c| {
                 let rows = table.order().rows_of(c.user);
                 rows.iter()
-                    .position(|&r| r == c.last_row)
+                    .position(|r| r == c.last_row)
                     .map(|pos| (c.user, pos))
             })
             .collect();
@@ -215,7 +218,7 @@ fn anchors(table: &EventTable, spec: &PathsSpec) -> Result<(String, Vec<(u32, us
         .iter()
         .filter_map(|(user, rows)| {
             rows.iter()
-                .position(|&r| selector.matches(table, r))
+                .position(|r| selector.matches(table, r))
                 .map(|pos| (user, pos))
         })
         .collect();

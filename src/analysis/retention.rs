@@ -109,15 +109,19 @@ fn retention_all(table: &EventTable, spec: &RetentionSpec) -> Result<RetentionRe
     let mut tallies: BTreeMap<i64, Tally> = BTreeMap::new();
     let mut returns: Vec<i64> = Vec::new();
     for (_, rows) in table.order().iter() {
-        let Some(first) = rows.iter().position(|&r| start.matches(table, r)) else {
+        let Some((first, first_row)) = rows
+            .iter()
+            .enumerate()
+            .find(|&(_, r)| start.matches(table, r))
+        else {
             continue;
         };
-        let c = cal.index(table.time(rows[first]));
+        let c = cal.index(table.time(first_row));
         let cells = cells_of(c);
         let tally = tallies.entry(c).or_insert_with(|| Tally::new(cells));
         tally.size += 1;
         returns.clear();
-        for (i, &row) in rows.iter().enumerate() {
+        for (i, row) in rows.iter().enumerate() {
             if !back.matches(table, row) {
                 continue;
             }

@@ -53,7 +53,7 @@ use super::sniff::{self, Plan, SNIFF_BYTES};
 use super::{Active, LoadOptions, MAX_INPUT_BYTES, memory};
 use crate::error::{Error, ErrorKind, Result};
 use crate::table::{
-    EventTable, PartKeys, Placement, Role, TableBuilder, TableMeta, WireReader, WireWriter,
+    EventTable, Feed, PartKeys, Placement, Role, TableBuilder, TableMeta, WireReader, WireWriter,
 };
 
 const MAGIC: &[u8; 8] = b"TMPART2\0";
@@ -95,6 +95,31 @@ fn plan_of(file: &str, options: &LoadOptions, head: &[u8], total: u64) -> Result
     }
     // As the sequential load: the whole file is in the head only when shorter than it.
     sniff::plan(file, head, total < SNIFF_BYTES as u64, options)
+}
+
+/// The columns of a part on their way into a [`Merger`].
+#[derive(Debug)]
+enum Incoming {
+    /// Before the placement (or a fallback): kept whole until it.
+    Kept(Vec<u8>),
+    /// Filled in as they come: the magic and start read so far, then the fill.
+    Filling { prefix: Vec<u8>, feed: Feed },
+}
+
+/// Checks a part's columns' magic and start (`prefix`: their first 16 bytes)
+/// against the start of the part due.
+fn check_columns_prefix(prefix: &[u8], start: u64) -> std::result::Result<(), String> {
+    let mut r = WireReader::new(prefix);
+    if r.take(COLUMNS.len())? != COLUMNS {
+        return Err("not a part's columns".into());
+    }
+    let from = r.u64()?;
+    if from != start {
+        return Err(format!(
+            "the columns of bytes {from}.. where those of bytes {start}.. were due"
+        ));
+    }
+    Ok(())
 }
 
 fn corrupt(file: &str, why: String) -> Error {
@@ -304,6 +329,8 @@ pub struct Merger {
     columns_in: usize,
     /// The merge under way, once the last part is announced.
     placement: Option<Placement>,
+    /// The columns of the next part, coming in pieces ([`Merger::add_piece`]).
+    incoming: Option<Incoming>,
     /// A part ended inside a quoted field: the rest is pushed from here once the
     /// columns of the parts before it are in.
     fallback_at: Option<u64>,
@@ -331,6 +358,7 @@ impl Merger {
             waiting: Vec::new(),
             columns_in: 0,
             placement: None,
+            incoming: None,
             fallback_at: None,
         })
     }
@@ -444,40 +472,125 @@ impl Merger {
 
     /// The next announced part's columns ([`PartLoader::finish`]), in file order:
     /// copied into their places once every part is announced (until then kept).
+    /// The same as [`Merger::add_piece`] with all of them, then [`Merger::add_end`].
     pub fn add(&mut self, columns: Vec<u8>) -> Result<()> {
+        if self.placement.is_none() && self.incoming.is_none() {
+            // Kept as they are until the placement (or a fallback): not copied.
+            self.begin_columns()?;
+            self.incoming = Some(Incoming::Kept(columns));
+            return self.add_end();
+        }
+        self.add_piece(&columns)?;
+        self.add_end()
+    }
+
+    /// The next piece of the next announced part's columns (pieces of any length,
+    /// in order; then [`Merger::add_end`]): once every part is announced, each
+    /// block of rows is copied into its place as soon as it is complete, so that
+    /// the columns (hundreds of MB) need not be copied whole into this memory —
+    /// fresh pages, whose first touch costs more than the copy — before the fill.
+    pub fn add_piece(&mut self, piece: &[u8]) -> Result<()> {
         let file = self.file.clone();
         let bad = |why: String| corrupt(&file, why);
-        if self.sequential {
-            return Err(bad("a part's columns after the load went sequential".into()));
+        if self.incoming.is_none() {
+            self.begin_columns()?;
+            self.incoming = Some(match self.placement {
+                Some(_) => Incoming::Filling {
+                    prefix: Vec::with_capacity(COLUMNS.len() + 8),
+                    feed: Feed::default(),
+                },
+                None => Incoming::Kept(Vec::new()),
+            });
         }
-        let (Some(start), Some(keys)) = (
-            self.starts.get(self.columns_in),
-            self.parts.get(self.columns_in),
-        ) else {
-            return Err(bad("the columns of a part not announced".into()));
-        };
-        let mut r = WireReader::new(&columns);
-        if r.take(COLUMNS.len()).map_err(bad)? != COLUMNS {
-            return Err(bad("not a part's columns".into()));
+        let start = self.starts.get(self.columns_in).copied();
+        let keys = self.parts.get(self.columns_in);
+        let builder = &mut self.active.converter.builder;
+        match (self.incoming.as_mut(), self.placement.as_mut(), start, keys) {
+            (
+                Some(Incoming::Filling { prefix, feed }),
+                Some(placement),
+                Some(start),
+                Some(keys),
+            ) => {
+                let mut piece = piece;
+                let want = COLUMNS.len() + 8;
+                if prefix.len() < want {
+                    let take = (want - prefix.len()).min(piece.len());
+                    prefix.extend_from_slice(&piece[..take]);
+                    piece = &piece[take..];
+                    if prefix.len() < want {
+                        return Ok(());
+                    }
+                    check_columns_prefix(prefix, start).map_err(bad)?;
+                }
+                builder
+                    .fill_piece(placement, keys, feed, piece)
+                    .map_err(bad)
+            }
+            (Some(Incoming::Kept(columns)), _, _, _) => {
+                columns.extend_from_slice(piece);
+                Ok(())
+            }
+            _ => Err(bad("the columns of a part not announced".into())),
         }
-        let from = r.u64().map_err(bad)?;
-        if from != *start {
-            return Err(bad(format!(
-                "the columns of bytes {from}.. where those of bytes {start}.. were due"
-            )));
-        }
-        match self.placement.as_mut() {
-            Some(placement) => self
-                .active
-                .converter
-                .builder
-                .fill(placement, keys, &columns[COLUMNS.len() + 8..])
-                .map_err(bad)?,
-            None => self.waiting.push(columns),
+    }
+
+    /// The end of the next part's columns ([`Merger::add_piece`]).
+    pub fn add_end(&mut self) -> Result<()> {
+        let file = self.file.clone();
+        let bad = |why: String| corrupt(&file, why);
+        let start = self.starts.get(self.columns_in).copied();
+        match (self.incoming.take(), start) {
+            (Some(Incoming::Kept(columns)), Some(start)) => {
+                let mut r = WireReader::new(&columns);
+                let prefix = r.take(COLUMNS.len() + 8).map_err(bad)?;
+                check_columns_prefix(prefix, start).map_err(bad)?;
+                match (self.placement.as_mut(), self.parts.get(self.columns_in)) {
+                    (Some(placement), Some(keys)) => self
+                        .active
+                        .converter
+                        .builder
+                        .fill(placement, keys, &columns[COLUMNS.len() + 8..])
+                        .map_err(bad)?,
+                    _ => self.waiting.push(columns),
+                }
+            }
+            (Some(Incoming::Filling { prefix, feed }), Some(_)) => {
+                if prefix.len() < COLUMNS.len() + 8 {
+                    return Err(bad("not a part's columns".into()));
+                }
+                let placement = self
+                    .placement
+                    .as_mut()
+                    .ok_or_else(|| bad("the columns of a part not placed".into()))?;
+                self.active
+                    .converter
+                    .builder
+                    .fill_end(placement, feed)
+                    .map_err(bad)?;
+            }
+            _ => return Err(bad("the end of columns that never began".into())),
         }
         self.columns_in += 1;
         if self.fallback_at.is_some() && self.columns_in == self.parts.len() {
             self.fall_back()?;
+        }
+        Ok(())
+    }
+
+    /// Checks that the next part's columns may come now.
+    fn begin_columns(&self) -> Result<()> {
+        if self.sequential {
+            return Err(corrupt(
+                &self.file,
+                "a part's columns after the load went sequential".into(),
+            ));
+        }
+        if self.columns_in >= self.parts.len() {
+            return Err(corrupt(
+                &self.file,
+                "the columns of a part not announced".into(),
+            ));
         }
         Ok(())
     }
@@ -714,8 +827,14 @@ pub fn load_in_parts(
             break;
         }
     }
+    // Each part's columns in pieces as the page hands them over (there 4 MiB;
+    // here a few dozen bytes, varying, so that pieces cut the header and blocks).
     for part in announced {
-        merger.add(part.finish()?)?;
+        let piece = 1 + (part.start % 61) as usize;
+        for p in part.finish()?.chunks(piece) {
+            merger.add_piece(p)?;
+        }
+        merger.add_end()?;
     }
     if let Some(from) = fell_back {
         merger.push(&bytes[from as usize..])?;

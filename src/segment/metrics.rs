@@ -131,7 +131,7 @@ impl UserMetrics {
         for (user, rows) in table.order().iter() {
             let u = user as usize;
             let mut revenue = 0.0;
-            for &row in rows {
+            for row in rows {
                 let t = table.time(row);
                 if t > cutoff {
                     // Rows are in time order: the rest are later.

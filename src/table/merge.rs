@@ -24,7 +24,7 @@
 
 use super::TableBuilder;
 use super::keys::Keys;
-use super::part::{Columns, PartKeys, le8};
+use super::part::{ColumnBlock, Head, PartKeys, le8};
 use super::wire::WireError;
 
 /// Where a run of one user's rows goes: `(first row, rows)`. Runs are listed in
@@ -140,6 +140,29 @@ fn put_keys(
         width: usize,
         map: &[u32],
     ) -> Result<(), WireError> {
+        if width == 1 {
+            // One-byte keys through a table of all 256 (no check per key: the
+            // largest key is checked once, after).
+            let mut lut = [D::default(); 256];
+            for (l, &m) in lut.iter_mut().zip(map) {
+                *l = D::of(m);
+            }
+            let mut largest = 0u8;
+            for &(s, d, n) in segs {
+                for (x, &k) in out[d..d + n].iter_mut().zip(&src[s..s + n]) {
+                    *x = lut[usize::from(k)];
+                    largest = largest.max(k);
+                }
+            }
+            return if usize::from(largest) < map.len() || segs.is_empty() {
+                Ok(())
+            } else {
+                Err(format!(
+                    "key {largest} not in a dictionary of {}",
+                    map.len()
+                ))
+            };
+        }
         let mut bad = None;
         let mut set = |x: &mut D, k: u32| match map.get(k as usize) {
             Some(&m) => *x = D::of(m),
@@ -220,6 +243,61 @@ fn runs_of(
         fill[u as usize] += n;
     }
     runs
+}
+
+/// A part's columns being filled in as their pieces come
+/// ([`TableBuilder::fill_piece`]): the header once read, the rows and runs filled
+/// so far, and the start of a unit (the header or a block) cut by a piece's end.
+#[derive(Debug, Default)]
+pub struct Feed {
+    head: Option<Head>,
+    /// Rows of the blocks filled.
+    seen: usize,
+    /// The run being filled, and its rows filled.
+    run: usize,
+    done: u32,
+    segs: Segments,
+    /// The bytes of a unit begun in an earlier piece.
+    carry: Vec<u8>,
+}
+
+impl Feed {
+    /// The length of the unit at the start of `bytes` (or a length they must
+    /// reach to tell).
+    fn need(&self, bytes: &[u8], part: &PartKeys) -> Result<usize, WireError> {
+        match &self.head {
+            None => Head::need(bytes, part),
+            Some(head) => head.block_need(bytes, self.seen),
+        }
+    }
+
+    /// A complete unit: the header read, or a block filled into `b`.
+    fn unit(
+        &mut self,
+        b: &mut TableBuilder,
+        runs: &[Run],
+        part: &PartKeys,
+        unit: &[u8],
+    ) -> Result<(), WireError> {
+        let Some(head) = &self.head else {
+            let (head, _) = Head::read(unit, part)?;
+            if head.revenue != b.revenue.is_some() {
+                return Err("the revenue column does not match".into());
+            }
+            self.head = Some(head);
+            return Ok(());
+        };
+        let block = head.block(unit);
+        self.seen += block.rows;
+        b.fill_block(
+            runs,
+            (&mut self.run, &mut self.done),
+            &mut self.segs,
+            head,
+            part,
+            &block,
+        )
+    }
 }
 
 impl TableBuilder {
@@ -326,76 +404,150 @@ impl TableBuilder {
 
     /// The second step: the next part's `columns` (file order; the bytes of
     /// [`TableBuilder::encode_columns`], whose keys are `part`) copied into its
-    /// gaps, block by block, every key mapped to this builder's.
+    /// gaps, block by block, every key mapped to this builder's. The same as
+    /// [`TableBuilder::fill_piece`] with all of them, then
+    /// [`TableBuilder::fill_end`].
     pub fn fill(
         &mut self,
         placement: &mut Placement,
         part: &PartKeys,
         columns: &[u8],
     ) -> Result<(), WireError> {
+        let mut feed = Feed::default();
+        self.fill_piece(placement, part, &mut feed, columns)?;
+        self.fill_end(placement, feed)
+    }
+
+    /// The second step with the next part's columns coming in pieces (`bytes`:
+    /// the next ones, of any length), so that they need not be copied whole into
+    /// this memory first: each block is copied into its gaps as soon as it is
+    /// complete (a block cut by a piece's end is kept in `feed` until the rest
+    /// comes). After the last piece, [`TableBuilder::fill_end`].
+    pub fn fill_piece(
+        &mut self,
+        placement: &mut Placement,
+        part: &PartKeys,
+        feed: &mut Feed,
+        mut bytes: &[u8],
+    ) -> Result<(), WireError> {
         let runs = placement
             .runs
             .get(placement.filled)
             .ok_or_else(|| "columns of a part that was not placed".to_string())?;
-        let cols = Columns::read(columns, part)?;
-        if cols.revenue != self.revenue.is_some() {
-            return Err("the revenue column does not match".into());
-        }
-        let (mut ri, mut ro) = (0usize, 0u32);
-        let mut segs: Segments = Vec::new();
-        for block in cols.blocks() {
-            let block = block?;
-            segs.clear();
-            let mut s = 0;
-            while s < block.rows {
-                let &(d, n) = runs
-                    .get(ri)
-                    .ok_or_else(|| "more rows than the part's users have".to_string())?;
-                let take = ((n - ro) as usize).min(block.rows - s);
-                segs.push((s, (d + ro) as usize, take));
-                s += take;
-                ro += take as u32;
-                if ro == n {
-                    ri += 1;
-                    ro = 0;
-                }
+        // A unit (the header, a block) begun in an earlier piece: completed first.
+        while !feed.carry.is_empty() {
+            let need = feed.need(&feed.carry, part)?;
+            if feed.carry.len() == need {
+                let unit = std::mem::take(&mut feed.carry);
+                let done = feed.unit(self, runs, part, &unit);
+                feed.carry = unit;
+                feed.carry.clear();
+                done?;
+                break;
             }
-            for &(s, d, n) in &segs {
-                let src = block.time[s * 8..(s + n) * 8].chunks_exact(8);
-                for (x, c) in self.time[d..d + n].iter_mut().zip(src) {
-                    *x = i64::from_le_bytes(le8(c));
-                }
-            }
-            if let (Some(values), Some(src)) = (self.revenue.as_mut(), block.revenue) {
-                for &(s, d, n) in &segs {
-                    let src = src[s * 8..(s + n) * 8].chunks_exact(8);
-                    for (x, c) in values[d..d + n].iter_mut().zip(src) {
-                        *x = f64::from_bits(u64::from_le_bytes(le8(c)));
-                    }
-                }
-            }
-            put_keys(
-                &mut self.event,
-                &segs,
-                block.event,
-                cols.event_width,
-                &part.events,
-            )?;
-            for (j, p) in self.properties.iter_mut().enumerate() {
-                let (keys, _) = p.parts_mut();
-                put_keys(
-                    keys,
-                    &segs,
-                    block.properties[j],
-                    cols.widths[j],
-                    &part.properties[j],
-                )?;
+            let take = (need - feed.carry.len()).min(bytes.len());
+            feed.carry.extend_from_slice(&bytes[..take]);
+            bytes = &bytes[take..];
+            if bytes.is_empty() && feed.carry.len() < need {
+                return Ok(());
             }
         }
-        if ri != runs.len() {
+        while !bytes.is_empty() {
+            let need = feed.need(bytes, part)?;
+            if bytes.len() < need {
+                feed.carry.extend_from_slice(bytes);
+                break;
+            }
+            let (unit, rest) = bytes.split_at(need);
+            feed.unit(self, runs, part, unit)?;
+            bytes = rest;
+        }
+        Ok(())
+    }
+
+    /// After the last piece of a part's columns ([`TableBuilder::fill_piece`]):
+    /// an error when they ended early or held other rows than the part's users.
+    pub fn fill_end(&mut self, placement: &mut Placement, feed: Feed) -> Result<(), WireError> {
+        let runs = placement
+            .runs
+            .get(placement.filled)
+            .ok_or_else(|| "columns of a part that was not placed".to_string())?;
+        let head = feed
+            .head
+            .as_ref()
+            .ok_or_else(|| "the columns end inside their header".to_string())?;
+        if !feed.carry.is_empty() {
+            return Err(format!(
+                "the columns end inside a block ({} bytes of it)",
+                feed.carry.len()
+            ));
+        }
+        head.check_rows(feed.seen)?;
+        if feed.run != runs.len() {
             return Err("fewer rows than the part's users have".into());
         }
         placement.filled += 1;
+        Ok(())
+    }
+
+    /// One complete block of a part's columns copied into its gaps: `runs` from
+    /// `*run` (`*done` of its rows already filled) on, both moved past its rows.
+    #[allow(clippy::too_many_arguments)]
+    fn fill_block(
+        &mut self,
+        runs: &[Run],
+        (run, done): (&mut usize, &mut u32),
+        segs: &mut Segments,
+        head: &Head,
+        part: &PartKeys,
+        block: &ColumnBlock<'_>,
+    ) -> Result<(), WireError> {
+        segs.clear();
+        let mut s = 0;
+        while s < block.rows {
+            let &(d, n) = runs
+                .get(*run)
+                .ok_or_else(|| "more rows than the part's users have".to_string())?;
+            let take = ((n - *done) as usize).min(block.rows - s);
+            segs.push((s, (d + *done) as usize, take));
+            s += take;
+            *done += take as u32;
+            if *done == n {
+                *run += 1;
+                *done = 0;
+            }
+        }
+        for &(s, d, n) in segs.iter() {
+            let src = block.time[s * 8..(s + n) * 8].chunks_exact(8);
+            for (x, c) in self.time[d..d + n].iter_mut().zip(src) {
+                *x = i64::from_le_bytes(le8(c));
+            }
+        }
+        if let (Some(values), Some(src)) = (self.revenue.as_mut(), block.revenue) {
+            for &(s, d, n) in segs.iter() {
+                let src = src[s * 8..(s + n) * 8].chunks_exact(8);
+                for (x, c) in values[d..d + n].iter_mut().zip(src) {
+                    *x = f64::from_bits(u64::from_le_bytes(le8(c)));
+                }
+            }
+        }
+        put_keys(
+            &mut self.event,
+            segs,
+            block.event,
+            head.event_width,
+            &part.events,
+        )?;
+        for (j, p) in self.properties.iter_mut().enumerate() {
+            let (keys, _) = p.parts_mut();
+            put_keys(
+                keys,
+                segs,
+                block.properties[j],
+                head.widths[j],
+                &part.properties[j],
+            )?;
+        }
         Ok(())
     }
 

@@ -78,14 +78,14 @@ impl PartKeys {
                 );
             }
             let event = &mut b.event;
-            each_key(block.event, cols.event_width, &self.events, |k| {
+            each_key(block.event, cols.head.event_width, &self.events, |k| {
                 event.push(k)
             })?;
             for (j, p) in b.properties.iter_mut().enumerate() {
                 let (keys, _) = p.parts_mut();
                 each_key(
                     block.properties[j],
-                    cols.widths[j],
+                    cols.head.widths[j],
                     &self.properties[j],
                     |k| keys.push(k),
                 )?;
@@ -127,14 +127,145 @@ fn each_key(
     }
 }
 
-/// A part's columns, checked against its keys: the widths, and the blocks.
-pub(super) struct Columns<'a> {
+/// The header of a part's columns, checked against its keys: the widths and the
+/// rows. Read on its own so that the columns may come in pieces
+/// ([`super::merge::Feed`]): [`Head::need`] and [`Head::block_need`] tell how many
+/// bytes the next unit (the header, a block) takes.
+#[derive(Debug)]
+pub(super) struct Head {
     pub(super) event_width: usize,
     pub(super) revenue: bool,
     /// Each property column's key width.
     pub(super) widths: Vec<usize>,
+    pub(super) rows: usize,
+}
+
+/// The header's bytes before the property columns' widths: rows, event key width,
+/// revenue flag, property column count.
+const HEAD_FIXED: usize = 8 + 1 + 1 + 8;
+
+fn u64_at(bytes: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(le8(&bytes[at..at + 8]))
+}
+
+impl Head {
+    /// The header's length, when `bytes` (the columns' start) hold enough of it to
+    /// tell; else a length they must reach to tell.
+    pub(super) fn need(bytes: &[u8], keys: &PartKeys) -> Result<usize, WireError> {
+        if bytes.len() < HEAD_FIXED {
+            return Ok(HEAD_FIXED);
+        }
+        let n = u64_at(bytes, 10);
+        if n != keys.properties.len() as u64 {
+            return Err(format!(
+                "{n} property columns, {} in the keys",
+                keys.properties.len()
+            ));
+        }
+        Ok(HEAD_FIXED + keys.properties.len())
+    }
+
+    /// The header at the start of `bytes` (at least [`Head::need`] of them) and
+    /// its length.
+    pub(super) fn read(bytes: &[u8], keys: &PartKeys) -> Result<(Self, usize), WireError> {
+        let len = Self::need(bytes, keys)?;
+        if bytes.len() < len {
+            return Err(format!(
+                "the columns end inside their header ({} bytes)",
+                bytes.len()
+            ));
+        }
+        let rows = u64_at(bytes, 0);
+        if rows != keys.rows as u64 {
+            return Err(format!(
+                "{rows} rows in the columns, {} in the keys",
+                keys.rows
+            ));
+        }
+        let event_width = width_of(bytes[8])?;
+        let revenue = match bytes[9] {
+            0 => false,
+            1 => true,
+            f => return Err(format!("revenue flag {f}")),
+        };
+        let widths = bytes[HEAD_FIXED..len]
+            .iter()
+            .map(|&w| width_of(w))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((
+            Self {
+                event_width,
+                revenue,
+                widths,
+                rows: keys.rows,
+            },
+            len,
+        ))
+    }
+
+    /// Bytes of one row over every column.
+    fn row_bytes(&self) -> usize {
+        8 + if self.revenue { 8 } else { 0 } + self.event_width + self.widths.iter().sum::<usize>()
+    }
+
+    /// The length of the block at the start of `bytes`, the blocks before it
+    /// holding `seen` rows, when `bytes` hold enough of it to tell (its row count);
+    /// else a length they must reach to tell.
+    pub(super) fn block_need(&self, bytes: &[u8], seen: usize) -> Result<usize, WireError> {
+        if bytes.len() < 4 {
+            return Ok(4);
+        }
+        let n = u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]) as usize;
+        if n == 0 || seen + n > self.rows {
+            return Err(format!("a block of {n} rows after {seen} rows"));
+        }
+        Ok(n.saturating_mul(self.row_bytes()).saturating_add(4))
+    }
+
+    /// The block that is all of `bytes` (of its [`Head::block_need`]).
+    pub(super) fn block<'a>(&self, bytes: &'a [u8]) -> ColumnBlock<'a> {
+        let n = (bytes.len() - 4) / self.row_bytes();
+        let (time, rest) = bytes[4..].split_at(8 * n);
+        let (revenue, mut rest) = if self.revenue {
+            let (a, b) = rest.split_at(8 * n);
+            (Some(a), b)
+        } else {
+            (None, rest)
+        };
+        let (event, r2) = rest.split_at(self.event_width * n);
+        rest = r2;
+        let mut properties = Vec::with_capacity(self.widths.len());
+        for &w in &self.widths {
+            let (p, r2) = rest.split_at(w * n);
+            properties.push(p);
+            rest = r2;
+        }
+        ColumnBlock {
+            rows: n,
+            time,
+            revenue,
+            event,
+            properties,
+        }
+    }
+
+    /// The error of columns whose blocks end after `seen` rows.
+    pub(super) fn check_rows(&self, seen: usize) -> Result<(), WireError> {
+        if seen == self.rows {
+            Ok(())
+        } else {
+            Err(format!(
+                "{seen} rows in the blocks, {} in the part",
+                self.rows
+            ))
+        }
+    }
+}
+
+/// A part's columns, whole: the header and the blocks.
+pub(super) struct Columns<'a> {
+    pub(super) head: Head,
     blocks: &'a [u8],
-    rows: usize,
 }
 
 /// One block of a part's columns: consecutive rows, each column's bytes.
@@ -165,100 +296,41 @@ fn width_of(w: u8) -> Result<usize, WireError> {
 impl<'a> Columns<'a> {
     /// The header of `bytes`, checked against the part's `keys`.
     pub(super) fn read(bytes: &'a [u8], keys: &PartKeys) -> Result<Self, WireError> {
-        let mut r = WireReader::new(bytes);
-        let rows = r.count(1)?;
-        if rows != keys.rows {
-            return Err(format!(
-                "{rows} rows in the columns, {} in the keys",
-                keys.rows
-            ));
-        }
-        let event_width = width_of(r.u8()?)?;
-        let revenue = match r.u8()? {
-            0 => false,
-            1 => true,
-            f => return Err(format!("revenue flag {f}")),
-        };
-        let n = r.count(1)?;
-        if n != keys.properties.len() {
-            return Err(format!(
-                "{n} property columns, {} in the keys",
-                keys.properties.len()
-            ));
-        }
-        let widths = r
-            .take(n)?
-            .iter()
-            .map(|&w| width_of(w))
-            .collect::<Result<Vec<_>, _>>()?;
-        let at = bytes.len() - r.left();
+        let (head, at) = Head::read(bytes, keys)?;
         Ok(Self {
-            event_width,
-            revenue,
-            widths,
+            head,
             blocks: &bytes[at..],
-            rows,
         })
-    }
-
-    /// Bytes of one row over every column.
-    fn row_bytes(&self) -> usize {
-        8 + if self.revenue { 8 } else { 0 } + self.event_width + self.widths.iter().sum::<usize>()
     }
 
     /// The blocks in order; an error when they do not hold exactly the rows.
     pub(super) fn blocks(&self) -> impl Iterator<Item = Result<ColumnBlock<'a>, WireError>> + '_ {
-        let mut r = WireReader::new(self.blocks);
+        let mut rest = self.blocks;
         let mut seen = 0usize;
         let mut done = false;
         std::iter::from_fn(move || {
             if done {
                 return None;
             }
-            if r.is_empty() {
+            if rest.is_empty() {
                 done = true;
-                return (seen != self.rows).then(|| {
-                    Err(format!(
-                        "{seen} rows in the blocks, {} in the part",
-                        self.rows
-                    ))
-                });
+                return self.head.check_rows(seen).err().map(Err);
             }
-            let mut block = || -> Result<ColumnBlock<'a>, WireError> {
-                let n = r.u32()? as usize;
-                seen += n;
-                if n == 0 || seen > self.rows {
-                    return Err(format!("a block of {n} rows after {} rows", seen - n));
+            let block = match self.head.block_need(rest, seen) {
+                Ok(need) if need <= rest.len() => {
+                    let (b, r) = rest.split_at(need);
+                    rest = r;
+                    let b = self.head.block(b);
+                    seen += b.rows;
+                    Ok(b)
                 }
-                let all = r.take(n * self.row_bytes())?;
-                let (time, rest) = all.split_at(8 * n);
-                let (revenue, mut rest) = if self.revenue {
-                    let (a, b) = rest.split_at(8 * n);
-                    (Some(a), b)
-                } else {
-                    (None, rest)
-                };
-                let (event, r2) = rest.split_at(self.event_width * n);
-                rest = r2;
-                let mut properties = Vec::with_capacity(self.widths.len());
-                for &w in &self.widths {
-                    let (p, r2) = rest.split_at(w * n);
-                    properties.push(p);
-                    rest = r2;
-                }
-                Ok(ColumnBlock {
-                    rows: n,
-                    time,
-                    revenue,
-                    event,
-                    properties,
-                })
+                Ok(need) => Err(format!("{need} bytes needed, {} left", rest.len())),
+                Err(e) => Err(e),
             };
-            let b = block();
-            if b.is_err() {
+            if block.is_err() {
                 done = true;
             }
-            Some(b)
+            Some(block)
         })
     }
 }

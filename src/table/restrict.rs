@@ -20,14 +20,19 @@ impl EventTable {
         let mut rows: Vec<u32> = Vec::new();
         let mut users = Dict::new();
         let mut user = Vec::new();
+        // Kept users in key order, each one's rows in order: the new table is
+        // stored user by user too, user `k`'s rows at `offsets[k]..offsets[k + 1]`.
+        let mut offsets = Vec::with_capacity(kept.len() + 1);
+        offsets.push(0u32);
         for &u in &kept {
             let new = users.intern(self.user_id(u));
             let r = self.order.rows_of(u);
-            rows.extend_from_slice(r);
+            rows.extend(r);
             user.extend(std::iter::repeat_n(new, r.len()));
+            offsets.push(rows.len() as u32);
         }
         let time = keys::permute(&self.time, &rows);
-        let order = UserOrder::build(&user, &time, users.len());
+        let order = UserOrder::from_offsets(offsets);
         EventTable {
             meta: self.meta.clone(),
             users,

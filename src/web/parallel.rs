@@ -14,7 +14,8 @@
 //! // the first range's loader itself: merger.adoptFirst(part); then, in file order:
 //! const from = merger.announce(keys);           // -1, or: the columns of the parts
 //! // before, then push the bytes from `from` on; then each part's columns in order:
-//! merger.add(columns);
+//! merger.add(columns);                         // or, not copying it whole first:
+//! // for (const piece of piecesOf(columns)) merger.addPiece(piece); merger.addEnd();
 //! const engine = merger.finish();
 //! ```
 
@@ -174,6 +175,20 @@ impl PartMerger {
     /// (`PartLoader.finish`), in file order: copied into their places.
     pub fn add(&mut self, columns: Vec<u8>) -> WebResult<()> {
         step_or_spend(&mut self.inner, USED_UP, |m| m.add(columns))
+    }
+
+    /// `merger.addPiece(piece: Uint8Array)` — the next piece of the next announced
+    /// part's columns, in order (then `addEnd()`): as `add`, without copying the
+    /// whole columns into the engine's memory first.
+    #[wasm_bindgen(js_name = addPiece)]
+    pub fn add_piece(&mut self, piece: &[u8]) -> WebResult<()> {
+        step_or_spend(&mut self.inner, USED_UP, |m| m.add_piece(piece))
+    }
+
+    /// `merger.addEnd()` — the end of a part's columns given by `addPiece`.
+    #[wasm_bindgen(js_name = addEnd)]
+    pub fn add_end(&mut self) -> WebResult<()> {
+        step_or_spend(&mut self.inner, USED_UP, |m| m.add_end())
     }
 
     /// `merger.adoptFirst(part: PartLoader): number` — the first range's loader

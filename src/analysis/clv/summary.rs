@@ -70,7 +70,7 @@ pub(crate) fn summarise(
     let mut days: Vec<(i64, f64, bool)> = Vec::new();
     for (user, rows) in table.order().iter() {
         days.clear();
-        for &row in rows {
+        for row in rows {
             if !purchase.matches(table, row) {
                 continue;
             }

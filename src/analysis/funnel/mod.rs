@@ -298,7 +298,7 @@ impl<'t> Plan<'t> {
             // Rows matching no step take no part in ordered and unordered chains;
             // a strict chain is broken by them, so it keeps every row.
             let every_row = self.mode == FunnelMode::Strict;
-            log.extend(rows.iter().filter_map(|&row| {
+            log.extend(rows.iter().filter_map(|row| {
                 let mask = self.steps.mask(table, row);
                 if mask == 0 && !every_row {
                     return None;

@@ -82,7 +82,7 @@ pub(super) fn drivers(
         total_repeaters += u64::from(repeats);
         seen.clear();
         let rows = table.order().rows_of(b.user);
-        for &row in rows.iter().skip(b.first_pos + 1) {
+        for row in rows.from(b.first_pos + 1) {
             if table.time(row) - b.first > within {
                 break;
             }
