@@ -5,7 +5,7 @@
 //! Three questions are asked of a zone, all in epoch milliseconds:
 //! - the offset in force at an instant ([`Zone::offset_ms_at`]);
 //! - the instant a local wall time names, read as JavaScript's `Date` does
-//!   ([`Zone::to_utc`]): the earlier of two readings when the clock fell back, the
+//!   ([`Zone::read_local`]): the earlier of two readings when the clock fell back, the
 //!   offset in force just before a gap when it sprang forward;
 //! - the earliest instant of a local wall time, none in a gap
 //!   ([`Zone::earliest_utc`]).
@@ -23,12 +23,6 @@ use jiff::tz::{AmbiguousOffset, TimeZone};
 pub struct Zone {
     tz: TimeZone,
     utc: bool,
-}
-
-impl Default for Zone {
-    fn default() -> Self {
-        Self::utc()
-    }
 }
 
 impl Zone {
@@ -76,13 +70,7 @@ impl Zone {
     /// local clock) names, as JavaScript's `Date` reads it: the earlier instant when
     /// the wall time occurs twice, the offset in force just before a gap when it
     /// does not occur at all (02:30 in New York on the spring-forward day is
-    /// 07:30 UTC, shown as 03:30 EDT).
-    pub fn to_utc(&self, local_ms: i64) -> i64 {
-        self.read_local(local_ms).0
-    }
-
-    /// [`Zone::to_utc`], and whether a gap skips the wall time (the reading then
-    /// uses the offset before the gap).
+    /// 07:30 UTC, shown as 03:30 EDT); and whether a gap skips the wall time.
     pub fn read_local(&self, local_ms: i64) -> (i64, bool) {
         if self.utc {
             return (local_ms, false);
@@ -146,7 +134,7 @@ mod tests {
         assert!(z.is_utc());
         assert_eq!(z.name(), "UTC");
         assert_eq!(z.offset_ms_at(1_700_000_000_000), 0);
-        assert_eq!(z.to_utc(5), 5);
+        assert_eq!(z.read_local(5), (5, false));
         assert_eq!(Zone::named("UTC"), Some(Zone::utc()));
         assert!(Zone::named("Etc/UTC").is_some_and(|z| z.offset_ms_at(0) == 0));
     }
@@ -164,11 +152,11 @@ mod tests {
         assert!(!ny.is_utc());
         // 2024-03-10 02:30 does not exist: read with EST (−5), 07:30 UTC.
         let gap = local(2024, 3, 10, 2, 30);
-        assert_eq!(ny.to_utc(gap), gap + 5 * HOUR);
+        assert_eq!(ny.read_local(gap), (gap + 5 * HOUR, true));
         assert_eq!(ny.earliest_utc(gap), None);
         // 2024-11-03 01:30 occurs twice: the earlier, EDT (−4), 05:30 UTC.
         let fold = local(2024, 11, 3, 1, 30);
-        assert_eq!(ny.to_utc(fold), fold + 4 * HOUR);
+        assert_eq!(ny.read_local(fold), (fold + 4 * HOUR, false));
         assert_eq!(ny.earliest_utc(fold), Some(fold + 4 * HOUR));
         // Summer and winter offsets at instants.
         assert_eq!(ny.offset_ms_at(local(2024, 7, 1, 12, 0)), -4 * HOUR);
@@ -180,7 +168,12 @@ mod tests {
         let berlin = Zone::named("Europe/Berlin").expect("zone");
         assert!(berlin.offset_ms_at(i64::MAX).abs() <= 2 * HOUR);
         assert!(berlin.offset_ms_at(i64::MIN).abs() <= 2 * HOUR);
-        let _ = berlin.to_utc(i64::MAX);
-        let _ = berlin.to_utc(i64::MIN);
+        for wall in [i64::MAX, i64::MIN, i64::MAX - HOUR, i64::MIN + HOUR] {
+            let (utc, _) = berlin.read_local(wall);
+            assert!(
+                utc.abs_diff(wall) <= 2 * HOUR as u64,
+                "{wall} read as {utc}"
+            );
+        }
     }
 }
