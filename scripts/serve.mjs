@@ -5,7 +5,7 @@
 // /vendor/… serves DuckDB-WASM and its ES module dependencies for the browser
 // benchmark (www/bench.html?engine=duckdb), only when scripts/bench-browser has
 // installed them into benches/browser/node_modules; otherwise those paths are 404.
-// --rebuild (scripts/dev): www/dist/, the workers' bundles (scripts/bundle.mjs), is
+// --rebuild (scripts/dev): www/dist/, the page's and the workers' bundles (scripts/bundle.mjs), is
 // rebuilt before each request of one of its files, so that an edit of www/*.js shows
 // on a reload (esbuild takes tens of milliseconds; a file is rewritten only if changed).
 // Prints "Tidemark: http://127.0.0.1:PORT/" once listening.

@@ -31,7 +31,7 @@ export let pageErrors = [];
 export let dialogs = [];
 
 before(async () => {
-  // The workers' bundles (www/dist/) from the sources as they are now: a test run
+  // The page's and the workers' bundles (www/dist/) from the sources as they are now: a test run
   // after an edit of www/*.js never meets a stale bundle (scripts/bundle.mjs; a file
   // is rewritten only when it changed, atomically, so parallel test files agree).
   await buildBundles();
