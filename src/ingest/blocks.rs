@@ -1,11 +1,13 @@
 //! Sixteen bytes of text at a time as bit masks: where the delimiter is, and where
 //! a line end or a quote stops the record splitter's fast path. Bit `j` of a mask
-//! is byte `j` of the block.
+//! is byte `j` of the block. A [`Window`] is four blocks (64 bytes) at once: the
+//! delimiters, line ends and quotes as three words, from which the splitter's
+//! fast path takes every delimiter and line end in order.
 //!
 //! In wasm (built with `+simd128`, `.cargo/config.toml`) one vector load and three
-//! comparisons; elsewhere the same masks from two 64-bit words with the exact
+//! comparisons per block; elsewhere the same masks from 64-bit words with the exact
 //! zero-byte test (no false positives), gathered into bits by one multiplication.
-//! Both give the same masks (a property test checks the portable form against a
+//! Both give the same masks (property tests check the portable forms against a
 //! byte loop; `tests/web.rs` runs the loader in wasm).
 
 /// The masks of one block.
@@ -17,16 +19,85 @@ pub struct Masks {
     pub stop: u32,
 }
 
+/// The masks of 64 bytes (four blocks): bit `j` of each is byte `j`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// The delimiter's bytes.
+    pub delimiter: u64,
+    /// Line ends: `\n` and `\r` bytes.
+    pub end: u64,
+    /// `"` bytes.
+    pub quote: u64,
+}
+
+/// The window masks of `b` for delimiter `d` (inlined: a call returned the
+/// three words through memory).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+pub fn window(b: &[u8; 64], d: u8) -> Window {
+    use core::arch::wasm32::{u8x16_bitmask, u8x16_eq, u8x16_splat, v128_or};
+    let (dv, nl, cr, q) = (
+        u8x16_splat(d),
+        u8x16_splat(b'\n'),
+        u8x16_splat(b'\r'),
+        u8x16_splat(b'"'),
+    );
+    let mut w = Window {
+        delimiter: 0,
+        end: 0,
+        quote: 0,
+    };
+    for (k, block) in b.chunks_exact(16).enumerate() {
+        let Ok(block) = <&[u8; 16]>::try_from(block) else {
+            continue;
+        };
+        let v = load(block);
+        let shift = 16 * k as u32;
+        let end = v128_or(u8x16_eq(v, nl), u8x16_eq(v, cr));
+        w.delimiter |= u64::from(u8x16_bitmask(u8x16_eq(v, dv))) << shift;
+        w.end |= u64::from(u8x16_bitmask(end)) << shift;
+        w.quote |= u64::from(u8x16_bitmask(u8x16_eq(v, q))) << shift;
+    }
+    w
+}
+
+/// The window masks of `b` for delimiter `d`.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+#[inline]
+pub fn window(b: &[u8; 64], d: u8) -> Window {
+    let mut w = Window {
+        delimiter: 0,
+        end: 0,
+        quote: 0,
+    };
+    for (k, chunk) in b.chunks_exact(8).enumerate() {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(bytes);
+        let bits = |c: u8| u64::from(gather(zero_bytes(x ^ splat(c)))) << (8 * k);
+        w.delimiter |= bits(d);
+        w.end |= bits(b'\n') | bits(b'\r');
+        w.quote |= bits(b'"');
+    }
+    w
+}
+
+/// One block as a vector (compiles to one `v128.load`).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline]
+fn load(b: &[u8; 16]) -> core::arch::wasm32::v128 {
+    core::arch::wasm32::u8x16(
+        b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+        b[14], b[15],
+    )
+}
+
 /// The masks of `block` for delimiter `d`.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 #[inline]
 pub fn masks(b: &[u8; 16], d: u8) -> Masks {
-    use core::arch::wasm32::{u8x16, u8x16_bitmask, u8x16_eq, u8x16_splat, v128_or};
-    // Compiles to one `v128.load`.
-    let v = u8x16(
-        b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
-        b[14], b[15],
-    );
+    use core::arch::wasm32::{u8x16_bitmask, u8x16_eq, u8x16_splat, v128_or};
+    let v = load(b);
     let eq = |c: u8| u8x16_eq(v, u8x16_splat(c));
     let stop = v128_or(v128_or(eq(b'\n'), eq(b'\r')), eq(b'"'));
     Masks {
@@ -89,8 +160,31 @@ mod tests {
         }
     }
 
+    /// The window masks byte by byte.
+    fn plain_window(b: &[u8; 64], d: u8) -> Window {
+        let bits =
+            |hit: &dyn Fn(u8) -> bool| (0..64).filter(|&j| hit(b[j])).fold(0u64, |m, j| m | 1 << j);
+        Window {
+            delimiter: bits(&|c| c == d),
+            end: bits(&|c| matches!(c, b'\n' | b'\r')),
+            quote: bits(&|c| c == b'"'),
+        }
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// On random windows of the same bytes, the window masks equal the byte
+        /// loop's.
+        #[test]
+        fn window_masks_equal_the_byte_loop(
+            bytes in proptest::collection::vec(proptest::sample::select(
+                b",;\t|\n\r\"\x0b\x0c\x0e\x2b\x2d\x21\x23\x00\x80\xac\xff a".to_vec()), 64),
+            d in proptest::sample::select(b",;\t|".to_vec()),
+        ) {
+            let mut b = [0u8; 64];
+            b.copy_from_slice(&bytes);
+            proptest::prop_assert_eq!(window(&b, d), plain_window(&b, d));
+        }
         /// On random blocks of delimiters, line ends, quotes, bytes one off from
         /// them and high bytes, the masks equal the byte loop's.
         #[test]

@@ -36,8 +36,9 @@ pub struct Record {
     pub fields: usize,
     /// True when the record had no terminator (the end of the file).
     pub unterminated: bool,
-    /// Index of its first delimiter offset in the splitter's marks (valid until the
-    /// next [`RecordSplitter::scan`]; see [`RecordSplitter::marks`]).
+    /// Index of its first delimiter offset in the splitter's kept marks (records of
+    /// [`RecordSplitter::scan`] and [`RecordSplitter::finish`], valid until the next
+    /// scan; see [`RecordSplitter::marks`]); 0 for a record given to a [`Sink`].
     pub mark: u32,
     /// True when a quote occurs anywhere in it: its fields need the quoting rules.
     pub quoted: bool,
@@ -49,6 +50,32 @@ enum State {
     Unquoted,
     Quoted,
     QuoteInQuoted,
+}
+
+/// Where [`RecordSplitter::scan_into`] delivers each record it completes, in
+/// order, as soon as it is complete (so that a loader converts it while its bytes
+/// are still in the cache, with no list of records in between).
+pub trait Sink {
+    /// A complete record and the offsets, from its start, of its delimiters outside
+    /// quotes (`rec.fields - 1` of them; valid only during the call).
+    fn record(&mut self, rec: &Record, marks: &[u32]);
+}
+
+/// The records of a [`RecordSplitter::scan`], with their delimiter offsets kept.
+struct Keep<'a> {
+    out: &'a mut Vec<Record>,
+    kept: &'a mut Vec<u32>,
+}
+
+impl Sink for Keep<'_> {
+    #[inline]
+    fn record(&mut self, rec: &Record, marks: &[u32]) {
+        self.out.push(Record {
+            mark: offset(self.kept.len()),
+            ..*rec
+        });
+        self.kept.extend_from_slice(marks);
+    }
 }
 
 /// Splits text into records, across chunk boundaries.
@@ -65,11 +92,11 @@ pub struct RecordSplitter {
     rec_line: u64,
     quote_line: u64,
     cursor: usize,
-    /// Offsets (from its record's start) of the delimiters outside quotes: `fields -
-    /// 1` per record, the current incomplete record's last.
+    /// Offsets (from its start) of the incomplete record's delimiters outside quotes.
     marks: Vec<u32>,
-    /// Index in `marks` of the incomplete record's first delimiter.
-    rec_mark: usize,
+    /// The delimiter offsets of the records the last [`RecordSplitter::scan`] (and
+    /// [`RecordSplitter::finish`]) returned, in order ([`Record::mark`]).
+    kept: Vec<u32>,
     /// Whether the fast path reads 16-byte blocks ([`BLOCKS`]; tests try both).
     blocks: bool,
     /// A quote was seen in the incomplete record.
@@ -91,7 +118,7 @@ impl RecordSplitter {
             quote_line: 1,
             cursor: 0,
             marks: Vec::new(),
-            rec_mark: 0,
+            kept: Vec::new(),
             blocks: BLOCKS,
             quoted: false,
         }
@@ -135,12 +162,26 @@ impl RecordSplitter {
     /// [`RecordSplitter::finish`] returned) are in [`RecordSplitter::marks`] until
     /// the next scan.
     pub fn scan(&mut self, buf: &[u8], out: &mut Vec<Record>) -> usize {
-        self.marks.drain(..self.rec_mark);
-        self.rec_mark = 0;
+        let mut kept = std::mem::take(&mut self.kept);
+        kept.clear();
+        let keep_from = self.scan_into(
+            buf,
+            &mut Keep {
+                out,
+                kept: &mut kept,
+            },
+        );
+        self.kept = kept;
+        keep_from
+    }
+
+    /// [`RecordSplitter::scan`] delivering each record to `sink` as soon as it is
+    /// complete, with its delimiter offsets (which are not kept).
+    pub fn scan_into<S: Sink>(&mut self, buf: &[u8], sink: &mut S) -> usize {
         let d = self.delimiter;
         let mut i = self.cursor;
         if self.at_boundary(i) {
-            i = self.plain_records(buf, i, out);
+            i = self.plain_records(buf, i, sink);
         }
         while i < buf.len() {
             if matches!(self.state, State::FieldStart | State::Unquoted) {
@@ -214,25 +255,26 @@ impl RecordSplitter {
                 }
                 _ if b == b'\n' || b == b'\r' => {
                     if self.content {
-                        out.push(Record {
+                        let rec = Record {
                             start: self.rec_start,
                             end: i + 1,
                             line: self.rec_line,
                             fields: self.fields + 1,
                             unterminated: false,
-                            mark: offset(self.rec_mark),
+                            mark: 0,
                             quoted: self.quoted,
-                        });
+                        };
+                        sink.record(&rec, &self.marks);
                     }
+                    self.marks.clear();
                     self.fields = 0;
                     self.content = false;
                     self.quoted = false;
                     self.state = State::FieldStart;
                     self.rec_start = i + 1;
                     self.rec_line = self.line;
-                    self.rec_mark = self.marks.len();
                     if b == b'\n' {
-                        i = self.plain_records(buf, i + 1, out);
+                        i = self.plain_records(buf, i + 1, sink);
                         continue;
                     }
                 }
@@ -267,48 +309,130 @@ impl RecordSplitter {
     /// not take (a quote, a lone `\r`, an empty line, or — in wasm — fewer than 16
     /// bytes left before its end): the byte-wise walk goes on from there with the
     /// state exactly as it would have been after walking these records itself.
-    fn plain_records(&mut self, buf: &[u8], mut i: usize, out: &mut Vec<Record>) -> usize {
-        let mut marks = std::mem::take(&mut self.marks);
+    fn plain_records<S: Sink>(&mut self, buf: &[u8], mut i: usize, sink: &mut S) -> usize {
         let mut line = self.line;
+        if self.blocks {
+            (i, line) = self.plain_windows(buf, i, line, sink);
+        }
+        // At a boundary the incomplete record has no delimiters yet: `marks` is
+        // empty, and holds one record's at a time.
+        let mut marks = std::mem::take(&mut self.marks);
         loop {
             let start = i;
-            let first = marks.len();
+            marks.clear();
             let Some(stop) = self.plain_run(buf, start, &mut marks) else {
-                marks.truncate(first);
                 break;
             };
             // The record's end, and where the next one starts.
             let (end, next) = match (buf.get(stop), buf.get(stop + 1)) {
                 (Some(b'\n'), _) => (stop + 1, stop + 1),
                 (Some(b'\r'), Some(b'\n')) => (stop + 1, stop + 2),
-                _ => {
-                    marks.truncate(first);
-                    break;
-                }
+                _ => break,
             };
             if stop == start {
                 // An empty line: not a record (the walk counts its line).
-                marks.truncate(first);
                 break;
             }
-            out.push(Record {
+            let rec = Record {
                 start,
                 end,
                 line,
-                fields: marks.len() - first + 1,
+                fields: marks.len() + 1,
                 unterminated: false,
-                mark: offset(first),
+                mark: 0,
                 quoted: false,
-            });
+            };
+            sink.record(&rec, &marks);
             line += 1;
             i = next;
         }
+        marks.clear();
         self.marks = marks;
         self.line = line;
         self.rec_start = i;
         self.rec_line = line;
-        self.rec_mark = self.marks.len();
         i
+    }
+
+    /// The fast path's first stage in wasm: from the start of a record at `i` on
+    /// physical line `line`, 64 bytes at a time ([`blocks::window`]: where the
+    /// delimiters, line ends and quotes are), every delimiter and line end taken in
+    /// order from the masks' bits, whatever records they belong to, and each record
+    /// ended by `\n` or `\r\n` delivered at its line end. Stops at the start of
+    /// the record where a quote, a lone `\r`, an empty line, a record of more than
+    /// [`WINDOW_MARKS`] delimiters or the last 64 bytes of `buf` are: returns that
+    /// start and its line, for the per-record path and the byte-wise walk.
+    #[inline]
+    fn plain_windows<S: Sink>(
+        &self,
+        buf: &[u8],
+        i: usize,
+        mut line: u64,
+        sink: &mut S,
+    ) -> (usize, u64) {
+        let d = self.delimiter;
+        let mut marks = [0u32; WINDOW_MARKS];
+        // Delimiters of the current record so far.
+        let mut n = 0;
+        // The current record's start.
+        let mut start = i;
+        let mut w = i;
+        while let Some(bytes) = buf.get(w..w + 64) {
+            let Ok(bytes) = <&[u8; 64]>::try_from(bytes) else {
+                break;
+            };
+            let m = blocks::window(bytes, d);
+            // Only the bytes before the window's first quote.
+            let before = match m.quote.trailing_zeros() {
+                64 => u64::MAX,
+                q => (1u64 << q) - 1,
+            };
+            let mut bits = (m.delimiter | m.end) & before;
+            while bits != 0 {
+                let b = bits.trailing_zeros();
+                bits &= bits - 1;
+                let at = w + b as usize;
+                if m.delimiter >> b & 1 != 0 {
+                    let Some(slot) = marks.get_mut(n) else {
+                        return (start, line);
+                    };
+                    *slot = offset(at - start);
+                    n += 1;
+                    continue;
+                }
+                if at < start {
+                    // The `\n` of a `\r\n` already taken.
+                    continue;
+                }
+                if at == start {
+                    // An empty line: not a record (the walk counts its line).
+                    return (start, line);
+                }
+                let next = match (buf.get(at), buf.get(at + 1)) {
+                    (Some(b'\n'), _) => at + 1,
+                    (Some(b'\r'), Some(b'\n')) => at + 2,
+                    _ => return (start, line),
+                };
+                let rec = Record {
+                    start,
+                    end: at + 1,
+                    line,
+                    fields: n + 1,
+                    unterminated: false,
+                    mark: 0,
+                    quoted: false,
+                };
+                sink.record(&rec, marks.get(..n).unwrap_or_default());
+                line += 1;
+                n = 0;
+                start = next;
+            }
+            if before != u64::MAX {
+                break;
+            }
+            w += 64;
+        }
+        (start, line)
     }
 
     /// From the start of a record at `start` to its first line end or quote:
@@ -317,7 +441,7 @@ impl RecordSplitter {
     /// may hold some of the record's: the caller drops them). In wasm sixteen
     /// bytes at a time ([`blocks`], `None` when fewer than 16 are left), natively
     /// `memchr3` and then the word-wise delimiter search.
-    #[inline]
+    #[inline(always)]
     fn plain_run(&self, buf: &[u8], start: usize, marks: &mut Vec<u32>) -> Option<usize> {
         let d = self.delimiter;
         if !self.blocks {
@@ -402,13 +526,13 @@ impl RecordSplitter {
             line: self.rec_line,
             fields: self.fields + 1,
             unterminated: true,
-            mark: offset(self.rec_mark),
+            mark: offset(self.kept.len()),
             quoted: self.quoted,
         };
+        self.kept.append(&mut self.marks);
         self.content = false;
         self.quoted = false;
         self.rec_start = buf.len();
-        self.rec_mark = self.marks.len();
         Ok(Some(rec))
     }
 
@@ -418,11 +542,15 @@ impl RecordSplitter {
     /// record's end).
     pub fn marks(&self, rec: &Record) -> &[u32] {
         let from = rec.mark as usize;
-        self.marks
+        self.kept
             .get(from..from + rec.fields - 1)
             .unwrap_or_default()
     }
 }
+
+/// The most delimiters of a record [`RecordSplitter::plain_windows`] takes (a
+/// record with more goes the per-record path).
+const WINDOW_MARKS: usize = 64;
 
 /// `n` as a `u32` offset (records and buffers stay far below 4 GiB: the input is
 /// pushed in chunks of a few MiB).
@@ -631,22 +759,25 @@ mod tests {
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
         /// Records of the shape the fast path for plain records takes (fields of
-        /// 0–40 bytes: many records longer than a block, many shorter), ended by
-        /// `\n`, `\r\n`, a lone `\r` or an empty line, some with a quoted field
-        /// (with a line end inside), fed in chunks cut anywhere: with and without
-        /// the blocks, the records, their delimiter offsets, the line after each
-        /// scan and whether it ended between records equal the plain reference's.
+        /// 0–40 bytes: many records longer than a block or a window, many shorter),
+        /// ended by `\n`, `\r\n`, a lone `\r` or an empty line, some with a
+        /// quoted field (with a line end inside), some of 64–71 fields (more
+        /// delimiters than the window path holds), fed in chunks cut anywhere: with
+        /// and without the blocks, the records, their delimiter offsets, the line
+        /// after each scan and whether it ended between records equal the plain
+        /// reference's.
         #[test]
         fn plain_records_agree_with_the_reference(
             rows in proptest::collection::vec(
-                (proptest::collection::vec(0usize..40, 1..9), 0usize..12, 0usize..8), 0..60),
+                (proptest::collection::vec(0usize..40, 1..9), 0usize..12, 0usize..8, 0usize..16), 0..60),
             cuts in proptest::collection::vec(0usize..3000, 0..8),
             tab in proptest::bool::ANY,
         ) {
             let d = if tab { b'\t' } else { b',' };
             let mut bytes = Vec::new();
-            for (r, (fields, quote, end)) in rows.iter().enumerate() {
-                for (f, &len) in fields.iter().enumerate() {
+            for (r, (fields, quote, end, wide)) in rows.iter().enumerate() {
+                let count = if *wide == 0 { 64 + fields.len() - 1 } else { fields.len() };
+                for (f, &len) in fields.iter().cycle().take(count).enumerate() {
                     if f > 0 {
                         bytes.push(d);
                     }

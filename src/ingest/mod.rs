@@ -34,7 +34,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::progress::Progress;
 use crate::table::{DateOrder, EventTable, TableMeta};
 use convert::Converter;
-use dialect::{Record, RecordSplitter};
+use dialect::{Record, RecordSplitter, Sink};
 use encoding::TextDecoder;
 use skipped::SkipReason;
 use sniff::{Plan, SNIFF_BYTES};
@@ -176,7 +176,6 @@ struct Active {
     /// Text (the decoder validated it), so records are read with no second check.
     buf: String,
     splitter: RecordSplitter,
-    records: Vec<Record>,
     header_pending: bool,
     /// The current record's fields (reused).
     fields: fields::Fields,
@@ -334,7 +333,6 @@ impl Active {
             text: TextDecoder::new(plan.encoding.encoding),
             plan,
             buf: String::new(),
-            records: Vec::new(),
             fields: fields::Fields::new(),
             rows_read: 0,
         })
@@ -457,61 +455,39 @@ impl Active {
 
     /// Parses every whole record of `text` not yet scanned (with `last`, the final
     /// one too): the text the splitter's offsets refer to. Returns where the
-    /// incomplete record begins.
-    /// `text` is UTF-8 (decoded, or a chunk [`TextDecoder::valid_prefix`] checked):
-    /// an unquoted record's cells are read as bytes, a quoted record is checked as
-    /// text again (never failing) for its quoting rules.
+    /// incomplete record begins. Each record is converted as soon as the splitter
+    /// completes it ([`Rows`]).
     fn parse(&mut self, file: &str, text: &[u8], last: bool) -> Result<usize> {
-        self.records.clear();
-        let keep_from = self.splitter.scan(text, &mut self.records);
-        let mut tail = None;
+        let Active {
+            plan,
+            splitter,
+            header_pending,
+            fields,
+            converter,
+            rows_read,
+            ..
+        } = self;
+        let mut rows = Rows {
+            text,
+            expected: plan.columns.len(),
+            delimiter: plan.delimiter,
+            header_pending,
+            rows_read,
+            fields,
+            converter,
+            bad: None,
+        };
+        let keep_from = splitter.scan_into(text, &mut rows);
         if last {
-            match self.splitter.finish(text) {
-                Ok(r) => tail = r,
+            match splitter.finish(text) {
+                Ok(Some(rec)) => rows.record(&rec, splitter.marks(&rec)),
+                Ok(None) => {}
                 Err(line) => return Err(Error::at(ErrorKind::UnterminatedQuote, file, Some(line))),
             }
         }
-        let expected = self.plan.columns.len();
-        let delimiter = self.plan.delimiter;
-        let records = std::mem::take(&mut self.records);
-        // Records start and end at ASCII bytes (line ends), so every one is a slice
-        // of the text at character boundaries.
-        for rec in records.iter().chain(tail.iter()) {
-            if self.header_pending {
-                self.header_pending = false;
-                continue;
-            }
-            self.rows_read += 1;
-            if rec.fields != expected {
-                let why = format!("{} fields, expected {expected}", rec.fields);
-                self.converter
-                    .skipped
-                    .add(SkipReason::WrongFieldCount, rec.line, &why);
-                continue;
-            }
-            if !rec.quoted {
-                // Cut at its delimiter offsets, as bytes (`Marked`).
-                let Some(bytes) = text.get(rec.start..rec.end) else {
-                    return Err(bad_record(file, rec.line));
-                };
-                let cells = fields::Marked::new(
-                    fields::strip_terminator_bytes(bytes),
-                    self.splitter.marks(rec),
-                );
-                self.converter.convert_cells(|i| cells.get(i), rec.line);
-                continue;
-            }
-            let Some(text) = text
-                .get(rec.start..rec.end)
-                .and_then(|b| std::str::from_utf8(b).ok())
-            else {
-                return Err(bad_record(file, rec.line));
-            };
-            let record = fields::strip_terminator(text);
-            self.fields.split(record, delimiter);
-            self.converter.convert_row(record, &self.fields, rec.line);
+        if let Some(line) = rows.bad {
+            return Err(bad_record(file, line));
         }
-        self.records = records;
         Ok(keep_from)
     }
 
@@ -560,6 +536,66 @@ impl Active {
         };
         debug_assert_eq!(rows_read, loaded + converter.skipped.total());
         Ok(converter.builder.build(meta))
+    }
+}
+
+/// The loader's [`Sink`]: each record counted, skipped with its reason, or
+/// converted into a row as soon as the splitter completes it.
+/// `text` is UTF-8 (decoded, or a chunk [`TextDecoder::valid_prefix`] checked):
+/// an unquoted record's cells are read as bytes, cut at its delimiter offsets; a
+/// quoted record is checked as text again (never failing) for its quoting rules.
+struct Rows<'a> {
+    /// The text the records' offsets refer to.
+    text: &'a [u8],
+    /// Fields per record (the plan's columns).
+    expected: usize,
+    delimiter: u8,
+    header_pending: &'a mut bool,
+    rows_read: &'a mut u64,
+    /// A quoted record's fields (reused).
+    fields: &'a mut fields::Fields,
+    converter: &'a mut Converter,
+    /// The line of the first record that was not text at character boundaries
+    /// (never: records start and end at ASCII line ends of decoded text).
+    bad: Option<u64>,
+}
+
+impl Sink for Rows<'_> {
+    #[inline]
+    fn record(&mut self, rec: &Record, marks: &[u32]) {
+        if *self.header_pending {
+            *self.header_pending = false;
+            return;
+        }
+        *self.rows_read += 1;
+        if rec.fields != self.expected {
+            let why = format!("{} fields, expected {}", rec.fields, self.expected);
+            self.converter
+                .skipped
+                .add(SkipReason::WrongFieldCount, rec.line, &why);
+            return;
+        }
+        if !rec.quoted {
+            // Cut at its delimiter offsets, as bytes (`Marked`).
+            let Some(bytes) = self.text.get(rec.start..rec.end) else {
+                self.bad.get_or_insert(rec.line);
+                return;
+            };
+            let cells = fields::Marked::new(fields::strip_terminator_bytes(bytes), marks);
+            self.converter.convert_cells(|i| cells.get(i), rec.line);
+            return;
+        }
+        let Some(text) = self
+            .text
+            .get(rec.start..rec.end)
+            .and_then(|b| std::str::from_utf8(b).ok())
+        else {
+            self.bad.get_or_insert(rec.line);
+            return;
+        };
+        let record = fields::strip_terminator(text);
+        self.fields.split(record, self.delimiter);
+        self.converter.convert_row(record, self.fields, rec.line);
     }
 }
 
