@@ -20,9 +20,9 @@
 //! its dictionaries (users, event names, every property) in first-seen order and
 //! each user's row count. Then, as the part's worker sorts, its *columns* in its own
 //! per-user order ([`PartLoader::finish`], or in pieces as the sort writes them:
-//! [`PartLoader::finish_in_pieces`]; [`crate::table::TableBuilder::encode_columns`]). The first range, parsed by the
-//! engine worker itself, is adopted as it is and sorted while the other parts are
-//! on their way ([`Merger::adopt_first`]). The merger reads the announcements in
+//! [`PartLoader::finish_in_pieces`]; [`crate::table::TableBuilder::encode_columns`]).
+//! The first range, parsed by the engine worker itself, is adopted as it is and
+//! sorted while the other parts are on their way ([`Merger::adopt_first`]). The merger reads the announcements in
 //! file order ([`Merger::announce`]: the part's values interned into the growing
 //! dictionaries, which keeps first-seen order; line numbers shifted by the lines
 //! before the range) — while the parts' workers sort — and once the last one is in,
