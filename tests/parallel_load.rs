@@ -31,7 +31,8 @@ fn in_parts(bytes: &[u8], options: &LoadOptions, cuts: &[u64]) -> String {
 
 /// The load in parts with every part, the first too, merged from its bytes (the
 /// merger's receiving builder starts empty); with `piece`, each part's columns
-/// given in pieces of that many bytes (`Merger::add_piece`).
+/// written and given in pieces of that many bytes (`PartLoader::finish_in_pieces`,
+/// `Merger::add_piece`).
 fn in_parts_as_bytes(
     bytes: &[u8],
     options: &LoadOptions,
@@ -58,9 +59,13 @@ fn in_parts_as_bytes(
             match piece {
                 None => merger.add(part.finish()?)?,
                 Some(n) => {
-                    for p in part.finish()?.chunks(n) {
-                        merger.add_piece(p)?;
-                    }
+                    let mut added = Ok(());
+                    part.finish_in_pieces(n, |p| {
+                        if added.is_ok() {
+                            added = merger.add_piece(p);
+                        }
+                    })?;
+                    added?;
                     merger.add_end()?;
                 }
             }
@@ -189,6 +194,40 @@ proptest! {
         let cuts: Vec<u64> = cuts.iter().map(|c| c % (bytes.len() as u64 + 1)).collect();
         prop_assert_eq!(in_parts(&bytes, &o, &cuts), want.clone());
         prop_assert_eq!(in_parts_as_bytes(&bytes, &o, &cuts, piece), want);
+    }
+
+    /// A part's columns written in pieces as its sort makes them are its columns
+    /// written whole, cut every `piece` bytes: each piece but the last exactly
+    /// that long, none empty, in order.
+    #[test]
+    fn a_parts_pieces_are_its_columns_cut_in_order(
+        (bytes, _bom) in csv(),
+        cut in 0u64..4000,
+        piece in 1usize..600,
+    ) {
+        let o = LoadOptions::default();
+        let total = bytes.len() as u64;
+        let head = &bytes[..head_len(total) as usize];
+        for (start, end) in ranges(&bytes, &[cut % (total + 1)]) {
+            let part = || -> Result<PartLoader, tidemark::Error> {
+                let mut part = PartLoader::new("t.csv", &o, head, total, start, end)?;
+                part.push(&bytes[start as usize..end as usize])?;
+                part.announce()?;
+                Ok(part)
+            };
+            let (Ok(whole), Ok(cut)) = (part(), part()) else {
+                continue;
+            };
+            let whole = whole.finish().expect("the columns");
+            let mut pieces: Vec<Vec<u8>> = Vec::new();
+            cut.finish_in_pieces(piece, |p| pieces.push(p.to_vec())).expect("the pieces");
+            prop_assert!(!pieces.is_empty());
+            prop_assert!(pieces.iter().all(|p| !p.is_empty()));
+            let (last, full) = pieces.split_last().expect("a piece");
+            prop_assert!(full.iter().all(|p| p.len() == piece));
+            prop_assert!(last.len() <= piece);
+            prop_assert_eq!(pieces.concat(), whole);
+        }
     }
 }
 
@@ -513,18 +552,29 @@ fn merged(parts: &[Vec<Row>], sort_first: bool, piece: Option<usize>) -> EventTa
         .map(|(keys, _)| receiver.read_keys(keys).expect("keys read back"))
         .collect();
     let mut placement = receiver.place(&read).expect("placed");
-    for (keys, (_, columns)) in read.iter().zip(&written) {
+    for ((keys, (_, columns)), rows) in read.iter().zip(&written).zip(&parts[1..]) {
         match piece {
             None => receiver
                 .fill(&mut placement, keys, columns)
                 .expect("filled"),
             Some(n) => {
+                // Written again in pieces as the sort makes them (the part
+                // worker's way), each filled in as it comes.
                 let mut feed = Feed::default();
-                for p in columns.chunks(n) {
+                let mut w = WireWriter::default();
+                let mut pieces = 0;
+                builder_of(rows).encode_columns_in_pieces(&mut w, n, &mut |p| {
+                    assert_eq!(p.len(), n, "a whole piece");
+                    pieces += 1;
                     receiver
                         .fill_piece(&mut placement, keys, &mut feed, p)
                         .expect("a piece filled");
-                }
+                });
+                assert!(w.bytes.len() < n, "less than a piece left");
+                assert_eq!(pieces * n + w.bytes.len(), columns.len());
+                receiver
+                    .fill_piece(&mut placement, keys, &mut feed, &w.bytes)
+                    .expect("the rest filled");
                 receiver.fill_end(&mut placement, feed).expect("filled");
             }
         }

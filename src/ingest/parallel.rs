@@ -18,18 +18,19 @@
 //! *announcement* ([`PartLoader::announce`]): whether it ended between records, its
 //! counts, its skipped rows with line numbers counted from the range's first line,
 //! its dictionaries (users, event names, every property) in first-seen order and
-//! each user's row count. Then, once sorted in the part's worker, its *columns* in
-//! its own per-user order ([`PartLoader::finish`];
-//! [`crate::table::TableBuilder::encode_columns`]). The first range, parsed by the
-//! engine worker itself, is adopted as it is and sorted while the other parts are
-//! on their way ([`Merger::adopt_first`]). The merger reads the announcements in
+//! each user's row count. Then, as the part's worker sorts, its *columns* in its own
+//! per-user order ([`PartLoader::finish`], or in pieces as the sort writes them:
+//! [`PartLoader::finish_in_pieces`]; [`crate::table::TableBuilder::encode_columns`]).
+//! The first range, parsed by the engine worker itself, is adopted as it is and
+//! sorted while the other parts are on their way ([`Merger::adopt_first`]). The merger reads the announcements in
 //! file order ([`Merger::announce`]: the part's values interned into the growing
 //! dictionaries, which keeps first-seen order; line numbers shifted by the lines
 //! before the range) — while the parts' workers sort — and once the last one is in,
 //! places its own rows into columns made for the whole table, leaving each user a
 //! gap for each part's run ([`crate::table::TableBuilder::place`]). Each part's
-//! columns, in file order, are then copied into their gaps ([`Merger::add`]): the
-//! table in per-user order with no sort of the whole and no copy at the end.
+//! columns, in file order, are then copied into their gaps ([`Merger::add`], or
+//! piece by piece as they come: [`Merger::add_piece`]): the table in per-user order
+//! with no sort of the whole and no copy at the end.
 //!
 //! Quotes: a `\n` chosen as a split point may lie inside a quoted field. The part
 //! before it was parsed from a true record start (by induction from the file's
@@ -295,6 +296,26 @@ impl PartLoader {
             std::mem::replace(builder, TableBuilder::new(false, &[])).encode_columns(&mut w);
         }
         Ok(w.bytes)
+    }
+
+    /// [`PartLoader::finish`] handed to `emit` in pieces of `piece` bytes (the
+    /// last one shorter; at least one piece) as the part's sort writes them, for
+    /// [`Merger::add_piece`] then [`Merger::add_end`]: the columns are never
+    /// whole in memory, and the first pieces can be filled in while the sort
+    /// still writes the next. The same bytes as `finish`, in order.
+    pub fn finish_in_pieces(mut self, piece: usize, mut emit: impl FnMut(&[u8])) -> Result<()> {
+        let clean = self.close()?;
+        let mut w = WireWriter::default();
+        w.bytes.extend_from_slice(COLUMNS);
+        w.u64(self.start);
+        if clean {
+            let builder = &mut self.active.converter.builder;
+            std::mem::replace(builder, TableBuilder::new(false, &[]))
+                .encode_columns_in_pieces(&mut w, piece, &mut emit);
+        }
+        // The rest (all of it after a range that ended inside a quoted field).
+        w.bytes.chunks(piece.max(1)).for_each(emit);
+        Ok(())
     }
 }
 
@@ -827,13 +848,18 @@ pub fn load_in_parts(
             break;
         }
     }
-    // Each part's columns in pieces as the page hands them over (there 4 MiB;
-    // here a few dozen bytes, varying, so that pieces cut the header and blocks).
+    // Each part's columns in pieces as its sort writes them, as the page's part
+    // workers post them (there 4 MiB; here a few dozen bytes, varying, so that
+    // pieces cut the header and blocks).
     for part in announced {
         let piece = 1 + (part.start % 61) as usize;
-        for p in part.finish()?.chunks(piece) {
-            merger.add_piece(p)?;
-        }
+        let mut added = Ok(());
+        part.finish_in_pieces(piece, |p| {
+            if added.is_ok() {
+                added = merger.add_piece(p);
+            }
+        })?;
+        added?;
         merger.add_end()?;
     }
     if let Some(from) = fell_back {

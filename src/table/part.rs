@@ -27,7 +27,10 @@
 //! keys and every property's keys (0 = an empty cell, else 1 + the value's index),
 //! each at its width. Written block by block as the sort's second pass makes them:
 //! the buffer grows at its end only, each byte written once while in cache (a
-//! column-by-column layout needed the whole buffer zero-filled first).
+//! column-by-column layout needed the whole buffer zero-filled first) — or handed
+//! out in pieces of a fixed size after each block, one buffer reused
+//! ([`TableBuilder::encode_columns_in_pieces`]: a part worker posts each piece
+//! while its sort writes the next).
 
 use super::wire::{WireError, WireReader, WireWriter};
 use super::{Dict, TableBuilder};
@@ -92,6 +95,20 @@ impl PartKeys {
             }
         }
         Ok(())
+    }
+}
+
+/// With `piece`, hands every whole piece at the start of `bytes` to `emit`, in
+/// order, and drops them (the rest, less than a piece, moves to the start).
+fn flush(bytes: &mut Vec<u8>, piece: Option<usize>, emit: &mut dyn FnMut(&[u8])) {
+    let Some(p) = piece else {
+        return;
+    };
+    let p = p.max(1);
+    let full = bytes.len() / p * p;
+    if full > 0 {
+        bytes[..full].chunks(p).for_each(&mut *emit);
+        bytes.drain(..full);
     }
 }
 
@@ -361,17 +378,47 @@ impl TableBuilder {
     /// is used up: its columns are freed once the rows are packed (the sort's first
     /// pass), so that the bytes written can reuse their memory instead of fresh
     /// pages.
-    pub fn encode_columns(mut self, w: &mut WireWriter) {
+    pub fn encode_columns(self, w: &mut WireWriter) {
+        self.write_columns(w, None, &mut |_| {});
+    }
+
+    /// [`TableBuilder::encode_columns`] handed out in pieces as the sort's second
+    /// pass writes them: whenever `w` holds `piece` bytes or more (whatever it held
+    /// before counts), `emit` gets them in pieces of exactly `piece` bytes (at
+    /// least 1) and they leave `w`, whose memory is reused for the next ones; the
+    /// rest (less than `piece` bytes) stays in `w` for the caller. The pieces, in
+    /// order, with that rest are the bytes `encode_columns` writes; the columns of
+    /// hundreds of MB never exist whole.
+    pub fn encode_columns_in_pieces(
+        self,
+        w: &mut WireWriter,
+        piece: usize,
+        emit: &mut dyn FnMut(&[u8]),
+    ) {
+        self.write_columns(w, Some(piece.max(1)), emit);
+    }
+
+    /// The columns, written into `w` whole (`piece` none) or handed to `emit` in
+    /// pieces of `piece` bytes after each block.
+    fn write_columns(
+        mut self,
+        w: &mut WireWriter,
+        piece: Option<usize>,
+        emit: &mut dyn FnMut(&[u8]),
+    ) {
         let rows = self.len();
         let mut order = self.rows_by_user();
         let properties = self.properties.len();
         let (widths, revenue) = self.release_columns();
         let row_bytes = 8 + if revenue { 8 } else { 0 } + widths.iter().sum::<usize>();
         // Sized once (a part is hundreds of MB), with room for the blocks' counts
-        // (at most one per bucket of the sort, or per tile of rows).
+        // (at most one per bucket of the sort, or per tile of rows); in pieces,
+        // a piece and a block's room grow it at most once or twice.
         let blocks = super::packed::MAX_BUCKETS + rows / 1024 + 1;
-        w.bytes
-            .reserve(rows * row_bytes + 4 * blocks + 64 + widths.len());
+        w.bytes.reserve(match piece {
+            None => rows * row_bytes + 4 * blocks + 64 + widths.len(),
+            Some(p) => p.saturating_mul(2).min(rows * row_bytes + 4 * blocks + 64),
+        });
         w.count(rows);
         w.u8(widths[0] as u8);
         w.u8(u8::from(revenue));
@@ -379,6 +426,7 @@ impl TableBuilder {
         for &k in &widths[1..] {
             w.u8(k as u8);
         }
+        flush(&mut w.bytes, piece, emit);
         order.each_block(|_, block| {
             let n = block.rows();
             if n == 0 {
@@ -399,6 +447,7 @@ impl TableBuilder {
                 })
                 .collect();
             block.write_le(&mut w.bytes, 0, at, revenue_at, &keys_at);
+            flush(&mut w.bytes, piece, emit);
         });
     }
 

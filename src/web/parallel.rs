@@ -11,11 +11,13 @@
 //! for (const chunk of chunksOf(file.slice(start, end))) part.push(chunk);
 //! const keys = part.announce();                 // Uint8Array: post it back at once,
 //! const columns = part.finish();                // then sort, and post this one back
+//! // or post each piece as the sort writes it: part.finishInPieces(4 << 20, post);
 //! // the first range's loader itself: merger.adoptFirst(part); then, in file order:
 //! const from = merger.announce(keys);           // -1, or: the columns of the parts
 //! // before, then push the bytes from `from` on; then each part's columns in order:
 //! merger.add(columns);                         // or, not copying it whole first:
 //! // for (const piece of piecesOf(columns)) merger.addPiece(piece); merger.addEnd();
+//! // (the pieces of finishInPieces, in order, as they come)
 //! const engine = merger.finish();
 //! ```
 
@@ -125,6 +127,39 @@ impl PartLoader {
             .take()
             .ok_or_else(|| WebError::argument(USED_UP))?;
         Ok(loader.finish()?)
+    }
+
+    /// `part.finishInPieces(piece: number, send: (piece: Uint8Array) => void)` —
+    /// `finish` handed to `send` in pieces of `piece` bytes (the last one shorter)
+    /// as the part's sort writes them, each a fresh `Uint8Array` of its own (post
+    /// its `buffer` as a transferable), for `PartMerger.addPiece` and then
+    /// `addEnd`: the columns are never whole in memory. The loader is used up;
+    /// an exception of `send` stops the pieces and is thrown again.
+    #[wasm_bindgen(js_name = finishInPieces)]
+    pub fn finish_in_pieces(
+        &mut self,
+        piece: f64,
+        #[wasm_bindgen(unchecked_param_type = "(piece: Uint8Array) => void")]
+        send: js_sys::Function,
+    ) -> Result<(), JsValue> {
+        let loader = self
+            .inner
+            .take()
+            .ok_or_else(|| WebError::argument(USED_UP))?;
+        let mut failed = None;
+        loader
+            .finish_in_pieces(piece.max(1.0) as usize, |bytes| {
+                if failed.is_some() {
+                    return;
+                }
+                let view = js_sys::Uint8Array::new_with_length(bytes.len() as u32);
+                view.copy_from(bytes);
+                if let Err(e) = send.call1(&JsValue::NULL, &view) {
+                    failed = Some(e);
+                }
+            })
+            .map_err(WebError::from)?;
+        failed.map_or(Ok(()), Err)
     }
 }
 

@@ -92,8 +92,8 @@ async function funnelRows() {
 /** Loads `csv` in 3 parts and checks it against the sequential load; returns how the parts went. */
 async function checkInParts(csv, name) {
   const worker = await engineWorker();
-  // The parts' columns handed to the merger in pieces of 1,000 bytes (4 MiB
-  // outside tests): pieces end inside blocks of rows and inside the header.
+  // The parts' columns posted and handed to the merger in pieces of 1,000 bytes
+  // (4 MiB outside tests): pieces end inside blocks of rows and inside the header.
   await worker.evaluate(() => { self.__tidemarkParallel = { minBytes: 0, parts: 3, fillPiece: 1000 }; });
   await loadFile(name, csv);
   await waitLoaded(name);
@@ -125,6 +125,9 @@ test('a file loaded in 3 parts equals the sequential load, with the bad row on i
   const last = await checkInParts(csv, 'parts.csv');
   assert.equal(last.parts, 3);
   assert.equal(last.fallback, false);
+  // The parts' columns were posted by their workers piece by piece as their
+  // sorts wrote them (tens of kB each, in pieces of 1,000 bytes).
+  assert.ok(last.pieces > 20, `the columns came in pieces (${last.pieces})`);
   // The engine worker starts a part worker per further core (at most 3) once ready,
   // before any file: the load took them instead of waiting for new ones to start,
   // and after the load (which ends the workers it used) new ones are started.

@@ -1,11 +1,12 @@
 // A load in parts, in the engine worker (www/worker.js, www/bench-worker.js): the
 // file is cut into byte ranges just after a "\n"; the engine worker parses the first
 // range itself and one part worker (www/part-worker.js) per other range parses the
-// rest, each into two transferable buffers — its keys (dictionaries, users' row
-// counts) as soon as it is parsed, its sorted columns after —; they are merged in
-// file order (PartMerger, src/ingest/parallel.rs): every part's keys read (and the
-// engine's own rows placed for the merge) while the part workers sort, then each
-// part's columns copied into place. This gives exactly the sequential load's table.
+// rest, into transferable buffers — its keys (dictionaries, users' row counts) as
+// soon as it is parsed, then its sorted columns in pieces as its sort writes them —;
+// they are merged in file order (PartMerger, src/ingest/parallel.rs): every part's
+// keys read (and the engine's own rows placed for the merge) while the part workers
+// sort, then each part's pieces copied into place, the first ones while the part
+// worker still writes the last. This gives exactly the sequential load's table.
 // No SharedArrayBuffer and no cross-origin isolation: each part worker gets the
 // compiled WebAssembly.Module and the File (both can be posted; a File slice is read
 // in the worker) and posts its part back as transferred ArrayBuffers.
@@ -20,7 +21,8 @@ export const PARALLEL_MIN_BYTES = 32 << 20;
 export const MAX_PARTS = 4;
 /** Bytes read after a cut to find the next "\n"; none found: no cut there. */
 const WINDOW_BYTES = 1 << 20;
-// The pieces a part's columns are handed to the merger in (PartMerger.addPiece).
+// The pieces a part worker posts its columns in, handed to the merger as they come
+// (PartMerger.addPiece).
 const FILL_PIECE = 4 << 20;
 
 /**
@@ -31,8 +33,8 @@ const FILL_PIECE = 4 << 20;
  * (the same object, set by the page tests in the engine worker) overrides it; its
  * test-only fields: `panicInPart` (that part worker panics), `hold` (the load waits,
  * part workers running, until cancelled; a sequential load waits after its first
- * bytes, www/worker.js), `fillPiece` (the pieces, in bytes, a part's columns are
- * handed to the merger in, instead of FILL_PIECE).
+ * bytes, www/worker.js), `fillPiece` (the pieces, in bytes, a part worker posts
+ * its columns in, instead of FILL_PIECE).
  */
 export function partCount(size, setting) {
   if (setting === false && !globalThis.__tidemarkParallel) return 1;
@@ -148,12 +150,14 @@ function takeSpare(module) {
 
 /**
  * Starts a part worker on one range (a waiting one when there is one): {keys,
- * promise, ready (it runs), stop()}; `keys` resolves with {bytes (the part's
- * announcement), at: {parsed, announced, received}} and `promise` with {bytes (its
- * columns), at: {encoded, received}} (epoch ms: its range parsed, its keys and its
- * columns made, and their arrival here). A failure rejects both.
+ * next(), promise, ready (it runs), stop()}; `keys` resolves with {bytes (the
+ * part's announcement), at: {parsed, announced, received}}; `next()` with each
+ * piece of its columns in order ({bytes}), then {end: true, at: {first_piece,
+ * encoded, received}} (epoch ms: its range parsed, its keys, its first and last
+ * piece made, and the end's arrival here), as `promise` does. A failure rejects
+ * `keys`, `promise` and the `next()` after the pieces that came before it.
  */
-function startPart({ module, file, name, options, head, start, end, onProgress, debugPanic }) {
+function startPart({ module, file, name, options, head, start, end, piece, onProgress, debugPanic }) {
   const spare = takeSpare(module);
   const { worker, early, ready: started } = spare ?? spawnPartWorker(module);
   count(1);
@@ -167,29 +171,49 @@ function startPart({ module, file, name, options, head, start, end, onProgress, 
     settleKeys = { resolve, reject };
   });
   const now = () => performance.timeOrigin + performance.now();
+  // The pieces (and the end) not yet taken, and the next() waiting for one.
+  const queue = [];
+  let failure = null;
+  let waiting = null;
+  const put = (item) => {
+    if (waiting) {
+      waiting.resolve(item);
+      waiting = null;
+    } else queue.push(item);
+  };
+  const fail = (err) => {
+    failure ??= err;
+    waiting?.reject(err);
+    waiting = null;
+    settleKeys.reject(err);
+    settle.reject(err);
+  };
+  const next = () => {
+    if (queue.length) return Promise.resolve(queue.shift());
+    if (failure) return Promise.reject(failure);
+    return new Promise((resolve, reject) => { waiting = { resolve, reject }; });
+  };
   // Running (or already settled, e.g. failed to start): see loadInParts.
   const ready = Promise.race([started, promise.then(() => {}, () => {})]);
   const onMessage = ({ data: m }) => {
     if (m.type === 'ready') return;
     if (m.type === 'progress') onProgress(m.bytes, m.rows);
     else if (m.type === 'keys') settleKeys.resolve({ bytes: new Uint8Array(m.bytes), at: { ...m.at, received: now() } });
-    else if (m.type === 'part') settle.resolve({ bytes: new Uint8Array(m.bytes), at: { ...m.at, received: now() } });
-    else {
-      const err = partError(m);
-      settleKeys.reject(err);
-      settle.reject(err);
-    }
+    else if (m.type === 'piece') put({ bytes: new Uint8Array(m.bytes) });
+    else if (m.type === 'part') {
+      const done = { end: true, at: { ...m.at, received: now() } };
+      put(done);
+      settle.resolve(done);
+    } else fail(partError(m));
   };
   const onError = (e) => {
     e.preventDefault?.();
-    const err = partError({ type: 'crashed', message: `a part worker failed: ${e.message || 'it could not start'}` });
-    settleKeys.reject(err);
-    settle.reject(err);
+    fail(partError({ type: 'crashed', message: `a part worker failed: ${e.message || 'it could not start'}` }));
   };
   worker.onmessage = onMessage;
   worker.onerror = onError;
   for (const e of early) (e.type === 'error' ? onError : onMessage)(e);
-  worker.postMessage({ type: 'part', module, file, name, options, head, start, end, debugPanic: !!debugPanic });
+  worker.postMessage({ type: 'part', module, file, name, options, head, start, end, piece, debugPanic: !!debugPanic });
   // Rejections are read in file order; none may go unhandled meanwhile.
   promise.catch(() => {});
   keys.catch(() => {});
@@ -199,7 +223,7 @@ function startPart({ module, file, name, options, head, start, end, onProgress, 
     worker.terminate();
     count(-1);
   };
-  return { keys, promise, ready, stop, spare: spare !== null };
+  return { keys, next, promise, ready, stop, spare: spare !== null };
 }
 
 /**
@@ -225,7 +249,7 @@ async function partStarts(file, parts, firstShare) {
  * worker parses itself; default an even split). `job.cancelled` stops it (every part worker is
  * ended at once through `job.abort`, which this sets); `progress(bytes, rows)` sums
  * every part. Resolves with {engine, parts, fallback, spares (part workers that
- * were started before the load), ms} (`ms`: milliseconds from the
+ * were started before the load), pieces (of the parts' columns, added), ms} (`ms`: milliseconds from the
  * start to each stage, for the benchmark), with null when the file
  * cannot be split (not UTF-8, no line end near a cut: load it sequentially), or
  * with {cancelled: true}. Throws the first part's error in file order; a part
@@ -263,10 +287,11 @@ export async function loadInParts({ file, name, options, module, parts, job, pro
       report();
     };
     const hook = globalThis.__tidemarkParallel ?? {};
+    const piece = hook.fillPiece > 0 ? hook.fillPiece : FILL_PIECE;
     for (const [i, [start, end]] of ranges.entries()) {
       if (i === 0) continue;
       workers.push(startPart({
-        module, file, name, options, head, start, end, onProgress: onProgressOf(i),
+        module, file, name, options, head, start, end, piece, onProgress: onProgressOf(i),
         debugPanic: hook.panicInPart === i,
       }));
     }
@@ -314,20 +339,29 @@ export async function loadInParts({ file, name, options, module, parts, job, pro
     mark('parts_announced');
     ms.reading_keys = Math.round(reading);
     // Then each announced part's columns (before a fallback: those of the parts
-    // before it), copied into place in file order.
+    // before it), copied into place in file order, piece by piece as they come
+    // (those posted while this worker sorted and placed its rows waited in its
+    // message queue): each block filled into place as it completes, through one
+    // reused buffer of the engine's memory — the part's columns are never copied
+    // whole, neither out of the part worker's memory nor into this one's.
     let filling = 0;
+    let pieces = 0;
     for (let i = 1; i <= announced; i++) {
-      const part = await Promise.race([workers[i - 1].promise, cancelled]);
-      if (stopped()) return { cancelled: true };
-      for (const [k, v] of Object.entries(part.at ?? {})) markAt(`part${i}_${k}`, v);
-      const m0 = performance.now();
-      // In pieces into one reused buffer of the engine's memory, each block
-      // filled into place as it completes: a copy of the whole part into fresh
-      // pages (≈ 0.5 ms per MiB for their first touch) is not on the critical path.
-      const piece = hook.fillPiece > 0 ? hook.fillPiece : FILL_PIECE;
-      for (let at = 0; at < part.bytes.length; at += piece) merger.addPiece(part.bytes.subarray(at, at + piece));
-      merger.addEnd();
-      filling += performance.now() - m0;
+      for (;;) {
+        const item = await Promise.race([workers[i - 1].next(), cancelled]);
+        if (stopped()) return { cancelled: true };
+        const m0 = performance.now();
+        if (item.end) {
+          merger.addEnd();
+          filling += performance.now() - m0;
+          for (const [k, v] of Object.entries(item.at ?? {})) markAt(`part${i}_${k}`, v);
+          break;
+        }
+        if (ms[`part${i}_first_filled`] === undefined) mark(`part${i}_first_filled`);
+        merger.addPiece(item.bytes);
+        pieces += 1;
+        filling += performance.now() - m0;
+      }
     }
     mark('parts_in');
     ms.filling_parts = Math.round(filling);
@@ -348,7 +382,7 @@ export async function loadInParts({ file, name, options, module, parts, job, pro
     }
     const engine = merger.finish();
     mark('built');
-    return { engine, parts: ranges.length, fallback, spares: workers.filter((w) => w.spare).length, ms };
+    return { engine, parts: ranges.length, fallback, spares: workers.filter((w) => w.spare).length, pieces, ms };
   } finally {
     for (const w of workers) w.stop();
     job.abort = null;
