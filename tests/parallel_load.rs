@@ -529,13 +529,35 @@ fn naive_merge(parts: &[Vec<Row>]) -> (Vec<Row>, Vec<String>, Vec<String>, Vec<S
     (rows, users.0, events.0, countries.0)
 }
 
+/// How the receiving builder's own rows are before the merge.
+#[derive(Debug, Clone, Copy)]
+enum First {
+    /// As pushed (the placement sorts them).
+    Pushed,
+    /// Sorted (`sort_by_user`).
+    Sorted,
+    /// Packed by the sort's first pass (`pack_by_user`, as `adopt_first` leaves
+    /// them): the placement's second pass writes them into the merged columns.
+    Packed,
+}
+
+fn first_mode() -> impl Strategy<Value = First> {
+    prop_oneof![
+        Just(First::Pushed),
+        Just(First::Sorted),
+        Just(First::Packed)
+    ]
+}
+
 /// Parts merged the way the merger does: the first part's builder reads the
 /// others' keys, places its own rows, then fills in each part's columns (each
 /// written in its own per-user order, in blocks).
-fn merged(parts: &[Vec<Row>], sort_first: bool, piece: Option<usize>) -> EventTable {
+fn merged(parts: &[Vec<Row>], first: First, piece: Option<usize>) -> EventTable {
     let mut receiver = builder_of(&parts[0]);
-    if sort_first {
-        receiver.sort_by_user();
+    match first {
+        First::Pushed => {}
+        First::Sorted => receiver.sort_by_user(),
+        First::Packed => receiver.pack_by_user(),
     }
     let written: Vec<(Vec<u8>, Vec<u8>)> = parts[1..]
         .iter()
@@ -585,10 +607,10 @@ fn merged(parts: &[Vec<Row>], sort_first: bool, piece: Option<usize>) -> EventTa
 
 fn check_merge(
     parts: &[Vec<Row>],
-    sort_first: bool,
+    first: First,
     piece: Option<usize>,
 ) -> Result<(), TestCaseError> {
-    let t = merged(parts, sort_first, piece);
+    let t = merged(parts, first, piece);
     let (rows, users, events, countries) = naive_merge(parts);
     let ids: Vec<&str> = (0..t.user_count() as u32).map(|u| t.user_id(u)).collect();
     prop_assert_eq!(ids, users.iter().map(String::as_str).collect::<Vec<_>>());
@@ -652,7 +674,7 @@ proptest! {
     #[test]
     fn the_merge_equals_a_sort_of_the_concatenated_parts(
         wide in proptest::bool::ANY,
-        sort_first in proptest::bool::ANY,
+        first in first_mode(),
         parts in proptest::collection::vec(proptest::collection::vec(merge_row(false), 0..40), 1..5),
         extra in proptest::collection::vec(merge_row(true), 0..300),
         piece in proptest::option::of(1usize..400),
@@ -662,7 +684,44 @@ proptest! {
             let last = parts.len() - 1;
             parts[last].extend(extra);
         }
-        check_merge(&parts, sort_first, piece)?;
+        check_merge(&parts, first, piece)?;
+    }
+}
+
+/// A row of one of `users` users (more than the sort's 512 buckets: buckets of
+/// several users), times from a small range in any order.
+fn many_users_row(users: u16) -> impl Strategy<Value = Row> {
+    (0..users, 0i64..40, 0u8..5, 0u32..3, 0u8..6).prop_map(|(u, t, e, r, c)| {
+        (
+            format!("id{u}"),
+            t * 1000,
+            format!("ev{e}"),
+            (r > 0).then(|| f64::from(r) * 0.5),
+            (c > 0).then(|| format!("c{c}")),
+        )
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(40))]
+
+    /// The merge with thousands of users (buckets of several users in the sort),
+    /// 1–5 parts: users in the first part only, in later parts only, in both; the
+    /// first part's own times going backwards; every way the own rows come.
+    #[test]
+    fn the_merge_of_many_users_equals_a_sort_of_the_concatenated_parts(
+        first in first_mode(),
+        parts in proptest::collection::vec(proptest::collection::vec(many_users_row(3_000), 0..2_500), 1..6),
+        only_first in proptest::collection::vec(many_users_row(700), 0..700),
+        piece in proptest::option::of(1usize..5_000),
+    ) {
+        let mut parts = parts;
+        // Users with rows in the first part alone.
+        parts[0].extend(only_first.into_iter().map(|mut r| {
+            r.0 = format!("first-{}", r.0);
+            r
+        }));
+        check_merge(&parts, first, piece)?;
     }
 }
 
@@ -683,10 +742,12 @@ fn the_merge_widens_keys_past_65536_values() {
     let second: Vec<Row> = (40_000..70_000)
         .map(|i| row(i, i as i64 - 40_000))
         .collect();
-    check_merge(&[first.clone(), second.clone()], false, None).expect("equal to the reference");
+    for mode in [First::Pushed, First::Packed] {
+        check_merge(&[first.clone(), second.clone()], mode, None).expect("equal to the reference");
+    }
     // Its columns (many blocks) in pieces that cut blocks anywhere.
     for piece in [1, 4093, 1 << 20] {
-        check_merge(&[first.clone(), second.clone()], false, Some(piece))
+        check_merge(&[first.clone(), second.clone()], First::Pushed, Some(piece))
             .expect("equal to the reference, in pieces");
     }
 }

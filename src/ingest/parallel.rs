@@ -21,16 +21,19 @@
 //! each user's row count. Then, as the part's worker sorts, its *columns* in its own
 //! per-user order ([`PartLoader::finish`], or in pieces as the sort writes them:
 //! [`PartLoader::finish_in_pieces`]; [`crate::table::TableBuilder::encode_columns`]).
-//! The first range, parsed by the engine worker itself, is adopted as it is and
-//! sorted while the other parts are on their way ([`Merger::adopt_first`]). The merger reads the announcements in
-//! file order ([`Merger::announce`]: the part's values interned into the growing
+//! The first range, parsed by the engine worker itself, is adopted as it is and the
+//! first pass of its sort run while the other parts are on their way
+//! ([`Merger::adopt_first`]: its rows packed by user,
+//! [`crate::table::TableBuilder::pack_by_user`]). The merger reads the announcements
+//! in file order ([`Merger::announce`]: the part's values interned into the growing
 //! dictionaries, which keeps first-seen order; line numbers shifted by the lines
 //! before the range) — while the parts' workers sort — and once the last one is in,
-//! places its own rows into columns made for the whole table, leaving each user a
-//! gap for each part's run ([`crate::table::TableBuilder::place`]). Each part's
-//! columns, in file order, are then copied into their gaps ([`Merger::add`], or
-//! piece by piece as they come: [`Merger::add_piece`]): the table in per-user order
-//! with no sort of the whole and no copy at the end.
+//! the sort's second pass writes its own rows straight into columns made for the
+//! whole table, leaving each user a gap for each part's run
+//! ([`crate::table::TableBuilder::place`]). Each part's columns, in file order, are
+//! then copied into their gaps ([`Merger::add`], or piece by piece as they come:
+//! [`Merger::add_piece`]): the table in per-user order with no sort of the whole and
+//! no copy at the end.
 //!
 //! Quotes: a `\n` chosen as a split point may lie inside a quoted field. The part
 //! before it was parsed from a true record start (by induction from the file's
@@ -635,8 +638,10 @@ impl Merger {
             self.fall_back()?;
             return Ok(Some(0));
         }
-        // In per-user order now, while the other parts are still being parsed.
-        part.active.converter.builder.sort_by_user();
+        // The first pass of its sort now, while the other parts are still being
+        // parsed; the second writes the rows straight into the merge's columns
+        // once every part's keys are read (`place`).
+        part.active.converter.builder.pack_by_user();
         self.lines = part.active.splitter.line() - 1;
         self.next = part.end;
         self.active = part.active;
@@ -650,6 +655,8 @@ impl Merger {
         self.sequential = true;
         let at_start = self.next == 0;
         let a = self.active.as_mut();
+        // The adopted rows, still packed, back in columns before rows are added.
+        a.converter.builder.unpack();
         for (columns, keys) in std::mem::take(&mut self.waiting).iter().zip(&self.parts) {
             keys.append_to(&columns[COLUMNS.len() + 8..], &mut a.converter.builder)
                 .map_err(|why| corrupt(&self.file, why))?;
@@ -799,7 +806,7 @@ pub fn warm_up() -> usize {
     second.encode_keys(&mut keys);
     second.encode_columns(&mut columns);
     let mut first = part(0);
-    first.sort_by_user();
+    first.pack_by_user();
     let merged = first.read_keys(&keys.bytes).and_then(|p| {
         let mut placement = first.place(std::slice::from_ref(&p))?;
         first.fill(&mut placement, &p, &columns.bytes)?;

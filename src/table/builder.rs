@@ -3,6 +3,7 @@
 use super::dict::canonical_number;
 use super::ids::{self, RecentIds};
 use super::keys::Keys;
+use super::packed::UserRows;
 use super::recent::Recent;
 use super::{Dict, EventTable, PropertyColumn, Role, TableMeta, UserOrder};
 
@@ -19,6 +20,11 @@ pub struct TableBuilder {
     /// ([`TableBuilder::sort_by_user`], [`TableBuilder::finish_merge`]); valid only
     /// while it ends at the row count and has one entry per user and one more.
     pub(super) ordered: Option<Vec<u32>>,
+    /// The rows after the first pass of their sort ([`TableBuilder::pack_by_user`]),
+    /// the columns emptied meanwhile (their widths kept): the second pass writes
+    /// them, into this builder's own columns ([`TableBuilder::sort_by_user`]) or
+    /// straight into a merge's ([`TableBuilder::place`]).
+    pub(super) packed: Option<UserRows>,
     /// The keys of recent event names (few distinct names: no hashing per row).
     recent_events: Recent,
     /// The keys of recently seen user ids, by their text.
@@ -45,6 +51,7 @@ impl TableBuilder {
                 .map(|(n, r)| PropertyColumn::new(n.clone(), *r))
                 .collect(),
             ordered: None,
+            packed: None,
             recent_events: Recent::new(),
             recent_ids: RecentIds::new(),
             last_user: None,
@@ -196,14 +203,17 @@ impl TableBuilder {
                 .sum::<usize>()
     }
 
-    /// Number of events pushed so far.
+    /// Number of events pushed so far (packed or not).
     pub fn len(&self) -> usize {
-        self.time.len()
+        match &self.packed {
+            Some(rows) => rows.rows(),
+            None => self.time.len(),
+        }
     }
 
     /// True when nothing was pushed.
     pub fn is_empty(&self) -> bool {
-        self.time.is_empty()
+        self.len() == 0
     }
 
     /// True when `offsets` (one per user and the row count last) describe this
@@ -232,17 +242,58 @@ impl TableBuilder {
         (widths, had_revenue)
     }
 
+    /// The first pass of the sort into per-user order ([`TableBuilder::sort_by_user`])
+    /// now, the rows kept packed and the columns freed: the first part of a load in
+    /// parts, while the engine waits for the other parts' keys. The second pass
+    /// writes the rows straight into the merge's columns ([`TableBuilder::place`]),
+    /// or into this builder's own ([`TableBuilder::sort_by_user`],
+    /// [`TableBuilder::build`]); no row may be pushed before.
+    pub fn pack_by_user(&mut self) {
+        if self.packed.is_some() || self.ordered.as_ref().is_some_and(|o| self.is_ordered_by(o)) {
+            return;
+        }
+        let rows = self.rows_by_user();
+        // Emptied at the widths they had: the merge's columns, the memory
+        // estimates and the revenue check still read them.
+        let (widths, had_revenue) = self.release_columns();
+        let empty = |w: usize| match w {
+            1 => Keys::U8(Vec::new()),
+            2 => Keys::U16(Vec::new()),
+            _ => Keys::U32(Vec::new()),
+        };
+        self.revenue = had_revenue.then(Vec::new);
+        let mut widths = widths.into_iter();
+        self.event = empty(widths.next().unwrap_or(1));
+        for (p, w) in self.properties.iter_mut().zip(widths) {
+            *p.parts_mut().0 = empty(w);
+        }
+        self.ordered = None;
+        self.packed = Some(rows);
+    }
+
+    /// Rows packed by [`TableBuilder::pack_by_user`] written back into this
+    /// builder's columns (in per-user order), so that rows can be pushed again;
+    /// nothing when none are packed.
+    pub fn unpack(&mut self) {
+        if self.packed.is_some() {
+            self.sort_by_user();
+        }
+    }
+
     /// Puts the rows in per-user order — user key, time, input row — now instead
-    /// of at [`TableBuilder::build`]: the first part of a load in parts, sorted
-    /// while the engine waits for the other parts.
+    /// of at [`TableBuilder::build`] (after [`TableBuilder::pack_by_user`]: its
+    /// second pass).
     pub fn sort_by_user(&mut self) {
-        if self.ordered.as_ref().is_some_and(|o| self.is_ordered_by(o)) {
+        if self.packed.is_none() && self.ordered.as_ref().is_some_and(|o| self.is_ordered_by(o)) {
             return;
         }
         // Whole rows moved at once (`packed`): one memory access per row, not
         // one per column; each column appended block by block from cache.
         let n = self.len();
-        let order = self.rows_by_user();
+        let order = match self.packed.take() {
+            Some(rows) => rows,
+            None => self.rows_by_user(),
+        };
         // The new columns are appended in order, never zero-filled first.
         let (widths, had_revenue) = self.release_columns();
         let mut time = Vec::with_capacity(n);
@@ -302,7 +353,7 @@ impl TableBuilder {
         // Sorted whole rows at a time (`packed`), as a part of a load in parts is:
         // one memory access per row instead of one per column of a permutation's
         // gathers (10M rows natively: the sequential load 2.17–2.36 → 2.07–2.20 s).
-        if !self.ordered.as_ref().is_some_and(|o| self.is_ordered_by(o)) {
+        if self.packed.is_some() || !self.ordered.as_ref().is_some_and(|o| self.is_ordered_by(o)) {
             self.sort_by_user();
         }
         let order = UserOrder::from_offsets(self.ordered.take().unwrap_or_default());

@@ -1,5 +1,5 @@
 //! The merge of a load in parts: the receiving builder's own rows (the first part,
-//! already in per-user order) and later parts, each in its part-local per-user
+//! packed by user or already in per-user order) and later parts, each in its part-local per-user
 //! order, placed into one table in per-user order with no sort of the whole — in
 //! two steps, so that most of the work is done while the parts' workers still sort:
 //!
@@ -7,7 +7,10 @@
 //!    ([`TableBuilder::read_keys`]): every user's final rows are known from the row
 //!    counts; the builder's columns are made for the whole table with its own rows
 //!    placed, leaving each user a gap for each part's run, and the user column is
-//!    written;
+//!    written. Own rows still packed by the sort's first pass
+//!    ([`TableBuilder::pack_by_user`], the first part's) are written there by its
+//!    second pass directly, whole buckets of users at a time, gaps included; own
+//!    rows in columns are copied run by run;
 //! 2. [`TableBuilder::fill`], for each part's columns in file order: each run copied
 //!    into its gap, its keys mapped to the receiver's;
 //!
@@ -24,6 +27,7 @@
 
 use super::TableBuilder;
 use super::keys::Keys;
+use super::packed::{Placed, UserRows};
 use super::part::{ColumnBlock, Head, PartKeys, le8};
 use super::wire::WireError;
 
@@ -118,6 +122,27 @@ fn placed_keys(rows: usize, max: u32, own: &Keys, runs: &[Run]) -> Keys {
         Keys::U16(one(rows, own, runs))
     } else {
         Keys::U32(one(rows, own, runs))
+    }
+}
+
+/// An empty key column with room for `rows` keys, as narrow as `max` (its largest
+/// key) allows.
+fn keys_for(max: u32, rows: usize) -> Keys {
+    if max <= u32::from(u8::MAX) {
+        Keys::U8(Vec::with_capacity(rows))
+    } else if max <= u32::from(u16::MAX) {
+        Keys::U16(Vec::with_capacity(rows))
+    } else {
+        Keys::U32(Vec::with_capacity(rows))
+    }
+}
+
+/// `k` cut or lengthened (with key 0) to `len` keys.
+fn resize_keys(k: &mut Keys, len: usize) {
+    match k {
+        Keys::U8(v) => v.resize(len, 0),
+        Keys::U16(v) => v.resize(len, 0),
+        Keys::U32(v) => v.resize(len, 0),
     }
 }
 
@@ -309,18 +334,28 @@ impl TableBuilder {
     /// the same order, and [`TableBuilder::finish_merge`].
     pub fn place(&mut self, parts: &[PartKeys]) -> Result<Placement, WireError> {
         let users = self.users.len();
+        let own_rows = self.len();
         // Users the parts added have no own rows: the own order stays valid.
-        let own_offsets = match self.ordered.take() {
-            Some(o) if o.len() <= users + 1 && o.last().copied() == Some(self.len() as u32) => o,
+        let packed = self.packed.take();
+        let own_offsets = match (&packed, self.ordered.take()) {
+            (Some(rows), _) => rows.offsets.clone(),
+            (None, Some(o))
+                if o.len() <= users + 1 && o.last().copied() == Some(self.len() as u32) =>
+            {
+                o
+            }
             _ => {
                 self.sort_by_user();
                 self.ordered.take().unwrap_or_default()
             }
         };
-        if own_offsets.last().copied().unwrap_or(0) as usize != self.len() {
+        if own_offsets.len() > users + 1 {
+            return Err("more users in the receiver's rows than in its dictionary".into());
+        }
+        if own_offsets.last().copied().unwrap_or(0) as usize != own_rows {
             return Err("the receiver's own rows are not in per-user order".into());
         }
-        let rows = self.len() + parts.iter().map(PartKeys::rows).sum::<usize>();
+        let rows = own_rows + parts.iter().map(PartKeys::rows).sum::<usize>();
         if u32::try_from(rows).is_err() {
             return Err(format!("{rows} rows are more than a table holds"));
         }
@@ -364,6 +399,15 @@ impl TableBuilder {
             })
             .collect();
         drop(fill);
+        if let Some(packed) = packed {
+            self.place_packed(packed, &offsets, rows);
+            return Ok(Placement {
+                offsets,
+                runs,
+                junctions,
+                filled: 0,
+            });
+        }
 
         let own_time = std::mem::take(&mut self.time);
         let mut time = vec![0i64; rows];
@@ -400,6 +444,65 @@ impl TableBuilder {
             junctions,
             filled: 0,
         })
+    }
+
+    /// [`TableBuilder::place`] of rows still packed ([`TableBuilder::pack_by_user`]):
+    /// the sort's second pass writes them straight into the columns for all
+    /// `rows` rows, user `u`'s rows at `offsets[u]` (the gaps between hold rows of
+    /// no meaning until [`TableBuilder::fill`] writes the parts' runs there), so
+    /// neither the own sorted columns nor their copy into place are made. The
+    /// columns are appended in order, never zero-filled first; the user column
+    /// last, once the packed rows are freed.
+    fn place_packed(&mut self, mut packed: UserRows, offsets: &[u32], rows: usize) {
+        let own_users = packed.offsets.len().saturating_sub(1);
+        let mut time: Vec<i64> = Vec::with_capacity(rows);
+        let mut revenue: Option<Vec<f64>> = self.revenue.as_ref().map(|_| Vec::with_capacity(rows));
+        let mut keys: Vec<Keys> = std::iter::once(self.events.len())
+            .chain(self.properties.iter().map(|p| p.dictionary().len() + 1))
+            .map(|values| keys_for(values.saturating_sub(1) as u32, rows))
+            .collect();
+        packed.each_placed(&offsets[..=own_users], |piece| match piece {
+            Placed::Rows(block) => {
+                time.extend(block.times());
+                if let Some(r) = revenue.as_mut() {
+                    r.extend(block.revenue_bits().map(f64::from_bits));
+                }
+                for (c, k) in keys.iter_mut().enumerate() {
+                    block.append_keys(c, k);
+                }
+            }
+            Placed::Gap(n) => {
+                let to = time.len() + n;
+                time.resize(to, 0);
+                if let Some(r) = revenue.as_mut() {
+                    r.resize(to, 0.0);
+                }
+                for k in &mut keys {
+                    resize_keys(k, to);
+                }
+            }
+        });
+        drop(packed);
+        // The rows of users with none of the own rows (only in parts).
+        time.resize(rows, 0);
+        if let Some(r) = revenue.as_mut() {
+            r.resize(rows, 0.0);
+        }
+        for k in &mut keys {
+            resize_keys(k, rows);
+        }
+        self.time = time;
+        self.revenue = revenue;
+        let mut keys = keys.into_iter();
+        self.event = keys.next().unwrap_or_default();
+        for (p, k) in self.properties.iter_mut().zip(keys) {
+            *p.parts_mut().0 = k;
+        }
+        let mut user = Vec::with_capacity(rows);
+        for (u, w) in offsets.windows(2).enumerate() {
+            user.extend(std::iter::repeat_n(u as u32, (w[1] - w[0]) as usize));
+        }
+        self.user = user;
     }
 
     /// The second step: the next part's `columns` (file order; the bytes of

@@ -160,8 +160,16 @@ fn scatter(
 /// row; `starts` the spans' first rows, relative to `rows`, the end last) whose
 /// times are not in order already.
 fn order_times(rows: &mut [u64], width: usize, starts: &[u32]) {
-    for span in starts.windows(2) {
-        let (a, b) = (span[0] as usize, span[1] as usize);
+    order_spans(
+        rows,
+        width,
+        starts.windows(2).map(|s| (s[0] as usize, s[1] as usize)),
+    );
+}
+
+/// [`order_times`] for spans given as `(first row, end)`, relative to `rows`.
+fn order_spans(rows: &mut [u64], width: usize, spans: impl Iterator<Item = (usize, usize)>) {
+    for (a, b) in spans {
         let rows = &mut rows[a * width..b * width];
         let time = |i: usize| rows[i * width] as i64;
         if (1..b - a).any(|i| time(i - 1) > time(i)) {
@@ -271,7 +279,83 @@ impl Block<'_> {
     }
 }
 
+/// What [`UserRows::each_placed`] gives, in the order of the larger table's rows.
+pub(super) enum Placed<'a> {
+    /// Consecutive rows of the larger table: this builder's rows where they go,
+    /// rows of no meaning (left over in the scratch) in the gaps between them.
+    Rows(Block<'a>),
+    /// Rows of the larger table with none of this builder's rows.
+    Gap(usize),
+}
+
 impl UserRows {
+    /// The rows sorted (every user's first row; the row count last).
+    pub(super) fn rows(&self) -> usize {
+        self.offsets.last().copied().unwrap_or(0) as usize
+    }
+
+    /// The second pass with every user's rows placed in a larger table, where
+    /// user `u`'s rows start at row `at[u]` and others' rows (a gap) follow them
+    /// up to `at[u + 1]` (`at`: one entry per user of these rows and one more,
+    /// rising, each span at least the user's row count; checked by the caller):
+    /// calls `emit` with every row of the larger table from `at[0]` to the last
+    /// entry, in order. A bucket's rows are placed at once into a scratch laid out
+    /// as the larger table is, gaps included, so each column is written
+    /// sequentially, whole bucket by whole bucket: no copy per user's run.
+    pub(super) fn each_placed(&mut self, at: &[u32], mut emit: impl FnMut(Placed<'_>)) {
+        let width = self.layout.width;
+        let users = self.offsets.len().saturating_sub(1);
+        let Some(user) = self.layout.user else {
+            // A bucket per user: its rows are in place, in input order.
+            order_times(&mut self.words, width, &self.offsets);
+            for u in 0..users {
+                let (a, z) = (self.offsets[u] as usize, self.offsets[u + 1] as usize);
+                for rows in self.words[a * width..z * width].chunks(TILE * width) {
+                    emit(Placed::Rows(Block {
+                        rows,
+                        layout: &self.layout,
+                    }));
+                }
+                let gap = (at[u + 1] - at[u]) as usize - (z - a);
+                if gap > 0 {
+                    emit(Placed::Gap(gap));
+                }
+            }
+            return;
+        };
+        let per = 1usize << self.shift;
+        let mask = user.mask();
+        let word = self.layout.first_key() + user.word;
+        let largest = (0..users)
+            .step_by(per)
+            .map(|lo| at[(lo + per).min(users)] - at[lo])
+            .max()
+            .unwrap_or(0);
+        let mut scratch = vec![0u64; largest as usize * width];
+        let mut next = vec![0u32; per + 1];
+        for lo in (0..users).step_by(per) {
+            let hi = (lo + per).min(users);
+            let (a, z) = (self.offsets[lo], self.offsets[hi]);
+            let base = at[lo];
+            for (n, &o) in next.iter_mut().zip(&at[lo..=hi]) {
+                *n = o - base;
+            }
+            let rows = &self.words[a as usize * width..z as usize * width];
+            let out = &mut scratch[..(at[hi] - base) as usize * width];
+            let local = rows
+                .chunks_exact(width)
+                .map(|r| ((r[word] >> user.shift) & mask) as usize);
+            scatter(rows, width, local, &mut next, out);
+            // Each user's span: from its place to where the scatter left it.
+            let spans = (lo..hi).map(|u| ((at[u] - base) as usize, next[u - lo] as usize));
+            order_spans(out, width, spans);
+            emit(Placed::Rows(Block {
+                rows: out,
+                layout: &self.layout,
+            }));
+        }
+    }
+
     /// Calls `emit(first row, block)` with every row in per-user order, block by
     /// block in order (a block of a few thousand rows: its columns written from
     /// cache): the second pass.
@@ -552,6 +636,66 @@ mod tests {
             assert!(got == want, "case {seed}: the rows differ");
             assert_eq!(offsets.len(), b.users.len() + 1, "case {seed}");
             assert_eq!(offsets.last().copied(), Some(n as u32), "case {seed}");
+        }
+    }
+
+    #[test]
+    fn placed_rows_are_the_sorted_rows_at_each_users_place() {
+        // Buckets of one user and of many; every user given a random gap after
+        // its rows (none, or up to twice its rows), as a merge leaves for the
+        // parts' runs, and rows beyond the last user's (users only in parts).
+        let cases = [
+            (0usize, 10u64, MAX_BUCKETS),
+            (1, 10, MAX_BUCKETS),
+            (500, 7, MAX_BUCKETS),
+            (2_000, 300, 4),
+            (2_000, 300, 1),
+            (5_000, 1_000, 3),
+            (20_000, 3_000, MAX_BUCKETS),
+            (40_000, 40, 7),
+        ];
+        for (seed, &(n, users, buckets)) in cases.iter().enumerate() {
+            let (b, rows) = random(seed as u64 + 11, n, users, 5, 20);
+            let want = naive(&rows);
+            let mut order = b.rows_by_user_in(buckets);
+            let own = order.offsets.clone();
+            let mut rng = Rng(seed as u64 * 31 + 5);
+            let mut at = vec![0u32];
+            for w in own.windows(2) {
+                let count = w[1] - w[0];
+                let gap = match rng.next(3) {
+                    0 => 0,
+                    _ => rng.next(2 * u64::from(count) + 2) as u32,
+                };
+                at.push(at.last().copied().unwrap_or(0) + count + gap);
+            }
+            // (time, event, revenue bits, wide, narrow) of every row of the
+            // larger table, `None` in the gaps.
+            type Cells = (i64, u32, u64, u32, u32);
+            let mut got: Vec<Option<Cells>> = Vec::new();
+            order.each_placed(&at, |piece| match piece {
+                Placed::Rows(block) => {
+                    let keys: Vec<Vec<u32>> = (0..3).map(|c| block.keys(c).collect()).collect();
+                    let revenue: Vec<u64> = block.revenue_bits().collect();
+                    for (i, t) in block.times().enumerate() {
+                        got.push(Some((t, keys[0][i], revenue[i], keys[1][i], keys[2][i])));
+                    }
+                }
+                Placed::Gap(g) => got.extend(std::iter::repeat_n(None, g)),
+            });
+            let end = at.last().copied().unwrap_or(0) as usize;
+            assert_eq!(got.len(), end, "case {seed}: every row of the larger table");
+            for (u, w) in own.windows(2).enumerate() {
+                let (a, z) = (w[0] as usize, w[1] as usize);
+                for (i, r) in want[a..z].iter().enumerate() {
+                    let place = at[u] as usize + i;
+                    assert_eq!(
+                        got[place],
+                        Some((r.1, r.2, r.3, r.4, r.5)),
+                        "case {seed}: user {u}, row {i}"
+                    );
+                }
+            }
         }
     }
 
