@@ -17,7 +17,9 @@
 // benchmark before the fifth session did.
 //   env: PAGE=bench.html?engine=tidemark (or ?engine=duckdb: its start-up alone; or
 //        index.html: the real page, ms from navigation start to its engine-ready and
-//        draw-ready marks), TRACE=1 (also a Chromium trace of the v8.wasm categories
+//        draw-ready marks; or examples/portal.html: the widget page, ms from navigation
+//        start to each of its three widgets' tidemark-ready event, and how many times
+//        the wasm was fetched), TRACE=1 (also a Chromium trace of the v8.wasm categories
 //        per browser: the compile and instantiate events, summed), JSON=file (all
 //        runs written there)
 import { chromium } from 'playwright-core';
@@ -54,6 +56,7 @@ async function variant(spec) {
   symlinkSync(www || join(root, 'www'), join(serveRoot, 'www'));
   symlinkSync(pkg, join(serveRoot, 'pkg'));
   symlinkSync(join(root, 'benches'), join(serveRoot, 'benches')); // /vendor/ (DuckDB-WASM) when installed
+  symlinkSync(join(root, 'examples'), join(serveRoot, 'examples')); // the widget page (PAGE=examples/portal.html)
   const wasmFile = join(pkg, 'tidemark_bg.wasm');
   const raw = statSync(wasmFile).size;
   const gz = gzipSync(readFileSync(wasmFile), { level: 9 }).length;
@@ -72,7 +75,14 @@ const variants = [];
 for (const spec of specs.length ? specs : [`pkg=${join(root, 'pkg')}`]) variants.push(await variant(spec));
 
 // The phases, in the order they happen, as offsets from the page script's start.
-const STEPS = process.env.PAGE && !process.env.PAGE.startsWith('bench.html') ? [
+const PORTAL = pagePath.startsWith('examples/portal.html');
+const STEPS = PORTAL ? [
+  ['first', 'first widget ready (tidemark-ready)'],
+  ['w-funnel', 'funnel widget ready'],
+  ['w-retention', 'retention widget ready'],
+  ['w-segments', 'segments widget ready (render())'],
+  ['wasm_fetches', 'requests of tidemark_bg.wasm (page and worker)'],
+] : process.env.PAGE && !process.env.PAGE.startsWith('bench.html') ? [
   ['app_responseEnd', 'app.js fetched'],
   ['wasm_fetchStart', 'wasm fetch starts'],
   ['wasm_responseEnd', 'wasm fetched'],
@@ -103,8 +113,19 @@ async function once({ url, route, webui }) {
     // anything outside the origin), to measure what the interception costs.
     if (route) await context.route('**/*', (route) => route.continue());
     const page = await context.newPage();
+    let wasmFetches = 0;
+    context.on('request', (r) => { if (r.url().endsWith('/tidemark_bg.wasm')) wasmFetches++; });
+    if (PORTAL) {
+      await page.addInitScript(() => {
+        globalThis.__widgetsReady = {};
+        document.addEventListener('tidemark-ready', (e) => {
+          globalThis.__widgetsReady[e.target.id || e.target.parentElement.id] = performance.now();
+        }, true);
+      });
+    }
     if (process.env.TRACE) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
     await page.goto(url + pagePath);
+    if (PORTAL) return await portal(browser, page, () => wasmFetches);
     if (!pagePath.startsWith('bench.html')) return await realPage(browser, page);
     await page.waitForSelector('[data-testid=bench-startup][data-done]', { timeout: 60_000 });
     const p = JSON.parse(await page.textContent('[data-testid=bench-startup]'));
@@ -134,6 +155,20 @@ async function realPage(browser, page) {
   });
   if (process.env.TRACE) r.trace = summariseTrace(JSON.parse(String(await browser.stopTracing())));
   return { ...r, startup: r.engine, init: 0, started: 0 };
+}
+
+/**
+ * The widget page (PAGE=examples/portal.html): ms from navigation start to each
+ * widget's `tidemark-ready` event, the first of them, and the requests of the wasm
+ * (by the page and the widgets' worker).
+ */
+async function portal(browser, page, wasmFetches) {
+  await page.waitForFunction(() => Object.keys(globalThis.__widgetsReady).length === 3, null, { timeout: 60_000 });
+  const r = await page.evaluate(() => ({ ...globalThis.__widgetsReady }));
+  r.first = Math.min(...Object.values(r));
+  r.wasm_fetches = wasmFetches();
+  if (process.env.TRACE) r.trace = summariseTrace(JSON.parse(String(await browser.stopTracing())));
+  return { ...r, startup: Math.max(r['w-funnel'], r['w-retention'], r['w-segments']), init: 0, started: 0 };
 }
 
 /** Total duration per wasm-related trace event name (complete 'X' events and B/E pairs). */

@@ -1,7 +1,8 @@
 // The embeddable widget on examples/portal.html: three widgets (two elements, one
 // render() call) share one engine worker and show the engine's numbers; the portal's
 // CSS does not reach inside and the widget's does not leak out; a bad spec shows an
-// error inside that widget only; HTML in the data shows as text and never runs.
+// error inside that widget only; HTML in the data shows as text and never runs; the
+// wasm is downloaded (and compiled) once for the page and its worker.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { T, page, pageErrors } from './harness.mjs';
@@ -41,8 +42,19 @@ async function waitSettled() {
 }
 
 test('portal: three widgets, one engine, the engine numbers, no CSS leaks', T, async () => {
-  await page.goto(new URL('/examples/portal.html', page.url()).href);
-  await waitSettled();
+  // Every request of the wasm, the page's and the worker's.
+  const wasm = [];
+  const onRequest = (r) => {
+    if (new URL(r.url()).pathname.endsWith('/tidemark_bg.wasm')) wasm.push(r.url());
+  };
+  page.context().on('request', onRequest);
+  try {
+    await page.goto(new URL('/examples/portal.html', page.url()).href);
+    await waitSettled();
+  } finally {
+    page.context().off('request', onRequest);
+  }
+  assert.equal(wasm.length, 1, `the wasm is downloaded once, compiled on the page and posted to the worker: ${wasm}`);
   const shown = await widgets();
   assert.deepEqual(shown.map((w) => [w[0], w[1]]), [['w-funnel', 'ready'], ['w-retention', 'ready'], ['w-segments', 'ready']]);
   assert.equal(page.workers().length, 1, 'one engine worker for every widget');

@@ -1,8 +1,12 @@
 // The one engine every widget on a page shares: a single worker (./worker.js) that
 // keeps one table per data source, and the engine module on the main thread for
-// drawing (plotters measures text through `window`). Data comes from a URL, a File,
-// bytes or text, or rows (objects or arrays, turned into CSV here).
+// drawing (plotters measures text through `window`). The wasm is fetched and compiled
+// once, here, and posted to the worker: both instantiate the same module. Data comes
+// from a URL, a File, bytes or text, or rows (objects or arrays, turned into CSV here).
 import { ENGINE_URL } from './engine-url.js';
+
+/** The engine's wasm, beside its JS module. */
+const WASM_URL = new URL('tidemark_bg.wasm', ENGINE_URL).href;
 
 let worker = null;
 let nextId = 1;
@@ -11,11 +15,34 @@ const pending = new Map();
 const fileKeys = new WeakMap();
 let nextKey = 1;
 let drawing = null;
+let compiled = null;
+
+/**
+ * The engine's wasm fetched and compiled once per page (streaming when served as
+ * application/wasm): the worker and the drawing module both instantiate it, so the
+ * page downloads and compiles it once, and the worker's start-up overlaps the compile.
+ */
+function engineWasm() {
+  compiled ??= fetch(WASM_URL).then((res) => {
+    if (!res.ok) throw new Error(`${WASM_URL}: HTTP ${res.status} ${res.statusText}`);
+    return res.headers.get('Content-Type')?.split(';')[0].trim() === 'application/wasm'
+      ? WebAssembly.compileStreaming(res)
+      : res.arrayBuffer().then((bytes) => WebAssembly.compile(bytes));
+  });
+  return compiled;
+}
 
 /** The shared worker, started on first use. */
 function sharedWorker() {
   if (worker) return worker;
   worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  // The compiled module, or null when the compile failed here: the worker then
+  // fetches the wasm itself (and reports what went wrong, if it fails there too).
+  const w = worker;
+  engineWasm().then((module) => w.postMessage({ type: 'module', module }), () => w.postMessage({ type: 'module', module: null }));
+  // The drawing module too, while the worker loads the data: a report is drawn as
+  // soon as it comes (its failure is reported where a chart awaits it).
+  drawModule().catch(() => {});
   worker.onmessage = ({ data }) => {
     const p = pending.get(data.id);
     if (!p) return;
@@ -48,10 +75,10 @@ function request(msg) {
   });
 }
 
-/** The engine module on this thread, initialised once (for the draw functions). */
+/** The engine module on this thread, initialised once from the shared compile (for the draw functions). */
 export function drawModule() {
-  drawing ??= import(ENGINE_URL).then(async (m) => {
-    await m.default();
+  drawing ??= Promise.all([import(ENGINE_URL), engineWasm()]).then(async ([m, module]) => {
+    await m.default({ module_or_path: module });
     return m;
   });
   return drawing;

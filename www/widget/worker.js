@@ -1,6 +1,8 @@
 // The widgets' shared engine worker: one per page, holding one table per data
-// source (every widget showing the same URL or File uses the same table). Messages
-// in, each with an `id` echoed back:
+// source (every widget showing the same URL or File uses the same table). Its first
+// message is the engine's wasm, compiled by ./engine.js on the page:
+//   {type: 'module', module: WebAssembly.Module | null}   (null: fetch and compile it here)
+// Then messages, each with an `id` echoed back:
 //   {type: 'load', id, key, source: {url} | {file} | {bytes}, options, name}
 //        → {id, summary}      the table under `key` (loaded once)
 //   {type: 'run', id, key, spec} → {id, report}
@@ -12,8 +14,12 @@ import { ENGINE_URL } from './engine-url.js';
 // once ready): a widget's first message is the load of its own data, which would
 // wait behind it (≈ 150–200 ms in headless Chromium on 2 cores), and a widget's
 // tables are small, where the first run's baseline-tier code costs milliseconds.
-const ready = import(ENGINE_URL).then(async (m) => {
-  await m.default();
+let given;
+const compiled = new Promise((resolve) => {
+  given = resolve;
+});
+const ready = Promise.all([import(ENGINE_URL), compiled]).then(async ([m, module]) => {
+  await m.default(module ? { module_or_path: module } : undefined);
   return m;
 });
 /** key → Promise<Engine>. */
@@ -40,6 +46,10 @@ function table(key, source, options, name) {
 }
 
 self.onmessage = async ({ data: msg }) => {
+  if (msg.type === 'module') {
+    given(msg.module);
+    return;
+  }
   try {
     if (msg.type === 'free') {
       const loading = tables.get(msg.key);
