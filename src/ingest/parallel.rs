@@ -290,15 +290,24 @@ impl PartLoader {
     /// The part's columns in its per-user order, for [`Merger::add`] (after its
     /// announcement; only the header when the range ended inside a quoted field).
     pub fn finish(mut self) -> Result<Vec<u8>> {
+        let (mut w, rows) = self.begin_columns()?;
+        if let Some(rows) = rows {
+            rows.encode_columns(&mut w);
+        }
+        Ok(w.bytes)
+    }
+
+    /// Closes the part and starts its columns' bytes: their header, and the
+    /// part's rows to encode after it unless the range ended inside a quoted
+    /// field (then the header is all).
+    fn begin_columns(&mut self) -> Result<(WireWriter, Option<TableBuilder>)> {
         let clean = self.close()?;
         let mut w = WireWriter::default();
         w.bytes.extend_from_slice(COLUMNS);
         w.u64(self.start);
-        if clean {
-            let builder = &mut self.active.converter.builder;
-            std::mem::replace(builder, TableBuilder::new(false, &[])).encode_columns(&mut w);
-        }
-        Ok(w.bytes)
+        let builder = &mut self.active.converter.builder;
+        let rows = clean.then(|| std::mem::replace(builder, TableBuilder::new(false, &[])));
+        Ok((w, rows))
     }
 
     /// [`PartLoader::finish`] handed to `emit` in pieces of `piece` bytes (the
@@ -307,14 +316,9 @@ impl PartLoader {
     /// whole in memory, and the first pieces can be filled in while the sort
     /// still writes the next. The same bytes as `finish`, in order.
     pub fn finish_in_pieces(mut self, piece: usize, mut emit: impl FnMut(&[u8])) -> Result<()> {
-        let clean = self.close()?;
-        let mut w = WireWriter::default();
-        w.bytes.extend_from_slice(COLUMNS);
-        w.u64(self.start);
-        if clean {
-            let builder = &mut self.active.converter.builder;
-            std::mem::replace(builder, TableBuilder::new(false, &[]))
-                .encode_columns_in_pieces(&mut w, piece, &mut emit);
+        let (mut w, rows) = self.begin_columns()?;
+        if let Some(rows) = rows {
+            rows.encode_columns_in_pieces(&mut w, piece, &mut emit);
         }
         // The rest (all of it after a range that ended inside a quoted field).
         w.bytes.chunks(piece.max(1)).for_each(emit);
