@@ -156,6 +156,17 @@ fn scatter(
     }
 }
 
+/// The most rows any bucket of `per` consecutive users spans, where user `u`'s
+/// rows start at `starts[u]` (one more entry than users: the end).
+fn largest_bucket(starts: &[u32], per: usize) -> usize {
+    let users = starts.len().saturating_sub(1);
+    (0..users)
+        .step_by(per.max(1))
+        .map(|lo| starts[(lo + per).min(users)] - starts[lo])
+        .max()
+        .unwrap_or(0) as usize
+}
+
 /// Sorts, stably by time, the rows of each user span of `rows` (`width` words a
 /// row; `starts` the spans' first rows, relative to `rows`, the end last) whose
 /// times are not in order already.
@@ -326,12 +337,7 @@ impl UserRows {
         let per = 1usize << self.shift;
         let mask = user.mask();
         let word = self.layout.first_key() + user.word;
-        let largest = (0..users)
-            .step_by(per)
-            .map(|lo| at[(lo + per).min(users)] - at[lo])
-            .max()
-            .unwrap_or(0);
-        let mut scratch = vec![0u64; largest as usize * width];
+        let mut scratch = vec![0u64; largest_bucket(at, per) * width];
         let mut next = vec![0u32; per + 1];
         for lo in (0..users).step_by(per) {
             let hi = (lo + per).min(users);
@@ -379,12 +385,7 @@ impl UserRows {
         let per = 1usize << self.shift;
         let mask = user.mask();
         let word = self.layout.first_key() + user.word;
-        let largest = (0..users)
-            .step_by(per)
-            .map(|lo| self.offsets[(lo + per).min(users)] - self.offsets[lo])
-            .max()
-            .unwrap_or(0);
-        let mut scratch = vec![0u64; largest as usize * width];
+        let mut scratch = vec![0u64; largest_bucket(&self.offsets, per) * width];
         let mut next = vec![0u32; per + 1];
         for lo in (0..users).step_by(per) {
             let hi = (lo + per).min(users);
