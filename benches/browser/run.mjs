@@ -16,7 +16,9 @@
 // requested anything outside its own origin.
 //   env: RUNS=3, ENGINES=tidemark,duckdb, PARTS=N (our load in N parts, 1 = sequential;
 //   default: as the page decides, www/js/parallel-load.js), SHARE=F (in parts: the
-//   fraction of the file the engine worker parses itself; default an even split)
+//   fraction of the file the engine worker parses itself; default an even split),
+//   RUN_TIMEOUT_S=900 (a browser's load + analyses; a timeout or a renderer crash fails
+//   the run with the page's state and the stage it was in)
 import { chromium } from 'playwright-core';
 import { ARGS, serve } from './chromium.mjs';
 import { spawnSync } from 'node:child_process';
@@ -119,14 +121,38 @@ async function once(engine, i) {
     const console_ = [];
     page.on('console', (m) => { if (m.type() === 'error') console_.push(m.text()); });
     page.on('pageerror', (e) => console_.push(String(e)));
-    await page.goto(`${url}bench.html?engine=${engine}${process.env.PARTS ? `&parts=${process.env.PARTS}` : ''}${process.env.SHARE ? `&share=${process.env.SHARE}` : ''}`);
+    // A renderer that dies (or a load that never ends) must fail the run with what is
+    // known, not leave the driver waiting for an hour: the crash rejects the wait.
+    const crash = new Promise((_, fail) => {
+      page.on('crash', () => fail(new Error(`${engine} run ${i + 1}: the renderer crashed${stage()}`)));
+    });
+    crash.catch(() => {});
+    let stageAt = 'opening the page';
+    const stage = () => ` (while ${stageAt}; ${((Date.now() - t0) / 1000).toFixed(1)} s after the page was opened)\n${console_.join('\n')}`;
+    const t0 = Date.now();
+    const until = (p) => Promise.race([p, crash]);
+    await until(page.goto(`${url}bench.html?engine=${engine}${process.env.PARTS ? `&parts=${process.env.PARTS}` : ''}${process.env.SHARE ? `&share=${process.env.SHARE}` : ''}`));
     // The file only once the engine is ready: with a connected browser playwright
     // streams the whole file into it (base64 over its WebSocket, in this process),
     // which would otherwise compete with the start-up being measured.
-    await page.waitForSelector('[data-testid=bench-out][data-ready], [data-testid=bench-out][data-done]', { timeout: 120_000 });
-    await page.setInputFiles('[data-testid=bench-file]', file);
-    await page.waitForSelector('[data-testid=bench-out][data-done]', { timeout: 3_600_000 });
+    stageAt = 'starting the engine';
+    await until(page.waitForSelector('[data-testid=bench-out][data-ready], [data-testid=bench-out][data-done]', { timeout: 120_000 }));
+    stageAt = 'handing over the file (setInputFiles)';
+    const s0 = Date.now();
+    await until(page.setInputFiles('[data-testid=bench-file]', file));
+    const handOver = Date.now() - s0;
+    if (handOver > 30_000) say(`${engine} run ${i + 1}: setInputFiles took ${(handOver / 1000).toFixed(1)} s`);
+    stageAt = 'loading and analysing';
+    try {
+      await until(page.waitForSelector('[data-testid=bench-out][data-done]', { timeout: Number(process.env.RUN_TIMEOUT_S || 900) * 1000 }));
+    } catch (e) {
+      if (!/Timeout/.test(String(e))) throw e;
+      // What the page got to: its output so far and the load's progress line.
+      const seen = await page.evaluate(() => document.body.innerText.slice(-2000)).catch((x) => `(unreadable: ${x})`);
+      throw new Error(`${engine} run ${i + 1}: no result after ${process.env.RUN_TIMEOUT_S || 900} s${stage()}\nthe page shows:\n${seen}`);
+    }
     const r = JSON.parse(await page.textContent('[data-testid=bench-out]'));
+    r.hand_over_ms = handOver;
     r.renderer_peak_kib = rendererPeakKiB(pid);
     r.foreign_requests = foreign;
     if (r.error) throw new Error(`${engine} run ${i + 1}: ${r.error}\n${console_.join('\n')}`);
