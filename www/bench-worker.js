@@ -52,7 +52,27 @@ async function load(wasm, file, parts, firstShare) {
   const n = partCount(file.size, parts ? { parts, minBytes: 0 } : undefined);
   if (n > 1) {
     const job = { cancelled: false, abort: null };
-    const r = await loadInParts({ file, name: file.name, options: {}, module: await compiled, parts: n, job, progress: () => {}, firstShare });
+    // Bytes and rows read so far and the stage marks (`job.marks`), posted at most
+    // every 250 ms while the load runs: the page shows them (#progress), so that a
+    // load that stalls shows where.
+    let read = { bytes: 0, rows: 0 };
+    let posted = 0;
+    const post = () => {
+      posted = performance.now();
+      self.postMessage({ progress: { ...read, ms: Math.round(posted - t0), parts: job.seen, marks: job.marks } });
+    };
+    const t0 = performance.now();
+    const ticker = setInterval(post, 250);
+    const progress = (bytes, rows) => {
+      read = { bytes, rows };
+      if (performance.now() - posted > 250) post();
+    };
+    let r;
+    try {
+      r = await loadInParts({ file, name: file.name, options: {}, module: await compiled, parts: n, job, progress, firstShare });
+    } finally {
+      clearInterval(ticker);
+    }
     if (r) return { engine: r.engine, parts: r.parts, fallback: r.fallback, stages: r.ms };
   }
   return { engine: await loadSequential(wasm, file), parts: 1, fallback: false };

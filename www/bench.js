@@ -46,6 +46,13 @@ if (engine === 'tidemark') {
       showStartup({ ...shown, parts_ready: data.partsReady });
       return;
     }
+    // Live progress of a load (bytes and rows read, stage marks so far): shown apart
+    // from the result, so that a load that never ends shows where it stopped.
+    if (data.progress) {
+      const el = document.getElementById('progress');
+      el.textContent = `progress: ${JSON.stringify(data.progress)}`;
+      return;
+    }
     if (!data.startup) return show(data);
     const wasm = performance.getEntriesByName(new URL('/pkg/tidemark_bg.wasm', location.href).href)[0];
     if (wasm) {

@@ -258,6 +258,9 @@ async function partStarts(file, parts, firstShare) {
 export async function loadInParts({ file, name, options, module, parts, job, progress, firstShare }) {
   const t0 = performance.now();
   const ms = {};
+  // The stage marks so far, and later each part's bytes and rows read, for a caller
+  // that shows a load's progress (the benchmark page: where a stalled load stopped).
+  job.marks = ms;
   const mark = (key) => { ms[key] = Math.round(performance.now() - t0); };
   const markAt = (key, epochMs) => { ms[key] = Math.round(epochMs - performance.timeOrigin - t0); };
   const total = file.size;
@@ -281,6 +284,7 @@ export async function loadInParts({ file, name, options, module, parts, job, pro
     if (starts.length < 2 || stopped()) return stopped() ? { cancelled: true } : null;
     const ranges = starts.map((s, i) => [s, starts[i + 1] ?? total]);
     const seen = ranges.map(() => ({ bytes: 0, rows: 0 }));
+    job.seen = seen;
     const report = () => progress(seen.reduce((a, s) => a + s.bytes, 0), seen.reduce((a, s) => a + s.rows, 0));
     const onProgressOf = (i) => (bytes, rows) => {
       seen[i] = { bytes, rows };
