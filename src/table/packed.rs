@@ -1,6 +1,5 @@
 //! A builder's rows reordered into per-user order — user key, time, input row —
-//! as whole rows packed into a few `u64` words (time, every key, the revenue's
-//! index), so that
+//! as whole rows packed into a few `u64` words (time, revenue, every key), so that
 //! each row moves with one memory access instead of one per column.
 //!
 //! At millions of rows a column no longer fits any cache: a gather through a
@@ -24,7 +23,6 @@
 
 use super::TableBuilder;
 use super::keys::Keys;
-use super::revenue::Revenue;
 
 /// Most buckets of the first pass: the write positions it keeps open.
 pub(super) const MAX_BUCKETS: usize = 512;
@@ -55,17 +53,15 @@ impl Slot {
     }
 }
 
-/// What a packed row holds: the time, then the key words (the event key, every
-/// property key, with a revenue column the row's revenue as a `u32` — 0 for none,
-/// else 1 + the index of its value among the present ones, in input order —, and
-/// — with buckets of several users — the user's key within its bucket, each at
-/// its width).
+/// What a packed row holds: the time, the revenue bits when there is a revenue
+/// column, then the key words (the event key, every property key, and — with
+/// buckets of several users — the user's key within its bucket, each at its
+/// width).
 #[derive(Debug)]
 struct Layout {
     /// Words per row.
     width: usize,
-    /// The revenue index's slot, with a revenue column.
-    revenue: Option<Slot>,
+    revenue: bool,
     /// The event key's slot first, then each property's.
     slots: Vec<Slot>,
     /// The user's key within its bucket (only with more than one user a bucket).
@@ -75,7 +71,7 @@ struct Layout {
 impl Layout {
     /// The first key word.
     fn first_key(&self) -> usize {
-        1
+        1 + usize::from(self.revenue)
     }
 }
 
@@ -204,8 +200,6 @@ fn order_spans(rows: &mut [u64], width: usize, spans: impl Iterator<Item = (usiz
 pub(super) struct UserRows {
     words: Vec<u64>,
     layout: Layout,
-    /// The present revenue values, in input order (the rows hold their indices).
-    values: Vec<f64>,
     /// A bucket holds users `b << shift .. (b + 1) << shift`.
     shift: u32,
     /// Where each user's rows start; the row count last.
@@ -216,7 +210,6 @@ pub(super) struct UserRows {
 pub(super) struct Block<'a> {
     rows: &'a [u64],
     layout: &'a Layout,
-    values: &'a [f64],
 }
 
 impl Block<'_> {
@@ -232,28 +225,12 @@ impl Block<'_> {
     }
     /// Every row's revenue bits, in order (none without a revenue column).
     pub(super) fn revenue_bits(&self) -> impl Iterator<Item = u64> + '_ {
-        let (n, slot) = match self.layout.revenue {
-            Some(slot) => (self.rows.len(), slot),
-            None => (
-                0,
-                Slot {
-                    word: 0,
-                    shift: 0,
-                    width: 4,
-                },
-            ),
+        let n = if self.layout.revenue {
+            self.rows.len()
+        } else {
+            0
         };
-        let word = self.layout.first_key() + slot.word;
-        let none = f64::NAN.to_bits();
-        self.rows[..n]
-            .chunks_exact(self.layout.width)
-            .map(move |r| {
-                let i = (r[word] >> slot.shift) as u32;
-                match i.checked_sub(1) {
-                    Some(i) => self.values.get(i as usize).map_or(none, |v| v.to_bits()),
-                    None => none,
-                }
-            })
+        self.rows[..n].chunks_exact(self.layout.width).map(|r| r[1])
     }
     /// Every row's key of column `c` (0: the event, `1 + j`: property `j`).
     pub(super) fn keys(&self, c: usize) -> impl Iterator<Item = u32> + '_ {
@@ -348,7 +325,6 @@ impl UserRows {
                     emit(Placed::Rows(Block {
                         rows,
                         layout: &self.layout,
-                        values: &self.values,
                     }));
                 }
                 let gap = (at[u + 1] - at[u]) as usize - (z - a);
@@ -382,7 +358,6 @@ impl UserRows {
             emit(Placed::Rows(Block {
                 rows: out,
                 layout: &self.layout,
-                values: &self.values,
             }));
         }
     }
@@ -402,7 +377,6 @@ impl UserRows {
                     Block {
                         rows,
                         layout: &self.layout,
-                        values: &self.values,
                     },
                 );
             }
@@ -435,7 +409,6 @@ impl UserRows {
                 Block {
                     rows: out,
                     layout: &self.layout,
-                    values: &self.values,
                 },
             );
         }
@@ -445,21 +418,14 @@ impl UserRows {
 impl TableBuilder {
     /// The first pass of the rows' sort into per-user order — user key, then
     /// time, then input row — ([`UserRows::each_block`] is the second), with each
-    /// user's first row. The revenue values move to the packed rows: the columns
-    /// are to be released next.
-    pub(super) fn rows_by_user(&mut self) -> UserRows {
-        let values = self
-            .revenue
-            .as_mut()
-            .map(Revenue::take_values)
-            .unwrap_or_default();
-        self.rows_by_user_in(MAX_BUCKETS, values)
+    /// user's first row.
+    pub(super) fn rows_by_user(&self) -> UserRows {
+        self.rows_by_user_in(MAX_BUCKETS)
     }
 
     /// [`TableBuilder::rows_by_user`] with at most `max_buckets` buckets (a test
-    /// makes buckets of several users out of a few users) and the revenue column's
-    /// present values (`values`: its own, or taken from it).
-    pub(super) fn rows_by_user_in(&self, max_buckets: usize, values: Vec<f64>) -> UserRows {
+    /// makes buckets of several users out of a few users).
+    pub(super) fn rows_by_user_in(&self, max_buckets: usize) -> UserRows {
         let n = self.len();
         let users = self.users.len();
         let mut offsets = vec![0u32; users + 1];
@@ -477,9 +443,6 @@ impl TableBuilder {
         let mut widths: Vec<usize> = std::iter::once(self.event.width())
             .chain(self.properties.iter().map(|p| p.keys().width()))
             .collect();
-        if self.revenue.is_some() {
-            widths.push(4);
-        }
         if shift > 0 {
             widths.push(match shift {
                 0..=8 => 1,
@@ -489,9 +452,9 @@ impl TableBuilder {
         }
         let (mut slots, key_words) = slots_of(&widths);
         let user = (shift > 0).then(|| slots.pop()).flatten();
-        let revenue = self.revenue.is_some().then(|| slots.pop()).flatten();
+        let revenue = self.revenue.is_some();
         let layout = Layout {
-            width: 1 + key_words,
+            width: 1 + usize::from(revenue) + key_words,
             revenue,
             slots,
             user,
@@ -512,12 +475,10 @@ impl TableBuilder {
                 r[0] = t as u64;
                 r[1..].fill(0);
             }
-            if let (Some(column), Some(slot)) = (&self.revenue, layout.revenue) {
-                // Only the rows with a value (0 = none is there already).
-                let at = first + slot.word;
-                column.each_present(from, to, |r, i| {
-                    rows[(r - from) * width + at] |= u64::from(i + 1) << slot.shift;
-                });
+            if let Some(values) = &self.revenue {
+                for (r, v) in rows.chunks_exact_mut(width).zip(values.iter_from(from)) {
+                    r[1] = v.unwrap_or(f64::NAN).to_bits();
+                }
             }
             pack_keys(rows, width, first, &self.event, from, layout.slots[0]);
             for (p, &slot) in self.properties.iter().zip(&layout.slots[1..]) {
@@ -536,7 +497,6 @@ impl TableBuilder {
         UserRows {
             words,
             layout,
-            values,
             shift,
             offsets,
         }
@@ -625,14 +585,6 @@ mod tests {
         (b, rows)
     }
 
-    /// A builder's present revenue values, for [`TableBuilder::rows_by_user_in`].
-    fn values_of(b: &TableBuilder) -> Vec<f64> {
-        b.revenue
-            .as_ref()
-            .map(|r| r.values().to_vec())
-            .unwrap_or_default()
-    }
-
     /// The rows sorted naively: stably by user, then time (input order on ties).
     fn naive(rows: &[Row]) -> Vec<Row> {
         let mut v = rows.to_vec();
@@ -642,7 +594,7 @@ mod tests {
 
     /// The rows the two passes give, read back from the blocks, and the offsets.
     fn two_passes(b: &TableBuilder, max_buckets: usize) -> (Vec<Row>, Vec<u32>) {
-        let mut order = b.rows_by_user_in(max_buckets, values_of(b));
+        let mut order = b.rows_by_user_in(max_buckets);
         let mut rows = Vec::new();
         let offsets = order.offsets.clone();
         order.each_block(|start, block| {
@@ -708,7 +660,7 @@ mod tests {
         for (seed, &(n, users, buckets)) in cases.iter().enumerate() {
             let (b, rows) = random(seed as u64 + 11, n, users, 5, 20);
             let want = naive(&rows);
-            let mut order = b.rows_by_user_in(buckets, values_of(&b));
+            let mut order = b.rows_by_user_in(buckets);
             let own = order.offsets.clone();
             let mut rng = Rng(seed as u64 * 31 + 5);
             let mut at = vec![0u32];
@@ -755,7 +707,7 @@ mod tests {
         let (b, rows) = random(3, 3_000, 200, 300, 5);
         let want = naive(&rows);
         let n = want.len();
-        let mut order = b.rows_by_user_in(8, values_of(&b));
+        let mut order = b.rows_by_user_in(8);
         let (time_at, revenue_at) = (3, 3 + 8 * n);
         let widths = [
             b.event.width(),

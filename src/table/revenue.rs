@@ -128,39 +128,6 @@ impl Revenue {
         })
     }
 
-    /// Calls `f(row, index of its value)` for each row of `from..to` with a
-    /// value, in order: a word's set bits at a time (a word without any costs one
-    /// test).
-    pub(super) fn each_present(&self, from: usize, to: usize, mut f: impl FnMut(usize, u32)) {
-        let to = to.min(self.len);
-        if from >= to {
-            return;
-        }
-        let mut next = self.rank(from) as u32;
-        let (a, z) = (from / 64, (to - 1) / 64);
-        for (w, &word) in self.bits[a..=z].iter().enumerate() {
-            let w = a + w;
-            let mut bits = word;
-            if w == a {
-                bits &= !0u64 << (from % 64);
-            }
-            if w == z {
-                bits &= !0u64 >> (63 - (to - 1) % 64);
-            }
-            while bits != 0 {
-                f(w * 64 + bits.trailing_zeros() as usize, next);
-                next += 1;
-                bits &= bits - 1;
-            }
-        }
-    }
-
-    /// The present values, taken out (the column is to be dropped next: its rows
-    /// are packed with their values' indices).
-    pub(super) fn take_values(&mut self) -> Vec<f64> {
-        std::mem::take(&mut self.values)
-    }
-
     /// Every row's value or none, in row order.
     pub fn iter(&self) -> impl Iterator<Item = Option<f64>> + '_ {
         self.iter_from(0)
@@ -346,14 +313,6 @@ mod tests {
             for r in 0..=cells.len() {
                 prop_assert_eq!(c.rank(r), cells[..r].iter().flatten().count());
             }
-            let to = (from + perm_seed as usize % 200).min(cells.len() + 5);
-            let mut seen = Vec::new();
-            c.each_present(from, to, |r, i| seen.push((r, i)));
-            let want: Vec<(usize, u32)> = (from..to.min(cells.len()))
-                .filter(|&r| cells[r].is_some())
-                .map(|r| (r, cells[..r].iter().flatten().count() as u32))
-                .collect();
-            prop_assert_eq!(seen, want);
             // Rows picked in a random order, some twice, some not: `permuted`.
             let mut x = perm_seed | 1;
             let rows: Vec<u32> = (0..cells.len())
