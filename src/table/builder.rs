@@ -5,6 +5,7 @@ use super::ids::{self, RecentIds};
 use super::keys::Keys;
 use super::packed::UserRows;
 use super::recent::Recent;
+use super::revenue::Revenue;
 use super::{Dict, EventTable, PropertyColumn, Role, TableMeta, UserOrder};
 
 /// Accumulates events, then builds the table and its per-user order.
@@ -14,7 +15,8 @@ pub struct TableBuilder {
     pub(super) time: Vec<i64>,
     pub(super) events: Dict,
     pub(super) event: Keys,
-    pub(super) revenue: Option<Vec<f64>>,
+    /// Revenue where a row has it ([`Revenue`]).
+    pub(super) revenue: Option<Revenue>,
     pub(super) properties: Vec<PropertyColumn>,
     /// Where each user's rows start, when the rows are already in per-user order
     /// ([`TableBuilder::sort_by_user`], [`TableBuilder::finish_merge`]); valid only
@@ -45,7 +47,7 @@ impl TableBuilder {
             time: Vec::new(),
             events: Dict::new(),
             event: Keys::new(),
-            revenue: has_revenue.then(Vec::new),
+            revenue: has_revenue.then(Revenue::new),
             properties: properties
                 .iter()
                 .map(|(n, r)| PropertyColumn::new(n.clone(), *r))
@@ -109,7 +111,7 @@ impl TableBuilder {
         self.event
             .push(self.recent_events.intern_bytes(&mut self.events, event));
         if let Some(col) = self.revenue.as_mut() {
-            col.push(revenue.unwrap_or(f64::NAN));
+            col.push(revenue);
         }
         for (j, col) in self.properties.iter_mut().enumerate() {
             col.push_bytes(cell(j));
@@ -261,7 +263,7 @@ impl TableBuilder {
             2 => Keys::U16(Vec::new()),
             _ => Keys::U32(Vec::new()),
         };
-        self.revenue = had_revenue.then(Vec::new);
+        self.revenue = had_revenue.then(Revenue::new);
         let mut widths = widths.into_iter();
         self.event = empty(widths.next().unwrap_or(1));
         for (p, w) in self.properties.iter_mut().zip(widths) {
@@ -297,7 +299,11 @@ impl TableBuilder {
         // The new columns are appended in order, never zero-filled first.
         let (widths, had_revenue) = self.release_columns();
         let mut time = Vec::with_capacity(n);
-        let mut revenue = had_revenue.then(|| Vec::with_capacity(n));
+        let mut revenue = had_revenue.then(|| {
+            let mut r = Revenue::new();
+            r.reserve_exact(n);
+            r
+        });
         let mut keys: Vec<Keys> = widths
             .iter()
             .map(|&w| match w {
@@ -310,7 +316,7 @@ impl TableBuilder {
         order.each_block(|_, block| {
             time.extend(block.times());
             if let Some(r) = revenue.as_mut() {
-                r.extend(block.revenue_bits().map(f64::from_bits));
+                block.revenue_bits().for_each(|b| r.push_bits(b));
             }
             for (c, k) in keys.iter_mut().enumerate() {
                 block.append_keys(c, k);
@@ -318,6 +324,10 @@ impl TableBuilder {
         });
         let rows = order;
         self.time = time;
+        // Its values grew as they came: no spare room kept.
+        if let Some(r) = revenue.as_mut() {
+            r.shrink_to_fit();
+        }
         self.revenue = revenue;
         let mut keys = keys.into_iter();
         self.event = keys.next().unwrap_or_default();

@@ -29,6 +29,7 @@ use super::TableBuilder;
 use super::keys::Keys;
 use super::packed::{Placed, UserRows};
 use super::part::{ColumnBlock, Head, PartKeys, le8};
+use super::revenue::Revenue;
 use super::wire::WireError;
 
 /// Where a run of one user's rows goes: `(first row, rows)`. Runs are listed in
@@ -43,6 +44,34 @@ fn scatter<T>(out: &mut [T], runs: &[Run], mut copy: impl FnMut(usize, &mut [T])
         copy(s, &mut out[d..d + n]);
         s += n;
     }
+}
+
+/// The revenue column of a merge whose every part is filled: each source's
+/// values moved, run by run, to where their rows' ranks say (`parts`: each part's
+/// runs, in file order).
+fn interleave(rows: usize, g: Gathered, parts: &[Vec<Run>]) -> Result<Revenue, WireError> {
+    let Gathered {
+        bits,
+        own_runs,
+        values,
+    } = g;
+    let mut column = Revenue::with_bits(rows, bits)
+        .ok_or_else(|| "revenue bits beyond the table's rows".to_string())?;
+    for (src, runs) in values.iter().zip(std::iter::once(&own_runs).chain(parts)) {
+        let mut at = 0;
+        for &(d, n) in runs {
+            let (a, z) = (column.rank(d as usize), column.rank((d + n) as usize));
+            let from = src
+                .get(at..at + (z - a))
+                .ok_or_else(|| "fewer revenue values than rows with one".to_string())?;
+            column.values_mut()[a..z].copy_from_slice(from);
+            at += z - a;
+        }
+        if at != src.len() {
+            return Err("more revenue values than rows with one".into());
+        }
+    }
+    Ok(column)
 }
 
 /// Users whose rows must be sorted by time: `(first row, order of its rows)`.
@@ -223,6 +252,10 @@ fn put_keys(
     }
 }
 
+/// Where a part's revenue goes while filled: the whole table's presence bits and
+/// the part's present values, in its order.
+type Kept<'a> = (&'a mut Vec<u64>, &'a mut Vec<f64>);
+
 /// A merge under way ([`TableBuilder::place`]): every user's first row, each part's
 /// runs, the runs that follow an earlier run of their user, the parts filled.
 #[derive(Debug)]
@@ -234,6 +267,29 @@ pub struct Placement {
     junctions: Vec<(u32, u32)>,
     /// Parts whose columns are in.
     filled: usize,
+    /// The revenue being placed, with a revenue column.
+    revenue: Option<Gathered>,
+}
+
+/// The revenue of a merge under way: the whole table's presence bits, set as the
+/// rows are placed, and each source's present values in its own order (its runs'
+/// order) — interleaved once, at [`TableBuilder::finish_merge`], so that no dense
+/// column of the whole table is ever made.
+#[derive(Debug)]
+struct Gathered {
+    bits: Vec<u64>,
+    /// The receiver's own runs, in its order.
+    own_runs: Vec<Run>,
+    /// The receiver's own present values, then each filled part's.
+    values: Vec<Vec<f64>>,
+}
+
+impl Gathered {
+    /// Sets row `r`'s bit.
+    #[inline]
+    fn set(bits: &mut [u64], r: usize) {
+        bits[r / 64] |= 1 << (r % 64);
+    }
 }
 
 impl Placement {
@@ -284,6 +340,8 @@ pub struct Feed {
     segs: Segments,
     /// The bytes of a unit begun in an earlier piece.
     carry: Vec<u8>,
+    /// The part's present revenue values so far, in its order.
+    values: Vec<f64>,
 }
 
 impl Feed {
@@ -300,7 +358,7 @@ impl Feed {
     fn unit(
         &mut self,
         b: &mut TableBuilder,
-        runs: &[Run],
+        (runs, bits): (&[Run], Option<&mut Vec<u64>>),
         part: &PartKeys,
         unit: &[u8],
     ) -> Result<(), WireError> {
@@ -318,7 +376,7 @@ impl Feed {
             runs,
             (&mut self.run, &mut self.done),
             &mut self.segs,
-            head,
+            (head, bits.map(|bits| (bits, &mut self.values))),
             part,
             &block,
         )
@@ -400,12 +458,18 @@ impl TableBuilder {
             .collect();
         drop(fill);
         if let Some(packed) = packed {
-            self.place_packed(packed, &offsets, rows);
+            let values = self.place_packed(packed, &offsets, &own_counts, rows);
+            let revenue = values.map(|(bits, own)| Gathered {
+                bits,
+                own_runs,
+                values: vec![own],
+            });
             return Ok(Placement {
                 offsets,
                 runs,
                 junctions,
                 filled: 0,
+                revenue,
             });
         }
 
@@ -416,14 +480,26 @@ impl TableBuilder {
         });
         drop(own_time);
         self.time = time;
-        if let Some(own) = self.revenue.take() {
-            let mut values = vec![0f64; rows];
-            scatter(&mut values, &own_runs, |s, o| {
-                o.copy_from_slice(&own[s..s + o.len()]);
-            });
-            drop(own);
-            self.revenue = Some(values);
-        }
+        // The own rows' presence bits at their places; their values, in the
+        // own order, wait for the parts' (`finish_merge`).
+        let revenue = self.revenue.take().map(|own| {
+            let mut bits = vec![0u64; rows.div_ceil(64)];
+            let mut s = 0;
+            for &(d, n) in &own_runs {
+                for i in 0..n as usize {
+                    if own.has(s + i) {
+                        Gathered::set(&mut bits, d as usize + i);
+                    }
+                }
+                s += n as usize;
+            }
+            self.revenue = Some(Revenue::new());
+            Gathered {
+                bits,
+                own_runs: own_runs.clone(),
+                values: vec![own.into_values()],
+            }
+        });
         let own = std::mem::take(&mut self.event);
         let max = self.events.len().saturating_sub(1) as u32;
         self.event = placed_keys(rows, max, &own, &own_runs);
@@ -443,6 +519,7 @@ impl TableBuilder {
             runs,
             junctions,
             filled: 0,
+            revenue,
         })
     }
 
@@ -452,20 +529,51 @@ impl TableBuilder {
     /// no meaning until [`TableBuilder::fill`] writes the parts' runs there), so
     /// neither the own sorted columns nor their copy into place are made. The
     /// columns are appended in order, never zero-filled first; the user column
-    /// last, once the packed rows are freed.
-    fn place_packed(&mut self, mut packed: UserRows, offsets: &[u32], rows: usize) {
+    /// last, once the packed rows are freed. With revenue, its presence bits for
+    /// all rows (the own rows' set: user `u`'s first `own[u]` rows) and the own
+    /// present values in order.
+    fn place_packed(
+        &mut self,
+        mut packed: UserRows,
+        offsets: &[u32],
+        own: &[u32],
+        rows: usize,
+    ) -> Option<(Vec<u64>, Vec<f64>)> {
         let own_users = packed.offsets.len().saturating_sub(1);
         let mut time: Vec<i64> = Vec::with_capacity(rows);
-        let mut revenue: Option<Vec<f64>> = self.revenue.as_ref().map(|_| Vec::with_capacity(rows));
+        let mut revenue: Option<(Vec<u64>, Vec<f64>)> = self
+            .revenue
+            .as_ref()
+            .map(|_| (vec![0u64; rows.div_ceil(64)], Vec::new()));
+        // The user of the last row with a value (rows come in order).
+        let mut user = 0usize;
         let mut keys: Vec<Keys> = std::iter::once(self.events.len())
             .chain(self.properties.iter().map(|p| p.dictionary().len() + 1))
             .map(|values| keys_for(values.saturating_sub(1) as u32, rows))
             .collect();
         packed.each_placed(&offsets[..=own_users], |piece| match piece {
             Placed::Rows(block) => {
+                let first = time.len();
                 time.extend(block.times());
-                if let Some(r) = revenue.as_mut() {
-                    r.extend(block.revenue_bits().map(f64::from_bits));
+                if let Some((bits, values)) = revenue.as_mut() {
+                    // Only the own rows: the gaps' rows mean nothing yet.
+                    for (i, b) in block.revenue_bits().enumerate() {
+                        let v = f64::from_bits(b);
+                        if v.is_nan() {
+                            continue;
+                        }
+                        let r = first + i;
+                        while offsets[user + 1] as usize <= r {
+                            user += 1;
+                        }
+                        if own
+                            .get(user)
+                            .is_some_and(|&n| r < (offsets[user] + n) as usize)
+                        {
+                            Gathered::set(bits, r);
+                            values.push(v);
+                        }
+                    }
                 }
                 for (c, k) in keys.iter_mut().enumerate() {
                     block.append_keys(c, k);
@@ -474,9 +582,6 @@ impl TableBuilder {
             Placed::Gap(n) => {
                 let to = time.len() + n;
                 time.resize(to, 0);
-                if let Some(r) = revenue.as_mut() {
-                    r.resize(to, 0.0);
-                }
                 for k in &mut keys {
                     resize_keys(k, to);
                 }
@@ -485,14 +590,12 @@ impl TableBuilder {
         drop(packed);
         // The rows of users with none of the own rows (only in parts).
         time.resize(rows, 0);
-        if let Some(r) = revenue.as_mut() {
-            r.resize(rows, 0.0);
-        }
         for k in &mut keys {
             resize_keys(k, rows);
         }
         self.time = time;
-        self.revenue = revenue;
+        // A mark that the table has revenue: made at `finish_merge`.
+        self.revenue = revenue.as_ref().map(|_| Revenue::new());
         let mut keys = keys.into_iter();
         self.event = keys.next().unwrap_or_default();
         for (p, k) in self.properties.iter_mut().zip(keys) {
@@ -503,6 +606,7 @@ impl TableBuilder {
             user.extend(std::iter::repeat_n(u as u32, (w[1] - w[0]) as usize));
         }
         self.user = user;
+        revenue
     }
 
     /// The second step: the next part's `columns` (file order; the bytes of
@@ -537,12 +641,13 @@ impl TableBuilder {
             .runs
             .get(placement.filled)
             .ok_or_else(|| "columns of a part that was not placed".to_string())?;
+        let mut bits = placement.revenue.as_mut().map(|g| &mut g.bits);
         // A unit (the header, a block) begun in an earlier piece: completed first.
         while !feed.carry.is_empty() {
             let need = feed.need(&feed.carry, part)?;
             if feed.carry.len() == need {
                 let unit = std::mem::take(&mut feed.carry);
-                let done = feed.unit(self, runs, part, &unit);
+                let done = feed.unit(self, (runs, bits.as_deref_mut()), part, &unit);
                 feed.carry = unit;
                 feed.carry.clear();
                 done?;
@@ -562,7 +667,7 @@ impl TableBuilder {
                 break;
             }
             let (unit, rest) = bytes.split_at(need);
-            feed.unit(self, runs, part, unit)?;
+            feed.unit(self, (runs, bits.as_deref_mut()), part, unit)?;
             bytes = rest;
         }
         Ok(())
@@ -589,6 +694,9 @@ impl TableBuilder {
         if feed.run != runs.len() {
             return Err("fewer rows than the part's users have".into());
         }
+        if let Some(g) = placement.revenue.as_mut() {
+            g.values.push(feed.values);
+        }
         placement.filled += 1;
         Ok(())
     }
@@ -601,7 +709,7 @@ impl TableBuilder {
         runs: &[Run],
         (run, done): (&mut usize, &mut u32),
         segs: &mut Segments,
-        head: &Head,
+        (head, revenue): (&Head, Option<Kept<'_>>),
         part: &PartKeys,
         block: &ColumnBlock<'_>,
     ) -> Result<(), WireError> {
@@ -626,11 +734,17 @@ impl TableBuilder {
                 *x = i64::from_le_bytes(le8(c));
             }
         }
-        if let (Some(values), Some(src)) = (self.revenue.as_mut(), block.revenue) {
+        // Revenue: the rows with a value get their bit; the values are kept in
+        // the part's order.
+        if let (Some((bits, values)), Some(src)) = (revenue, block.revenue) {
             for &(s, d, n) in segs.iter() {
                 let src = src[s * 8..(s + n) * 8].chunks_exact(8);
-                for (x, c) in values[d..d + n].iter_mut().zip(src) {
-                    *x = f64::from_bits(u64::from_le_bytes(le8(c)));
+                for (i, c) in src.enumerate() {
+                    let v = f64::from_bits(u64::from_le_bytes(le8(c)));
+                    if !v.is_nan() {
+                        Gathered::set(bits, d + i);
+                        values.push(v);
+                    }
                 }
             }
         }
@@ -663,6 +777,7 @@ impl TableBuilder {
             runs,
             junctions,
             filled,
+            revenue,
         } = placement;
         if filled != runs.len() {
             return Err(format!(
@@ -692,8 +807,12 @@ impl TableBuilder {
             })
             .collect();
         reorder(&mut self.time, &fixes);
-        if let Some(v) = self.revenue.as_mut() {
-            reorder(v, &fixes);
+        if let Some(g) = revenue {
+            let mut column = interleave(self.time.len(), g, &runs)?;
+            for (start, perm) in &fixes {
+                column.reorder(*start, perm);
+            }
+            self.revenue = Some(column);
         }
         reorder_keys(&mut self.event, &fixes);
         for p in &mut self.properties {

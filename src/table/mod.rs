@@ -2,7 +2,8 @@
 //!
 //! Users are dictionary-encoded (`u32` keys), event names and every other column
 //! too, with keys as narrow as their cardinality allows ([`Keys`]); times are `i64`
-//! milliseconds since the Unix epoch (UTC), revenue is `f64` (NaN = none). The per-user
+//! milliseconds since the Unix epoch (UTC), revenue is `f64` where a row has it
+//! ([`Revenue`]: a presence bitmap and the present values). The per-user
 //! order (rows sorted by `(user, time, row)`) is built once, here, and shared by all
 //! analyses: it is what "before" and "after" mean everywhere.
 //!
@@ -28,6 +29,7 @@ mod part;
 mod property;
 mod recent;
 mod restrict;
+mod revenue;
 mod wire;
 
 pub use attributes::{AttributeColumn, UserAttributes};
@@ -39,6 +41,7 @@ pub use meta::{ColumnInfo, ColumnType, DateOrder, Role, SkipTally, TableMeta};
 pub use order::{Rows, UserOrder};
 pub use part::PartKeys;
 pub use property::PropertyColumn;
+pub use revenue::Revenue;
 pub use wire::{WireError, WireReader, WireWriter};
 
 /// The loaded events and everything the analyses read.
@@ -50,7 +53,7 @@ pub struct EventTable {
     pub(crate) time: Vec<i64>,
     pub(crate) events: Dict,
     pub(crate) event: Keys,
-    pub(crate) revenue: Option<Vec<f64>>,
+    pub(crate) revenue: Option<Revenue>,
     pub(crate) properties: Vec<PropertyColumn>,
     pub(crate) order: UserOrder,
     /// First and last event time: the observed span (a restricted table keeps
@@ -115,20 +118,23 @@ impl EventTable {
     }
     /// Revenue of a row, when the table has a revenue column and the cell held a number.
     pub fn revenue(&self, row: u32) -> Option<f64> {
-        let v = *self.revenue.as_ref()?.get(row as usize)?;
-        (!v.is_nan()).then_some(v)
+        self.revenue.as_ref()?.get(row as usize)
     }
     /// Total revenue: the sum of the revenue cells that hold a number, over every
     /// loaded row (any event), and how many rows those are; `None` without a
     /// revenue column.
     pub fn revenue_total(&self) -> Option<(f64, u64)> {
-        let values = self.revenue.as_ref()?;
-        Some(
-            values
-                .iter()
-                .filter(|v| !v.is_nan())
-                .fold((0.0, 0), |(sum, n), v| (sum + v, n + 1)),
-        )
+        let values = self.revenue.as_ref()?.values();
+        // Summed from 0.0 in row order, as ever (`Sum` starts from -0.0).
+        Some((
+            values.iter().fold(0.0, |sum, v| sum + v),
+            values.len() as u64,
+        ))
+    }
+    /// The revenue column, when one was mapped: the rows' values where present,
+    /// in row order.
+    pub fn revenue_column(&self) -> Option<&Revenue> {
+        self.revenue.as_ref()
     }
     /// True when a revenue column was mapped.
     pub fn has_revenue(&self) -> bool {
@@ -154,7 +160,7 @@ impl EventTable {
             + self.time.capacity() * 8
             + self.events.heap_bytes()
             + self.event.heap_bytes()
-            + self.revenue.as_ref().map_or(0, |r| r.capacity() * 8)
+            + self.revenue.as_ref().map_or(0, Revenue::heap_bytes)
             + self
                 .properties
                 .iter()

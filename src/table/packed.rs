@@ -476,8 +476,8 @@ impl TableBuilder {
                 r[1..].fill(0);
             }
             if let Some(values) = &self.revenue {
-                for (r, v) in rows.chunks_exact_mut(width).zip(&values[from..to]) {
-                    r[1] = v.to_bits();
+                for (r, v) in rows.chunks_exact_mut(width).zip(values.iter_from(from)) {
+                    r[1] = v.unwrap_or(f64::NAN).to_bits();
                 }
             }
             pack_keys(rows, width, first, &self.event, from, layout.slots[0]);
@@ -574,7 +574,9 @@ mod tests {
                     b.user[i],
                     b.time[i],
                     b.event.get(i),
-                    b.revenue.as_ref().map_or(0, |r| r[i].to_bits()),
+                    b.revenue
+                        .as_ref()
+                        .map_or(0, |r| r.get(i).unwrap_or(f64::NAN).to_bits()),
                     b.properties[0].keys().get(i),
                     b.properties[1].keys().get(i),
                 )

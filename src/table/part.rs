@@ -75,10 +75,8 @@ impl PartKeys {
             let block = block?;
             b.time.extend(block.times());
             if let (Some(at), Some(values)) = (block.revenue, b.revenue.as_mut()) {
-                values.extend(
-                    at.chunks_exact(8)
-                        .map(|c| f64::from_bits(u64::from_le_bytes(le8(c)))),
-                );
+                at.chunks_exact(8)
+                    .for_each(|c| values.push_bits(u64::from_le_bytes(le8(c))));
             }
             let event = &mut b.event;
             each_key(block.event, cols.head.event_width, &self.events, |k| {

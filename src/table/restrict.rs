@@ -40,7 +40,7 @@ impl EventTable {
             time,
             events: self.events.clone(),
             event: self.event.permuted(&rows),
-            revenue: self.revenue.as_ref().map(|r| keys::permute(r, &rows)),
+            revenue: self.revenue.as_ref().map(|r| r.permuted(&rows)),
             properties: self
                 .properties
                 .iter()

@@ -18,6 +18,11 @@ pub fn dump(t: &EventTable) -> String {
         let values: Vec<&str> = p.dictionary().iter().collect();
         out.push_str(&format!("{} {:?} {values:?}\n", p.name(), p.role()));
     }
+    // The revenue column's own view: its rows and present values, in row order.
+    if let Some(c) = t.revenue_column() {
+        let values: Vec<u64> = c.values().iter().map(|v| v.to_bits()).collect();
+        out.push_str(&format!("revenue {} rows, present {values:?}\n", c.len()));
+    }
     for r in 0..t.len() as u32 {
         let props: Vec<Option<u32>> = t.properties().iter().map(|p| p.key(r)).collect();
         out.push_str(&format!(
