@@ -145,6 +145,98 @@ impl Calendar {
     }
 }
 
+impl Calendar {
+    /// A [`Cursor`]: the same periods as [`Calendar::index`], remembered for the
+    /// instants that follow.
+    pub fn cursor(&self) -> Cursor<'_> {
+        Cursor {
+            cal: self,
+            lo: 0,
+            hi: 0,
+            index: 0,
+        }
+    }
+
+    /// True when the period index never decreases from instant to later instant
+    /// between `first` and `last` (inclusive): in UTC, inside chrono's range. (A
+    /// zone's clock may fall back across midnight, and out of that range the index
+    /// is the epoch's.)
+    pub fn ascends_over(&self, first: i64, last: i64) -> bool {
+        self.tz.is_utc() && self.first_ms <= first && last <= self.last_ms
+    }
+
+    /// The local times (ms on the local clock, from 1970-01-01T00:00) of period
+    /// `index`, `[start, end)`, when they lie inside the range where
+    /// [`Calendar::index`] reads the period from the local day number alone.
+    fn local_span(&self, index: i64) -> Option<(i64, i64)> {
+        let (first_day, end_day) = match self.unit {
+            PeriodUnit::Day => (index, index.checked_add(1)?),
+            PeriodUnit::Week => {
+                let first = index.checked_mul(7)?.checked_sub(WEEK_SHIFT)?;
+                (first, first.checked_add(7)?)
+            }
+            PeriodUnit::Month => {
+                let day_one = |i: i64| -> Option<i64> {
+                    let year = i32::try_from(i.div_euclid(12)).ok()?;
+                    Some(days_from_civil(year, i.rem_euclid(12) as u32 + 1, 1))
+                };
+                (day_one(index)?, day_one(index.checked_add(1)?)?)
+            }
+        };
+        let start = first_day.checked_mul(DAY_MS)?;
+        let end = end_day.checked_mul(DAY_MS)?;
+        (self.first_ms <= start && end - 1 <= self.last_ms).then_some((start, end))
+    }
+}
+
+/// The period of instant after instant, as [`Calendar::index`] gives it, with the
+/// last period's local span remembered: an instant whose local time falls in it
+/// is answered by two comparisons (UTC) or the zone's offset and two comparisons,
+/// with no division. A user's rows come in time order, so most instants fall in
+/// the period of the one before. Any order of instants is answered exactly (a
+/// property test checks it against `Calendar::index`, in zones with daylight
+/// saving too): inside a period's local span the period is a function of the
+/// local time alone, whatever the zone does to the instants around it.
+#[derive(Debug, Clone)]
+pub struct Cursor<'c> {
+    cal: &'c Calendar,
+    /// The local span `[lo, hi)` (ms) of period `index`; empty at first.
+    lo: i64,
+    hi: i64,
+    index: i64,
+}
+
+impl Cursor<'_> {
+    /// The index of the period holding an instant (epoch ms): `Calendar::index`.
+    #[inline]
+    pub fn index(&mut self, ms: i64) -> i64 {
+        let local = if self.cal.tz.is_utc() {
+            Some(ms)
+        } else {
+            ms.checked_add(self.cal.tz.offset_ms_at(ms))
+        };
+        match local {
+            Some(l) if self.lo <= l && l < self.hi => self.index,
+            _ => self.step(ms, local),
+        }
+    }
+
+    /// An instant outside the remembered span: its period, whose span is
+    /// remembered when it is inside the range of day numbers.
+    #[cold]
+    #[inline(never)]
+    fn step(&mut self, ms: i64, local: Option<i64>) -> i64 {
+        let index = self.cal.index(ms);
+        match (local, self.cal.local_span(index)) {
+            (Some(l), Some((lo, hi))) if lo <= l && l < hi => {
+                (self.lo, self.hi, self.index) = (lo, hi, index);
+            }
+            _ => (self.lo, self.hi) = (0, 0),
+        }
+        index
+    }
+}
+
 /// The first instant whose local date in `tz` is `date` or later.
 fn first_instant_of(tz: &Zone, date: NaiveDate) -> i64 {
     const MINUTE: i64 = 60_000;
@@ -229,6 +321,59 @@ mod tests {
                 .expect("a minute of the day exists")
                 .timestamp_millis();
             proptest::prop_assert_eq!(cal.start_ms(day), first, "{} on {}", zone, date);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(600))]
+        /// A cursor answers as `Calendar::index`, instant after instant: runs of
+        /// ascending instants (a user's rows) around daylight-saving shifts,
+        /// midnights that occur twice or never, and jumps back and forth.
+        #[test]
+        fn a_cursor_answers_as_the_calendar(
+            zone in proptest::sample::select(vec!["UTC", "America/New_York", "Europe/Berlin", "Australia/Lord_Howe", "Pacific/Apia", "America/Sao_Paulo", "America/Havana", "Asia/Tehran", "America/St_Johns"]),
+            unit in proptest::sample::select(vec![PeriodUnit::Day, PeriodUnit::Week, PeriodUnit::Month]),
+            runs in proptest::collection::vec(
+                (-2_500_000_000_000i64..4_200_000_000_000, proptest::collection::vec(0i64..40 * 3_600_000, 0..30)),
+                1..6,
+            ),
+        ) {
+            let cal = Calendar::new(Zone::named(zone).expect("zone"), unit);
+            let mut cursor = cal.cursor();
+            for (start, steps) in runs {
+                let mut ms = start;
+                proptest::prop_assert_eq!(cursor.index(ms), cal.index(ms), "{} {:?} {}", zone, unit, ms);
+                for step in steps {
+                    ms += step;
+                    proptest::prop_assert_eq!(cursor.index(ms), cal.index(ms), "{} {:?} {}", zone, unit, ms);
+                }
+            }
+        }
+    }
+
+    /// Near the ends of chrono's range and of `i64` the cursor still answers as
+    /// the calendar (its span is never remembered there).
+    #[test]
+    fn a_cursor_answers_as_the_calendar_at_the_ends_of_the_range() {
+        let ends = [
+            i64::MIN,
+            i64::MAX,
+            chrono::DateTime::<chrono::Utc>::MIN_UTC.timestamp_millis(),
+            chrono::DateTime::<chrono::Utc>::MAX_UTC.timestamp_millis(),
+        ];
+        for zone in ["UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago"] {
+            for unit in [PeriodUnit::Day, PeriodUnit::Week, PeriodUnit::Month] {
+                let cal = Calendar::new(Zone::named(zone).unwrap(), unit);
+                let mut cursor = cal.cursor();
+                for end in ends {
+                    for step in -3..=3i64 {
+                        for delta in [step * DAY_MS / 2, step] {
+                            let ms = end.saturating_add(delta);
+                            assert_eq!(cursor.index(ms), cal.index(ms), "{zone} {unit:?} {ms}");
+                        }
+                    }
+                }
+            }
         }
     }
 

@@ -39,15 +39,13 @@
 //!   decreases while revenues are not negative, and is defined exactly where
 //!   `average.users[k] > 0`.
 
-use std::collections::BTreeMap;
-
 use crate::analysis::period::Calendar;
-use crate::analysis::select::Selector;
+use crate::analysis::select::{Selector, StoredKey};
 use crate::error::{Error, Result};
 use crate::report::{Cohort, RetentionAverage, RetentionReport, iso_utc};
 use crate::segment::scope;
 use crate::spec::{RetentionMeasure, RetentionMode, RetentionSpec};
-use crate::table::EventTable;
+use crate::table::{EventTable, Keys};
 
 /// One cohort's tallies while users are walked.
 #[derive(Debug, Clone, Default)]
@@ -106,66 +104,24 @@ fn retention_all(table: &EventTable, spec: &RetentionSpec) -> Result<RetentionRe
     // Cells of cohort c: k = 0..=min(periods, end_period − c).
     let cells_of = |c: i64| (max_k.min(end_period - c).max(0) + 1) as usize;
 
-    let mut tallies: BTreeMap<i64, Tally> = BTreeMap::new();
-    let mut returns: Vec<i64> = Vec::new();
-    for (_, rows) in table.order().iter() {
-        let Some((first, first_row)) = rows
-            .iter()
-            .enumerate()
-            .find(|&(_, r)| start.matches(table, r))
-        else {
-            continue;
-        };
-        let c = cal.index(table.time(first_row));
-        let cells = cells_of(c);
-        let tally = tallies.entry(c).or_insert_with(|| Tally::new(cells));
-        tally.size += 1;
-        returns.clear();
-        for (i, row) in rows.iter().enumerate() {
-            if !back.matches(table, row) {
-                continue;
-            }
-            let k = cal.index(table.time(row)) - c;
-            if k >= 1 {
-                returns.push(k);
-            }
-            if revenue
-                && (k >= 1 || (k == 0 && i >= first))
-                && let (Some(slot), Some(v)) =
-                    (tally.revenue.get_mut(k as usize), table.revenue(row))
-            {
-                *slot += v;
-            }
-        }
-        match spec.mode {
-            RetentionMode::Bounded => {
-                returns.sort_unstable();
-                returns.dedup();
-                for &k in &returns {
-                    if let Some(slot) = tally.retained.get_mut(k as usize) {
-                        *slot += 1;
-                    }
-                }
-            }
-            RetentionMode::Unbounded => {
-                let last = returns.iter().copied().max().unwrap_or(0) as usize;
-                for slot in tally.retained.iter_mut().take(last + 1).skip(1) {
-                    *slot += 1;
-                }
-            }
-        }
-    }
-
-    let mut cohorts = Vec::new();
-    if let (Some((&first_c, _)), Some((&last_c, _))) =
-        (tallies.first_key_value(), tallies.last_key_value())
-    {
-        for c in first_c..=last_c {
-            let cells = cells_of(c);
-            let tally = tallies.remove(&c).unwrap_or_else(|| Tally::new(cells));
-            cohorts.push(cohort_row(&cal, c, end_period, tally, revenue));
-        }
-    }
+    let walk = Walk {
+        table,
+        cal: &cal,
+        cells_of: &cells_of,
+        start: (start.by_event(table.event_names().len()), &start),
+        back: (back.by_event(table.event_names().len()), &back),
+        mode: spec.mode,
+        revenue,
+        cells: (max_k + 1) as usize,
+    };
+    let tallies = match table.event_keys() {
+        Keys::U8(keys) => walk.users(keys),
+        Keys::U16(keys) => walk.users(keys),
+        Keys::U32(keys) => walk.users(keys),
+    };
+    let cohorts = tallies.into_cohorts(&cells_of, |c, tally| {
+        cohort_row(&cal, c, end_period, tally, revenue)
+    });
     let average = average(&cohorts, revenue);
     Ok(RetentionReport {
         period: spec.period.name().to_string(),
@@ -180,6 +136,170 @@ fn retention_all(table: &EventTable, spec: &RetentionSpec) -> Result<RetentionRe
         segment: None,
         by_segment: None,
     })
+}
+
+/// One cohort's tallies by period, from the first cohort that has a user on.
+#[derive(Debug, Default)]
+struct Cohorts {
+    /// The period of `slots[0]`.
+    first: i64,
+    /// `None` for a cohort no user has (yet).
+    slots: Vec<Option<Tally>>,
+}
+
+impl Cohorts {
+    /// Cohort `c`'s tallies, made with `cells` cells for its first user.
+    fn get(&mut self, c: i64, cells: usize) -> &mut Tally {
+        if self.slots.is_empty() {
+            self.first = c;
+        } else if c < self.first {
+            // Earlier than every cohort so far (rare: users come in first-seen
+            // order): shift the slots.
+            let more = (self.first - c) as usize;
+            self.slots
+                .splice(0..0, std::iter::repeat_with(|| None).take(more));
+            self.first = c;
+        }
+        let at = (c - self.first) as usize;
+        if at >= self.slots.len() {
+            self.slots.resize_with(at + 1, || None);
+        }
+        self.slots[at].get_or_insert_with(|| Tally::new(cells))
+    }
+
+    /// The report's cohorts, from the first cohort that has a user to the last,
+    /// an empty one (`Tally::new(cells_of(c))`) where none has.
+    fn into_cohorts(
+        self,
+        cells_of: &impl Fn(i64) -> usize,
+        row: impl Fn(i64, Tally) -> Cohort,
+    ) -> Vec<Cohort> {
+        let first = self.first;
+        self.slots
+            .into_iter()
+            .enumerate()
+            .map(|(at, tally)| {
+                let c = first + at as i64;
+                row(c, tally.unwrap_or_else(|| Tally::new(cells_of(c))))
+            })
+            .collect()
+    }
+}
+
+/// An event selection as the walk reads it: per event key when no filter needs
+/// the row (`Selector::by_event`), else the selector row by row.
+type Pick<'s, 't> = (Option<Vec<bool>>, &'s Selector<'t>);
+
+/// The walk over every user's run of rows that tallies the cohorts.
+struct Walk<'a, 't, F: Fn(i64) -> usize> {
+    table: &'t EventTable,
+    cal: &'a Calendar,
+    /// Cells of cohort `c`.
+    cells_of: &'a F,
+    start: Pick<'a, 't>,
+    back: Pick<'a, 't>,
+    mode: RetentionMode,
+    revenue: bool,
+    /// The most cells a cohort has (`periods + 1`).
+    cells: usize,
+}
+
+impl<F: Fn(i64) -> usize> Walk<'_, '_, F> {
+    /// True when `row` (key `key`) is picked by `pick`.
+    #[inline]
+    fn picks<K: StoredKey>(&self, pick: &Pick<'_, '_>, keys: &[K], row: usize) -> bool {
+        match &pick.0 {
+            Some(by_key) => keys
+                .get(row)
+                .and_then(|k| by_key.get(k.index()))
+                .copied()
+                .unwrap_or(false),
+            None => pick.1.matches(self.table, row as u32),
+        }
+    }
+
+    /// Every user's first start event (the cohort) and return events, tallied.
+    ///
+    /// Per user, straight over its run of the key and time columns: a return's
+    /// period comes from a [`Cursor`](crate::analysis::period::Cursor) (no
+    /// calendar arithmetic while the rows stay in one period), a bounded
+    /// return is counted once per period by stamping the period with the user
+    /// (no list of returns to sort). Where the period never decreases along
+    /// the user's rows (`Calendar::ascends_over`), the rows before the start
+    /// event (periods `<= c`, nothing to count) are skipped and the walk stops
+    /// at the first return past the cohort's last cell.
+    fn users<K: StoredKey>(&self, keys: &[K]) -> Cohorts {
+        let table = self.table;
+        let times = table.times();
+        let mut cursor = self.cal.cursor();
+        let mut cohorts = Cohorts::default();
+        // `stamps[k]`: the last user (+ 1) counted as retained in cell k.
+        let mut stamps: Vec<u64> = vec![0; self.cells];
+        for (user, rows) in table.order().iter() {
+            let run = rows.iter();
+            let (s, e) = (run.start as usize, run.end as usize);
+            let Some(user_times) = times.get(s..e) else {
+                continue;
+            };
+            let Some(first) = (s..e).position(|row| self.picks(&self.start, keys, row)) else {
+                continue;
+            };
+            let (Some(&joined), Some(&last_time)) = (user_times.get(first), user_times.last())
+            else {
+                continue;
+            };
+            let c = cursor.index(joined);
+            let cells = (self.cells_of)(c);
+            let tally = cohorts.get(c, cells);
+            tally.size += 1;
+            let stamp = u64::from(user) + 1;
+            let ascending = self.cal.ascends_over(joined, last_time);
+            let from = if ascending { first } else { 0 };
+            // Unbounded: the latest return period.
+            let mut latest = 0i64;
+            for (i, &time) in user_times.iter().enumerate().skip(from) {
+                let row = s + i;
+                if !self.picks(&self.back, keys, row) {
+                    continue;
+                }
+                let k = cursor.index(time) - c;
+                if ascending && k >= cells as i64 {
+                    // Every later return is past the last cell too: nothing to
+                    // count, but an unbounded user is retained in every cell.
+                    latest = latest.max(k);
+                    break;
+                }
+                if k >= 1 {
+                    match self.mode {
+                        RetentionMode::Bounded => {
+                            if let (Some(seen), Some(slot)) = (
+                                stamps.get_mut(k as usize),
+                                tally.retained.get_mut(k as usize),
+                            ) && *seen != stamp
+                            {
+                                *seen = stamp;
+                                *slot += 1;
+                            }
+                        }
+                        RetentionMode::Unbounded => latest = latest.max(k),
+                    }
+                }
+                if self.revenue
+                    && (k >= 1 || (k == 0 && i >= first))
+                    && let (Some(slot), Some(v)) =
+                        (tally.revenue.get_mut(k as usize), table.revenue(row as u32))
+                {
+                    *slot += v;
+                }
+            }
+            if self.mode == RetentionMode::Unbounded {
+                for slot in tally.retained.iter_mut().take(latest as usize + 1).skip(1) {
+                    *slot += 1;
+                }
+            }
+        }
+        cohorts
+    }
 }
 
 /// The report row of cohort `c` from its tallies.

@@ -58,6 +58,22 @@ impl<'t> Selector<'t> {
         }
     }
 
+    /// Per event-name key (`events` keys), whether its rows are selected, when no
+    /// property filter needs the row itself; `None` when one does.
+    pub(crate) fn by_event(&self, events: usize) -> Option<Vec<bool>> {
+        match &self.step {
+            None => Some(vec![true; events]),
+            Some((_, _, true)) => None,
+            Some((key, _, false)) => {
+                let mut selected = vec![false; events];
+                if let Some(s) = selected.get_mut(*key as usize) {
+                    *s = true;
+                }
+                Some(selected)
+            }
+        }
+    }
+
     /// Every selected row, ascending (the same rows as [`Selector::matches`], found
     /// from the event column's positions of the name rather than row by row).
     pub(crate) fn rows(&self, table: &EventTable) -> Vec<u32> {
@@ -109,4 +125,33 @@ pub(crate) fn event_list(table: &EventTable) -> String {
         list.push(format!("… {} more", names.len() - 20));
     }
     list.join(", ")
+}
+
+/// A key of a dictionary-encoded column as it is stored (`u8`, `u16`, `u32`,
+/// see [`crate::table::Keys`]): the analyses' kernels are generic over it, so a
+/// row's key is read from a plain slice, with no match on the width per row.
+pub(crate) trait StoredKey: Copy {
+    /// The key as an index.
+    fn index(self) -> usize;
+}
+
+impl StoredKey for u8 {
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl StoredKey for u16 {
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl StoredKey for u32 {
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
+    }
 }

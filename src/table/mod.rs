@@ -96,6 +96,15 @@ impl EventTable {
     pub fn event(&self, row: u32) -> u32 {
         self.event.get(row as usize)
     }
+    /// Every row's time (ms), in row order: a user's rows are one contiguous run
+    /// of it ([`UserOrder`]), which the analyses' kernels read as a slice.
+    pub fn times(&self) -> &[i64] {
+        &self.time
+    }
+    /// Every row's event-name key, in row order (as narrow as the dictionary).
+    pub fn event_keys(&self) -> &Keys {
+        &self.event
+    }
     /// The rows of one event-name key, ascending.
     pub fn rows_with_event(&self, key: u32) -> Vec<u32> {
         self.event.positions(key)

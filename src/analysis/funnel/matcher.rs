@@ -68,6 +68,12 @@ impl<'t> StepSet<'t> {
         Ok(Self { by_event, filtered })
     }
 
+    /// Per event-name key, the steps it matches, when no step has a filter (a
+    /// row's mask is then its key's entry); `None` when some step has one.
+    pub(crate) fn by_event(&self) -> Option<&[u16]> {
+        self.filtered.is_empty().then_some(&self.by_event[..])
+    }
+
     /// The steps `row` matches: bit `k` set when it matches step `k + 1`.
     #[inline]
     pub(crate) fn mask(&self, table: &EventTable, row: u32) -> u16 {

@@ -37,14 +37,14 @@ mod ordered;
 mod strict;
 mod unordered;
 
-use crate::analysis::select::unknown_event;
+use crate::analysis::select::{StoredKey, unknown_event};
 use crate::analysis::stats;
 use crate::error::{Error, Result};
 use crate::ingest::timestamp::parse_bound;
 use crate::report::{FunnelReport, FunnelStep};
 use crate::segment::{reference, scope};
 use crate::spec::{FunnelMode, FunnelSpec};
-use crate::table::EventTable;
+use crate::table::{EventTable, Keys};
 
 use breakdown::By;
 
@@ -289,6 +289,14 @@ impl<'t> Plan<'t> {
 
     /// The path of every user reaching at least step 1, in user-key order.
     fn paths(&self, table: &EventTable) -> Vec<Path> {
+        if self.mode == FunnelMode::Ordered {
+            return match (self.steps.by_event(), table.event_keys()) {
+                (Some(masks), Keys::U8(keys)) => self.ordered_paths(table, by_key(keys, masks)),
+                (Some(masks), Keys::U16(keys)) => self.ordered_paths(table, by_key(keys, masks)),
+                (Some(masks), Keys::U32(keys)) => self.ordered_paths(table, by_key(keys, masks)),
+                (None, _) => self.ordered_paths(table, |row| self.steps.mask(table, row as u32)),
+            };
+        }
         let n = self.labels.len();
         let mut log: Vec<Event> = Vec::new();
         let mut unordered_scratch = unordered::Scratch::default();
@@ -336,6 +344,61 @@ impl<'t> Plan<'t> {
     }
 }
 
+impl Plan<'_> {
+    /// The ordered mode's paths, walked straight over each user's run of rows
+    /// (`ordered::Linked`); `mask` gives a row's step mask.
+    fn ordered_paths(&self, table: &EventTable, mask: impl Fn(usize) -> u16) -> Vec<Path> {
+        let n = self.labels.len();
+        let times = table.times();
+        let mut linked = ordered::Linked::default();
+        let mut out = Vec::new();
+        for (user, rows) in table.order().iter() {
+            let run = rows.iter();
+            let Some(chain) = linked.walk(
+                run.start as usize..run.end as usize,
+                times,
+                &mask,
+                n,
+                self.window_ms,
+                self.range,
+            ) else {
+                continue;
+            };
+            let time = |at: usize| {
+                chain
+                    .rows
+                    .get(at)
+                    .and_then(|&r| times.get(r as usize))
+                    .copied()
+                    .unwrap_or(0)
+            };
+            let mut gaps_ms = [0; MAX_STEPS - 1];
+            for (k, gap) in gaps_ms.iter_mut().enumerate().take(chain.level - 1) {
+                *gap = time(k + 1) - time(k);
+            }
+            out.push(Path {
+                user,
+                level: chain.level,
+                first_row: chain.rows[0],
+                last_row: chain.rows[chain.level - 1],
+                gaps_ms,
+            });
+        }
+        out
+    }
+}
+
+/// A row's step mask from its event-name key: `masks[key]`, read from the key
+/// column as stored.
+fn by_key<K: StoredKey>(keys: &[K], masks: &[u16]) -> impl Fn(usize) -> u16 {
+    move |row| {
+        keys.get(row)
+            .and_then(|k| masks.get(k.index()))
+            .copied()
+            .unwrap_or(0)
+    }
+}
+
 /// The report's steps for a group of users (`steps` holds `(event, label)`).
 fn summarize<'p>(
     steps: &[(String, String)],
@@ -343,15 +406,24 @@ fn summarize<'p>(
 ) -> Vec<FunnelStep> {
     let n = steps.len();
     let mut users = vec![0u64; n];
-    let mut gaps: Vec<Vec<f64>> = vec![Vec::new(); n];
+    // Gaps in whole ms, sorted as integers: `ms as f64 / 1e3` never decreases
+    // as `ms` grows, so the seconds come out in the order `f64::total_cmp`
+    // sorts them in — the median and the mean (summed in that order, as
+    // before) are exactly those of the seconds, at the cost of an integer sort.
+    let mut gaps: Vec<Vec<i64>> = vec![Vec::new(); n];
     for p in paths {
         for k in 0..p.level.min(n) {
             users[k] += 1;
             if k > 0 {
-                gaps[k].push(p.gaps_ms[k - 1] as f64 / 1e3);
+                gaps[k].push(p.gaps_ms[k - 1]);
             }
         }
     }
+    let seconds = |ms: &mut Vec<i64>| -> Vec<f64> {
+        ms.sort_unstable();
+        ms.iter().map(|&g| g as f64 / 1e3).collect()
+    };
+    let mut gaps: Vec<Vec<f64>> = gaps.iter_mut().map(seconds).collect();
     let ratio = |num: u64, den: u64| (den > 0).then(|| num as f64 / den as f64);
     steps
         .iter()
