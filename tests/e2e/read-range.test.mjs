@@ -109,3 +109,69 @@ test("a failing stream's error reaches the caller", async () => {
   };
   await assert.rejects(readAll(file, 0, 10), /could not be read/);
 });
+
+/**
+ * A Blob-like file whose slices stream their bytes from a byte stream (BYOB
+ * readers) or a plain one, in pieces of `chunk`; the streams listed in `stalls`
+ * (0 = the first slice streamed, …) stop delivering for good after that many bytes.
+ */
+function stallingFile(bytes, chunk, stalls, { byob = true } = {}) {
+  let streams = 0;
+  return {
+    size: bytes.length,
+    slice: (a, b) => ({
+      stream: () => {
+        const stallAt = stalls.get(streams++) ?? Infinity;
+        const part = bytes.subarray(a, b);
+        let at = 0;
+        const never = new Promise(() => {});
+        return new ReadableStream({
+          type: byob ? 'bytes' : undefined,
+          pull(c) {
+            if (at >= stallAt) return never;
+            if (at >= part.length) {
+              c.close();
+              c.byobRequest?.respond(0);
+              return undefined;
+            }
+            const n = Math.min(chunk, part.length - at, stallAt - at);
+            const view = c.byobRequest?.view;
+            if (view) {
+              const m = Math.min(n, view.byteLength);
+              view.set(part.subarray(at, at + m));
+              at += m;
+              c.byobRequest.respond(m);
+            } else {
+              c.enqueue(part.slice(at, at + n));
+              at += n;
+            }
+            return undefined;
+          },
+        });
+      },
+    }),
+  };
+}
+
+test('a stream that stalls is replaced by a fresh one from where it stopped: the range is still exactly its bytes', { timeout: 20_000 }, async () => {
+  const bytes = new Uint8Array(randomBytes(3 * PUSH_BYTES + 4321));
+  for (const byob of [true, false]) {
+    // The first stream stalls inside the second push, the fresh one at once, the third never.
+    const file = stallingFile(bytes, 300_000, new Map([[0, PUSH_BYTES + 123_456], [1, 0]]), { byob });
+    const pieces = [];
+    await streamRange(file, 7, bytes.length - 3, (p) => pieces.push(Uint8Array.from(p)), () => false, { stallMs: 50 });
+    assert.deepEqual(concat(pieces), bytes.subarray(7, bytes.length - 3), `byob ${byob}`);
+  }
+});
+
+test('a file whose every stream stalls fails with an error saying so, not a load that never ends', { timeout: 20_000 }, async () => {
+  const bytes = new Uint8Array(randomBytes(PUSH_BYTES));
+  for (const byob of [true, false]) {
+    const file = stallingFile(bytes, 65_536, new Map([0, 1, 2, 3, 4, 5].map((i) => [i, i === 0 ? 200_000 : 0])), { byob });
+    await assert.rejects(
+      streamRange(file, 0, bytes.length, () => {}, () => false, { stallMs: 30 }),
+      /reading the file stalled: no bytes for 0.03 s at byte \d+, 4 times in a row/,
+      `byob ${byob}`,
+    );
+  }
+});
