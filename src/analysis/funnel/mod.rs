@@ -289,23 +289,38 @@ impl<'t> Plan<'t> {
 
     /// The path of every user reaching at least step 1, in user-key order.
     fn paths(&self, table: &EventTable) -> Vec<Path> {
-        if self.mode == FunnelMode::Ordered {
-            return match (self.steps.by_event(), table.event_keys()) {
+        let n = self.labels.len();
+        match self.mode {
+            FunnelMode::Ordered => match (self.steps.by_event(), table.event_keys()) {
                 (Some(masks), Keys::U8(keys)) => self.ordered_paths(table, by_key(keys, masks)),
                 (Some(masks), Keys::U16(keys)) => self.ordered_paths(table, by_key(keys, masks)),
                 (Some(masks), Keys::U32(keys)) => self.ordered_paths(table, by_key(keys, masks)),
                 (None, _) => self.ordered_paths(table, |row| self.steps.mask(table, row as u32)),
-            };
+            },
+            FunnelMode::Strict => self.log_paths(table, |log| strict::walk(log, n, self.window_ms)),
+            FunnelMode::Unordered => {
+                let mut scratch = unordered::Scratch::default();
+                self.log_paths(table, |log| {
+                    unordered::walk(log, n, self.window_ms, &mut scratch)
+                })
+            }
         }
-        let n = self.labels.len();
+    }
+
+    /// The strict and unordered modes' paths: each user's rows become a log of
+    /// `Event`s, which `walk` turns into the user's chain.
+    fn log_paths(
+        &self,
+        table: &EventTable,
+        mut walk: impl FnMut(&[Event]) -> Option<Chain>,
+    ) -> Vec<Path> {
         let mut log: Vec<Event> = Vec::new();
-        let mut unordered_scratch = unordered::Scratch::default();
         let mut out = Vec::new();
+        // Rows matching no step take no part in an unordered chain; a strict
+        // chain is broken by them, so it keeps every row.
+        let every_row = self.mode == FunnelMode::Strict;
         for (user, rows) in table.order().iter() {
             log.clear();
-            // Rows matching no step take no part in ordered and unordered chains;
-            // a strict chain is broken by them, so it keeps every row.
-            let every_row = self.mode == FunnelMode::Strict;
             log.extend(rows.iter().filter_map(|row| {
                 let mask = self.steps.mask(table, row);
                 if mask == 0 && !every_row {
@@ -319,14 +334,7 @@ impl<'t> Plan<'t> {
                     in_range: self.range.0 <= time && time <= self.range.1,
                 })
             }));
-            let chain = match self.mode {
-                FunnelMode::Ordered => ordered::walk(&log, n, self.window_ms),
-                FunnelMode::Strict => strict::walk(&log, n, self.window_ms),
-                FunnelMode::Unordered => {
-                    unordered::walk(&log, n, self.window_ms, &mut unordered_scratch)
-                }
-            };
-            if let Some(c) = chain {
+            if let Some(c) = walk(&log) {
                 let mut gaps_ms = [0; MAX_STEPS - 1];
                 for k in 1..c.level {
                     gaps_ms[k - 1] = log[c.at[k]].time - log[c.at[k - 1]].time;

@@ -20,9 +20,14 @@
 //! (A forward DP keeping the latest start per step finds the level alone in
 //! O(events × steps), but not the earliest-starting chain the timings need.)
 
-use super::{Chain, Event, MAX_STEPS};
+use super::MAX_STEPS;
+#[cfg(test)]
+use super::{Chain, Event};
 
-/// The user's level and timing chain, `None` when no event can start a chain.
+/// The user's level and timing chain over a log of `Event`s, `None` when no event
+/// can start a chain: the walk as first written, kept as the tests' reference for
+/// [`Linked`] (which the funnel runs).
+#[cfg(test)]
 pub(super) fn walk(events: &[Event], n: usize, window_ms: i64) -> Option<Chain> {
     // `tails[k]`: greedy chain of positions filling steps k+1.. (level = length).
     let mut tails: [Option<Chain>; MAX_STEPS] = [None; MAX_STEPS];
