@@ -40,7 +40,7 @@
 //!   `average.users[k] > 0`.
 
 use crate::analysis::period::Calendar;
-use crate::analysis::select::{Selector, StoredKey};
+use crate::analysis::select::{Selector, StoredKey, per_key};
 use crate::error::{Error, Result};
 use crate::report::{Cohort, RetentionAverage, RetentionReport, iso_utc};
 use crate::segment::scope;
@@ -209,11 +209,7 @@ impl<F: Fn(i64) -> usize> Walk<'_, '_, F> {
     #[inline]
     fn picks<K: StoredKey>(&self, pick: &Pick<'_, '_>, keys: &[K], row: usize) -> bool {
         match &pick.0 {
-            Some(by_key) => keys
-                .get(row)
-                .and_then(|k| by_key.get(k.index()))
-                .copied()
-                .unwrap_or(false),
+            Some(by_key) => per_key(keys, by_key, row),
             None => pick.1.matches(self.table, row as u32),
         }
     }

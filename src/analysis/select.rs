@@ -135,6 +135,16 @@ pub(crate) trait StoredKey: Copy {
     fn index(self) -> usize;
 }
 
+/// `per_key[key of row]` — a row's entry in a table indexed by its stored key
+/// (`T::default()` for a row or key out of range).
+#[inline]
+pub(crate) fn per_key<K: StoredKey, T: Copy + Default>(keys: &[K], per_key: &[T], row: usize) -> T {
+    keys.get(row)
+        .and_then(|k| per_key.get(k.index()))
+        .copied()
+        .unwrap_or_default()
+}
+
 impl StoredKey for u8 {
     #[inline]
     fn index(self) -> usize {

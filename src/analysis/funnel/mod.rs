@@ -37,7 +37,7 @@ mod ordered;
 mod strict;
 mod unordered;
 
-use crate::analysis::select::{StoredKey, unknown_event};
+use crate::analysis::select::{StoredKey, per_key, unknown_event};
 use crate::analysis::stats;
 use crate::error::{Error, Result};
 use crate::ingest::timestamp::parse_bound;
@@ -399,12 +399,7 @@ impl Plan<'_> {
 /// A row's step mask from its event-name key: `masks[key]`, read from the key
 /// column as stored.
 fn by_key<K: StoredKey>(keys: &[K], masks: &[u16]) -> impl Fn(usize) -> u16 {
-    move |row| {
-        keys.get(row)
-            .and_then(|k| masks.get(k.index()))
-            .copied()
-            .unwrap_or(0)
-    }
+    move |row| per_key(keys, masks, row)
 }
 
 /// The report's steps for a group of users (`steps` holds `(event, label)`).
