@@ -45,7 +45,7 @@ export async function streamRange(file, start, end, sink, stopped, { stallMs = S
     stalls += 1;
     console.warn(`read-range: the stream of bytes ${start}..${end} stalled at ${at}; reading on through a fresh one`);
     if (stalls >= STALLS) {
-      throw new Error(`reading the file stalled: no bytes for ${stallMs / 1000} s at byte ${at}, ${stalls} times in a row`);
+      throw new Error(`reading ${file.name ?? 'the file'} stalled: no bytes for ${stallMs / 1000} s at byte ${at}, ${stalls} times in a row`);
     }
   }
 }
