@@ -732,6 +732,55 @@ mod tests {
         Some(local - i64::from(dt.offset().fix().local_minus_utc()) * 1000)
     }
 
+    /// Whether the two databases (chrono-tz's 2025b, Jiff's bundled release) give
+    /// the zone the same offsets for two days either side of a local time, looked
+    /// at every 15 minutes. Releases correct history now and then (they differ on
+    /// the end of São Paulo's 1965 summer time, by a day: 25 hours of 1860–2024 in
+    /// the test's twelve zones, scanned every 15 minutes): where the data differ,
+    /// the comparison would test the data, not our reading of it.
+    fn databases_agree_near(zone: &str, theirs: chrono_tz::Tz, local: i64) -> bool {
+        use chrono::{Offset, TimeZone};
+        let Ok(jiff_zone) = jiff::tz::TimeZone::get(zone) else {
+            return false;
+        };
+        (-200i64..=200).all(|k| {
+            let at = local + k * 15 * 60_000;
+            let (Ok(ts), Some(dt)) = (
+                jiff::Timestamp::from_millisecond(at),
+                chrono::DateTime::from_timestamp_millis(at),
+            ) else {
+                return false;
+            };
+            let jiff_s = i64::from(jiff_zone.to_offset(ts).seconds());
+            let chrono_s = i64::from(
+                theirs
+                    .offset_from_utc_datetime(&dt.naive_utc())
+                    .fix()
+                    .local_minus_utc(),
+            );
+            jiff_s == chrono_s
+        })
+    }
+
+    /// The skip above is narrow: São Paulo on the evening of 31 March 1965 (where
+    /// the databases differ) is skipped; its 2017 change to summer time and Berlin's 2020
+    /// spring change are compared.
+    #[test]
+    fn the_database_skip_is_narrow() {
+        let sao: chrono_tz::Tz = "America/Sao_Paulo".parse().expect("zone");
+        let berlin: chrono_tz::Tz = "Europe/Berlin".parse().expect("zone");
+        let evening_1965 = days_from_civil(1965, 3, 31) * 86_400_000 + 23 * 3_600_000;
+        assert!(!databases_agree_near(
+            "America/Sao_Paulo",
+            sao,
+            evening_1965
+        ));
+        let october_2017 = days_from_civil(2017, 10, 15) * 86_400_000;
+        assert!(databases_agree_near("America/Sao_Paulo", sao, october_2017));
+        let march_2020 = days_from_civil(2020, 3, 29) * 86_400_000 + 2 * 3_600_000;
+        assert!(databases_agree_near("Europe/Berlin", berlin, march_2020));
+    }
+
     /// A day that never was: Apia moved across the date line and skipped 30 December
     /// 2011 (a 24-hour gap). Its hours read with the offset before the gap (−10 h),
     /// as JavaScript's `Date` does — and as the reference does (it once looked only
@@ -762,7 +811,8 @@ mod tests {
         /// Local times read in a zone (through one parser, so its offset cache is
         /// exercised) agree with chrono-tz's reading, around daylight-saving shifts
         /// (minutes of 2017–2024 from March to May and September to November) and
-        /// anywhere from 1860 to 2024.
+        /// anywhere from 1860 to 2024 — except near where the two databases
+        /// themselves differ ([`databases_agree_near`]).
         #[test]
         fn zone_readings_agree_with_chrono_tz(
             zone in proptest::sample::select(vec![
@@ -782,6 +832,9 @@ mod tests {
                     let start = days_from_civil(year, if autumn { 9 } else { 3 }, 1) * 86_400_000;
                     start + minute * 60_000
                 };
+                if !databases_agree_near(zone, theirs, local) {
+                    continue;
+                }
                 proptest::prop_assert_eq!(p.in_zone(local), chrono_tz_reading(theirs, local), "{} at local {}", zone, local);
             }
         }
