@@ -266,7 +266,7 @@ try {
     all.push({ load: r.load_auto_ms, total, cpu });
     if (process.env.OUT) {
       appendFileSync(process.env.OUT, JSON.stringify({
-        at: new Date().toISOString(), loadavg, query: process.env.QUERY ?? '', load: r.load_auto_ms, stages: r.load_stages_ms,
+        at: new Date().toISOString(), loadavg, query: process.env.QUERY ?? '', load: r.load_auto_ms, load_at: r.load_at, stages: r.load_stages_ms,
         total, cpu: Object.fromEntries(cpu), wait, stalls: stalls.length,
       }) + '\n');
     }
