@@ -171,7 +171,7 @@ async function loadParallel(job, file, options, parallel) {
   }
   const summary = loaded(id, result.engine);
   // For the page tests: how the last load in parts went.
-  self.__tidemarkLastLoad = { parts: result.parts, fallback: result.fallback, spares: result.spares, pieces: result.pieces, summary };
+  self.__tidemarkLastLoad = { parts: result.parts, cuts: result.cuts, fallback: result.fallback, spares: result.spares, pieces: result.pieces, summary };
   return true;
 }
 

@@ -7,8 +7,10 @@
 // (benches/data/gen_events.py --seed 42). Then RUNS (3) rounds of one fresh browser per
 // engine, alternated (ours, DuckDB's, ours, …), each started once the dirty pages
 // are written back and the machine is ≥ 90% idle over a second: each loads
-// www/bench.html?engine=<engine>, picks the file and waits for the page's JSON; the
-// renderer's peak RSS (VmHWM) is read from /proc. Prints the
+// www/bench.html?engine=<engine>, picks the file (named to the browser, which reads it
+// where it is: the same page-cache pages for both engines) and waits for the page's
+// JSON; the renderer's peak RSS (VmHWM) is read from /proc, and the CPU the machine's
+// other processes took during the load (machine.mjs) is printed with it. Prints the
 // side-by-side markdown table (medians of the browsers) and writes all runs to
 // target/bench/browser_<name>.json.
 // Exits non-zero, printing the differing numbers, when our results differ from
@@ -16,11 +18,13 @@
 // requested anything outside its own origin.
 //   env: RUNS=3, ENGINES=tidemark,duckdb, PARTS=N (our load in N parts, 1 = sequential;
 //   default: as the page decides, www/js/parallel-load.js), SHARE=F (in parts: the
-//   fraction of the file the engine worker parses itself; default an even split),
+//   fraction of the file the engine worker parses itself; default the page's,
+//   www/js/parallel-load.js: 0.48 of two parts),
 //   RUN_TIMEOUT_S=900 (a browser's load + analyses; a timeout or a renderer crash fails
 //   the run with the page's state and the stage it was in)
 import { chromium } from 'playwright-core';
 import { ARGS, serve } from './chromium.mjs';
+import { machineSampler } from './machine.mjs';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, statSync } from 'node:fs';
 import { resolve, dirname, basename } from 'node:path';
@@ -100,10 +104,30 @@ function rendererPeakKiB(pid) {
 const { server, url } = await serve(root);
 const origin = new URL(url).origin;
 
+/** The browser process of the Chromium this process launched: its child with no --type. */
+function browserPid() {
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== process.pid) continue;
+      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8');
+      if (cmd.includes('chromium') && !cmd.includes('--type=')) return Number(d);
+    } catch { /* gone */ }
+  }
+  return null;
+}
+
+const machine = machineSampler();
+
 async function once(engine, i) {
-  const server = await chromium.launchServer({ executablePath: '/usr/bin/chromium', args: ARGS });
-  const pid = server.process().pid;
-  const browser = await chromium.connect(server.wsEndpoint());
+  // Launched, not connected to: playwright then names the file to the browser, which
+  // reads it where it lies. A browser connected to over a WebSocket (launchServer +
+  // connect, until the twelfth session) got a copy streamed into playwright's
+  // artifacts directory instead: 28–69 s per browser and 657 MiB of dirty pages
+  // written back around the loads (BENCHMARKS.md, twelfth session, s12h3).
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+  const pid = browserPid();
   const foreign = [];
   try {
     const context = await browser.newContext();
@@ -132,9 +156,7 @@ async function once(engine, i) {
     const t0 = Date.now();
     const until = (p) => Promise.race([p, crash]);
     await until(page.goto(`${url}bench.html?engine=${engine}${process.env.PARTS ? `&parts=${process.env.PARTS}` : ''}${process.env.SHARE ? `&share=${process.env.SHARE}` : ''}`));
-    // The file only once the engine is ready: with a connected browser playwright
-    // streams the whole file into it (base64 over its WebSocket, in this process),
-    // which would otherwise compete with the start-up being measured.
+    // The file only once the engine is ready, as a user picks it after the page has loaded.
     stageAt = 'starting the engine';
     await until(page.waitForSelector('[data-testid=bench-out][data-ready], [data-testid=bench-out][data-done]', { timeout: 120_000 }));
     stageAt = 'handing over the file (setInputFiles)';
@@ -153,13 +175,15 @@ async function once(engine, i) {
     }
     const r = JSON.parse(await page.textContent('[data-testid=bench-out]'));
     r.hand_over_ms = handOver;
+    // The load's window: ours reports it (epoch ms); DuckDB's starts as the file is handed over.
+    const [l0, l1] = r.load_at ?? [s0 + handOver, s0 + handOver + r.load_auto_ms];
+    r.others_during_load = machine.others(l0, l1);
     r.renderer_peak_kib = rendererPeakKiB(pid);
     r.foreign_requests = foreign;
     if (r.error) throw new Error(`${engine} run ${i + 1}: ${r.error}\n${console_.join('\n')}`);
     return r;
   } finally {
     await browser.close().catch(() => {});
-    await server.close();
   }
 }
 
@@ -176,11 +200,10 @@ async function idleShare() {
 }
 
 /**
- * Before a browser starts: writes back the dirty pages (`sync`) — playwright
- * copies the file into a temporary file for each connected browser, 657 MiB at
- * 10M, which the kernel writes back 30 s later, in the middle of a later
- * browser's load — then waits (up to 15 s) until the machine is ≥ 90% idle over
- * a second (the previous browser's exit frees up to 3 GB).
+ * Before a browser starts: writes back the dirty pages (`sync`: the machine's other
+ * work writes too; the kernel would write them back in the middle of a load) — then
+ * waits (up to 15 s) until the machine is ≥ 90% idle over a second (the previous
+ * browser's exit frees up to 3 GB).
  */
 async function quiet() {
   spawnSync('sync');
@@ -206,11 +229,13 @@ try {
       say(`${engine} run ${i + 1}: start-up ${r.startup_ms} ms, load ${r.load_auto_ms} ms` +
         `${r.load_parts ? ` (${r.load_parts} part${r.load_parts > 1 ? 's' : ''}${r.load_fallback ? ', fell back' : ''}` +
         `${r.load_stages_ms ? `; ${Object.entries(r.load_stages_ms).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''})` : ''}` +
-        `${r.load_typed_ms ? ` (typed ${r.load_typed_ms} ms)` : ''}, ${t}, renderer peak ${(r.renderer_peak_kib / 1024).toFixed(0)} MiB`);
+        `${r.load_typed_ms ? ` (typed ${r.load_typed_ms} ms)` : ''}, ${t}, renderer peak ${(r.renderer_peak_kib / 1024).toFixed(0)} MiB` +
+        `${r.others_during_load ? `; other processes took ${r.others_during_load.ms} ms of CPU during the load (${(r.others_during_load.share * 100).toFixed(0)}% of the cores)` : ''}`);
       all[engine].push(r);
     }
   }
 } finally {
+  machine.stop();
   server.kill();
 }
 

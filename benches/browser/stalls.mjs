@@ -4,11 +4,15 @@
 // (#progress: bytes and rows read per part, the stage marks so far) and its console,
 // where www/js/read-range.js says when a File stream stalled and was replaced.
 // Made to hunt the loads that never ended (BENCHMARKS.md, "Eleventh session (lead)").
+// Each load is printed with its stage marks and the CPU the machine's other processes
+// took during it (machine.mjs): the load's time follows it; at the end, the loads'
+// spread and the count of File streams that stalled ("read-range: … stalled at …").
 //   node benches/browser/stalls.mjs FILE.csv [N=10]
 //   env: QUERY='&parts=2' (appended to bench.html's query), TIMEOUT_S=120
 // Exits non-zero when a load failed.
 import { chromium } from 'playwright-core';
 import { ARGS, serve } from './chromium.mjs';
+import { machineSampler } from './machine.mjs';
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,8 +24,11 @@ const query = process.env.QUERY ?? '&parts=2';
 const timeout = Number(process.env.TIMEOUT_S || 120) * 1000;
 
 const { server, url } = await serve(root);
+const machine = machineSampler();
 let failed = 0;
 let recovered = 0;
+let stalled = 0;
+const loads = [];
 try {
   for (let i = 0; i < n; i++) {
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
@@ -41,8 +48,13 @@ try {
         const r = JSON.parse(await page.textContent('[data-testid=bench-out]'));
         const stalls = msgs.filter((m) => /stalled/.test(m));
         if (stalls.length) recovered++;
+        stalled += stalls.length;
+        const others = r.load_at ? machine.others(r.load_at[0], r.load_at[1]) : null;
+        loads.push(r.load_auto_ms);
+        const st = r.load_stages_ms ?? {};
         console.log(`${i + 1}: ${r.error ? `error ${r.error}` : 'ok'}, load ${r.load_auto_ms} ms` +
-          ` (engine's part parsed ${r.load_stages_ms?.first_part}, part 1 ${r.load_stages_ms?.part1_parsed})` +
+          ` (engine's part parsed ${st.first_part}, sorted ${st.first_sorted}; part 1 parsed ${st.part1_parsed}, keys in ${st.part1_keys_received}, last piece ${st.part1_encoded}; built ${st.built})` +
+          `${others ? `, others took ${others.ms} ms of CPU (${(others.share * 100).toFixed(0)}% of the cores), CPU pressure ${others.psi_ms} ms` : ''}` +
           `${stalls.length ? `\n  recovered: ${stalls.join('\n  ')}` : ''}`);
         if (r.error) failed++;
       } catch (e) {
@@ -55,7 +67,10 @@ try {
     }
   }
 } finally {
+  machine.stop();
   server.kill();
 }
-console.log(`${failed} of ${n} loads failed; ${recovered} recovered from a stalled stream`);
+const sorted = [...loads].sort((a, b) => a - b);
+if (sorted.length) console.log(`loads: ${sorted[0]}–${sorted.at(-1)} ms, median ${sorted[sorted.length >> 1]} ms (${sorted.length} loads)`);
+console.log(`${failed} of ${n} loads failed; ${recovered} recovered from a stalled stream (${stalled} "stalled" messages)`);
 process.exitCode = failed ? 1 : 0;

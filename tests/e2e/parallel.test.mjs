@@ -147,6 +147,22 @@ test('a file loaded in 3 parts equals the sequential load, with the bad row on i
   assert.equal(partWorkers(), 2, 'part workers waiting again after the load');
 });
 
+test('a file loaded in 2 parts is cut after the engine worker\'s share (FIRST_SHARE_OF_TWO) and equals the sequential load', T, async () => {
+  const csv = shopCsv(padFor([false, false]));
+  const worker = await engineWorker();
+  await worker.evaluate(() => { self.__tidemarkParallel = { minBytes: 0, parts: 2 }; });
+  await loadFile('two.csv', csv);
+  await waitLoaded('two.csv');
+  const last = await worker.evaluate(() => self.__tidemarkLastLoad);
+  assert.equal(last.parts, 2);
+  // The cut: just after the first "\n" at or after 0.48 of the file (an even split would be 0.5).
+  const b = Buffer.from(csv);
+  assert.deepEqual(last.cuts, [b.indexOf(0x0a, Math.floor(b.length * 0.48)) + 1]);
+  assert.ok(b.indexOf(0x0a, Math.floor(b.length * 0.48)) < Math.floor(b.length * 0.5), 'the cut is not the even split\'s');
+  assert.deepEqual(last.summary, await sequentialSummary(csv, 'two.csv'), 'the summary of the sequential load');
+  assert.deepEqual(pageErrors, []);
+});
+
 test('a cut inside a quoted newline falls back to a sequential rest and is still equal', T, async () => {
   const csv = shopCsv(padFor([false, true]));
   const last = await checkInParts(csv, 'quoted.csv');

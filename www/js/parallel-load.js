@@ -24,6 +24,16 @@ const WINDOW_BYTES = 1 << 20;
 // The pieces a part worker posts its columns in, handed to the merger as they come
 // (PartMerger.addPiece).
 const FILL_PIECE = 4 << 20;
+/**
+ * The engine worker's share of a file loaded in two parts. Besides its range it sorts
+ * its own rows, reads the part's keys and fills the part's columns in, and builds the
+ * table at the end, while the part worker sorts its own: at 0.5 the engine worker
+ * burnt ≈ 0.2 s more CPU than the part worker over a 10M load (a load's end waited for
+ * it); the two balance, the build's finish included, at 0.48 (BENCHMARKS.md, "The
+ * load's spread (twelfth session, helper s12h3)": 30 loads at 0.44–0.52). Three parts
+ * or more split evenly: not measured.
+ */
+export const FIRST_SHARE_OF_TWO = 0.48;
 
 /**
  * How many parts to load `size` bytes in (1 = sequentially). `setting` is the load
@@ -228,12 +238,12 @@ function startPart({ module, file, name, options, head, start, end, piece, onPro
 
 /**
  * Where the parts start: 0 and, for each cut, just after the next "\n". The first
- * range (the engine worker's own) gets `firstShare` of the file (default: an even
- * split), the others share the rest evenly.
+ * range (the engine worker's own) gets `firstShare` of the file (default:
+ * FIRST_SHARE_OF_TWO of two parts, an even split of more), the others share the rest evenly.
  */
 async function partStarts(file, parts, firstShare) {
   const total = file.size;
-  const first = firstShare > 0 && firstShare < 1 ? firstShare : 1 / parts;
+  const first = firstShare > 0 && firstShare < 1 ? firstShare : parts === 2 ? FIRST_SHARE_OF_TWO : 1 / parts;
   const starts = [0];
   for (let i = 1; i < parts; i++) {
     const cut = Math.floor(total * (first + ((1 - first) * (i - 1)) / (parts - 1)));
@@ -246,9 +256,9 @@ async function partStarts(file, parts, firstShare) {
 
 /**
  * Loads `file` in `parts` parts (`firstShare`: the fraction of the file this
- * worker parses itself; default an even split). `job.cancelled` stops it (every part worker is
+ * worker parses itself; default: partStarts's). `job.cancelled` stops it (every part worker is
  * ended at once through `job.abort`, which this sets); `progress(bytes, rows)` sums
- * every part. Resolves with {engine, parts, fallback, spares (part workers that
+ * every part. Resolves with {engine, parts, cuts (where each part but the first starts), fallback, spares (part workers that
  * were started before the load), pieces (of the parts' columns, added), ms} (`ms`: milliseconds from the
  * start to each stage, for the benchmark), with null when the file
  * cannot be split (not UTF-8, no line end near a cut: load it sequentially), or
@@ -386,7 +396,7 @@ export async function loadInParts({ file, name, options, module, parts, job, pro
     }
     const engine = merger.finish();
     mark('built');
-    return { engine, parts: ranges.length, fallback, spares: workers.filter((w) => w.spare).length, pieces, ms };
+    return { engine, parts: ranges.length, cuts: starts.slice(1), fallback, spares: workers.filter((w) => w.spare).length, pieces, ms };
   } finally {
     for (const w of workers) w.stop();
     job.abort = null;
