@@ -78,6 +78,9 @@ async function variant(spec) {
     });
     server.on('exit', (c) => fail(new Error(`server exited ${c}`)));
   });
+  // The wasm requested once before the first browser: every variant's first browser then
+  // finds it in the page cache (and in whatever cache a variant's server keeps).
+  await (await fetch(`${url}pkg/tidemark_bg.wasm`)).arrayBuffer();
   return { label, url, server, serveRoot, raw, gz, route, args, runs: [] };
 }
 const variants = [];
