@@ -10,8 +10,7 @@
 // on a reload (esbuild takes tens of milliseconds; a file is rewritten only if changed).
 // Prints "Tidemark: http://127.0.0.1:PORT/" once listening.
 import { createServer } from 'node:http';
-import { createReadStream, existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve, join, extname, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -97,6 +96,15 @@ function fileFor(urlPath) {
   return null;
 }
 
+/**
+ * Files up to this size are read whole (from the page cache, synchronously) and sent
+ * by one write with their headers; larger ones are streamed. A stream reads 64 KiB at a
+ * time on libuv's thread pool, each read a hand-off between threads: on a busy 2-core
+ * machine the 3 MB wasm took 20–470 ms to arrive that way, and the scripts requested
+ * beside it waited too (BENCHMARKS.md, "Start-up, robustly", twelfth session).
+ */
+const WHOLE_MAX = 64 * 2 ** 20;
+
 /** --rebuild: scripts/bundle.mjs's build, one at a time; a failure is served as a 500. */
 let rebuilding = Promise.resolve();
 async function rebuildBundles() {
@@ -124,15 +132,17 @@ const server = createServer(async (req, res) => {
     }
   }
   let info;
+  let body = null;
   try {
-    info = await stat(file);
+    info = statSync(file);
+    if (info.isFile() && info.size <= WHOLE_MAX) body = readFileSync(file);
   } catch {
     return send(404, 'not found\n');
   }
   if (!info.isFile()) return send(404, 'not found\n');
   res.writeHead(200, {
     'Content-Type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
-    'Content-Length': info.size,
+    'Content-Length': body ? body.length : info.size,
     'Cache-Control': 'no-cache',
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
@@ -140,6 +150,7 @@ const server = createServer(async (req, res) => {
     ...(url.pathname.startsWith('/vendor/') ? { 'Content-Security-Policy': VENDOR_CSP } : {}),
   });
   if (req.method === 'HEAD') return res.end();
+  if (body) return res.end(body);
   createReadStream(file).on('error', () => res.destroy()).pipe(res);
 });
 

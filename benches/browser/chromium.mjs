@@ -4,10 +4,15 @@
 // 260 module requests and 0.5–1 s of renderer CPU) just as the benchmark page starts,
 // on the same two cores as the engine being started; a user's browser did that long
 // before. Measured with benches/browser/startup.mjs (variant ',webui' keeps it): see
-// BENCHMARKS.md, "Start-up (fifth session)".
+// BENCHMARKS.md, "Start-up (fifth session)". Chromium 156.0.8078.108 (Debian, November
+// 2026) preloads it under two more features, its "full" and "AI mode" popups: without
+// them it still started a --top-chrome-webui renderer (≈ 0.35 s of CPU, some 500
+// chrome://resources requests) in every fresh browser (twelfth session, "Start-up,
+// robustly").
 export const BASE_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
   '--disable-background-networking', '--disable-component-update', '--no-first-run'];
-export const ARGS = [...BASE_ARGS, '--disable-features=WebUIOmniboxPopup,PreloadTopChromeWebUI'];
+export const DISABLED_FEATURES = ['WebUIOmniboxPopup', 'PreloadTopChromeWebUI', 'WebUIOmniboxFullPopup', 'WebUIOmniboxAimPopup'];
+export const ARGS = [...BASE_ARGS, `--disable-features=${DISABLED_FEATURES.join(',')}`];
 export const CHROMIUM = '/usr/bin/chromium';
 
 /**

@@ -159,6 +159,10 @@ async function once(engine, i) {
     // The file only once the engine is ready, as a user picks it after the page has loaded.
     stageAt = 'starting the engine';
     await until(page.waitForSelector('[data-testid=bench-out][data-ready], [data-testid=bench-out][data-done]', { timeout: 120_000 }));
+    // The start-up's phases (epoch ms, #startup: bench.js and its worker for ours, started
+    // and ready for DuckDB's), kept as ms after the page script started: a slow start-up
+    // then shows which chain decided it (printed below for those above the median).
+    const phases = await page.textContent('[data-testid=bench-startup]').catch(() => '');
     stageAt = 'handing over the file (setInputFiles)';
     const s0 = Date.now();
     await until(page.setInputFiles('[data-testid=bench-file]', file));
@@ -178,6 +182,7 @@ async function once(engine, i) {
     // The load's window: ours reports it (epoch ms); DuckDB's starts as the file is handed over.
     const [l0, l1] = r.load_at ?? [s0 + handOver, s0 + handOver + r.load_auto_ms];
     r.others_during_load = machine.others(l0, l1);
+    r.startup_phases = startupPhases(phases);
     r.renderer_peak_kib = rendererPeakKiB(pid);
     r.foreign_requests = foreign;
     if (r.error) throw new Error(`${engine} run ${i + 1}: ${r.error}\n${console_.join('\n')}`);
@@ -185,6 +190,41 @@ async function once(engine, i) {
   } finally {
     await browser.close().catch(() => {});
   }
+}
+
+/**
+ * The #startup JSON (epoch ms) as ms after the page script started (`started`), in the
+ * order the phases happened; `page_origin` (navigation start) comes out negative. Null
+ * when the page wrote none.
+ */
+function startupPhases(text) {
+  let p;
+  try {
+    p = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!p || typeof p.started !== 'number') return null;
+  const rel = Object.entries(p).filter(([k, v]) => k !== 'started' && typeof v === 'number')
+    .map(([k, v]) => [k, +(v - p.started).toFixed(1)]);
+  return Object.fromEntries(rel.sort((a, b) => a[1] - b[1]));
+}
+
+/**
+ * One line for a start-up: its phases (ms after the page script started) and, for
+ * ours, which chain decided — the worker's (spawn, its script, the glue) or the main
+ * thread's (the wasm's fetch and compile): the later of `glue` and `compiled`, as the
+ * worker instantiates only once it has both.
+ */
+function describeStartup(r) {
+  const p = r.startup_phases;
+  if (!p) return 'no phases recorded';
+  const list = Object.entries(p).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ');
+  if (typeof p.compiled !== 'number' || typeof p.glue !== 'number') return list;
+  const chain = p.compiled >= p.glue
+    ? `the main thread's (wasm fetched at ${p.wasm_responseEnd?.toFixed(0) ?? '?'}, compiled at ${p.compiled.toFixed(0)}; the worker's script ran at ${p.glue.toFixed(0)})`
+    : `the worker's (spawned at ${p.spawned?.toFixed(0) ?? '?'}, its global at ${p.worker_origin?.toFixed(0) ?? '?'}, its script at ${p.glue.toFixed(0)}; the module compiled at ${p.compiled.toFixed(0)})`;
+  return `${list}\n    decided by ${chain}`;
 }
 
 /** The machine's idle share over one second (all cores; /proc/stat). */
@@ -303,6 +343,15 @@ const outFile = resolve(root, `target/bench/browser_${name}.json`);
 mkdirSync(dirname(outFile), { recursive: true });
 writeFileSync(outFile, JSON.stringify({ file, bytes, rows, runs, engines, diffs, problems, table, results: all }, null, 2));
 console.log(table);
+// Why a start-up was slow: the phases of every browser above its engine's median.
+for (const engine of engines) {
+  const m = med(engine, (r) => r.startup_ms);
+  all[engine].forEach((r, i) => {
+    if (typeof r.startup_ms === 'number' && r.startup_ms > m) {
+      say(`${engine} run ${i + 1}: start-up ${ms(r.startup_ms)} > median ${ms(m)}; phases (ms after the page script started): ${describeStartup(r)}`);
+    }
+  });
+}
 say(`all runs: ${outFile}`);
 if (problems.length) {
   console.error('\nRESULTS DIFFER:');

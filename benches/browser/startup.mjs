@@ -6,7 +6,7 @@
 // by the worker, instantiated + start function (ready). Prints each browser's phases
 // relative to the page script's start, then the medians and ranges, and the load
 // average of the machine before and after.
-//   node benches/browser/startup.mjs [N=12] [LABEL=PKG_DIR[,WWW_DIR][,route][,webui] ...]
+//   node benches/browser/startup.mjs [N=12] [LABEL=PKG_DIR[,WWW_DIR][,route][,webui][,SERVER.mjs][,disable=A+B] ...]
 // With several variants (a pkg/ and optionally a www/ each; default: this repo's),
 // the browsers alternate between them (A, B, A, B, …) so that a machine whose load
 // drifts affects each alike, and each variant gets N browsers.
@@ -14,7 +14,10 @@
 // as run.mjs did until the fifth session to refuse anything outside the origin: what
 // the interception costs. `webui`: Chromium launched without ./chromium.mjs's
 // --disable-features, so it preloads its omnibox popup during the start-up, as every
-// benchmark before the fifth session did.
+// benchmark before the fifth session did. `SERVER.mjs` (a path ending in .mjs): that
+// static server instead of scripts/serve.mjs (the same arguments), e.g. an older copy
+// of it: what the server's way of responding costs. `disable=A+B`: Chromium launched
+// with --disable-features=A,B instead of ./chromium.mjs's list (e.g. an older list).
 //   env: PAGE=bench.html?engine=tidemark (or ?engine=duckdb: its start-up alone; or
 //        index.html: the real page, ms from navigation start to its engine-ready and
 //        draw-ready marks; or examples/portal.html: the widget page, ms from navigation
@@ -44,11 +47,17 @@ const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 
 /** A variant: a root with www/ and pkg/ (scripts/serve.mjs serves <root>/www and <root>/pkg), served on its own port. */
 async function variant(spec) {
-  const [label, dirs] = spec.includes('=') ? spec.split('=') : ['pkg', spec];
+  const eq = spec.indexOf('=');
+  const [label, dirs] = eq > 0 ? [spec.slice(0, eq), spec.slice(eq + 1)] : ['pkg', spec];
   const parts = dirs.split(',');
+  // disable=A+B: Chromium launched with --disable-features=A,B instead of ./chromium.mjs's list.
+  const disable = parts.find((d) => d.startsWith('disable='))?.slice('disable='.length).replaceAll('+', ',');
   const route = parts.includes('route');
   const webui = parts.includes('webui');
-  const [pkg, www] = parts.filter((d) => d !== 'route' && d !== 'webui').map((d) => resolve(d));
+  const serveScript = resolve(parts.find((d) => d.endsWith('.mjs')) || join(root, 'scripts/serve.mjs'));
+  const [pkg, www] = parts.filter((d) => d !== 'route' && d !== 'webui' && !d.endsWith('.mjs') && !d.startsWith('disable='))
+    .map((d) => resolve(d));
+  const args = webui ? BASE_ARGS : disable !== undefined ? [...BASE_ARGS, `--disable-features=${disable}`] : ARGS;
   // This repository's www/: its bundles (www/dist/) rebuilt from the sources first, as
   // chromium.mjs's serve() does (another www/ is measured as it is).
   if (!www || www === join(root, 'www')) await (await import('../../scripts/bundle.mjs')).build();
@@ -60,8 +69,8 @@ async function variant(spec) {
   const wasmFile = join(pkg, 'tidemark_bg.wasm');
   const raw = statSync(wasmFile).size;
   const gz = gzipSync(readFileSync(wasmFile), { level: 9 }).length;
-  console.log(`${label}: pkg ${pkg}${www ? `, www ${www}` : ''}: tidemark_bg.wasm ${raw} B raw, ${gz} B gzip -9`);
-  const server = spawn(process.execPath, [join(root, 'scripts/serve.mjs'), '--port', '0', '--root', serveRoot]);
+  console.log(`${label}: pkg ${pkg}${www ? `, www ${www}` : ''}, served by ${serveScript}: tidemark_bg.wasm ${raw} B raw, ${gz} B gzip -9`);
+  const server = spawn(process.execPath, [serveScript, '--port', '0', '--root', serveRoot]);
   const url = await new Promise((ok, fail) => {
     server.stdout.on('data', (d) => {
       const m = String(d).match(/http:\/\/127\.0\.0\.1:\d+\//);
@@ -69,7 +78,10 @@ async function variant(spec) {
     });
     server.on('exit', (c) => fail(new Error(`server exited ${c}`)));
   });
-  return { label, url, server, serveRoot, raw, gz, route, webui, runs: [] };
+  // The wasm requested once before the first browser: every variant's first browser then
+  // finds it in the page cache (and in whatever cache a variant's server keeps).
+  await (await fetch(`${url}pkg/tidemark_bg.wasm`)).arrayBuffer();
+  return { label, url, server, serveRoot, raw, gz, route, args, runs: [] };
 }
 const variants = [];
 for (const spec of specs.length ? specs : [`pkg=${join(root, 'pkg')}`]) variants.push(await variant(spec));
@@ -105,8 +117,8 @@ const STEPS = PORTAL ? [
 
 const TRACE_CATEGORIES = ['v8.wasm', 'disabled-by-default-v8.wasm.detailed', 'v8', 'devtools.timeline'];
 
-async function once({ url, route, webui }) {
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: webui ? BASE_ARGS : ARGS });
+async function once({ url, route, args }) {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args });
   try {
     const context = await browser.newContext();
     // ROUTE=1: intercept every request as benches/browser/run.mjs does (to refuse
