@@ -13,11 +13,12 @@ import { resolve, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { build as buildBundles } from '../../scripts/bundle.mjs';
+// The benchmarks' launch flags: the brief's, and the browser's own omnibox-popup
+// preload disabled (work no page asks for, on the same two cores as the tests).
+import { ARGS } from '../../benches/browser/chromium.mjs';
 
 export const here = dirname(fileURLToPath(import.meta.url));
 export const root = resolve(here, '../..');
-const ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
-  '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 export const T = { timeout: 60_000 };
 
 let server;
