@@ -718,7 +718,7 @@ fn many_users_csv(users: u64, wide_from: Option<u64>) -> (Vec<u8>, Vec<String>) 
 }
 
 /// Enough numeric user ids for the id index's cache of recent values (over
-/// 98,304 users), near the narrow slots' bound, with and without a switch to
+/// 12,288 users), near the narrow slots' bound, with and without a switch to
 /// wide slots midway: every user keeps one key, in first-seen order — the
 /// dictionary and each user's row count equal a plain map's over the same ids.
 #[test]

@@ -15,11 +15,11 @@
 //! The first larger value moves every pair into wide slots, once.
 //!
 //! In front of a large table, a direct-mapped cache of recently found values
-//! ([`RECENT_BYTES`], 512 KiB: it stays in the CPU's L2): an event log is in time
-//! order and a user's events come in sessions, so most lookups repeat a value seen
-//! a few thousand rows before. Behind the user-id cache of [`super::ids`] (which
-//! catches about three rows in four), its 65,536 narrow slots halve the rows that
-//! reach the table on the 10M benchmark file (22% → 13%; BENCHMARKS.md).
+//! ([`RECENT_BYTES`], 64 KiB): an event log is in time order and a user's events
+//! come in sessions, so many lookups repeat a value seen a few thousand rows
+//! before. It sees only the misses of [`super::ids`]'s cache (one row in four), so
+//! its lines are touched rarely: a larger one (512 KiB, 1 MiB) kept more values but
+//! its own lines went cold in the L2, and measured slower (BENCHMARKS.md).
 
 /// An empty slot's key.
 const EMPTY: u32 = u32::MAX;
@@ -87,9 +87,9 @@ impl Pair for Wide {
     }
 }
 
-/// Bytes of the cache of recently found values: 65,536 narrow slots or 32,768
-/// wide ones.
-const RECENT_BYTES: usize = 512 << 10;
+/// Bytes of the cache of recently found values: 8,192 narrow slots or 4,096 wide
+/// ones.
+const RECENT_BYTES: usize = 64 << 10;
 
 /// SplitMix64's finaliser: every input bit moves every output bit.
 #[inline]
@@ -480,7 +480,7 @@ mod tests {
             }
         }
         assert_eq!(Narrow::FREE.key(), EMPTY);
-        assert_eq!(Table::<Narrow>::RECENT, 65_536);
-        assert_eq!(Table::<Wide>::RECENT, 32_768);
+        assert_eq!(Table::<Narrow>::RECENT, 8_192);
+        assert_eq!(Table::<Wide>::RECENT, 4_096);
     }
 }
