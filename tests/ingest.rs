@@ -672,3 +672,78 @@ fn memory_limit_option_parses_strictly() {
         assert!(e.contains("memory_limit"), "{bad}: {e}");
     }
 }
+
+/// Rows of `users` numeric ids in sessions, as an event log has them: a new user
+/// now and then, else one seen recently (within the last 8,192 users). Ids are
+/// 10 digits on both sides of 2^32 (the id index's narrow slots hold up to
+/// 4,294,967,295): below it only, or above it too from row `wide_from` on.
+fn many_users_csv(users: u64, wide_from: Option<u64>) -> (Vec<u8>, Vec<String>) {
+    let mut x = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let id = |u: u64, row: u64| match wide_from {
+        // Just above the bound, interleaved with the narrow ones.
+        Some(w) if row >= w && u % 2 == 1 => 4_294_967_296 + u,
+        // Just below it, down from 4,294,967,295.
+        _ => 4_294_967_295 - u,
+    };
+    let mut text = b"user_id,time,event\n".to_vec();
+    let mut ids = Vec::new();
+    let (mut seen, mut row) = (0u64, 0u64);
+    while seen < users {
+        let r = next();
+        let u = if seen == 0 || r % 2 == 0 {
+            seen += 1;
+            seen - 1
+        } else {
+            seen - 1 - (r >> 20) % seen.min(8192)
+        };
+        let id = id(u, row).to_string();
+        text.extend_from_slice(
+            format!(
+                "{id},2024-01-01T00:{:02}:{:02}Z,view\n",
+                row / 60 % 60,
+                row % 60
+            )
+            .as_bytes(),
+        );
+        ids.push(id);
+        row += 1;
+    }
+    (text, ids)
+}
+
+/// Enough numeric user ids for the id index's cache of recent values (over
+/// 12,288 users), near the narrow slots' bound, with and without a switch to
+/// wide slots midway: every user keeps one key, in first-seen order — the
+/// dictionary and each user's row count equal a plain map's over the same ids.
+#[test]
+fn many_numeric_users_keep_their_keys() {
+    for wide_from in [None, Some(300_000)] {
+        let (text, ids) = many_users_csv(200_000, wide_from);
+        let t = load_bytes_with(&text, LoadOptions::default()).unwrap();
+        let mut first_seen: Vec<&str> = Vec::new();
+        let mut count: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for id in &ids {
+            let n = count.entry(id).or_insert(0);
+            if *n == 0 {
+                first_seen.push(id);
+            }
+            *n += 1;
+        }
+        assert_eq!(t.len(), ids.len());
+        assert_eq!(t.user_count(), first_seen.len());
+        let mut got = vec![0usize; t.user_count()];
+        for row in 0..t.len() as u32 {
+            got[t.user(row) as usize] += 1;
+        }
+        for (k, id) in first_seen.iter().enumerate() {
+            assert_eq!(t.user_id(k as u32), *id, "key {k}");
+            assert_eq!(got[k], count[id], "{id}");
+        }
+    }
+}
