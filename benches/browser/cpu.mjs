@@ -36,6 +36,7 @@
 // nearest samples.
 import { chromium } from 'playwright-core';
 import { ARGS, serve } from './chromium.mjs';
+import { descends } from './machine.mjs';
 import { appendFileSync, readFileSync, readdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { resolve, dirname } from 'node:path';
@@ -57,24 +58,6 @@ const read = (path) => {
     return null;
   }
 };
-
-/** Whether `pid` descends from this process (a Chromium of ours, not another driver's): cached. */
-const ours = new Map();
-function descends(pid) {
-  if (ours.has(pid)) return ours.get(pid);
-  let yes = false;
-  for (let q = Number(pid), i = 0; q > 1 && i < 64; i++) {
-    if (q === process.pid) {
-      yes = true;
-      break;
-    }
-    const st = read(`/proc/${q}/stat`);
-    if (!st) break;
-    q = Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]);
-  }
-  ours.set(pid, yes);
-  return yes;
-}
 
 /**
  * One sample of every Chromium thread and process of ours: `threads` "type thread-name #tid"

@@ -16,6 +16,24 @@ const read = (path) => {
 /** The fields after a /proc stat line's command name. */
 const fields = (stat) => stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 
+/** Whether `pid` descends from this process (a Chromium it launched, not another driver's): cached per pid. */
+const ours = new Map();
+export function descends(pid) {
+  if (ours.has(pid)) return ours.get(pid);
+  let yes = false;
+  for (let q = Number(pid), i = 0; q > 1 && i < 64; i++) {
+    if (q === process.pid) {
+      yes = true;
+      break;
+    }
+    const st = read(`/proc/${q}/stat`);
+    if (!st) break;
+    q = Number(fields(st)[1]);
+  }
+  ours.set(pid, yes);
+  return yes;
+}
+
 /**
  * Samples, every `everyMs`, the machine's busy CPU (/proc/stat), the CPU of this
  * process and of every process descending from it (the Chromium it launched), and
@@ -27,22 +45,6 @@ const fields = (stat) => stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 export function machineSampler(everyMs = 50) {
   const cores = (read('/proc/cpuinfo')?.match(/^processor\s*:/gm) ?? []).length || 1;
   const tick = 10; // ms per clock tick (USER_HZ 100)
-  const ours = new Map(); // pid → descends from this process
-  const descends = (pid) => {
-    if (ours.has(pid)) return ours.get(pid);
-    let yes = false;
-    for (let q = Number(pid), i = 0; q > 1 && i < 64; i++) {
-      if (q === process.pid) {
-        yes = true;
-        break;
-      }
-      const st = read(`/proc/${q}/stat`);
-      if (!st) break;
-      q = Number(fields(st)[1]);
-    }
-    ours.set(pid, yes);
-    return yes;
-  };
   const samples = [];
   const sample = () => {
     const stat = read('/proc/stat');
