@@ -36,8 +36,8 @@
 // nearest samples.
 import { chromium } from 'playwright-core';
 import { ARGS, serve } from './chromium.mjs';
-import { descends } from './machine.mjs';
-import { appendFileSync, readFileSync, readdirSync } from 'node:fs';
+import { descends, read } from './machine.mjs';
+import { appendFileSync, readdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,13 +50,6 @@ const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const read = (path) => {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
 };
 
 /**

@@ -6,7 +6,8 @@
 // is reported with it. Linux only; elsewhere every reading is null.
 import { readFileSync, readdirSync } from 'node:fs';
 
-const read = (path) => {
+/** A /proc file's text, null when it is gone (or not Linux). */
+export const read = (path) => {
   try {
     return readFileSync(path, 'utf8');
   } catch {

@@ -24,7 +24,7 @@
 //   the run with the page's state and the stage it was in)
 import { chromium } from 'playwright-core';
 import { ARGS, serve } from './chromium.mjs';
-import { machineSampler } from './machine.mjs';
+import { machineSampler, descends, read } from './machine.mjs';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, statSync } from 'node:fs';
 import { resolve, dirname, basename } from 'node:path';
@@ -71,30 +71,16 @@ if (engines.includes('duckdb') && !existsSync(resolve(root, 'benches/browser/nod
 
 // ---------------------------------------------------------------- /proc
 
-/** Peak RSS (VmHWM, KiB) of the renderer processes descending from `pid`: the max. */
-function rendererPeakKiB(pid) {
-  const parent = new Map();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      parent.set(Number(d), ppid);
-    } catch { /* gone */ }
-  }
-  const descends = (p) => {
-    for (let q = p, i = 0; q && i < 64; q = parent.get(q), i++) if (q === pid) return true;
-    return false;
-  };
+/**
+ * Peak RSS (VmHWM, KiB) of the renderer processes of the Chromium this process
+ * launched (one at a time): the max.
+ */
+function rendererPeakKiB() {
   let peak = 0;
-  for (const p of parent.keys()) {
-    if (p === pid || !descends(p)) continue;
-    try {
-      const cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8');
-      if (!cmd.includes('--type=renderer')) continue;
-      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
-      if (m) peak = Math.max(peak, Number(m[1]));
-    } catch { /* gone */ }
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p) || !descends(p) || !read(`/proc/${p}/cmdline`)?.includes('--type=renderer')) continue;
+    const m = /VmHWM:\s+(\d+) kB/.exec(read(`/proc/${p}/status`) ?? '');
+    if (m) peak = Math.max(peak, Number(m[1]));
   }
   return peak;
 }
@@ -103,20 +89,6 @@ function rendererPeakKiB(pid) {
 
 const { server, url } = await serve(root);
 const origin = new URL(url).origin;
-
-/** The browser process of the Chromium this process launched: its child with no --type. */
-function browserPid() {
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== process.pid) continue;
-      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8');
-      if (cmd.includes('chromium') && !cmd.includes('--type=')) return Number(d);
-    } catch { /* gone */ }
-  }
-  return null;
-}
 
 const machine = machineSampler();
 
@@ -127,7 +99,6 @@ async function once(engine, i) {
   // artifacts directory instead: 28–69 s per browser and 657 MiB of dirty pages
   // written back around the loads (BENCHMARKS.md, twelfth session, s12h3).
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
-  const pid = browserPid();
   const foreign = [];
   try {
     const context = await browser.newContext();
@@ -183,7 +154,7 @@ async function once(engine, i) {
     const [l0, l1] = r.load_at ?? [s0 + handOver, s0 + handOver + r.load_auto_ms];
     r.others_during_load = machine.others(l0, l1);
     r.startup_phases = startupPhases(phases);
-    r.renderer_peak_kib = rendererPeakKiB(pid);
+    r.renderer_peak_kib = rendererPeakKiB();
     r.foreign_requests = foreign;
     if (r.error) throw new Error(`${engine} run ${i + 1}: ${r.error}\n${console_.join('\n')}`);
     return r;
@@ -229,10 +200,10 @@ function describeStartup(r) {
 
 /** The machine's idle share over one second (all cores; /proc/stat). */
 async function idleShare() {
-  const read = () => readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-  const a = read();
+  const times = () => readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const a = times();
   await new Promise((r) => setTimeout(r, 1000));
-  const b = read();
+  const b = times();
   const d = b.map((v, i) => v - a[i]);
   const total = d.reduce((x, y) => x + y, 0);
   // idle + iowait
