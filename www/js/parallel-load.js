@@ -30,7 +30,7 @@ const FILL_PIECE = 4 << 20;
  * table at the end, while the part worker sorts its own: at 0.5 the engine worker
  * burnt ≈ 0.2 s more CPU than the part worker over a 10M load (a load's end waited for
  * it); the two balance, the build's finish included, at 0.48 (BENCHMARKS.md, "The
- * load's spread (twelfth session, helper s12h3)": 30 loads at 0.44–0.52). Three parts
+ * load's spread (twelfth session, helper s12h3)": 66 loads at 0.44–0.52). Three parts
  * or more split evenly: not measured.
  */
 export const FIRST_SHARE_OF_TWO = 0.48;

@@ -13,8 +13,9 @@ const READ_AHEAD = 3;
  * dropped and the range read on, from the first byte not yet taken, through a fresh
  * one. Chromium's File streams were seen to stop delivering for good in 2 of 7 10M
  * loads in parts (two workers reading halves of one File: both readers stopped at
- * once, the page alive and idle); with this watchdog none stalled in 34 loads, not
- * even once to recover (BENCHMARKS.md, eleventh session): the cause is not known.
+ * once, the page alive and idle); with this watchdog none stalled in 156 loads, not
+ * even once to recover (BENCHMARKS.md, eleventh and twelfth sessions): the cause is
+ * not known.
  */
 export const STALL_MS = 2000;
 
